@@ -1,0 +1,2 @@
+// Same layout as v5.
+export * from './v5.js';

@@ -1,0 +1,2 @@
+// Same layout as v7.
+export * from './v7.js';

@@ -1,0 +1,37 @@
+// File-system operations whose point is durability. They are asynchronous so that an fsync never
+// blocks the broker's event loop.
+import fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { TEMP_FILE_SUFFIX } from './log-file-names.js';
+
+export function fsyncFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Makes file creations, renames and deletions in `dir` durable. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces `file` so that after a crash it holds either the old or the new content, never a mix:
+ * write a temporary file, fsync it, rename it over the target, fsync the directory.
+ */
+export async function writeFileDurably(file: string, data: string | Uint8Array): Promise<void> {
+  const temp = file + TEMP_FILE_SUFFIX;
+  const handle = await fsp.open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fsp.rename(temp, file);
+  await fsyncDirectory(path.dirname(file));
+}

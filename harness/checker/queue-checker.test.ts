@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { Operation, SendOp } from '../history/operation.js';
+import { checkHistory } from './queue-checker.js';
+
+let clock = 0;
+const t = () => ++clock;
+const invoke = (id: number, partition = 0, process = 0): SendOp => ({ f: 'send', type: 'invoke', process, time: t(), id, partition });
+const ok = (id: number, partition: number, offset: number | undefined, process = 0): SendOp => ({
+  f: 'send', type: 'ok', process, time: t(), id, partition, ...(offset === undefined ? {} : { offset }),
+});
+const fail = (id: number, partition = 0): SendOp => ({ f: 'send', type: 'fail', process: 0, time: t(), id, partition, error: 'x' });
+const info = (id: number, partition = 0): SendOp => ({ f: 'send', type: 'info', process: 0, time: t(), id, partition, error: 'timeout' });
+const poll = (...reads: [number, number, number][]): Operation => ({ f: 'poll', type: 'ok', process: 99, time: t(), reads });
+
+describe('queue checker', () => {
+  it('an empty history is valid and counts nothing', async () => {
+    const r = await checkHistory([]);
+    expect(r.counts).toEqual({ attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 });
+    expect(r.valid).toBe(true);
+  });
+
+  it('acknowledged and read is fine', async () => {
+    const r = await checkHistory([invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), poll([0, 0, 1], [0, 1, 2])]);
+    expect(r.counts).toMatchObject({ attempted: 2, acknowledged: 2, lost: 0 });
+    expect(r.valid).toBe(true);
+    expect(r.partitions).toEqual([{ partition: 0, acknowledged: 2, lost: 0, read: 2, highestOffsetRead: 1 }]);
+  });
+
+  it('acknowledged but never read is lost; a later offset read makes it a lost write', async () => {
+    const r = await checkHistory([
+      invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), invoke(3), ok(3, 0, 2),
+      poll([0, 0, 1], [0, 2, 3]),
+    ]);
+    expect(r.counts.lost).toBe(1);
+    expect(r.anomalies.lostWrites).toBe(1);
+    expect(r.lost).toEqual([{ id: 2, process: 0, partition: 0, offset: 1, ackTime: expect.any(Number), lostWrite: true, overwrittenBy: undefined }]);
+    expect(r.valid).toBe(false);
+  });
+
+  it('a lost message past the last offset read is lost but not a lost write', async () => {
+    const r = await checkHistory([invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), poll([0, 0, 1])]);
+    expect(r.counts.lost).toBe(1);
+    expect(r.anomalies.lostWrites).toBe(0);
+    expect(r.lost[0]!.lostWrite).toBe(false);
+  });
+
+  it('a truncated and overwritten offset is an inconsistent offset and names what replaced it', async () => {
+    // Acked at offset 5 by an old leader; the new leader wrote message 9 at offset 5.
+    const r = await checkHistory([invoke(1), ok(1, 0, 5), invoke(9), ok(9, 0, 5), poll([0, 5, 9])]);
+    expect(r.counts.lost).toBe(1);
+    expect(r.lost[0]).toMatchObject({ id: 1, offset: 5, overwrittenBy: 9 });
+    expect(r.anomalies.inconsistentOffsets).toEqual([{ partition: 0, offset: 5, ids: [1, 9] }]);
+  });
+
+  it('indeterminate sends: read ones are recovered, unread ones are not lost', async () => {
+    const r = await checkHistory([invoke(1), info(1), invoke(2), info(2), invoke(3), poll([0, 0, 1])]);
+    expect(r.counts).toMatchObject({ attempted: 3, indeterminate: 3, recovered: 1, lost: 0 });
+    expect(r.valid).toBe(true);
+  });
+
+  it('a failed send that is read anyway is flagged', async () => {
+    const r = await checkHistory([invoke(1), fail(1), invoke(2), fail(2), poll([0, 0, 1])]);
+    expect(r.counts.failed).toBe(2);
+    expect(r.anomalies.failedButRead).toEqual([1]);
+    expect(r.valid).toBe(false);
+  });
+
+  it('a message at two offsets is duplicated; the same offset read twice is not', async () => {
+    const r = await checkHistory([
+      invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1),
+      poll([0, 0, 1], [0, 1, 2]), poll([0, 0, 1]), poll([0, 2, 1]),
+    ]);
+    expect(r.counts.duplicated).toBe(1);
+    expect(r.anomalies.offsetMismatches).toEqual([]);
+    expect(r.counts.lost).toBe(0);
+  });
+
+  it('values never sent are unexpected', async () => {
+    const r = await checkHistory([invoke(1), ok(1, 0, 0), poll([0, 0, 1], [0, 1, 77], [0, 2, -1])]);
+    expect(r.counts.unexpected).toBe(2);
+    expect(r.anomalies.unexpectedValues).toEqual([{ partition: 0, offset: 1, id: 77 }, { partition: 0, offset: 2, id: -1 }]);
+    expect(r.valid).toBe(false);
+  });
+
+  it('acks=0 sends have no offset: lost ones are still found', async () => {
+    const r = await checkHistory([invoke(1), ok(1, 0, undefined), invoke(2), ok(2, 0, undefined), poll([0, 0, 2])]);
+    expect(r.counts.lost).toBe(1);
+    expect(r.lost[0]).toMatchObject({ id: 1, offset: undefined, lostWrite: true });
+  });
+
+  it('messages of one process read in the wrong order are reordered', async () => {
+    const r = await checkHistory([
+      invoke(1, 0, 4), ok(1, 0, 3, 4), invoke(2, 0, 4), ok(2, 0, 4, 4),
+      poll([0, 3, 2], [0, 4, 1]),
+    ]);
+    expect(r.anomalies.reordered).toEqual([{ process: 4, partition: 0, before: 1, after: 2 }]);
+    expect(r.anomalies.offsetMismatches).toHaveLength(2);
+  });
+
+  it('reads in another partition than acknowledged count as a mismatch', async () => {
+    const r = await checkHistory([invoke(1, 0), ok(1, 0, 0), poll([1, 0, 1])]);
+    expect(r.counts.lost).toBe(0);
+    expect(r.anomalies.offsetMismatches).toEqual([{ id: 1, partition: 0, acked: 0, read: 0 }]);
+  });
+
+  it('completions without an invoke and nemesis operations are ignored', async () => {
+    const r = await checkHistory([
+      ok(5, 0, 0),
+      { f: 'fault', type: 'invoke', process: 'nemesis', time: t(), fault: 'kill', nodes: [1] },
+      { f: 'leader', type: 'ok', process: 'observer', time: t(), partition: 0, leader: 2 },
+    ]);
+    expect(r.counts.attempted).toBe(0);
+  });
+
+  it('caps listed lost messages but counts them all', async () => {
+    const ops: Operation[] = [];
+    for (let i = 0; i < 50; i++) ops.push(invoke(i), ok(i, 0, i));
+    const r = await checkHistory(ops, { maxListed: 10 });
+    expect(r.counts.lost).toBe(50);
+    expect(r.lost).toHaveLength(10);
+  });
+});

@@ -1,0 +1,301 @@
+import type { Operation } from '../history/operation.js';
+
+/**
+ * Jepsen's total-queue semantics applied to Kafka partitions. Every message id is sent at most
+ * once by the workload; the drain reads each partition from its start to its end.
+ */
+export interface Counts {
+  /** Sends invoked. */
+  attempted: number;
+  /** Sends that completed ok. */
+  acknowledged: number;
+  /** Sends that certainly did not happen. */
+  failed: number;
+  /** Sends whose outcome is unknown (info, or never completed). */
+  indeterminate: number;
+  /** Acknowledged and never read. */
+  lost: number;
+  /** Indeterminate and read. */
+  recovered: number;
+  /** Read at more than one offset. */
+  duplicated: number;
+  /** Read but never attempted. */
+  unexpected: number;
+}
+
+export interface LostMessage {
+  id: number;
+  process: number;
+  partition: number;
+  /** Offset the broker acknowledged, when the acks setting returns one. */
+  offset: number | undefined;
+  /** When the acknowledgement arrived (ms since the run started). */
+  ackTime: number;
+  /** A later offset of the same partition was read: the write was lost, not merely unseen. */
+  lostWrite: boolean;
+  /** What the drain found at the acknowledged offset instead (another message id), if anything. */
+  overwrittenBy: number | undefined;
+}
+
+export interface Anomalies {
+  /** Two different messages at one (partition, offset): acknowledged at one and read at the other. */
+  inconsistentOffsets: { partition: number; offset: number; ids: number[] }[];
+  /** Acknowledged messages missing although a later offset of their partition was read. */
+  lostWrites: number;
+  /** Messages of one process read out of the order in which that process had them acknowledged. */
+  reordered: { process: number; partition: number; before: number; after: number }[];
+  /** Sends recorded as failed (certainly not written) that were read anyway. */
+  failedButRead: number[];
+  /** Messages acknowledged at one offset but read at another. */
+  offsetMismatches: { id: number; partition: number; acked: number; read: number }[];
+  /** Read values that are not message ids of this run. */
+  unexpectedValues: { partition: number; offset: number; id: number }[];
+}
+
+export interface PartitionSummary {
+  partition: number;
+  acknowledged: number;
+  lost: number;
+  read: number;
+  /** Highest offset read, -1 if none. */
+  highestOffsetRead: number;
+}
+
+export interface CheckResult {
+  counts: Counts;
+  anomalies: Anomalies;
+  /** Lost messages, in acknowledgement order (capped by `maxListed`). */
+  lost: LostMessage[];
+  partitions: PartitionSummary[];
+  valid: boolean;
+}
+
+const enum Outcome {
+  Invoked = 0,
+  Ok = 1,
+  Fail = 2,
+  Info = 3,
+}
+
+class MessageState {
+  outcome = Outcome.Invoked;
+  ackTime = 0;
+  ackOffset = -1;
+  readPartition = -1;
+  readOffset = -1;
+  /** Distinct (partition, offset) places it was read at. */
+  readPlaces = 0;
+  constructor(
+    readonly process: number,
+    readonly partition: number,
+  ) {}
+}
+
+export interface CheckOptions {
+  /** Cap on the lists in the result (counts are always complete). */
+  maxListed?: number;
+}
+
+/** Feed operations in history order, then call result(). Memory is proportional to the number of messages. */
+export class QueueChecker {
+  private readonly messages = new Map<number, MessageState>();
+  /** partition -> offset -> id, from acknowledgements and reads. */
+  private readonly acksAt = new Map<number, Map<number, number>>();
+  private readonly readsAt = new Map<number, Map<number, number>>();
+  /** A second, different message acknowledged at an offset already acknowledged. */
+  private readonly ackCollisions: { partition: number; offset: number; id: number }[] = [];
+  private readonly unexpected: Anomalies['unexpectedValues'] = [];
+  private unexpectedCount = 0;
+
+  constructor(private readonly options: CheckOptions = {}) {}
+
+  add(op: Operation): void {
+    if (op.f === 'send') {
+      if (op.type === 'invoke') {
+        if (!this.messages.has(op.id)) this.messages.set(op.id, new MessageState(op.process, op.partition));
+        return;
+      }
+      const m = this.messages.get(op.id);
+      if (!m) return;
+      if (op.type === 'ok') {
+        m.outcome = Outcome.Ok;
+        m.ackTime = op.time;
+        if (op.offset !== undefined && op.offset >= 0) {
+          m.ackOffset = op.offset;
+          const acks = placeMap(this.acksAt, op.partition);
+          const earlier = acks.get(op.offset);
+          if (earlier === undefined) acks.set(op.offset, op.id);
+          else if (earlier !== op.id) this.ackCollisions.push({ partition: op.partition, offset: op.offset, id: op.id });
+        }
+      } else {
+        m.outcome = op.type === 'fail' ? Outcome.Fail : Outcome.Info;
+      }
+      return;
+    }
+    if (op.f === 'poll') {
+      for (const [partition, offset, id] of op.reads) this.addRead(partition, offset, id);
+    }
+  }
+
+  private addRead(partition: number, offset: number, id: number): void {
+    const at = placeMap(this.readsAt, partition);
+    const previous = at.get(offset);
+    // The same offset read twice (two polls, a re-consumed range) is one place in the log.
+    if (previous === id) return;
+    if (previous === undefined) at.set(offset, id);
+    const m = this.messages.get(id);
+    if (!m) {
+      this.unexpectedCount++;
+      if (this.unexpected.length < this.cap) this.unexpected.push({ partition, offset, id });
+      return;
+    }
+    m.readPlaces++;
+    if (m.readOffset < 0) {
+      m.readPartition = partition;
+      m.readOffset = offset;
+    }
+  }
+
+  private get cap(): number {
+    return this.options.maxListed ?? 10_000;
+  }
+
+  /** Places where acknowledgements and reads disagree on which message sits at an offset. */
+  private inconsistentOffsets(): Anomalies['inconsistentOffsets'] {
+    const places = new Map<string, { partition: number; offset: number; ids: number[] }>();
+    const place = (partition: number, offset: number) => {
+      const key = `${partition}/${offset}`;
+      let p = places.get(key);
+      if (!p) {
+        p = { partition, offset, ids: [] };
+        places.set(key, p);
+      }
+      return p;
+    };
+    for (const c of this.ackCollisions) {
+      const p = place(c.partition, c.offset);
+      addUnique(p.ids, this.acksAt.get(c.partition)!.get(c.offset)!);
+      addUnique(p.ids, c.id);
+    }
+    for (const [partition, acks] of this.acksAt) {
+      const reads = this.readsAt.get(partition);
+      for (const [offset, ackedId] of acks) {
+        const readId = reads?.get(offset);
+        if (readId === undefined) continue;
+        const collided = places.get(`${partition}/${offset}`);
+        if (readId !== ackedId || collided) {
+          const p = place(partition, offset);
+          addUnique(p.ids, ackedId);
+          addUnique(p.ids, readId);
+        }
+      }
+    }
+    return [...places.values()].slice(0, this.cap);
+  }
+
+  result(): CheckResult {
+    const counts: Counts = {
+      attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0,
+      lost: 0, recovered: 0, duplicated: 0, unexpected: this.unexpectedCount,
+    };
+    const anomalies: Anomalies = {
+      inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: this.unexpected,
+    };
+    const highestRead = new Map<number, number>();
+    for (const [partition, at] of this.readsAt) {
+      let max = -1;
+      for (const offset of at.keys()) if (offset > max) max = offset;
+      highestRead.set(partition, max);
+    }
+    const partitions = new Map<number, PartitionSummary>();
+    const summary = (p: number): PartitionSummary => {
+      let s = partitions.get(p);
+      if (!s) {
+        s = { partition: p, acknowledged: 0, lost: 0, read: 0, highestOffsetRead: highestRead.get(p) ?? -1 };
+        partitions.set(p, s);
+      }
+      return s;
+    };
+    for (const [p, at] of this.readsAt) summary(p).read = at.size;
+
+    const lost: LostMessage[] = [];
+    // Per process and partition, the read offsets of its acknowledged messages in invoke order.
+    const lastReadByProcess = new Map<string, { id: number; offset: number }>();
+    const ids = [...this.messages.keys()].sort((a, b) => a - b);
+    for (const id of ids) {
+      const m = this.messages.get(id)!;
+      counts.attempted++;
+      const read = m.readPlaces > 0;
+      if (m.readPlaces > 1) counts.duplicated++;
+      switch (m.outcome) {
+        case Outcome.Ok: {
+          counts.acknowledged++;
+          summary(m.partition).acknowledged++;
+          if (!read) {
+            counts.lost++;
+            summary(m.partition).lost++;
+            const lostWrite = m.ackOffset >= 0 ? (highestRead.get(m.partition) ?? -1) > m.ackOffset : (highestRead.get(m.partition) ?? -1) >= 0;
+            if (lostWrite) anomalies.lostWrites++;
+            if (lost.length < this.cap) {
+              lost.push({
+                id, process: m.process, partition: m.partition,
+                offset: m.ackOffset >= 0 ? m.ackOffset : undefined,
+                ackTime: m.ackTime, lostWrite,
+                overwrittenBy: m.ackOffset >= 0 ? this.readsAt.get(m.partition)?.get(m.ackOffset) : undefined,
+              });
+            }
+          } else if (m.ackOffset >= 0 && (m.readPartition !== m.partition || m.readOffset !== m.ackOffset)) {
+            if (anomalies.offsetMismatches.length < this.cap) {
+              anomalies.offsetMismatches.push({ id, partition: m.partition, acked: m.ackOffset, read: m.readOffset });
+            }
+          }
+          if (read) {
+            const key = `${m.process}/${m.readPartition}`;
+            const prev = lastReadByProcess.get(key);
+            if (prev && m.readOffset < prev.offset && anomalies.reordered.length < this.cap) {
+              anomalies.reordered.push({ process: m.process, partition: m.readPartition, before: prev.id, after: id });
+            }
+            lastReadByProcess.set(key, { id, offset: m.readOffset });
+          }
+          break;
+        }
+        case Outcome.Fail:
+          counts.failed++;
+          if (read && anomalies.failedButRead.length < this.cap) anomalies.failedButRead.push(id);
+          break;
+        default:
+          counts.indeterminate++;
+          if (read) counts.recovered++;
+      }
+    }
+    anomalies.inconsistentOffsets = this.inconsistentOffsets();
+    lost.sort((a, b) => a.ackTime - b.ackTime);
+    const valid = counts.lost === 0 && counts.unexpected === 0 && anomalies.failedButRead.length === 0;
+    return {
+      counts,
+      anomalies,
+      lost,
+      partitions: [...partitions.values()].sort((a, b) => a.partition - b.partition),
+      valid,
+    };
+  }
+}
+
+function addUnique(list: number[], id: number): void {
+  if (!list.includes(id)) list.push(id);
+}
+
+function placeMap(maps: Map<number, Map<number, number>>, partition: number): Map<number, number> {
+  let m = maps.get(partition);
+  if (!m) {
+    m = new Map();
+    maps.set(partition, m);
+  }
+  return m;
+}
+
+export async function checkHistory(ops: AsyncIterable<Operation> | Iterable<Operation>, options?: CheckOptions): Promise<CheckResult> {
+  const checker = new QueueChecker(options);
+  for await (const op of ops) checker.add(op);
+  return checker.result();
+}

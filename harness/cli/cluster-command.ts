@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import type { BrokerKind } from '../runtime/cluster.js';
+import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
+import { newRunId } from './run-command.js';
+import { onInterrupt } from './interrupt.js';
+
+export interface ClusterUpOptions {
+  broker: BrokerKind;
+  nodes: number;
+  kafkaVersion?: string;
+  runtime: RuntimeKind;
+  out: string;
+}
+
+/**
+ * `kafka-chaos cluster up`: a cluster behind its proxies for hands-on use. Prints one JSON line
+ * once ready and stays up until SIGINT or SIGTERM.
+ */
+export async function clusterUp(options: ClusterUpOptions): Promise<number> {
+  const logDir = resolve(options.out, 'clusters', newRunId());
+  const cluster = await startCluster({
+    broker: options.broker,
+    nodes: options.nodes,
+    runtime: options.runtime,
+    logDir,
+    ...(options.kafkaVersion !== undefined ? { kafkaVersion: options.kafkaVersion } : {}),
+  });
+  onInterrupt(() => cluster.close());
+  const line = {
+    broker: cluster.broker,
+    brokerVersion: cluster.brokerVersion,
+    runtime: cluster.runtime,
+    bootstrapServers: cluster.bootstrapServers().join(','),
+    toxiproxyUrl: cluster.toxiproxy.url,
+    startupMs: cluster.timings.startupMs,
+    logs: logDir,
+    nodes: cluster.nodeIds().map((id) => {
+      const n = cluster.node(id);
+      return { id, pid: n.pid, clientAddress: n.clientAddress, harnessAddress: n.harnessAddress, proxies: n.proxies };
+    }),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  await new Promise(() => {});
+  return 0;
+}

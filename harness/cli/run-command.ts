@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { HarnessError } from '../errors.js';
+import { findExperiment } from '../experiment/load.js';
+import { runExperiment } from '../experiment/runner.js';
+import { log } from '../log.js';
+import { writeJsonAtomic, type RunResult } from '../report/result.js';
+import { resultTable } from '../report/table.js';
+import type { BrokerKind, Cluster } from '../runtime/cluster.js';
+import type { RuntimeKind } from '../runtime/start-cluster.js';
+import { onInterrupt } from './interrupt.js';
+
+export interface RunCommandOptions {
+  experiments: string[];
+  brokers: BrokerKind[];
+  seed?: number;
+  out: string;
+  kafkaVersion?: string;
+  runtime: RuntimeKind;
+}
+
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** `kafka-chaos run`: exit 0 when every expectation held, 1 when one did not, 2 on a harness error. */
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  if (options.experiments.length === 0) throw new HarnessError('run: name at least one experiment (see `kafka-chaos list`)');
+  const experiments = options.experiments.map((e) => findExperiment(e));
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const runId = newRunId();
+  const runDir = resolve(options.out, runId);
+  log.info({ runId, seed, dir: runDir }, 'run started');
+
+  let current: Cluster | undefined;
+  const unregister = onInterrupt(async () => {
+    await current?.close();
+  });
+  const results: RunResult[] = [];
+  try {
+    for (const exp of experiments) {
+      for (const broker of options.brokers) {
+        log.info({ experiment: exp.name, broker }, 'experiment started');
+        const result = await runExperiment(exp, broker, {
+          runId,
+          runDir,
+          seed,
+          runtime: options.runtime,
+          ...(options.kafkaVersion !== undefined ? { kafkaVersion: options.kafkaVersion } : {}),
+          onCluster: (c) => (current = c),
+        });
+        results.push(result);
+        log.info({ experiment: exp.name, broker, verdict: result.verdict, counts: result.counts, reason: result.reason }, 'experiment finished');
+      }
+    }
+  } finally {
+    unregister();
+  }
+  writeJsonAtomic(join(runDir, 'summary.json'), {
+    runId,
+    seed,
+    results: results.map((r) => ({ experiment: r.experiment, broker: r.broker, brokerVersion: r.brokerVersion, verdict: r.verdict, reason: r.reason, counts: r.counts })),
+  });
+  process.stdout.write(`${resultTable(results)}\n\nresults: ${runDir}\nseed: ${seed}\n`);
+  if (results.some((r) => r.verdict === 'error')) return 2;
+  if (results.some((r) => r.verdict === 'fail')) return 1;
+  return 0;
+}

@@ -1,0 +1,131 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+import { HarnessError, errorMessage } from '../errors.js';
+import type { Cluster } from '../runtime/cluster.js';
+import { kafkaClient } from './kafkajs.js';
+
+export interface PartitionState {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The harness's own view of a cluster, through the harness listeners that no fault touches:
+ * topic creation, who leads what, end offsets. During a fault it sees what the surviving nodes
+ * report, which may lag behind reality as it does for any client.
+ */
+export class ClusterObserver {
+  private readonly admin: Admin;
+  private connected = false;
+
+  constructor(private readonly cluster: Cluster) {
+    this.admin = kafkaClient('kafka-chaos-observer', cluster.harnessServers(), {
+      connectionTimeout: 1000,
+      requestTimeout: 5000,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+    }).admin();
+  }
+
+  private async ready(): Promise<Admin> {
+    if (!this.connected) {
+      await this.admin.connect();
+      this.connected = true;
+    }
+    return this.admin;
+  }
+
+  async createTopic(topic: string, partitions: number, replicationFactor: number, config: Record<string, string>): Promise<void> {
+    const admin = await this.ready();
+    const spec: ITopicConfig = {
+      topic,
+      numPartitions: partitions,
+      replicationFactor,
+      configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+    };
+    try {
+      await admin.createTopics({ topics: [spec], waitForLeaders: true, timeout: 30_000 });
+    } catch (err) {
+      throw new HarnessError(`could not create topic ${topic}: ${errorMessage(err)}`, { cause: err });
+    }
+    await this.waitFor(async () => {
+      const states = await this.partitions(topic);
+      return states.length === partitions && states.every((p) => p.leader >= 0 && p.isr.length === replicationFactor);
+    }, 60_000, `topic ${topic} to have a leader and a full ISR on every partition`);
+  }
+
+  async partitions(topic: string): Promise<PartitionState[]> {
+    const admin = await this.ready();
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const t = meta.topics.find((x) => x.name === topic);
+    if (!t) return [];
+    return t.partitions
+      .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async partition(topic: string, partition: number): Promise<PartitionState> {
+    const state = (await this.partitions(topic)).find((p) => p.partition === partition);
+    if (!state) throw new HarnessError(`partition ${topic}-${partition} not found in metadata`);
+    return state;
+  }
+
+  /** The node currently leading a partition, as the cluster reports it; -1 when there is none. */
+  async leaderOf(topic: string, partition: number): Promise<number> {
+    return (await this.partition(topic, partition)).leader;
+  }
+
+  async brokerIds(): Promise<number[]> {
+    const admin = await this.ready();
+    const { brokers } = await admin.describeCluster();
+    return brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+  }
+
+  /** High watermark of each partition (the offset after the last committed message). */
+  async endOffsets(topic: string): Promise<Map<number, number>> {
+    const admin = await this.ready();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  }
+
+  /**
+   * After faults are healed: every node registered, every partition of `topic` led by someone
+   * with all replicas back in the ISR. Returns false if that did not happen in time.
+   */
+  async waitHealthy(topic: string, timeoutMs: number): Promise<boolean> {
+    const nodes = this.cluster.nodeIds().length;
+    try {
+      await this.waitFor(async () => {
+        if ((await this.brokerIds()).length < nodes) return false;
+        const states = await this.partitions(topic);
+        return states.length > 0 && states.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length);
+      }, timeoutMs, 'the cluster to recover');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        if (await condition()) return;
+      } catch (err) {
+        last = errorMessage(err);
+        this.connected = false;
+        await this.admin.disconnect().catch(() => {});
+      }
+      await sleep(250);
+    }
+    throw new HarnessError(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect().catch(() => {});
+    this.connected = false;
+  }
+}

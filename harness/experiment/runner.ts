@@ -1,0 +1,198 @@
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { CompressionTypes } from 'kafkajs';
+import { checkHistory } from '../checker/queue-checker.js';
+import { kafkaClient } from '../clients/kafkajs.js';
+import { ClusterObserver } from '../clients/observer.js';
+import { errorMessage } from '../errors.js';
+import { readHistory } from '../history/reader.js';
+import { HistoryRecorder } from '../history/recorder.js';
+import { log } from '../log.js';
+import { FaultSchedule } from '../nemesis/schedule.js';
+import { Random } from '../random.js';
+import { writeJsonAtomic, type RunResult } from '../report/result.js';
+import type { BrokerKind, Cluster } from '../runtime/cluster.js';
+import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
+import { drainTopic, type DrainResult } from '../workload/drain.js';
+import { LeaderWatch } from '../workload/leader-watch.js';
+import { ProducerWorkload } from '../workload/producer.js';
+import { evaluate } from './expectation.js';
+import type { Experiment } from './schema.js';
+
+export interface RunOptions {
+  runId: string;
+  /** results/<run-id>: this run's results go to <runDir>/<experiment>/<broker>/. */
+  runDir: string;
+  seed: number;
+  kafkaVersion?: string;
+  runtime?: RuntimeKind;
+  /** Called with the cluster while it runs, so an interrupted run can close it. */
+  onCluster?: (cluster: Cluster | undefined) => void;
+}
+
+const kafkajsVersion = (createRequire(import.meta.url)('kafkajs/package.json') as { version: string }).version;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: string): RunResult {
+  return {
+    experiment: exp.name,
+    description: exp.description,
+    broker,
+    brokerVersion: 'unknown',
+    runtime: opts.runtime ?? 'process',
+    runId: opts.runId,
+    seed: opts.seed,
+    startedAt: new Date().toISOString(),
+    config: {
+      nodes: exp.cluster.nodes,
+      broker: exp.cluster.broker,
+      topic: exp.topic,
+      producer: exp.producer,
+      workload: { durationMs: exp.workload.duration, settleMs: exp.workload.settle, recoveryMs: exp.workload.recovery },
+      kafkajs: kafkajsVersion,
+    },
+    faults: [],
+    counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
+    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [] },
+    lost: [],
+    partitions: [],
+    sendErrors: {},
+    drain: undefined,
+    recovered: false,
+    expectation: exp.expect,
+    expectationResults: [],
+    verdict: 'error',
+    reason: '',
+    timings: {},
+    files: { history: 'history.jsonl', logs: 'nodes/' },
+  };
+}
+
+/**
+ * One experiment on one broker, Jepsen style: start a cluster, produce while the nemesis runs the
+ * fault schedule, heal, let the cluster recover, drain every partition, check the history.
+ */
+export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: RunOptions): Promise<RunResult> {
+  const dir = join(opts.runDir, exp.name, broker);
+  const result = baseResult(exp, broker, opts, dir);
+  const started = performance.now();
+  const mark = (name: string, since: number) => (result.timings[name] = Math.round(performance.now() - since));
+
+  const notApplicable = exp.notApplicable[broker];
+  if (notApplicable) {
+    result.verdict = 'not-applicable';
+    result.reason = notApplicable;
+    writeJsonAtomic(join(dir, 'result.json'), result);
+    return result;
+  }
+
+  let cluster: Cluster | undefined;
+  let observer: ClusterObserver | undefined;
+  const recorder = new HistoryRecorder(join(dir, 'history.jsonl'));
+  try {
+    cluster = await startCluster({
+      broker,
+      nodes: exp.cluster.nodes,
+      brokerConfig: exp.cluster.broker,
+      ...(opts.kafkaVersion !== undefined ? { kafkaVersion: opts.kafkaVersion } : {}),
+      runtime: opts.runtime ?? 'process',
+      logDir: join(dir, 'nodes'),
+    });
+    opts.onCluster?.(cluster);
+    result.brokerVersion = cluster.brokerVersion;
+    result.timings.clusterStartupMs = cluster.timings.startupMs;
+
+    let phase = performance.now();
+    observer = new ClusterObserver(cluster);
+    await observer.createTopic(exp.topic.name, exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
+    mark('topicSetupMs', phase);
+
+    const p = exp.producer;
+    const kafka = kafkaClient(`kafka-chaos-${exp.name}`, cluster.bootstrapServers(), {
+      requestTimeout: p.requestTimeoutMs,
+      retry: { retries: p.retries },
+    });
+    const producer = new ProducerWorkload(kafka, recorder, {
+      topic: exp.topic.name,
+      partitions: exp.topic.partitions,
+      acks: p.acks,
+      idempotent: p.idempotent,
+      ...(p.maxInFlightRequests !== undefined ? { maxInFlightRequests: p.maxInFlightRequests } : {}),
+      rate: p.rate,
+      concurrency: p.concurrency,
+      messageBytes: p.messageBytes,
+      retries: p.retries,
+      ackTimeoutMs: p.ackTimeoutMs,
+      compression: p.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    });
+    const watch = new LeaderWatch(observer, recorder, exp.topic.name);
+    watch.start();
+
+    phase = performance.now();
+    await producer.start();
+    const schedule = new FaultSchedule(
+      { cluster, observer, recorder, random: new Random(opts.seed), topic: exp.topic.name },
+      exp.faults,
+    );
+    const stopFaults = new AbortController();
+    const faultsDone = schedule.run(phase, stopFaults.signal);
+    await sleep(exp.workload.duration);
+    stopFaults.abort();
+    await faultsDone;
+    mark('workloadMs', phase);
+
+    // Stop offering load, heal, then let in-flight sends finish against the healed cluster.
+    phase = performance.now();
+    const settled = producer.stop(exp.workload.settle);
+    await schedule.healAll();
+    await settled;
+    result.faults = schedule.records;
+    result.sendErrors = producer.stats.errors;
+    mark('healMs', phase);
+
+    phase = performance.now();
+    result.recovered = await observer.waitHealthy(exp.topic.name, exp.workload.recovery);
+    watch.stop();
+    mark('recoveryMs', phase);
+
+    phase = performance.now();
+    const drain: DrainResult = await drainTopic(cluster, observer, recorder, exp.topic.name, 120_000);
+    result.drain = drain;
+    mark('drainMs', phase);
+  } catch (err) {
+    result.verdict = 'error';
+    result.reason = errorMessage(err);
+    log.error({ experiment: exp.name, broker, err: result.reason }, 'experiment could not complete');
+  } finally {
+    await observer?.close();
+    await cluster?.close();
+    opts.onCluster?.(undefined);
+    await recorder.close();
+  }
+
+  if (result.drain) {
+    const phase = performance.now();
+    const check = await checkHistory(readHistory(join(dir, 'history.jsonl')), { maxListed: 1000 });
+    mark('checkMs', phase);
+    result.counts = check.counts;
+    result.anomalies = check.anomalies;
+    result.lost = check.lost;
+    result.partitions = check.partitions;
+    result.expectationResults = evaluate(exp.expect, check);
+    const failed = result.expectationResults.filter((e) => !e.held);
+    if (!result.drain.complete) {
+      result.verdict = 'fail';
+      result.reason = `the drain could not read every partition to its end (${JSON.stringify(result.drain.readUpTo)} of ${JSON.stringify(result.drain.endOffsets)})`;
+    } else if (failed.length > 0) {
+      result.verdict = 'fail';
+      result.reason = `expected ${failed.map((e) => `${e.measure} ${e.condition.trim()}, got ${e.actual}`).join('; ')}`;
+    } else {
+      result.verdict = 'pass';
+      result.reason = 'every expectation held';
+    }
+  }
+  result.timings.totalMs = Math.round(performance.now() - started);
+  result.files = { history: relative(dir, join(dir, 'history.jsonl')), logs: 'nodes/' };
+  writeJsonAtomic(join(dir, 'result.json'), result);
+  return result;
+}

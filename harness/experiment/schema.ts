@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { FAULT_KINDS, faultKind } from '../nemesis/registry.js';
+import type { FaultStep } from '../nemesis/schedule.js';
+import { TARGET_HELP, TARGET_PATTERN } from '../nemesis/targets.js';
+import { CONDITION_PATTERN, MEASURES } from './expectation.js';
+
+const duration = z
+  .union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/, 'expected a duration such as 500ms, 8s or 2m')])
+  .transform((v) => parseDuration(v));
+
+const configValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const configMap = z.record(z.string(), configValue).default({});
+
+const stepBase = {
+  at: duration,
+  target: z.string().regex(TARGET_PATTERN, `expected ${TARGET_HELP}`),
+  partition: z.number().int().nonnegative().default(0),
+  duration: duration.optional(),
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+};
+
+/** The common step fields, then the fault kind's own parameters checked by that kind's schema. */
+const faultStep = z
+  .object({ fault: z.string(), ...stepBase })
+  .catchall(z.unknown())
+  .superRefine((step, ctx) => {
+    const kind = faultKind(step.fault);
+    if (!kind) {
+      ctx.addIssue({ code: 'custom', path: ['fault'], message: `expected one of ${FAULT_KINDS.map((k) => k.name).join(', ')}, found "${step.fault}"` });
+      return;
+    }
+    const parsed = kind.params.safeParse(ownParams(step));
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} for fault "${kind.name}"`
+          : issue.message;
+      ctx.addIssue({ code: 'custom', path: issue.path, message });
+    }
+  })
+  .transform((step): FaultStep => ({
+    fault: step.fault,
+    at: step.at,
+    target: step.target,
+    partition: step.partition,
+    ...(step.duration !== undefined ? { duration: step.duration } : {}),
+    ...(step.name !== undefined ? { name: step.name } : {}),
+    params: faultKind(step.fault)!.params.parse(ownParams(step)) as Record<string, unknown>,
+  }));
+
+function ownParams(step: Record<string, unknown>): Record<string, unknown> {
+  const { fault: _f, at: _a, target: _t, partition: _p, duration: _d, name: _n, ...own } = step;
+  return own;
+}
+
+const acks = z
+  .union([z.literal(0), z.literal(1), z.literal(-1), z.literal('all'), z.literal('0'), z.literal('1'), z.literal('-1')], {
+    error: () => 'expected 0, 1, -1 or all',
+  })
+  .transform((v): 0 | 1 | -1 => (v === 'all' || v === '-1' || v === -1 ? -1 : Number(v) as 0 | 1));
+
+export const experimentSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case name with dashes, equal to the file name'),
+    description: z.string().min(1),
+    /** Brokers that cannot run this experiment, and why (reported as "not applicable"). */
+    notApplicable: z.partialRecord(z.enum(['kafka', 'broker-ts']), z.string()).default({}),
+    cluster: z
+      .object({
+        nodes: z.number().int().min(1).max(9).default(3),
+        broker: configMap,
+      })
+      .strict()
+      .default({ nodes: 3, broker: {} }),
+    topic: z
+      .object({
+        name: z.string().regex(/^[A-Za-z0-9._-]+$/).default('chaos'),
+        partitions: z.number().int().min(1).max(1000).default(1),
+        replicationFactor: z.number().int().min(1).default(3),
+        config: configMap,
+      })
+      .strict()
+      .default({ name: 'chaos', partitions: 1, replicationFactor: 3, config: {} }),
+    producer: z
+      .object({
+        acks,
+        idempotent: z.boolean().default(false),
+        maxInFlightRequests: z.number().int().min(1).optional(),
+        rate: z.number().positive().default(200),
+        concurrency: z.number().int().min(1).max(1000).default(8),
+        messageBytes: z.number().int().min(8).max(10_000_000).default(100),
+        retries: z.number().int().min(0).default(5),
+        requestTimeoutMs: z.number().int().positive().default(15_000),
+        ackTimeoutMs: z.number().int().positive().default(10_000),
+        compression: z.enum(['none', 'gzip']).default('none'),
+      })
+      .strict(),
+    workload: z
+      .object({
+        duration,
+        /** How long outstanding sends may take to finish after the workload stops. */
+        settle: duration.default(20_000),
+        /** How long to wait for the cluster to recover after the final heal. */
+        recovery: duration.default(90_000),
+      })
+      .strict(),
+    faults: z.array(faultStep).default([]),
+    expect: z
+      .partialRecord(z.enum(MEASURES), z.union([z.number().int().nonnegative().transform(String), z.string().regex(CONDITION_PATTERN, 'expected a condition such as 0, ">0" or ">=1000"')]))
+      .refine((e) => Object.keys(e).length > 0, 'expected at least one condition, e.g. { lost: 0 }'),
+  })
+  .strict();
+
+export type Experiment = z.output<typeof experimentSchema>;

@@ -1,0 +1,57 @@
+/**
+ * The recorded history of a run, after Jepsen: every client operation is an `invoke` followed by
+ * exactly one completion: `ok` (it happened), `fail` (it certainly did not) or `info` (unknown:
+ * a timeout, a lost connection, a crash). Nemesis operations are recorded the same way, so the
+ * history alone explains a run.
+ */
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** A producer sent message `id` (unique within a run) towards `partition`. */
+export interface SendOp {
+  f: 'send';
+  type: OpType;
+  /** The logical client process that issued it; one operation at a time per process. */
+  process: number;
+  /** Milliseconds since the start of the run. */
+  time: number;
+  id: number;
+  partition: number;
+  /** Set on `ok` when the broker returned it (acks 1 or all). */
+  offset?: number;
+  /** Set on `fail` and `info`. */
+  error?: string;
+}
+
+/** A consumer read messages; `reads` holds [partition, offset, id] triples, id -1 for a value that is not a message id. */
+export interface PollOp {
+  f: 'poll';
+  type: 'ok';
+  process: number;
+  time: number;
+  reads: [number, number, number][];
+}
+
+/** A fault being injected or healed. */
+export interface NemesisOp {
+  f: 'fault' | 'heal';
+  type: 'invoke' | 'ok' | 'fail' | 'info';
+  process: 'nemesis';
+  time: number;
+  fault: string;
+  nodes: number[];
+  detail?: string;
+}
+
+/** Who led a partition when the harness looked. Explains which node acknowledged what. */
+export interface LeaderOp {
+  f: 'leader';
+  type: 'ok';
+  process: 'observer';
+  time: number;
+  partition: number;
+  leader: number;
+  epoch?: number;
+  isr?: number[];
+}
+
+export type Operation = SendOp | PollOp | NemesisOp | LeaderOp;

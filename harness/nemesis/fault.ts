@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { ClusterObserver } from '../clients/observer.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import type { Random } from '../random.js';
+import type { Cluster } from '../runtime/cluster.js';
+
+export interface FaultContext {
+  cluster: Cluster;
+  observer: ClusterObserver;
+  recorder: HistoryRecorder;
+  random: Random;
+  /** The workload topic, for targets such as "leader". */
+  topic: string;
+}
+
+/** Undoes a fault: restarts what was killed, resumes what was paused, removes toxics. */
+export type Heal = () => Promise<void>;
+
+/**
+ * One kind of fault. Adding a fault kind is adding one module that exports one of these and
+ * listing it in the registry. `params` validates the kind's own fields of an experiment step.
+ */
+export interface FaultKind<P extends Record<string, unknown> = Record<string, unknown>> {
+  name: string;
+  summary: string;
+  params: z.ZodType<P>;
+  inject(ctx: FaultContext, nodes: number[], params: P): Promise<Heal | undefined>;
+}
+
+export function defineFault<P extends Record<string, unknown>>(kind: FaultKind<P>): FaultKind<P> {
+  return kind;
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineFault } from './fault.js';
+
+/** SIGKILL: the process dies without flushing or closing anything. Healed by starting it again. */
+export const kill = defineFault({
+  name: 'kill',
+  summary: 'kill -9 the target nodes; heal restarts them on the same data',
+  params: z.object({}).strict(),
+  async inject(ctx, nodes) {
+    for (const n of nodes) await ctx.cluster.kill(n);
+    return async () => {
+      for (const n of nodes) if (ctx.cluster.node(n).state === 'killed') await ctx.cluster.start(n);
+    };
+  },
+});

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { LISTENER_KINDS, type ListenerKind } from '../runtime/cluster.js';
+
+/** Which of a node's listeners a network fault applies to; "all" means client, replication and controller. */
+export const listenersParam = z
+  .array(z.enum(['client', 'replication', 'controller', 'all']))
+  .min(1)
+  .default(['all']);
+
+export function expandListeners(listeners: readonly string[]): ListenerKind[] {
+  return listeners.includes('all') ? [...LISTENER_KINDS] : (listeners as ListenerKind[]);
+}

@@ -1,0 +1,119 @@
+import { errorMessage } from '../errors.js';
+import { log } from '../log.js';
+import type { FaultContext, Heal } from './fault.js';
+import { faultKind } from './registry.js';
+import { resolveTargets } from './targets.js';
+
+export interface FaultStep {
+  /** Milliseconds after the workload started. */
+  at: number;
+  fault: string;
+  target: string;
+  /** Partition of the workload topic that leader/follower targets refer to. */
+  partition: number;
+  /** Heal this step after so long; without it the step stays in force until the final heal. */
+  duration?: number;
+  /** Lets later steps target the same nodes with `@name`. */
+  name?: string;
+  params: Record<string, unknown>;
+}
+
+/** What happened to one step, for result.json and the report. */
+export interface FaultRecord {
+  step: number;
+  fault: string;
+  target: string;
+  nodes: number[];
+  params: Record<string, unknown>;
+  injectedAt?: number;
+  healedAt?: number;
+  error?: string;
+}
+
+interface Outstanding {
+  record: FaultRecord;
+  heal: Heal;
+  timer?: NodeJS.Timeout;
+  healing?: Promise<void>;
+}
+
+/** The nemesis: runs a fault schedule against a cluster and heals everything at the end. */
+export class FaultSchedule {
+  readonly records: FaultRecord[] = [];
+  private readonly outstanding: Outstanding[] = [];
+  private readonly named = new Map<string, number[]>();
+
+  constructor(
+    private readonly ctx: FaultContext,
+    private readonly steps: FaultStep[],
+  ) {}
+
+  /** Runs the steps in time order, `origin` being the workload start (performance.now()). */
+  async run(origin: number, signal: AbortSignal): Promise<void> {
+    const ordered = this.steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at);
+    for (const { s, i } of ordered) {
+      const wait = origin + s.at - performance.now();
+      if (wait > 0) await sleep(wait, signal);
+      if (signal.aborted) return;
+      await this.inject(s, i);
+    }
+  }
+
+  private async inject(step: FaultStep, index: number): Promise<void> {
+    const { recorder } = this.ctx;
+    const record: FaultRecord = { step: index, fault: step.fault, target: step.target, nodes: [], params: step.params };
+    this.records.push(record);
+    try {
+      record.nodes = await resolveTargets(this.ctx, step.target, step.partition, this.named);
+      if (step.name) this.named.set(step.name, record.nodes);
+      record.injectedAt = recorder.now();
+      recorder.record({ f: 'fault', type: 'invoke', process: 'nemesis', time: record.injectedAt, fault: step.fault, nodes: record.nodes });
+      const heal = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params);
+      recorder.record({ f: 'fault', type: 'ok', process: 'nemesis', time: recorder.now(), fault: step.fault, nodes: record.nodes });
+      log.info({ fault: step.fault, nodes: record.nodes, at: Math.round(record.injectedAt) }, 'fault injected');
+      if (heal) {
+        const entry: Outstanding = { record, heal };
+        this.outstanding.push(entry);
+        if (step.duration !== undefined) entry.timer = setTimeout(() => void this.heal(entry), step.duration);
+      }
+    } catch (err) {
+      record.error = errorMessage(err);
+      recorder.record({ f: 'fault', type: 'fail', process: 'nemesis', time: recorder.now(), fault: step.fault, nodes: record.nodes, detail: record.error });
+      log.warn({ fault: step.fault, target: step.target, err: record.error }, 'fault could not be injected');
+    }
+  }
+
+  private heal(entry: Outstanding): Promise<void> {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.healing ??= (async () => {
+      const { recorder } = this.ctx;
+      const { record } = entry;
+      try {
+        await entry.heal();
+        record.healedAt = recorder.now();
+        recorder.record({ f: 'heal', type: 'ok', process: 'nemesis', time: record.healedAt, fault: record.fault, nodes: record.nodes });
+        log.info({ fault: record.fault, nodes: record.nodes }, 'fault healed');
+      } catch (err) {
+        record.error = `heal failed: ${errorMessage(err)}`;
+        recorder.record({ f: 'heal', type: 'fail', process: 'nemesis', time: recorder.now(), fault: record.fault, nodes: record.nodes, detail: record.error });
+        log.warn({ fault: record.fault, err: record.error }, 'heal failed');
+      }
+    })();
+    return entry.healing;
+  }
+
+  /** Heals whatever is still in force, most recent first. */
+  async healAll(): Promise<void> {
+    for (const entry of [...this.outstanding].reverse()) await this.heal(entry);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineFault } from './fault.js';
+
+/** SIGTERM and wait: a clean shutdown (leadership handed over, logs closed). Healed by a start. */
+export const stop = defineFault({
+  name: 'stop',
+  summary: 'gracefully stop the target nodes (SIGTERM); heal starts them',
+  params: z.object({}).strict(),
+  async inject(ctx, nodes) {
+    for (const n of nodes) await ctx.cluster.stop(n);
+    return async () => {
+      for (const n of nodes) if (ctx.cluster.node(n).state === 'stopped') await ctx.cluster.start(n);
+    };
+  },
+});

@@ -1,0 +1,40 @@
+import { HarnessError } from '../errors.js';
+import type { FaultContext } from './fault.js';
+
+/**
+ * Whom a step hits, resolved when the step runs (leadership moves during a run):
+ *   leader, followers, follower   of the step's partition of the workload topic
+ *   all, random                    of the cluster's nodes
+ *   node:2 or node:1,3             fixed node ids
+ *   @name                          the nodes an earlier step with `name: name` hit
+ */
+export const TARGET_PATTERN = /^(leader|followers|follower|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
+export const TARGET_HELP = 'leader, followers, follower, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
+
+export async function resolveTargets(
+  ctx: FaultContext,
+  target: string,
+  partition: number,
+  named: ReadonlyMap<string, number[]>,
+): Promise<number[]> {
+  if (target.startsWith('@')) {
+    const nodes = named.get(target.slice(1));
+    if (!nodes) throw new HarnessError(`target ${target}: no earlier step is named "${target.slice(1)}"`);
+    return nodes;
+  }
+  if (target.startsWith('node:')) {
+    const ids = target.slice(5).split(',').map(Number);
+    for (const id of ids) ctx.cluster.node(id);
+    return ids;
+  }
+  const all = ctx.cluster.nodeIds();
+  if (target === 'all') return all;
+  if (target === 'random') return [ctx.random.pick(all)];
+  const state = await ctx.observer.partition(ctx.topic, partition);
+  if (state.leader < 0) throw new HarnessError(`target ${target}: partition ${ctx.topic}-${partition} has no leader now`);
+  if (target === 'leader') return [state.leader];
+  const followers = state.replicas.filter((r) => r !== state.leader);
+  if (followers.length === 0) throw new HarnessError(`target ${target}: partition ${ctx.topic}-${partition} has no followers`);
+  if (target === 'followers') return followers;
+  return [ctx.random.pick(followers)];
+}

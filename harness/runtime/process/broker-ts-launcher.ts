@@ -1,0 +1,41 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, tsNodeArgs } from '../supervisor.js';
+import type { NodeCommand, NodeLauncher } from './launcher.js';
+import { commonNodeProperties, toProperties, type ClusterLayout, type NodeLayout } from './layout.js';
+
+function brokerTsVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** broker-ts nodes, configured with the same server.properties keys as Kafka. */
+export class BrokerTsLauncher implements NodeLauncher {
+  readonly broker = 'broker-ts' as const;
+  readonly version = brokerTsVersion();
+
+  configFile(node: NodeLayout): string {
+    return join(node.logDir, 'server.properties');
+  }
+
+  mainLog(node: NodeLayout): string {
+    return join(node.logDir, 'server.log');
+  }
+
+  async prepare(cluster: ClusterLayout, nodes = cluster.nodes): Promise<void> {
+    for (const node of nodes) {
+      mkdirSync(node.logDir, { recursive: true });
+      mkdirSync(node.dataDir, { recursive: true });
+      const props = { 'cluster.id': cluster.clusterId, ...commonNodeProperties(node, cluster) };
+      writeFileSync(this.configFile(node), toProperties(props));
+    }
+  }
+
+  command(node: NodeLayout): NodeCommand {
+    return {
+      command: process.execPath,
+      args: [...tsNodeArgs(join(REPO_ROOT, 'broker-ts/main.ts')), '--config', this.configFile(node)],
+      env: { ...process.env, BROKER_TS_LOG_FILE: this.mainLog(node) },
+    };
+  }
+}

@@ -1,0 +1,248 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { kafkaClient } from '../../clients/kafkajs.js';
+import { HarnessError, errorMessage } from '../../errors.js';
+import { log } from '../../log.js';
+import type { Cluster, ClusterTimings, ListenerKind, NodeInfo, NodeState } from '../cluster.js';
+import { LISTENER_KINDS } from '../cluster.js';
+import { freePorts } from '../ports.js';
+import { supervisor, type ManagedProcess, type Supervisor } from '../supervisor.js';
+import { ToxiproxyServer } from '../toxiproxy-server.js';
+import { randomClusterId } from './kafka-launcher.js';
+import type { NodeLauncher } from './launcher.js';
+import type { ClusterLayout, NodeLayout } from './layout.js';
+
+export interface ProcessClusterOptions {
+  launcher: NodeLauncher;
+  nodes: number;
+  brokerConfig?: Record<string, string>;
+  /** Where configs and broker logs go (kept); data dirs always live in a temp dir. */
+  logDir: string;
+  readyTimeoutMs?: number;
+}
+
+interface NodeSlot {
+  layout: NodeLayout;
+  process: ManagedProcess | undefined;
+  state: NodeState;
+}
+
+function tail(file: string, lines = 30): string {
+  if (!existsSync(file)) return '(no log written)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** The embedded default runtime: every node and toxiproxy as a local process on 127.0.0.1. */
+export class ProcessCluster implements Cluster {
+  readonly runtime = 'process' as const;
+  readonly timings: ClusterTimings = { startupMs: 0 };
+  private readonly slots = new Map<number, NodeSlot>();
+  private closed = false;
+
+  private constructor(
+    private readonly sup: Supervisor,
+    private readonly launcher: NodeLauncher,
+    readonly toxiproxy: ToxiproxyServer,
+    readonly logDir: string,
+    private readonly dataRoot: string,
+    private readonly layout: ClusterLayout,
+  ) {
+    for (const node of layout.nodes) this.slots.set(node.id, { layout: node, process: undefined, state: 'stopped' });
+  }
+
+  get broker() {
+    return this.launcher.broker;
+  }
+
+  get brokerVersion(): string {
+    return this.launcher.version;
+  }
+
+  static async start(options: ProcessClusterOptions): Promise<ProcessCluster> {
+    const sup = supervisor();
+    mkdirSync(options.logDir, { recursive: true });
+    const dataRoot = sup.tempDir(options.launcher.broker);
+    const toxiproxy = await ToxiproxyServer.start(sup, options.logDir);
+    const nodes: NodeLayout[] = [];
+    for (let id = 1; id <= options.nodes; id++) {
+      const [client, replication, controller, harness, pClient, pRepl, pCtl] = (await freePorts(7)) as [
+        number, number, number, number, number, number, number,
+      ];
+      nodes.push({
+        id,
+        ports: { client, replication, controller, harness },
+        proxyPorts: { client: pClient, replication: pRepl, controller: pCtl },
+        dataDir: join(dataRoot, `node-${id}`),
+        logDir: join(options.logDir, `node-${id}`),
+      });
+    }
+    const layout: ClusterLayout = { clusterId: randomClusterId(), nodes, brokerConfig: options.brokerConfig ?? {} };
+    const cluster = new ProcessCluster(sup, options.launcher, toxiproxy, options.logDir, dataRoot, layout);
+    try {
+      for (const node of nodes) {
+        for (const kind of LISTENER_KINDS) {
+          const { listenPort } = await toxiproxy.createProxy({
+            name: cluster.proxyName(node.id, kind),
+            listenPort: node.proxyPorts[kind],
+            upstream: `127.0.0.1:${node.ports[kind]}`,
+          });
+          node.proxyPorts[kind] = listenPort;
+        }
+      }
+      await options.launcher.prepare(layout);
+      const started = performance.now();
+      for (const node of nodes) cluster.spawnNode(cluster.slots.get(node.id)!);
+      await cluster.waitReady(options.readyTimeoutMs ?? 120_000);
+      cluster.timings.startupMs = Math.round(performance.now() - started);
+      log.info({ broker: cluster.broker, version: cluster.brokerVersion, nodes: options.nodes, startupMs: cluster.timings.startupMs }, 'cluster ready');
+      return cluster;
+    } catch (err) {
+      await cluster.close();
+      throw err;
+    }
+  }
+
+  private spawnNode(slot: NodeSlot): void {
+    const cmd = this.launcher.command(slot.layout);
+    slot.process = this.sup.spawn(`${this.broker}-node-${slot.layout.id}`, cmd.command, cmd.args, {
+      env: cmd.env,
+      logFile: join(slot.layout.logDir, 'stdout.log'),
+    });
+    slot.state = 'running';
+  }
+
+  /** Ready: a Metadata request through the client proxies lists every node. */
+  private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const admin = kafkaClient('kafka-chaos-ready', this.bootstrapServers(), {
+      connectionTimeout: 1000,
+      requestTimeout: 2000,
+      retry: { retries: 0 },
+    }).admin();
+    let lastError = 'no answer yet';
+    try {
+      while (Date.now() < deadline) {
+        for (const slot of this.slots.values()) {
+          if (slot.state === 'running' && slot.process && !slot.process.running) {
+            const status = slot.process.exitStatus;
+            throw new HarnessError(
+              `${this.broker} node ${slot.layout.id} exited during start-up (code ${status?.code}, signal ${status?.signal}). ` +
+                `Last lines of ${this.launcher.mainLog(slot.layout)}:\n${tail(this.launcher.mainLog(slot.layout))}\n` +
+                `stdout/stderr:\n${tail(join(slot.layout.logDir, 'stdout.log'), 15)}`,
+            );
+          }
+        }
+        try {
+          await admin.connect();
+          const { brokers } = await admin.describeCluster();
+          if (brokers.length >= expected) return;
+          lastError = `${brokers.length} of ${expected} nodes registered`;
+        } catch (err) {
+          lastError = errorMessage(err);
+          await admin.disconnect().catch(() => {});
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    const logs = [...this.slots.values()]
+      .map((s) => `--- node ${s.layout.id}: ${this.launcher.mainLog(s.layout)}\n${tail(this.launcher.mainLog(s.layout), 15)}`)
+      .join('\n');
+    throw new HarnessError(`${this.broker} cluster not ready after ${timeoutMs} ms (${lastError}).\n${logs}`);
+  }
+
+  private slot(id: number): NodeSlot {
+    const slot = this.slots.get(id);
+    if (!slot) throw new HarnessError(`no node ${id} in this cluster (nodes: ${this.nodeIds().join(', ')})`);
+    return slot;
+  }
+
+  nodeIds(): number[] {
+    return [...this.slots.keys()];
+  }
+
+  node(id: number): NodeInfo {
+    const { layout, process, state } = this.slot(id);
+    return {
+      id,
+      state,
+      pid: process?.running ? process.pid : undefined,
+      clientAddress: `127.0.0.1:${layout.proxyPorts.client}`,
+      listeners: {
+        client: `127.0.0.1:${layout.ports.client}`,
+        replication: `127.0.0.1:${layout.ports.replication}`,
+        controller: `127.0.0.1:${layout.ports.controller}`,
+      },
+      harnessAddress: `127.0.0.1:${layout.ports.harness}`,
+      proxies: {
+        client: this.proxyName(id, 'client'),
+        replication: this.proxyName(id, 'replication'),
+        controller: this.proxyName(id, 'controller'),
+      },
+    };
+  }
+
+  bootstrapServers(): string[] {
+    return [...this.slots.values()].map((s) => `127.0.0.1:${s.layout.proxyPorts.client}`);
+  }
+
+  harnessServers(): string[] {
+    return [...this.slots.values()].map((s) => `127.0.0.1:${s.layout.ports.harness}`);
+  }
+
+  proxyName(node: number, listener: ListenerKind): string {
+    return `n${node}-${listener}`;
+  }
+
+  private running(id: number): ManagedProcess {
+    const slot = this.slot(id);
+    if (!slot.process?.running) throw new HarnessError(`node ${id} is not running (${slot.state})`);
+    return slot.process;
+  }
+
+  async kill(id: number): Promise<void> {
+    const proc = this.running(id);
+    proc.kill();
+    await proc.exited;
+    this.slot(id).state = 'killed';
+  }
+
+  async pause(id: number): Promise<void> {
+    this.running(id).signal('SIGSTOP');
+    this.slot(id).state = 'paused';
+  }
+
+  async resume(id: number): Promise<void> {
+    this.running(id).signal('SIGCONT');
+    this.slot(id).state = 'running';
+  }
+
+  async stop(id: number): Promise<void> {
+    const proc = this.running(id);
+    await proc.stop(60_000);
+    this.slot(id).state = 'stopped';
+  }
+
+  async start(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.process?.running) throw new HarnessError(`node ${id} is already running`);
+    this.spawnNode(slot);
+  }
+
+  async wipe(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.process?.running) throw new HarnessError(`node ${id} must be stopped before its data dir is erased`);
+    rmSync(slot.layout.dataDir, { recursive: true, force: true });
+    await this.launcher.prepare(this.layout, [slot.layout]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const slot of this.slots.values()) slot.process?.kill();
+    await Promise.all([...this.slots.values()].map((s) => s.process?.exited));
+    await this.toxiproxy.stop();
+    this.sup.forgetTempDir(this.dataRoot);
+  }
+}

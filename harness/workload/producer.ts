@@ -1,0 +1,108 @@
+import type { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import type { HistoryRecorder } from '../history/recorder.js';
+import { encodeMessage } from './message.js';
+import { RateLimiter } from './rate-limiter.js';
+import { classifySendError } from './send-outcome.js';
+
+export interface ProducerSettings {
+  topic: string;
+  partitions: number;
+  /** 0, 1 or -1 (all). */
+  acks: 0 | 1 | -1;
+  idempotent: boolean;
+  maxInFlightRequests?: number;
+  /** Messages per second offered by the whole workload. */
+  rate: number;
+  /** Concurrent sends (Jepsen's client processes); each has one send outstanding at a time. */
+  concurrency: number;
+  messageBytes: number;
+  retries: number;
+  /** Broker-side wait for acknowledgements (the produce request's timeout). */
+  ackTimeoutMs: number;
+  compression: CompressionTypes;
+}
+
+export interface ProducerStats {
+  invoked: number;
+  ok: number;
+  fail: number;
+  info: number;
+  /** Error messages of failed and unknown sends, counted. */
+  errors: Record<string, number>;
+}
+
+/**
+ * kafkajs producers sending unique, numbered messages at a target rate, every send recorded as
+ * invoke then ok/fail/info. Message ids are `idBase + n`, so several workloads can share a run.
+ */
+export class ProducerWorkload {
+  readonly stats: ProducerStats = { invoked: 0, ok: 0, fail: 0, info: 0, errors: {} };
+  private producer: Producer | undefined;
+  private readonly abort = new AbortController();
+  private workers: Promise<void>[] = [];
+  private nextId: number;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly recorder: HistoryRecorder,
+    private readonly settings: ProducerSettings,
+    idBase = 0,
+  ) {
+    this.nextId = idBase;
+  }
+
+  async start(): Promise<void> {
+    const s = this.settings;
+    this.producer = this.kafka.producer({
+      idempotent: s.idempotent,
+      allowAutoTopicCreation: false,
+      retry: { retries: s.retries },
+      ...(s.maxInFlightRequests !== undefined ? { maxInFlightRequests: s.maxInFlightRequests } : {}),
+    });
+    await this.producer.connect();
+    const limiter = new RateLimiter(s.rate);
+    for (let w = 0; w < s.concurrency; w++) this.workers.push(this.worker(w, limiter));
+  }
+
+  private async worker(index: number, limiter: RateLimiter): Promise<void> {
+    const s = this.settings;
+    let process = index;
+    while (await limiter.take(this.abort.signal)) {
+      const id = this.nextId++;
+      const partition = id % s.partitions;
+      this.stats.invoked++;
+      this.recorder.record({ f: 'send', type: 'invoke', process, time: this.recorder.now(), id, partition });
+      try {
+        const result = await this.producer!.send({
+          topic: s.topic,
+          acks: s.acks,
+          timeout: s.ackTimeoutMs,
+          compression: s.compression,
+          messages: [{ partition, value: encodeMessage(id, s.messageBytes) }],
+        });
+        const meta = result.find((r) => r.partition === partition);
+        const offset = meta?.baseOffset !== undefined && s.acks !== 0 ? Number(meta.baseOffset) : undefined;
+        this.stats.ok++;
+        this.recorder.record({ f: 'send', type: 'ok', process, time: this.recorder.now(), id, partition, ...(offset !== undefined ? { offset } : {}) });
+      } catch (err) {
+        const { type, error } = classifySendError(err);
+        this.stats[type]++;
+        const key = error.replace(/\d+/g, 'N').slice(0, 120);
+        this.stats.errors[key] = (this.stats.errors[key] ?? 0) + 1;
+        this.recorder.record({ f: 'send', type, process, time: this.recorder.now(), id, partition, error });
+        // An unknown outcome may still complete later; like Jepsen, the process continues under a
+        // new identity so that its next send is not ordered after one that may still be in flight.
+        if (type === 'info') process += s.concurrency;
+      }
+    }
+  }
+
+  /** Stops offering new sends and waits up to `settleMs` for outstanding ones to complete. */
+  async stop(settleMs: number): Promise<void> {
+    this.abort.abort();
+    const settled = Promise.all(this.workers);
+    const timeout = new Promise<void>((r) => setTimeout(r, settleMs).unref());
+    await Promise.race([settled, timeout]);
+    await this.producer?.disconnect().catch(() => {});
+  }
+}
