@@ -4,6 +4,8 @@ import { HarnessError } from '../errors.js';
 import { findExperiment } from '../experiment/load.js';
 import { runExperiment } from '../experiment/runner.js';
 import { log } from '../log.js';
+import { provisionKafka } from '../provision/kafka.js';
+import { provisionToxiproxy } from '../provision/toxiproxy.js';
 import { writeJsonAtomic, type RunResult } from '../report/result.js';
 import { resultTable } from '../report/table.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
@@ -28,6 +30,11 @@ export function newRunId(): string {
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (options.experiments.length === 0) throw new HarnessError('run: name at least one experiment (see `kafka-chaos list`)');
   const experiments = options.experiments.map((e) => findExperiment(e));
+  // Missing tools or downloads fail the whole run up front, with one clear message.
+  if (options.runtime === 'process') {
+    if (options.brokers.includes('kafka')) await provisionKafka(options.kafkaVersion);
+    provisionToxiproxy();
+  }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const runId = newRunId();
   const runDir = resolve(options.out, runId);

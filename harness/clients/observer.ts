@@ -46,7 +46,9 @@ export class ClusterObserver {
       configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
     };
     try {
-      await admin.createTopics({ topics: [spec], waitForLeaders: true, timeout: 30_000 });
+      // Leaders are awaited below, tolerating the UNKNOWN_TOPIC_OR_PARTITION answers of brokers
+      // whose metadata has not caught up yet.
+      await admin.createTopics({ topics: [spec], waitForLeaders: false, timeout: 30_000 });
     } catch (err) {
       throw new HarnessError(`could not create topic ${topic}: ${errorMessage(err)}`, { cause: err });
     }

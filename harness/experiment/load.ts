@@ -8,9 +8,43 @@ import { experimentSchema, type Experiment } from './schema.js';
 
 export const EXPERIMENTS_DIR = join(REPO_ROOT, 'experiments');
 
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { def: SchemaDef }>;
+  innerType?: { def: SchemaDef };
+  in?: { def: SchemaDef };
+  element?: { def: SchemaDef };
+  keyType?: { options?: string[] };
+}
+
+/** The field names the schema accepts at `path`, to tell the author what was expected. */
+function knownFields(path: PropertyKey[]): string[] {
+  let def = (experimentSchema as unknown as { def: SchemaDef }).def;
+  const unwrap = () => {
+    for (;;) {
+      if ((def.type === 'default' || def.type === 'optional') && def.innerType) def = def.innerType.def;
+      else if (def.type === 'pipe' && def.in) def = def.in.def;
+      else return;
+    }
+  };
+  for (const key of path) {
+    unwrap();
+    if (def.type === 'array' && def.element) def = def.element.def;
+    else if (def.type === 'object' && def.shape?.[String(key)]) def = def.shape[String(key)]!.def;
+    else return [];
+  }
+  unwrap();
+  if (def.type === 'object' && def.shape) return Object.keys(def.shape);
+  if (def.type === 'record' && def.keyType?.options) return def.keyType.options;
+  return [];
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') : '(top level)';
-  if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownFields(issue.path);
+    return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}${known.length ? `; expected one of ${known.join(', ')}` : ''}`;
+  }
   return `${path}: ${issue.message}`;
 }
 

@@ -6,6 +6,7 @@ import { log } from '../../log.js';
 import type { Cluster, ClusterTimings, ListenerKind, NodeInfo, NodeState } from '../cluster.js';
 import { LISTENER_KINDS } from '../cluster.js';
 import { freePorts } from '../ports.js';
+import { processState } from '../proc.js';
 import { supervisor, type ManagedProcess, type Supervisor } from '../supervisor.js';
 import { ToxiproxyServer } from '../toxiproxy-server.js';
 import { randomClusterId } from './kafka-launcher.js';
@@ -25,6 +26,15 @@ interface NodeSlot {
   layout: NodeLayout;
   process: ManagedProcess | undefined;
   state: NodeState;
+}
+
+async function waitForState(pid: number, ok: (state: string) => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = processState(pid);
+    if (state === undefined || ok(state) || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 function tail(file: string, lines = 30): string {
@@ -209,12 +219,17 @@ export class ProcessCluster implements Cluster {
   }
 
   async pause(id: number): Promise<void> {
-    this.running(id).signal('SIGSTOP');
+    const proc = this.running(id);
+    proc.signal('SIGSTOP');
+    // Signals are delivered asynchronously: return once the kernel shows the process stopped.
+    await waitForState(proc.pid, (s) => s === 'T' || s === 't');
     this.slot(id).state = 'paused';
   }
 
   async resume(id: number): Promise<void> {
-    this.running(id).signal('SIGCONT');
+    const proc = this.running(id);
+    proc.signal('SIGCONT');
+    await waitForState(proc.pid, (s) => s !== 'T' && s !== 't');
     this.slot(id).state = 'running';
   }
 

@@ -1,0 +1,146 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaClient } from '../../clients/kafkajs.js';
+import { ClusterObserver } from '../../clients/observer.js';
+import { allGone } from '../../testing/processes.js';
+import type { Cluster } from '../cluster.js';
+import { processState } from '../proc.js';
+import { startCluster } from '../start-cluster.js';
+
+const logDir = mkdtempSync(join(tmpdir(), 'kafka-chaos-cluster-test-'));
+let cluster: Cluster;
+let observer: ClusterObserver;
+const pids: number[] = [];
+
+function canConnect(address: string): Promise<boolean> {
+  const [host, port] = address.split(':') as [string, string];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: Number(port) });
+    socket.setTimeout(2000);
+    socket.once('connect', () => {
+      // toxiproxy accepts and then closes when the upstream is gone; wait a moment for that.
+      setTimeout(() => {
+        resolve(!socket.destroyed);
+        socket.destroy();
+      }, 300);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+async function roundTrip(topic: string, value: string): Promise<string[]> {
+  const kafka = kafkaClient('test', cluster.bootstrapServers());
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, acks: -1, messages: [{ value }] });
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: `g-${Date.now()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const seen: string[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!.toString());
+        if (seen.includes(value)) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return seen;
+}
+
+describe('process runtime on real Apache Kafka', () => {
+  beforeAll(async () => {
+    cluster = await startCluster({ broker: 'kafka', nodes: 3, logDir });
+    observer = new ClusterObserver(cluster);
+    for (const id of cluster.nodeIds()) pids.push(cluster.node(id).pid!);
+    pids.push(cluster.toxiproxy.pid);
+  });
+
+  afterAll(async () => {
+    await observer?.close();
+    await cluster?.close();
+    expect(await allGone(pids)).toBe(true);
+    rmSync(logDir, { recursive: true, force: true });
+  });
+
+  it('is ready when Metadata through the proxies lists every node, and says how long that took', async () => {
+    expect(cluster.timings.startupMs).toBeGreaterThan(0);
+    const admin = kafkaClient('test', cluster.bootstrapServers()).admin();
+    await admin.connect();
+    const { brokers } = await admin.describeCluster();
+    await admin.disconnect();
+    expect(brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
+    // Clients are told the proxy addresses, not the nodes' own ports.
+    expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...cluster.bootstrapServers()].sort());
+  });
+
+  it('advertises every listener at its own proxy and keeps configs and logs with the results', () => {
+    for (const id of cluster.nodeIds()) {
+      const props = readFileSync(join(logDir, `node-${id}`, 'server.properties'), 'utf8');
+      const node = cluster.node(id);
+      expect(props).toContain(`CLIENT://${node.clientAddress}`);
+      expect(props).toMatch(/inter\.broker\.listener\.name=REPL/);
+      expect(props).toMatch(/controller\.quorum\.voters=1@127\.0\.0\.1:\d+,2@127\.0\.0\.1:\d+,3@127\.0\.0\.1:\d+/);
+      expect(existsSync(join(logDir, `node-${id}`, 'server.log'))).toBe(true);
+    }
+    expect(existsSync(join(logDir, 'toxiproxy.log'))).toBe(true);
+  });
+
+  it('produces and consumes through the client proxies', async () => {
+    await observer.createTopic('roundtrip', 1, 3, {});
+    expect(await roundTrip('roundtrip', 'hello')).toEqual(['hello']);
+  });
+
+  it('cutting a proxy stops that traffic to the node; healing restores it', async () => {
+    const node = cluster.node(2);
+    expect(await canConnect(node.clientAddress)).toBe(true);
+    await cluster.toxiproxy.setEnabled(node.proxies.client, false);
+    expect(await canConnect(node.clientAddress)).toBe(false);
+    // The node itself is fine: the harness listener, which no fault touches, still answers.
+    expect(await canConnect(node.harnessAddress)).toBe(true);
+    await cluster.toxiproxy.setEnabled(node.proxies.client, true);
+    expect(await canConnect(node.clientAddress)).toBe(true);
+  });
+
+  it('pauses a node with SIGSTOP and resumes it with SIGCONT', async () => {
+    const pid = cluster.node(3).pid!;
+    await cluster.pause(3);
+    expect(processState(pid)).toBe('T');
+    expect(cluster.node(3).state).toBe('paused');
+    await cluster.resume(3);
+    expect(processState(pid)).not.toBe('T');
+    expect(cluster.node(3).state).toBe('running');
+  });
+
+  it('kill -9 of the leader moves leadership; a restart on the same data rejoins the ISR', async () => {
+    await observer.createTopic('failover', 1, 3, {});
+    await roundTrip('failover', 'before');
+    const leader = await observer.leaderOf('failover', 0);
+    const pid = cluster.node(leader).pid!;
+    await cluster.kill(leader);
+    expect(cluster.node(leader).state).toBe('killed');
+    expect(await allGone([pid], 5000)).toBe(true);
+    await observer.waitFor(async () => {
+      const now = await observer.leaderOf('failover', 0);
+      return now >= 0 && now !== leader;
+    }, 30_000, 'a new leader');
+    await cluster.start(leader);
+    expect(cluster.node(leader).state).toBe('running');
+    expect(await observer.waitHealthy('failover', 60_000)).toBe(true);
+    expect(await roundTrip('failover', 'after')).toEqual(['before', 'after']);
+  });
+
+  it('stops a node gracefully and starts it again', async () => {
+    await cluster.stop(1);
+    expect(cluster.node(1).state).toBe('stopped');
+    expect(cluster.node(1).pid).toBeUndefined();
+    await cluster.start(1);
+    await observer.waitFor(async () => (await observer.brokerIds()).length === 3, 60_000, 'node 1 to re-register');
+  });
+});
