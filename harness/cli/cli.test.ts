@@ -55,7 +55,7 @@ describe('kafka-chaos CLI', () => {
 
   it('says which tool is missing and how to provide it, without a stack trace', async () => {
     const emptyCache = mkdtempSync(join(scratch, 'cache-'));
-    const base = { ...process.env, KAFKA_CHAOS_CACHE: emptyCache, KAFKA_HOME: '', TOXIPROXY_BIN: '' };
+    const base: NodeJS.ProcessEnv = { ...process.env, KAFKA_CHAOS_CACHE: emptyCache };
     delete base.KAFKA_HOME;
     delete base.TOXIPROXY_BIN;
     const cases: [NodeJS.ProcessEnv, RegExp][] = [

@@ -45,13 +45,22 @@ export class ClusterObserver {
       replicationFactor,
       configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
     };
-    try {
-      // Leaders are awaited below, tolerating the UNKNOWN_TOPIC_OR_PARTITION answers of brokers
-      // whose metadata has not caught up yet.
-      await admin.createTopics({ topics: [spec], waitForLeaders: false, timeout: 30_000 });
-    } catch (err) {
-      throw new HarnessError(`could not create topic ${topic}: ${errorMessage(err)}`, { cause: err });
-    }
+    // Leaders are awaited below, tolerating the UNKNOWN_TOPIC_OR_PARTITION answers of brokers
+    // whose metadata has not caught up yet. A retry after a lost answer finds the topic there.
+    let attempts = 0;
+    await this.waitFor(async () => {
+      attempts++;
+      try {
+        await admin.createTopics({ topics: [spec], waitForLeaders: false, timeout: 30_000 });
+        return true;
+      } catch (err) {
+        if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS' && attempts > 1) return true;
+        if ((err as { retriable?: boolean }).retriable === false) {
+          throw new HarnessError(`could not create topic ${topic}: ${errorMessage(err)}`, { cause: err });
+        }
+        throw err;
+      }
+    }, 30_000, `topic ${topic} to be created`);
     await this.waitFor(async () => {
       const states = await this.partitions(topic);
       return states.length === partitions && states.every((p) => p.leader >= 0 && p.isr.length === replicationFactor);
@@ -117,6 +126,7 @@ export class ClusterObserver {
       try {
         if (await condition()) return;
       } catch (err) {
+        if (err instanceof HarnessError) throw err;
         last = errorMessage(err);
         this.connected = false;
         await this.admin.disconnect().catch(() => {});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineFault } from './fault.js';
-import { expandListeners, listenersParam } from './listeners.js';
+import { listenersParam, proxiesOf } from './listeners.js';
 
 const toxicTypes = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'] as const;
 
@@ -19,26 +19,22 @@ export const toxic = defineFault({
     .strict(),
   async inject(ctx, nodes, params) {
     const name = `chaos-${params.type}-${params.stream}-${ctx.random.int(1e9)}`;
-    const added: { proxy: string }[] = [];
-    for (const n of nodes) {
-      for (const l of expandListeners(params.listeners)) {
-        const proxyName = ctx.cluster.proxyName(n, l);
-        const proxy = await ctx.cluster.toxiproxy.api.get(proxyName);
-        await proxy.addToxic({
-          name,
-          type: params.type,
-          stream: params.stream,
-          toxicity: params.toxicity,
-          attributes: params.attributes,
-        });
-        added.push({ proxy: proxyName });
-      }
+    const proxies = proxiesOf(ctx.cluster, nodes, params.listeners);
+    for (const proxyName of proxies) {
+      const proxy = await ctx.cluster.toxiproxy.api.get(proxyName);
+      await proxy.addToxic({
+        name,
+        type: params.type,
+        stream: params.stream,
+        toxicity: params.toxicity,
+        attributes: params.attributes,
+      });
     }
     return async () => {
-      for (const { proxy } of added) {
-        const p = await ctx.cluster.toxiproxy.api.get(proxy);
-        const t = await p.getToxic(name).catch(() => undefined);
-        await t?.remove();
+      for (const proxyName of proxies) {
+        const proxy = await ctx.cluster.toxiproxy.api.get(proxyName);
+        const toxic = await proxy.getToxic(name).catch(() => undefined);
+        await toxic?.remove();
       }
     };
   },

@@ -19,7 +19,8 @@ export interface NodeInfo {
   listeners: Record<ListenerKind, string>;
   /** Never faulted: the harness's own view of the cluster (leader lookup, drain). */
   harnessAddress: string;
-  proxies: Record<ListenerKind, string>;
+  /** Every proxy that carries this kind of traffic to or from the node. */
+  proxies: Record<ListenerKind, string[]>;
 }
 
 export interface ClusterTimings {
@@ -46,7 +47,13 @@ export interface Cluster {
   bootstrapServers(): string[];
   /** Direct addresses of the harness listener, which no fault touches. */
   harnessServers(): string[];
-  proxyName(node: number, listener: ListenerKind): string;
+  /**
+   * The proxies to disable or poison to cut or degrade one kind of traffic of a node. Client and
+   * replication traffic cross one proxy in front of the node's listener; controller (Raft and
+   * broker-to-controller) traffic crosses one proxy per pair of nodes, so cutting it isolates the
+   * node from the controller quorum in both directions.
+   */
+  proxyNames(node: number, listener: ListenerKind): string[];
 
   /** SIGKILL. */
   kill(node: number): Promise<void>;

@@ -1,25 +1,53 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const handedOut = new Set<number>();
 
 /**
- * A TCP port on 127.0.0.1 that was free a moment ago. Ports are never handed out twice by one
- * harness process; a port that another program grabs in between shows up as a failed bind, which
- * callers answer by asking again.
+ * Ports are picked below the kernel's ephemeral range: a port from inside it can be taken by any
+ * outgoing connection's local end between the moment we check it and the moment a broker binds it.
+ */
+function candidateRange(): [number, number] {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && low > 12_000) return [10_000, low - 1];
+  } catch {
+    /* not Linux: fall through */
+  }
+  return [0, 0];
+}
+
+function canBind(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(undefined));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : undefined;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, never handed out twice by one harness
+ * process. A port that another program grabs in between shows up as a failed bind, which callers
+ * answer by asking again.
  */
 export async function freePort(): Promise<number> {
+  const [low, high] = candidateRange();
+  for (let attempt = 0; attempt < 200 && high > low; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (handedOut.has(port)) continue;
+    if ((await canBind(port)) === port) {
+      handedOut.add(port);
+      return port;
+    }
+  }
   for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.unref();
-      server.once('error', reject);
-      server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
-        const address = server.address();
-        const p = typeof address === 'object' && address ? address.port : 0;
-        server.close(() => resolve(p));
-      });
-    });
-    if (!handedOut.has(port)) {
+    const port = await canBind(0);
+    if (port !== undefined && !handedOut.has(port)) {
       handedOut.add(port);
       return port;
     }

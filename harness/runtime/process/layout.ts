@@ -7,6 +7,8 @@ export interface NodeLayout {
   ports: Record<ListenerKind | 'harness', number>;
   /** Ports of the toxiproxy proxies in front of the client, replication and controller listeners. */
   proxyPorts: Record<ListenerKind, number>;
+  /** Per other node: the port of the proxy its controller traffic to this node crosses. */
+  controllerPeerPorts: Record<number, number>;
   dataDir: string;
   /** Config files and broker logs, kept with the run's results. */
   logDir: string;
@@ -39,7 +41,11 @@ export function commonNodeProperties(node: NodeLayout, cluster: ClusterLayout): 
   const advertised = (Object.keys(LISTENER_NAMES) as (ListenerKind | 'harness')[])
     .map((k) => `${LISTENER_NAMES[k]}://127.0.0.1:${k === 'harness' ? node.ports.harness : node.proxyPorts[k]}`)
     .join(',');
-  const voters = cluster.nodes.map((v) => `${v.id}@127.0.0.1:${v.proxyPorts.controller}`).join(',');
+  // Each node reaches every other controller through a proxy of that pair, so the controller
+  // traffic of one node can be cut in both directions; its own controller it reaches directly.
+  const voters = cluster.nodes
+    .map((v) => `${v.id}@127.0.0.1:${v.id === node.id ? v.ports.controller : v.controllerPeerPorts[node.id]}`)
+    .join(',');
   return {
     'node.id': String(node.id),
     'process.roles': 'broker,controller',

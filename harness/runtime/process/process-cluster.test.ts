@@ -66,7 +66,7 @@ describe('process runtime on real Apache Kafka', () => {
     await observer?.close();
     await cluster?.close();
     expect(await allGone(pids)).toBe(true);
-    rmSync(logDir, { recursive: true, force: true });
+    if (!process.env.KEEP_TEST_LOGS) rmSync(logDir, { recursive: true, force: true });
   });
 
   it('is ready when Metadata through the proxies lists every node, and says how long that took', async () => {
@@ -100,12 +100,26 @@ describe('process runtime on real Apache Kafka', () => {
   it('cutting a proxy stops that traffic to the node; healing restores it', async () => {
     const node = cluster.node(2);
     expect(await canConnect(node.clientAddress)).toBe(true);
-    await cluster.toxiproxy.setEnabled(node.proxies.client, false);
+    expect(node.proxies.client).toEqual(['n2-client']);
+    await cluster.toxiproxy.setEnabled(node.proxies.client[0]!, false);
     expect(await canConnect(node.clientAddress)).toBe(false);
     // The node itself is fine: the harness listener, which no fault touches, still answers.
     expect(await canConnect(node.harnessAddress)).toBe(true);
-    await cluster.toxiproxy.setEnabled(node.proxies.client, true);
+    await cluster.toxiproxy.setEnabled(node.proxies.client[0]!, true);
     expect(await canConnect(node.clientAddress)).toBe(true);
+  });
+
+  it("cutting a node's controller traffic both ways gets it fenced; healing brings it back", async () => {
+    const proxies = cluster.proxyNames(2, 'controller');
+    // Its advertised listener, and one proxy per direction to and from each other node.
+    expect([...proxies].sort()).toEqual(['n1-to-n2-controller', 'n2-controller', 'n2-to-n1-controller', 'n2-to-n3-controller', 'n3-to-n2-controller'].sort());
+    for (const p of proxies) await cluster.toxiproxy.setEnabled(p, false);
+    try {
+      await observer.waitFor(async () => !(await observer.brokerIds()).includes(2), 30_000, 'node 2 to be fenced');
+    } finally {
+      for (const p of proxies) await cluster.toxiproxy.setEnabled(p, true);
+    }
+    await observer.waitFor(async () => (await observer.brokerIds()).includes(2), 30_000, 'node 2 to be back');
   });
 
   it('pauses a node with SIGSTOP and resumes it with SIGCONT', async () => {

@@ -28,6 +28,16 @@ interface NodeSlot {
   state: NodeState;
 }
 
+/** The proxy in front of a node's listener, which that node advertises. */
+function listenerProxy(node: number, listener: ListenerKind): string {
+  return `n${node}-${listener}`;
+}
+
+/** The proxy controller traffic from node `from` to node `to` crosses. */
+function controllerPairProxy(from: number, to: number): string {
+  return `n${from}-to-n${to}-controller`;
+}
+
 async function waitForState(pid: number, ok: (state: string) => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -78,10 +88,13 @@ export class ProcessCluster implements Cluster {
       const [client, replication, controller, harness, pClient, pRepl, pCtl] = (await freePorts(7)) as [
         number, number, number, number, number, number, number,
       ];
+      const controllerPeerPorts: Record<number, number> = {};
+      for (let src = 1; src <= options.nodes; src++) if (src !== id) controllerPeerPorts[src] = (await freePorts(1))[0]!;
       nodes.push({
         id,
         ports: { client, replication, controller, harness },
         proxyPorts: { client: pClient, replication: pRepl, controller: pCtl },
+        controllerPeerPorts,
         dataDir: join(dataRoot, `node-${id}`),
         logDir: join(options.logDir, `node-${id}`),
       });
@@ -92,11 +105,19 @@ export class ProcessCluster implements Cluster {
       for (const node of nodes) {
         for (const kind of LISTENER_KINDS) {
           const { listenPort } = await toxiproxy.createProxy({
-            name: cluster.proxyName(node.id, kind),
+            name: listenerProxy(node.id, kind),
             listenPort: node.proxyPorts[kind],
             upstream: `127.0.0.1:${node.ports[kind]}`,
           });
           node.proxyPorts[kind] = listenPort;
+        }
+        for (const [src, port] of Object.entries(node.controllerPeerPorts)) {
+          const { listenPort } = await toxiproxy.createProxy({
+            name: controllerPairProxy(Number(src), node.id),
+            listenPort: port,
+            upstream: `127.0.0.1:${node.ports.controller}`,
+          });
+          node.controllerPeerPorts[Number(src)] = listenPort;
         }
       }
       await options.launcher.prepare(layout);
@@ -186,9 +207,9 @@ export class ProcessCluster implements Cluster {
       },
       harnessAddress: `127.0.0.1:${layout.ports.harness}`,
       proxies: {
-        client: this.proxyName(id, 'client'),
-        replication: this.proxyName(id, 'replication'),
-        controller: this.proxyName(id, 'controller'),
+        client: this.proxyNames(id, 'client'),
+        replication: this.proxyNames(id, 'replication'),
+        controller: this.proxyNames(id, 'controller'),
       },
     };
   }
@@ -201,8 +222,15 @@ export class ProcessCluster implements Cluster {
     return [...this.slots.values()].map((s) => `127.0.0.1:${s.layout.ports.harness}`);
   }
 
-  proxyName(node: number, listener: ListenerKind): string {
-    return `n${node}-${listener}`;
+  proxyNames(node: number, listener: ListenerKind): string[] {
+    this.slot(node);
+    if (listener !== 'controller') return [listenerProxy(node, listener)];
+    const peers = this.nodeIds().filter((n) => n !== node);
+    return [
+      listenerProxy(node, 'controller'),
+      ...peers.map((p) => controllerPairProxy(p, node)),
+      ...peers.map((p) => controllerPairProxy(node, p)),
+    ];
   }
 
   private running(id: number): ManagedProcess {
