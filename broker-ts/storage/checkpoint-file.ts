@@ -66,6 +66,13 @@ export class CheckpointWriter {
     return this.queued;
   }
 
+  /** Resolves when no write is in flight or queued (whether they succeeded or not). */
+  async idle(): Promise<void> {
+    while (this.queued !== undefined || this.inFlight !== undefined) {
+      await Promise.allSettled([this.queued, this.inFlight]);
+    }
+  }
+
   private start(): Promise<void> {
     const content = this.render();
     if (content === this.lastWritten) return Promise.resolve();

@@ -23,8 +23,11 @@ export async function fsyncDirectory(dir: string): Promise<void> {
  * Replaces `file` so that after a crash it holds either the old or the new content, never a mix:
  * write a temporary file, fsync it, rename it over the target, fsync the directory.
  */
+let tempFileCounter = 0;
+
 export async function writeFileDurably(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = file + TEMP_FILE_SUFFIX;
+  // Unique, so that two writes of the same file cannot interleave in one temporary file.
+  const temp = `${file}.${process.pid}-${++tempFileCounter}${TEMP_FILE_SUFFIX}`;
   const handle = await fsp.open(temp, 'w');
   try {
     await handle.writeFile(data);

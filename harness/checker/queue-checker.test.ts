@@ -112,6 +112,15 @@ describe('queue checker', () => {
     expect(r.counts.attempted).toBe(0);
   });
 
+  it('counts each producer separately as well as in total', async () => {
+    const a = (id: number, type: 'invoke' | 'ok'): SendOp => ({ ...(type === 'invoke' ? invoke(id) : ok(id, 0, id)), client: 'acks1' });
+    const b = (id: number, type: 'invoke' | 'ok'): SendOp => ({ ...(type === 'invoke' ? invoke(id) : ok(id, 0, id)), client: 'acksall' });
+    const r = await checkHistory([a(1, 'invoke'), a(1, 'ok'), b(2, 'invoke'), b(2, 'ok'), a(3, 'invoke'), a(3, 'ok'), poll([0, 2, 2], [0, 3, 3])]);
+    expect(r.counts).toMatchObject({ attempted: 3, lost: 1 });
+    expect(r.byClient.acks1).toMatchObject({ attempted: 2, acknowledged: 2, lost: 1 });
+    expect(r.byClient.acksall).toMatchObject({ attempted: 1, acknowledged: 1, lost: 0 });
+  });
+
   it('caps listed lost messages but counts them all', async () => {
     const ops: Operation[] = [];
     for (let i = 0; i < 50; i++) ops.push(invoke(i), ok(i, 0, i));

@@ -63,6 +63,8 @@ export interface PartitionSummary {
 
 export interface CheckResult {
   counts: Counts;
+  /** The same counts per producer (client name), for experiments that run several. */
+  byClient: Record<string, Counts>;
   anomalies: Anomalies;
   /** Lost messages, in acknowledgement order (capped by `maxListed`). */
   lost: LostMessage[];
@@ -77,6 +79,8 @@ const enum Outcome {
   Info = 3,
 }
 
+export const DEFAULT_CLIENT = 'producer';
+
 class MessageState {
   outcome = Outcome.Invoked;
   ackTime = 0;
@@ -88,7 +92,12 @@ class MessageState {
   constructor(
     readonly process: number,
     readonly partition: number,
+    readonly client: number,
   ) {}
+}
+
+function emptyCounts(): Counts {
+  return { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 };
 }
 
 export interface CheckOptions {
@@ -99,6 +108,7 @@ export interface CheckOptions {
 /** Feed operations in history order, then call result(). Memory is proportional to the number of messages. */
 export class QueueChecker {
   private readonly messages = new Map<number, MessageState>();
+  private readonly clients: string[] = [];
   /** partition -> offset -> id, from acknowledgements and reads. */
   private readonly acksAt = new Map<number, Map<number, number>>();
   private readonly readsAt = new Map<number, Map<number, number>>();
@@ -112,7 +122,7 @@ export class QueueChecker {
   add(op: Operation): void {
     if (op.f === 'send') {
       if (op.type === 'invoke') {
-        if (!this.messages.has(op.id)) this.messages.set(op.id, new MessageState(op.process, op.partition));
+        if (!this.messages.has(op.id)) this.messages.set(op.id, new MessageState(op.process, op.partition, this.clientIndex(op.client)));
         return;
       }
       const m = this.messages.get(op.id);
@@ -135,6 +145,12 @@ export class QueueChecker {
     if (op.f === 'poll') {
       for (const [partition, offset, id] of op.reads) this.addRead(partition, offset, id);
     }
+  }
+
+  private clientIndex(name = DEFAULT_CLIENT): number {
+    let i = this.clients.indexOf(name);
+    if (i < 0) i = this.clients.push(name) - 1;
+    return i;
   }
 
   private addRead(partition: number, offset: number, id: number): void {
@@ -194,10 +210,8 @@ export class QueueChecker {
   }
 
   result(): CheckResult {
-    const counts: Counts = {
-      attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0,
-      lost: 0, recovered: 0, duplicated: 0, unexpected: this.unexpectedCount,
-    };
+    const counts: Counts = { ...emptyCounts(), unexpected: this.unexpectedCount };
+    const perClient = this.clients.map(() => emptyCounts());
     const anomalies: Anomalies = {
       inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: this.unexpected,
     };
@@ -224,15 +238,22 @@ export class QueueChecker {
     const ids = [...this.messages.keys()].sort((a, b) => a - b);
     for (const id of ids) {
       const m = this.messages.get(id)!;
+      const mine = perClient[m.client]!;
       counts.attempted++;
+      mine.attempted++;
       const read = m.readPlaces > 0;
-      if (m.readPlaces > 1) counts.duplicated++;
+      if (m.readPlaces > 1) {
+        counts.duplicated++;
+        mine.duplicated++;
+      }
       switch (m.outcome) {
         case Outcome.Ok: {
           counts.acknowledged++;
+          mine.acknowledged++;
           summary(m.partition).acknowledged++;
           if (!read) {
             counts.lost++;
+            mine.lost++;
             summary(m.partition).lost++;
             const lostWrite = m.ackOffset >= 0 ? (highestRead.get(m.partition) ?? -1) > m.ackOffset : (highestRead.get(m.partition) ?? -1) >= 0;
             if (lostWrite) anomalies.lostWrites++;
@@ -261,11 +282,16 @@ export class QueueChecker {
         }
         case Outcome.Fail:
           counts.failed++;
+          mine.failed++;
           if (read && anomalies.failedButRead.length < this.cap) anomalies.failedButRead.push(id);
           break;
         default:
           counts.indeterminate++;
-          if (read) counts.recovered++;
+          mine.indeterminate++;
+          if (read) {
+            counts.recovered++;
+            mine.recovered++;
+          }
       }
     }
     anomalies.inconsistentOffsets = this.inconsistentOffsets();
@@ -273,6 +299,7 @@ export class QueueChecker {
     const valid = counts.lost === 0 && counts.unexpected === 0 && anomalies.failedButRead.length === 0;
     return {
       counts,
+      byClient: Object.fromEntries(this.clients.map((name, i) => [name, perClient[i]!])),
       anomalies,
       lost,
       partitions: [...partitions.values()].sort((a, b) => a.partition - b.partition),

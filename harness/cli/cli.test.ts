@@ -130,7 +130,7 @@ describe('kafka-chaos CLI', () => {
       expect(existsSync(join(out, runId!, r.experiment, 'kafka', 'history.jsonl'))).toBe(true);
       expect(existsSync(join(out, runId!, r.experiment, 'kafka', 'nodes', 'node-1', 'server.log'))).toBe(true);
     }
-    expect(acks1.config.producer.acks).toBe(1);
+    expect(acks1.config.producers[0]).toMatchObject({ name: 'producer', acks: 1 });
     expect(acks1.counts.lost).toBeGreaterThan(0);
     // Every lost message was acknowledged by the leader that was cut off and then killed.
     expect(acks1.lost.every((m) => m.ackTime >= acks1.faults[0]!.injectedAt! - 1000)).toBe(true);

@@ -6,7 +6,8 @@ import { runExperiment } from '../experiment/runner.js';
 import { log } from '../log.js';
 import { provisionKafka } from '../provision/kafka.js';
 import { provisionToxiproxy } from '../provision/toxiproxy.js';
-import { writeJsonAtomic, type RunResult } from '../report/result.js';
+import type { RunResult } from '../report/result.js';
+import { writeRunSummary } from '../report/write-reports.js';
 import { resultTable } from '../report/table.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import type { RuntimeKind } from '../runtime/start-cluster.js';
@@ -64,12 +65,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   } finally {
     unregister();
   }
-  writeJsonAtomic(join(runDir, 'summary.json'), {
-    runId,
-    seed,
-    results: results.map((r) => ({ experiment: r.experiment, broker: r.broker, brokerVersion: r.brokerVersion, verdict: r.verdict, reason: r.reason, counts: r.counts })),
-  });
-  process.stdout.write(`${resultTable(results)}\n\nresults: ${runDir}\nseed: ${seed}\n`);
+  writeRunSummary(runDir, `kafka-chaos run ${runId}`, `seed ${seed} · ${options.runtime} runtime · ${new Date().toISOString()}`, results);
+  process.stdout.write(`${resultTable(results)}\n\nreport: ${join(runDir, 'index.html')}\nseed: ${seed}\n`);
   if (results.some((r) => r.verdict === 'error')) return 2;
   if (results.some((r) => r.verdict === 'fail')) return 1;
   return 0;

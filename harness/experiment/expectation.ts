@@ -1,16 +1,38 @@
 import type { CheckResult, Counts } from '../checker/queue-checker.js';
+import type { Timeline } from '../report/timeline.js';
 
 /** Quantities an expectation can constrain: the checker's counts and a few anomaly totals. */
 export const MEASURES = [
   'attempted', 'acknowledged', 'failed', 'indeterminate', 'lost', 'recovered', 'duplicated', 'unexpected',
   'lostWrites', 'reordered', 'inconsistentOffsets', 'failedButRead',
+  /** Sends not acknowledged (failed or indeterminate): unavailability seen by the producer. */
+  'notAcknowledged',
+  /** Longest time without any acknowledgement while sends were offered, ms. */
+  'longestOutageMs',
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 
 export const CONDITION_PATTERN = /^\s*(==|=|!=|>=|<=|>|<)?\s*(\d+)\s*$/;
 
-export function measure(result: CheckResult, m: Measure): number {
+/** What expectations are checked against: the checker's verdict and the run's timeline. */
+export interface Observed {
+  check: CheckResult;
+  timeline: Timeline;
+}
+
+export function measure({ check: result, timeline }: Observed, m: Measure, client?: string): number {
+  if (client !== undefined) {
+    const counts = result.byClient[client];
+    if (!counts) return 0;
+    if (m === 'notAcknowledged') return counts.failed + counts.indeterminate;
+    if (m in counts) return counts[m as keyof Counts];
+    throw new Error(`${m} is not counted per producer`);
+  }
   switch (m) {
+    case 'notAcknowledged':
+      return result.counts.failed + result.counts.indeterminate;
+    case 'longestOutageMs':
+      return timeline.longestOutageMs;
     case 'lostWrites':
       return result.anomalies.lostWrites;
     case 'reordered':
@@ -45,15 +67,17 @@ export function holds(condition: string, actual: number): boolean {
 }
 
 export interface ExpectationOutcome {
-  measure: Measure;
+  /** A measure, or measure@producer. */
+  measure: string;
   condition: string;
   actual: number;
   held: boolean;
 }
 
-export function evaluate(expect: Partial<Record<Measure, string>>, result: CheckResult): ExpectationOutcome[] {
-  return (Object.entries(expect) as [Measure, string][]).map(([m, condition]) => {
-    const actual = measure(result, m);
-    return { measure: m, condition, actual, held: holds(condition, actual) };
+export function evaluate(expect: Record<string, string>, result: Observed): ExpectationOutcome[] {
+  return Object.entries(expect).map(([key, condition]) => {
+    const [m, client] = key.split('@') as [Measure, string | undefined];
+    const actual = measure(result, m, client);
+    return { measure: key, condition, actual, held: holds(condition, actual) };
   });
 }

@@ -61,7 +61,7 @@ describe('experiment files', () => {
 
   it('parses durations, acks and fault parameters into their runtime form', () => {
     const e = loadExperimentFile(write('good', VALID));
-    expect(e.producer.acks).toBe(-1);
+    expect(e.producers).toEqual([expect.objectContaining({ name: 'producer', process: 'harness', acks: -1 })]);
     expect(e.workload.duration).toBe(10_000);
     expect(e.cluster.broker['min.insync.replicas']).toBe('2');
     expect(e.faults[0]).toEqual({ fault: 'cut', at: 2000, target: 'leader', partition: 0, duration: 3000, name: 'victim', params: { listeners: ['replication'] } });
@@ -103,7 +103,7 @@ describe('experiment files', () => {
   });
 
   it('finds experiments by name and lists the known ones when a name is wrong', () => {
-    expect(findExperiment('acks1-leader-kill').producer.acks).toBe(1);
+    expect(findExperiment('acks1-leader-kill').producers[0]!.acks).toBe(1);
     expect(() => findExperiment('no-such-thing')).toThrow(/no experiment named "no-such-thing"; known: .*acks1-leader-kill/);
   });
 });

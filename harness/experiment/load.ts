@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HarnessError, errorMessage } from '../errors.js';
 import { REPO_ROOT } from '../runtime/supervisor.js';
+import { faultKind } from '../nemesis/registry.js';
 import { experimentSchema, type Experiment } from './schema.js';
 
 export const EXPERIMENTS_DIR = join(REPO_ROOT, 'experiments');
@@ -67,7 +68,9 @@ export function loadExperimentFile(file: string): Experiment {
   const steps = parsed.data.faults;
   const names = new Set<string>();
   steps.forEach((s, i) => {
-    if (s.target.startsWith('@') && !names.has(s.target.slice(1))) {
+    const problem = faultKind(s.fault)!.check?.(s.params, parsed.data);
+    if (problem) throw new HarnessError(`${file}: faults[${i}].${problem}`);
+    if (s.target?.startsWith('@') && !names.has(s.target.slice(1))) {
       throw new HarnessError(`${file}: faults[${i}].target: "${s.target}" refers to no earlier step with that name`);
     }
     if (s.name) names.add(s.name);

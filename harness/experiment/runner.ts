@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
-import { CompressionTypes } from 'kafkajs';
-import { checkHistory } from '../checker/queue-checker.js';
-import { kafkaClient } from '../clients/kafkajs.js';
+import { join } from 'node:path';
+import { QueueChecker } from '../checker/queue-checker.js';
 import { ClusterObserver } from '../clients/observer.js';
 import { errorMessage } from '../errors.js';
 import { readHistory } from '../history/reader.js';
@@ -10,12 +8,15 @@ import { HistoryRecorder } from '../history/recorder.js';
 import { log } from '../log.js';
 import { FaultSchedule } from '../nemesis/schedule.js';
 import { Random } from '../random.js';
-import { writeJsonAtomic, type RunResult } from '../report/result.js';
+import { explainLosses } from '../report/explain.js';
+import type { RunResult } from '../report/result.js';
+import { TimelineBuilder } from '../report/timeline.js';
+import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
 import { drainTopic, type DrainResult } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
-import { ProducerWorkload } from '../workload/producer.js';
+import { Producers, historyFile } from '../workload/producers.js';
 import { evaluate } from './expectation.js';
 import type { Experiment } from './schema.js';
 
@@ -47,15 +48,18 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
       nodes: exp.cluster.nodes,
       broker: exp.cluster.broker,
       topic: exp.topic,
-      producer: exp.producer,
+      producers: exp.producers,
       workload: { durationMs: exp.workload.duration, settleMs: exp.workload.settle, recoveryMs: exp.workload.recovery },
       kafkajs: kafkajsVersion,
     },
     faults: [],
     counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
+    byClient: {},
     anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [] },
     lost: [],
     partitions: [],
+    timeline: undefined,
+    workload: undefined,
     sendErrors: {},
     drain: undefined,
     recovered: false,
@@ -82,13 +86,14 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   if (notApplicable) {
     result.verdict = 'not-applicable';
     result.reason = notApplicable;
-    writeJsonAtomic(join(dir, 'result.json'), result);
+    writeRunReport(dir, result);
     return result;
   }
 
   let cluster: Cluster | undefined;
   let observer: ClusterObserver | undefined;
-  const recorder = new HistoryRecorder(join(dir, 'history.jsonl'));
+  let producers: Producers | undefined;
+  const recorder = new HistoryRecorder(historyFile(dir));
   try {
     cluster = await startCluster({
       broker,
@@ -107,31 +112,15 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     await observer.createTopic(exp.topic.name, exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
     mark('topicSetupMs', phase);
 
-    const p = exp.producer;
-    const kafka = kafkaClient(`kafka-chaos-${exp.name}`, cluster.bootstrapServers(), {
-      requestTimeout: p.requestTimeoutMs,
-      retry: { retries: p.retries },
-    });
-    const producer = new ProducerWorkload(kafka, recorder, {
-      topic: exp.topic.name,
-      partitions: exp.topic.partitions,
-      acks: p.acks,
-      idempotent: p.idempotent,
-      ...(p.maxInFlightRequests !== undefined ? { maxInFlightRequests: p.maxInFlightRequests } : {}),
-      rate: p.rate,
-      concurrency: p.concurrency,
-      messageBytes: p.messageBytes,
-      retries: p.retries,
-      ackTimeoutMs: p.ackTimeoutMs,
-      compression: p.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-    });
+    producers = new Producers(exp.producers, cluster, recorder, exp.topic.name, exp.topic.partitions, dir, exp.workload.settle);
     const watch = new LeaderWatch(observer, recorder, exp.topic.name);
     watch.start();
 
     phase = performance.now();
-    await producer.start();
+    await producers.start();
+    const workloadStart = recorder.now();
     const schedule = new FaultSchedule(
-      { cluster, observer, recorder, random: new Random(opts.seed), topic: exp.topic.name },
+      { cluster, observer, recorder, random: new Random(opts.seed), topic: exp.topic.name, producers: producers.byName },
       exp.faults,
     );
     const stopFaults = new AbortController();
@@ -140,14 +129,15 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     stopFaults.abort();
     await faultsDone;
     mark('workloadMs', phase);
+    result.workload = { startMs: workloadStart, endMs: recorder.now() };
 
     // Stop offering load, heal, then let in-flight sends finish against the healed cluster.
     phase = performance.now();
-    const settled = producer.stop(exp.workload.settle);
+    const settled = producers.stop(exp.workload.settle);
     await schedule.healAll();
     await settled;
     result.faults = schedule.records;
-    result.sendErrors = producer.stats.errors;
+    result.sendErrors = producers.errors;
     mark('healMs', phase);
 
     phase = performance.now();
@@ -164,6 +154,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     result.reason = errorMessage(err);
     log.error({ experiment: exp.name, broker, err: result.reason }, 'experiment could not complete');
   } finally {
+    await producers?.kill();
     await observer?.close();
     await cluster?.close();
     opts.onCluster?.(undefined);
@@ -172,13 +163,21 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
 
   if (result.drain) {
     const phase = performance.now();
-    const check = await checkHistory(readHistory(join(dir, 'history.jsonl')), { maxListed: 1000 });
+    const checker = new QueueChecker({ maxListed: 1000 });
+    const timeline = new TimelineBuilder();
+    for await (const op of readHistory(historyFile(dir), ...(producers?.historyFiles ?? []))) {
+      checker.add(op);
+      timeline.add(op);
+    }
+    const check = checker.result();
+    result.timeline = timeline.result();
     mark('checkMs', phase);
     result.counts = check.counts;
+    result.byClient = check.byClient;
     result.anomalies = check.anomalies;
-    result.lost = check.lost;
+    result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
     result.partitions = check.partitions;
-    result.expectationResults = evaluate(exp.expect, check);
+    result.expectationResults = evaluate(exp.expect, { check, timeline: result.timeline });
     const failed = result.expectationResults.filter((e) => !e.held);
     if (!result.drain.complete) {
       result.verdict = 'fail';
@@ -192,7 +191,6 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     }
   }
   result.timings.totalMs = Math.round(performance.now() - started);
-  result.files = { history: relative(dir, join(dir, 'history.jsonl')), logs: 'nodes/' };
-  writeJsonAtomic(join(dir, 'result.json'), result);
+  writeRunReport(dir, result);
   return result;
 }

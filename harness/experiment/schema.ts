@@ -14,7 +14,7 @@ const configMap = z.record(z.string(), configValue).default({});
 
 const stepBase = {
   at: duration,
-  target: z.string().regex(TARGET_PATTERN, `expected ${TARGET_HELP}`),
+  target: z.string().regex(TARGET_PATTERN, `expected ${TARGET_HELP}`).optional(),
   partition: z.number().int().nonnegative().default(0),
   duration: duration.optional(),
   name: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
@@ -30,6 +30,9 @@ const faultStep = z
       ctx.addIssue({ code: 'custom', path: ['fault'], message: `expected one of ${FAULT_KINDS.map((k) => k.name).join(', ')}, found "${step.fault}"` });
       return;
     }
+    const nodes = kind.targetsNodes !== false;
+    if (nodes && step.target === undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: `expected a target for fault "${kind.name}": ${TARGET_HELP}` });
+    if (!nodes && step.target !== undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: `fault "${kind.name}" hits no node: remove target` });
     const parsed = kind.params.safeParse(ownParams(step));
     if (parsed.success) return;
     for (const issue of parsed.error.issues) {
@@ -43,7 +46,7 @@ const faultStep = z
   .transform((step): FaultStep => ({
     fault: step.fault,
     at: step.at,
-    target: step.target,
+    ...(step.target !== undefined ? { target: step.target } : {}),
     partition: step.partition,
     ...(step.duration !== undefined ? { duration: step.duration } : {}),
     ...(step.name !== undefined ? { name: step.name } : {}),
@@ -60,6 +63,27 @@ const acks = z
     error: () => 'expected 0, 1, -1 or all',
   })
   .transform((v): 0 | 1 | -1 => (v === 'all' || v === '-1' || v === -1 ? -1 : Number(v) as 0 | 1));
+
+const producerSpec = z
+  .object({
+    /** Names the producer in results and in `expect` keys such as lost@<name>. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case name with dashes').default('producer'),
+    /** `child` runs it in a process of its own, which faults such as kill-producer can kill. */
+    process: z.enum(['harness', 'child']).default('harness'),
+    acks,
+    idempotent: z.boolean().default(false),
+    maxInFlightRequests: z.number().int().min(1).optional(),
+    rate: z.number().positive().default(200),
+    concurrency: z.number().int().min(1).max(1000).default(8),
+    messageBytes: z.number().int().min(8).max(10_000_000).default(100),
+    retries: z.number().int().min(0).default(5),
+    requestTimeoutMs: z.number().int().positive().default(15_000),
+    ackTimeoutMs: z.number().int().positive().default(10_000),
+    compression: z.enum(['none', 'gzip']).default('none'),
+  })
+  .strict();
+
+const EXPECT_KEY = new RegExp(`^(${MEASURES.join('|')})(@[a-z0-9][a-z0-9-]*)?$`);
 
 export const experimentSchema = z
   .object({
@@ -83,20 +107,8 @@ export const experimentSchema = z
       })
       .strict()
       .default({ name: 'chaos', partitions: 1, replicationFactor: 3, config: {} }),
-    producer: z
-      .object({
-        acks,
-        idempotent: z.boolean().default(false),
-        maxInFlightRequests: z.number().int().min(1).optional(),
-        rate: z.number().positive().default(200),
-        concurrency: z.number().int().min(1).max(1000).default(8),
-        messageBytes: z.number().int().min(8).max(10_000_000).default(100),
-        retries: z.number().int().min(0).default(5),
-        requestTimeoutMs: z.number().int().positive().default(15_000),
-        ackTimeoutMs: z.number().int().positive().default(10_000),
-        compression: z.enum(['none', 'gzip']).default('none'),
-      })
-      .strict(),
+    producer: producerSpec.optional(),
+    producers: z.array(producerSpec).min(1).optional(),
     workload: z
       .object({
         duration,
@@ -107,10 +119,32 @@ export const experimentSchema = z
       })
       .strict(),
     faults: z.array(faultStep).default([]),
+    /** Conditions on measures; `lost@acks1` constrains one producer's count only. */
     expect: z
-      .partialRecord(z.enum(MEASURES), z.union([z.number().int().nonnegative().transform(String), z.string().regex(CONDITION_PATTERN, 'expected a condition such as 0, ">0" or ">=1000"')]))
+      .record(
+        z.string().regex(EXPECT_KEY, `expected a measure (${MEASURES.join(', ')}), optionally followed by @<producer name>`),
+        z.union([z.number().int().nonnegative().transform(String), z.string().regex(CONDITION_PATTERN, 'expected a condition such as 0, ">0" or ">=1000"')]),
+      )
       .refine((e) => Object.keys(e).length > 0, 'expected at least one condition, e.g. { lost: 0 }'),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    if ((e.producer === undefined) === (e.producers === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['producer'], message: 'expected exactly one of producer (one producer) or producers (a list)' });
+      return;
+    }
+    const names = (e.producers ?? [e.producer!]).map((p) => p.name);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['producers', i, 'name'], message: `expected unique producer names, "${n}" repeats` });
+    });
+    for (const key of Object.keys(e.expect)) {
+      const client = key.split('@')[1];
+      if (client !== undefined && !names.includes(client)) {
+        ctx.addIssue({ code: 'custom', path: ['expect', key], message: `expected a producer name after @ (${names.join(', ')})` });
+      }
+    }
+  })
+  .transform(({ producer, producers, ...rest }) => ({ ...rest, producers: producers ?? [producer!] }));
 
 export type Experiment = z.output<typeof experimentSchema>;
+export type ProducerSpec = z.output<typeof producerSpec>;

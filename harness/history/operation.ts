@@ -14,6 +14,8 @@ export interface SendOp {
   process: number;
   /** Milliseconds since the start of the run. */
   time: number;
+  /** The producer (as named in the experiment) that sent it. */
+  client?: string;
   id: number;
   partition: number;
   /** Set on `ok` when the broker returned it (acks 1 or all). */

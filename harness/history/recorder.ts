@@ -8,17 +8,23 @@ import type { Operation } from './operation.js';
  */
 export class HistoryRecorder {
   private readonly stream: WriteStream;
-  private readonly started = performance.now();
   private count = 0;
 
-  constructor(readonly file: string, private readonly timeOrigin = 0) {
+  /**
+   * `epochMs` is the run's time zero as wall-clock milliseconds: every process of a run (the
+   * harness, client processes) records times from the same zero, so their histories line up.
+   */
+  constructor(
+    readonly file: string,
+    readonly epochMs = epochNow(),
+  ) {
     mkdirSync(dirname(file), { recursive: true });
     this.stream = createWriteStream(file, { flags: 'a' });
   }
 
-  /** Milliseconds since the recorder started (plus the origin it was given). */
+  /** Milliseconds since the run's time zero. */
   now(): number {
-    return Math.round((performance.now() - this.started + this.timeOrigin) * 1000) / 1000;
+    return Math.round((epochNow() - this.epochMs) * 1000) / 1000;
   }
 
   record(op: Operation): void {
@@ -33,4 +39,9 @@ export class HistoryRecorder {
   close(): Promise<void> {
     return new Promise((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
+}
+
+/** Wall-clock milliseconds with sub-millisecond resolution. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { ClusterObserver } from '../clients/observer.js';
+import type { Experiment } from '../experiment/schema.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Random } from '../random.js';
 import type { Cluster } from '../runtime/cluster.js';
+import type { ProducerHandle } from '../workload/producer.js';
 
 export interface FaultContext {
   cluster: Cluster;
@@ -11,6 +13,8 @@ export interface FaultContext {
   random: Random;
   /** The workload topic, for targets such as "leader". */
   topic: string;
+  /** The experiment's producers by name, for faults that hit clients. */
+  producers: ReadonlyMap<string, ProducerHandle>;
 }
 
 /** Undoes a fault: restarts what was killed, resumes what was paused, removes toxics. */
@@ -23,7 +27,11 @@ export type Heal = () => Promise<void>;
 export interface FaultKind<P extends Record<string, unknown> = Record<string, unknown>> {
   name: string;
   summary: string;
+  /** False for faults that hit something other than broker nodes (a client process): no `target`. */
+  targetsNodes?: boolean;
   params: z.ZodType<P>;
+  /** Checks the parameters against the rest of the experiment; returns what is wrong, if anything. */
+  check?(params: P, experiment: Experiment): string | undefined;
   inject(ctx: FaultContext, nodes: number[], params: P): Promise<Heal | undefined>;
 }
 

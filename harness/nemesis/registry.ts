@@ -1,6 +1,7 @@
 import { cut } from './cut.js';
 import type { FaultKind } from './fault.js';
 import { kill } from './kill.js';
+import { killProducer } from './kill-producer.js';
 import { pause } from './pause.js';
 import { restart } from './restart.js';
 import { start } from './start.js';
@@ -8,7 +9,7 @@ import { stop } from './stop.js';
 import { toxic } from './toxic.js';
 
 /** Every fault kind an experiment can name in its `faults` list. */
-export const FAULT_KINDS: readonly FaultKind<any>[] = [kill, pause, stop, start, restart, cut, toxic];
+export const FAULT_KINDS: readonly FaultKind<any>[] = [kill, pause, stop, start, restart, cut, toxic, killProducer];
 
 export function faultKind(name: string): FaultKind<any> | undefined {
   return FAULT_KINDS.find((k) => k.name === name);

@@ -8,7 +8,8 @@ export interface FaultStep {
   /** Milliseconds after the workload started. */
   at: number;
   fault: string;
-  target: string;
+  /** Absent for faults that do not hit nodes (e.g. kill-producer). */
+  target?: string;
   /** Partition of the workload topic that leader/follower targets refer to. */
   partition: number;
   /** Heal this step after so long; without it the step stays in force until the final heal. */
@@ -22,7 +23,7 @@ export interface FaultStep {
 export interface FaultRecord {
   step: number;
   fault: string;
-  target: string;
+  target: string | undefined;
   nodes: number[];
   params: Record<string, unknown>;
   injectedAt?: number;
@@ -64,7 +65,7 @@ export class FaultSchedule {
     const record: FaultRecord = { step: index, fault: step.fault, target: step.target, nodes: [], params: step.params };
     this.records.push(record);
     try {
-      record.nodes = await resolveTargets(this.ctx, step.target, step.partition, this.named);
+      record.nodes = step.target === undefined ? [] : await resolveTargets(this.ctx, step.target, step.partition, this.named);
       if (step.name) this.named.set(step.name, record.nodes);
       record.injectedAt = recorder.now();
       recorder.record({ f: 'fault', type: 'invoke', process: 'nemesis', time: record.injectedAt, fault: step.fault, nodes: record.nodes });

@@ -1,10 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Anomalies, Counts, LostMessage, PartitionSummary } from '../checker/queue-checker.js';
-import type { ExpectationOutcome, Measure } from '../experiment/expectation.js';
+import type { Anomalies, Counts, PartitionSummary } from '../checker/queue-checker.js';
+import type { ExpectationOutcome } from '../experiment/expectation.js';
 import type { FaultRecord } from '../nemesis/schedule.js';
 import type { BrokerKind } from '../runtime/cluster.js';
 import type { DrainResult } from '../workload/drain.js';
+import type { ExplainedLoss } from './explain.js';
+import type { Timeline } from './timeline.js';
 
 export type Verdict = 'pass' | 'fail' | 'not-applicable' | 'error';
 
@@ -22,21 +24,28 @@ export interface RunResult {
     nodes: number;
     broker: Record<string, string>;
     topic: { name: string; partitions: number; replicationFactor: number; config: Record<string, string> };
-    producer: Record<string, unknown>;
+    producers: Record<string, unknown>[];
     workload: { durationMs: number; settleMs: number; recoveryMs: number };
     kafkajs: string;
   };
   faults: FaultRecord[];
   counts: Counts;
+  /** Counts per producer, when the experiment runs several. */
+  byClient: Record<string, Counts>;
   anomalies: Anomalies;
-  lost: LostMessage[];
+  /** Lost messages (up to 1,000), each with the evidence that explains it. */
+  lost: ExplainedLoss[];
   partitions: PartitionSummary[];
+  /** When the workload offered load, in ms since the run started (the history's clock). */
+  workload: { startMs: number; endMs: number } | undefined;
+  /** Throughput, latency and leadership over time. */
+  timeline: Timeline | undefined;
   /** Errors of sends that failed or whose outcome is unknown, by message. */
   sendErrors: Record<string, number>;
   drain: DrainResult | undefined;
   /** The cluster had recovered (all nodes back, full ISR) before the drain. */
   recovered: boolean;
-  expectation: Partial<Record<Measure, string>>;
+  expectation: Record<string, string>;
   expectationResults: ExpectationOutcome[];
   verdict: Verdict;
   /** Why the verdict is what it is, in one line. */

@@ -1,4 +1,4 @@
-import type { ToxiproxyServer } from './toxiproxy-server.js';
+import type { Toxiproxy } from 'toxiproxy-node-client';
 
 export type BrokerKind = 'kafka' | 'broker-ts';
 export const BROKER_KINDS: readonly BrokerKind[] = ['kafka', 'broker-ts'];
@@ -12,7 +12,10 @@ export type NodeState = 'running' | 'paused' | 'stopped' | 'killed';
 export interface NodeInfo {
   id: number;
   state: NodeState;
+  /** The node's process on this host (for a container, the host pid of its init process). */
   pid: number | undefined;
+  /** The container's name, on runtimes that run nodes in containers. */
+  container?: string;
   /** What clients are told to connect to: the node's client proxy. */
   clientAddress: string;
   /** The node's own listeners, behind the proxies. */
@@ -28,6 +31,30 @@ export interface ClusterTimings {
   startupMs: number;
 }
 
+/** The toxiproxy server in front of a cluster, wherever it runs (a local process, a container). */
+export interface ToxiproxyControl {
+  /** Its HTTP API. */
+  readonly url: string;
+  readonly api: Toxiproxy;
+  /** Its process on this host (for a container, the host pid of the container's init process). */
+  readonly pid: number;
+  setEnabled(proxy: string, enabled: boolean): Promise<void>;
+}
+
+/**
+ * Taking a node off the network entirely, as a switch failure would: every connection to and from
+ * it stops, proxied or not. Only runtimes whose nodes have their own network interface offer it.
+ */
+export interface NetworkPartitions {
+  disconnect(node: number): Promise<void>;
+  /** Back on the network with the same address. */
+  reconnect(node: number): Promise<void>;
+  isDisconnected(node: number): boolean;
+}
+
+/** What a fault kind may need beyond the operations every runtime has. */
+export type RuntimeCapability = 'network-partitions';
+
 /**
  * A running cluster with toxiproxy in front of every listener. Runtimes (local processes,
  * containers) implement it; experiments, nemeses and the checker only see this.
@@ -36,7 +63,7 @@ export interface Cluster {
   readonly broker: BrokerKind;
   readonly brokerVersion: string;
   readonly runtime: 'process' | 'docker';
-  readonly toxiproxy: ToxiproxyServer;
+  readonly toxiproxy: ToxiproxyControl;
   readonly timings: ClusterTimings;
   /** Where configs and broker logs are kept. */
   readonly logDir: string;
@@ -55,18 +82,20 @@ export interface Cluster {
    */
   proxyNames(node: number, listener: ListenerKind): string[];
 
-  /** SIGKILL. */
+  /** SIGKILL (a container: `docker kill`, which kills everything in it). */
   kill(node: number): Promise<void>;
-  /** SIGSTOP. */
+  /** SIGSTOP (a container: `docker pause`, the cgroup freezer). */
   pause(node: number): Promise<void>;
-  /** SIGCONT. */
+  /** SIGCONT (a container: `docker unpause`). */
   resume(node: number): Promise<void>;
-  /** SIGTERM, waiting for a clean shutdown. */
+  /** SIGTERM, waiting for a clean shutdown (a container: `docker stop`). */
   stop(node: number): Promise<void>;
   /** Starts a stopped or killed node again on the same data dir. */
   start(node: number): Promise<void>;
   /** Erases a stopped node's data dir (it must be stopped or killed). */
   wipe(node: number): Promise<void>;
+  /** Present only where the runtime can partition a node off the network (`--runtime docker`). */
+  readonly partitions?: NetworkPartitions;
 
   close(): Promise<void>;
 }

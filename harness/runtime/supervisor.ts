@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { log } from '../log.js';
 import { processStartTime } from './proc.js';
@@ -16,6 +17,8 @@ export interface ExitStatus {
 /** A child process of the harness: a broker node, a toxiproxy server, a client worker. */
 export class ManagedProcess {
   readonly exited: Promise<ExitStatus>;
+  /** The child's stdout, when it was spawned with `pipeStdout`. */
+  readonly stdoutStream: Readable | undefined;
   private status: ExitStatus | undefined;
 
   constructor(
@@ -25,6 +28,7 @@ export class ManagedProcess {
     readonly logFile: string | undefined,
     child: ChildProcess,
   ) {
+    this.stdoutStream = child.stdout ?? undefined;
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.status = { code, signal };

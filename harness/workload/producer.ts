@@ -22,6 +22,15 @@ export interface ProducerSettings {
   compression: CompressionTypes;
 }
 
+/** A running producer workload, in the harness process or in a child process of its own. */
+export interface ProducerHandle {
+  readonly name: string;
+  readonly stats: ProducerStats;
+  start(): Promise<void>;
+  /** Stops offering new sends and waits up to `settleMs` for outstanding ones. */
+  stop(settleMs: number): Promise<void>;
+}
+
 export interface ProducerStats {
   invoked: number;
   ok: number;
@@ -35,7 +44,7 @@ export interface ProducerStats {
  * kafkajs producers sending unique, numbered messages at a target rate, every send recorded as
  * invoke then ok/fail/info. Message ids are `idBase + n`, so several workloads can share a run.
  */
-export class ProducerWorkload {
+export class ProducerWorkload implements ProducerHandle {
   readonly stats: ProducerStats = { invoked: 0, ok: 0, fail: 0, info: 0, errors: {} };
   private producer: Producer | undefined;
   private readonly abort = new AbortController();
@@ -43,6 +52,7 @@ export class ProducerWorkload {
   private nextId: number;
 
   constructor(
+    readonly name: string,
     private readonly kafka: Kafka,
     private readonly recorder: HistoryRecorder,
     private readonly settings: ProducerSettings,
@@ -71,7 +81,8 @@ export class ProducerWorkload {
       const id = this.nextId++;
       const partition = id % s.partitions;
       this.stats.invoked++;
-      this.recorder.record({ f: 'send', type: 'invoke', process, time: this.recorder.now(), id, partition });
+      const client = this.name;
+      this.recorder.record({ f: 'send', type: 'invoke', process, time: this.recorder.now(), client, id, partition });
       try {
         const result = await this.producer!.send({
           topic: s.topic,
@@ -83,13 +94,13 @@ export class ProducerWorkload {
         const meta = result.find((r) => r.partition === partition);
         const offset = meta?.baseOffset !== undefined && s.acks !== 0 ? Number(meta.baseOffset) : undefined;
         this.stats.ok++;
-        this.recorder.record({ f: 'send', type: 'ok', process, time: this.recorder.now(), id, partition, ...(offset !== undefined ? { offset } : {}) });
+        this.recorder.record({ f: 'send', type: 'ok', process, time: this.recorder.now(), client, id, partition, ...(offset !== undefined ? { offset } : {}) });
       } catch (err) {
         const { type, error } = classifySendError(err);
         this.stats[type]++;
         const key = error.replace(/\d+/g, 'N').slice(0, 120);
         this.stats.errors[key] = (this.stats.errors[key] ?? 0) + 1;
-        this.recorder.record({ f: 'send', type, process, time: this.recorder.now(), id, partition, error });
+        this.recorder.record({ f: 'send', type, process, time: this.recorder.now(), client, id, partition, error });
         // An unknown outcome may still complete later; like Jepsen, the process continues under a
         // new identity so that its next send is not ordered after one that may still be in flight.
         if (type === 'info') process += s.concurrency;

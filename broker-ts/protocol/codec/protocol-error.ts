@@ -34,3 +34,9 @@ export class ProtocolError extends Error {
     super(message);
   }
 }
+
+/** Prefixes a ProtocolError's message with where it happened (e.g. "Fetch v12 request"). */
+export function withContext(error: unknown, context: string): unknown {
+  if (error instanceof ProtocolError) return new ProtocolError(error.reason, `${context}: ${error.message}`);
+  return error;
+}

@@ -3,6 +3,7 @@
 // claims a two-billion-element array fails here instead of exhausting memory. Byte arrays are
 // returned as views into the input, not copies.
 import { ProtocolError } from './protocol-error.js';
+import type { TaggedField } from './tagged-field.js';
 
 const UUID_BYTES = 16;
 /** Unsigned varints of up to 7 bytes (49 bits) are exact as JavaScript numbers. */
@@ -218,23 +219,25 @@ export class Reader {
   }
 
   /**
-   * Confines reading to the next `size` bytes; returns the previous end for `restoreEnd`. Used for
-   * sized regions (tagged fields) so a field cannot read past its declared size.
+   * A tagged-field section (flexible versions): a count, then tag, size and bytes for each field.
+   * Fields are returned as raw views; the caller decodes the tags it knows.
    */
-  narrow(size: number): number {
-    if (size > this.end - this.offset) {
-      throw new ProtocolError(
-        'length-exceeds-input',
-        `region of ${size} bytes at offset ${this.offset} exceeds the ${this.end - this.offset} bytes left`,
-      );
-    }
-    const previous = this.end;
-    this.end = this.offset + size;
-    return previous;
+  taggedFields(): TaggedField[] {
+    return this.taggedFieldEntries(this.uvarint());
   }
 
-  restoreEnd(previous: number): void {
-    this.end = previous;
+  /** The entries of a tagged-field section whose count has already been read. */
+  taggedFieldEntries(count: number): TaggedField[] {
+    // An entry takes at least two bytes (tag and size), which bounds a hostile count.
+    if (count * 2 > this.end - this.offset) {
+      throw new ProtocolError('count-exceeds-input', `${count} tagged fields cannot fit in the ${this.end - this.offset} bytes left`);
+    }
+    const fields: TaggedField[] = [];
+    for (let i = 0; i < count; i++) {
+      const tag = this.uvarint();
+      fields.push({ tag, data: this.view(this.uvarint()) });
+    }
+    return fields;
   }
 
   private plausibleCount(count: number, minElementSize: number): number {

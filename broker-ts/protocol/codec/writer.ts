@@ -1,6 +1,7 @@
 // Growable output for every Kafka primitive. Output is kept as a list of chunks so that large byte
 // arrays (record batches in Fetch responses) are referenced, not copied; `toChunks()` suits
 // socket.writev/cork, `toBuffer()` joins them when one Buffer is needed.
+import type { TaggedField } from './tagged-field.js';
 
 const MIN_CHUNK = 512;
 const MAX_CHUNK = 1 << 20;
@@ -183,6 +184,13 @@ export class Writer {
   /** Element count of a compact array (count + 1 as unsigned varint); null is 0. */
   compactArrayLength(count: number | null): this {
     return this.uvarint(count === null ? 0 : count + 1);
+  }
+
+  /** A tagged-field section; fields must be in ascending tag order. */
+  taggedFields(fields: readonly TaggedField[]): this {
+    this.uvarint(fields.length);
+    for (const { tag, data } of fields) this.uvarint(tag).uvarint(data.length).raw(data);
+    return this;
   }
 
   /**

@@ -3,6 +3,8 @@ import * as t from '../../schema/types.js';
 import { insertAfter } from '../../schema/fields.js';
 import * as v10 from './v10.js';
 
+export * from './v10.js';
+
 export const request = t.struct({ ...v10.request.fields, rackId: t.string });
 
 export const PartitionData = t.struct(

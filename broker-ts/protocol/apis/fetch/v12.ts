@@ -3,6 +3,8 @@ import * as t from '../../schema/types.js';
 import { insertAfter, insertBefore } from '../../schema/fields.js';
 import * as v11 from './v11.js';
 
+export * from './v11.js';
+
 export const FetchPartition = t.struct(
   insertAfter(v11.FetchPartition.fields, 'fetchOffset', { lastFetchedEpoch: t.withDefault(t.int32, -1) }),
 );

@@ -3,6 +3,8 @@ import * as t from '../../schema/types.js';
 import { replaceField } from '../../schema/fields.js';
 import * as v12 from './v12.js';
 
+export * from './v12.js';
+
 export const FetchTopic = t.struct(replaceField(v12.FetchTopic.fields, 'topic', { topicId: t.uuid }));
 
 export const ForgottenTopic = t.struct(replaceField(v12.ForgottenTopic.fields, 'topic', { topicId: t.uuid }));

@@ -4,7 +4,7 @@ import * as t from '../../schema/types.js';
 import { replaceField } from '../../schema/fields.js';
 import * as v14 from './v14.js';
 
-export { response } from './v14.js';
+export * from './v14.js';
 
 export const ReplicaState = t.struct({
   replicaId: t.withDefault(t.int32, -1),

@@ -2,7 +2,7 @@
 import * as t from '../../schema/types.js';
 import * as v15 from './v15.js';
 
-export { request } from './v15.js';
+export * from './v15.js';
 
 export const NodeEndpoint = t.struct({
   nodeId: t.int32,

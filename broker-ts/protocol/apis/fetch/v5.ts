@@ -3,6 +3,8 @@ import * as t from '../../schema/types.js';
 import { insertAfter } from '../../schema/fields.js';
 import * as v4 from './v4.js';
 
+export * from './v4.js';
+
 export const FetchPartition = t.struct(
   insertAfter(v4.FetchPartition.fields, 'fetchOffset', { logStartOffset: t.withDefault(t.int64, -1n) }),
 );

@@ -3,6 +3,8 @@ import * as t from '../../schema/types.js';
 import { insertAfter } from '../../schema/fields.js';
 import * as v6 from './v6.js';
 
+export * from './v6.js';
+
 export const ForgottenTopic = t.struct({
   topic: t.string,
   partitions: t.array(t.int32),

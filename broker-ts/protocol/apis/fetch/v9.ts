@@ -3,7 +3,7 @@ import * as t from '../../schema/types.js';
 import { insertAfter } from '../../schema/fields.js';
 import * as v8 from './v8.js';
 
-export { response } from './v8.js';
+export * from './v8.js';
 
 export const FetchPartition = t.struct(
   insertAfter(v8.FetchPartition.fields, 'partition', { currentLeaderEpoch: t.withDefault(t.int32, -1) }),

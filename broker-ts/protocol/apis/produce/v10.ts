@@ -2,7 +2,7 @@
 import * as t from '../../schema/types.js';
 import * as v9 from './v9.js';
 
-export { request } from './v9.js';
+export * from './v9.js';
 
 export const LeaderIdAndEpoch = t.struct({
   leaderId: t.withDefault(t.int32, -1),

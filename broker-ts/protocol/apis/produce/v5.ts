@@ -2,7 +2,7 @@
 import * as t from '../../schema/types.js';
 import * as v4 from './v4.js';
 
-export { request } from './v4.js';
+export * from './v4.js';
 
 export const PartitionProduceResponse = t.struct({
   ...v4.PartitionProduceResponse.fields,

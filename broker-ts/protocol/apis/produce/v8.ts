@@ -2,7 +2,7 @@
 import * as t from '../../schema/types.js';
 import * as v7 from './v7.js';
 
-export { request } from './v7.js';
+export * from './v7.js';
 
 export const BatchIndexAndErrorMessage = t.struct({
   batchIndex: t.int32,

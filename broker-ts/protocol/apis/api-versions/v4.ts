@@ -1,0 +1,2 @@
+// Same layout as v3; a supported feature's minVersion may now be 0 (KAFKA-17011).
+export * from './v3.js';

@@ -1,0 +1,16 @@
+import { defineApi } from '../api.js';
+import * as v2 from './v2.js';
+import * as v3 from './v3.js';
+import * as v4 from './v4.js';
+import * as v5 from './v5.js';
+import * as v6 from './v6.js';
+import * as v7 from './v7.js';
+import * as v8 from './v8.js';
+import * as v9 from './v9.js';
+
+export const OffsetCommit = defineApi({
+  apiKey: 8,
+  name: 'OffsetCommit',
+  firstFlexibleVersion: 8,
+  versions: { 2: v2, 3: v3, 4: v4, 5: v5, 6: v6, 7: v7, 8: v8, 9: v9 },
+});

@@ -1,0 +1,737 @@
+// The log of one topic-partition, in its own directory: the equivalent of Kafka's UnifiedLog. It
+// assigns offsets and leader epochs on leader appends, copies leader data on follower appends,
+// serves fetches and timestamp lookups, moves its start and end, flushes according to the Kafka
+// flush policy, and recovers from a crash when opened.
+//
+// All methods except flush/close/open run synchronously on the broker's event loop; only fsync and
+// checkpoint writes are asynchronous. Methods returning a promise make their in-memory change before
+// their first await, so the broker sees it at once.
+import fs from 'node:fs';
+import path from 'node:path';
+import { lastOffsetOf, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/record-batch.js';
+import type { BatchHeader } from '../protocol/record-batch.js';
+import { hasProducerId, stampLogAppendTime } from './batch-header-helpers.js';
+import { splitSoundBatches, validateProducedBatches } from './batch-validation.js';
+import { CheckpointWriter, renderCheckpoint } from './checkpoint-file.js';
+import { fsyncDirectory, writeFileDurably } from './durable-fs.js';
+import {
+  KafkaStorageError,
+  OffsetOutOfRangeError,
+  RecordListTooLargeError,
+  StorageError,
+  UnexpectedAppendOffsetError,
+} from './errors.js';
+import { FlushCoordinator } from './flush-coordinator.js';
+import type { FlushTarget } from './flush-coordinator.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import type { EpochEndOffset, EpochEntry } from './leader-epoch-cache.js';
+import { resolveLogConfig } from './log-config.js';
+import type { LogConfig } from './log-config.js';
+import { CLEAN_SHUTDOWN_MARKER, LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT } from './log-file-names.js';
+import { loadLog } from './log-loader.js';
+import { LogSegment } from './log-segment.js';
+import type { TimestampAndOffset } from './log-segment.js';
+import { CorruptSnapshotError, deleteSnapshot, listSnapshotOffsets, readSnapshot, writeSnapshot } from './producer-snapshots.js';
+import { ProducerStateManager, firstOffsetOf } from './producer-state.js';
+import type { AppendOrigin, BatchMetadata, ProducerAppendInfo, ProducerStateEntry } from './producer-state.js';
+import type { RecordsDecompressor } from './record-timestamps.js';
+import type { AppendedBatch } from './segment-file.js';
+
+export type { TimestampAndOffset } from './log-segment.js';
+
+/** ListOffsets special timestamps. */
+export const ListOffsetsTimestamp = {
+  latest: -1n,
+  earliest: -2n,
+  maxTimestamp: -3n,
+  earliestLocal: -4n,
+  latestTiered: -5n,
+} as const;
+
+export interface PartitionLogOptions {
+  config?: Partial<LogConfig>;
+  /** Wall clock in milliseconds (LogAppendTime, segment.ms, producer expiration). */
+  now?: () => number;
+  /** Decompresses records for timestamp lookups; gzip is handled without it. */
+  decompress?: RecordsDecompressor;
+  /** Failures of work nobody awaits (background checkpoint writes, flushes after a roll). */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+export interface AppendAsLeaderOptions {
+  /** 'coordinator' is for the group and transaction coordinators' own writes (no sequence checks, control batches allowed). */
+  origin?: Exclude<AppendOrigin, 'replication'>;
+}
+
+export interface AppendResult {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** The time stamped on the batches when the topic uses LogAppendTime, -1 otherwise. */
+  logAppendTime: bigint;
+  logStartOffset: bigint;
+  recordCount: number;
+  /** The batches repeat ones already stored: nothing was appended, the offsets are the original ones. */
+  duplicate: boolean;
+  /** When defined, the flush policy requires this promise to resolve before the append is acknowledged. */
+  flushed: Promise<void> | undefined;
+}
+
+export interface FollowerAppendResult {
+  firstOffset: bigint;
+  lastOffset: bigint;
+  flushed: Promise<void> | undefined;
+}
+
+export interface ReadOptions {
+  /** Exclusive upper bound: no batch reaching it is returned (the high watermark for consumers). */
+  maxOffset?: bigint;
+  /** Return the first batch even when it is larger than maxBytes (KIP-74). */
+  minOneBatch?: boolean;
+}
+
+export interface OffsetForTimestampOptions {
+  /** Exclusive bound on answers, and the answer to LATEST: the high watermark or last stable offset. */
+  maxOffset?: bigint;
+}
+
+type LogState = 'open' | 'closing' | 'closed' | 'failed';
+
+export class PartitionLog {
+  readonly config: LogConfig;
+  private segments: LogSegment[];
+  private logStart: bigint;
+  private logEnd: bigint;
+  private state: LogState = 'open';
+  private readonly producers: ProducerStateManager;
+  private readonly now: () => number;
+  private readonly decompress: RecordsDecompressor | undefined;
+  private readonly onBackgroundError: (error: unknown) => void;
+  /** Work a close cut short (a queued flush, say) is not worth reporting. */
+  private readonly reportBackgroundError = (error: unknown): void => {
+    if (this.state !== 'closed') this.onBackgroundError(error);
+  };
+  private readonly recoveryPointWriter: CheckpointWriter;
+  private readonly logStartWriter: CheckpointWriter;
+  private readonly backgroundWrites = new Set<Promise<void>>();
+  private readonly flusher: FlushCoordinator;
+  private lastFlushTime: number;
+  private directoryUnsynced = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** Counts truncations, so background work started before one can tell. */
+  private truncations = 0;
+
+  private constructor(
+    readonly dir: string,
+    config: LogConfig,
+    private readonly epochCache: LeaderEpochCache,
+    options: PartitionLogOptions,
+    loaded: { segments: LogSegment[]; logStartOffset: bigint; logEndOffset: bigint; recoveryPoint: bigint },
+  ) {
+    this.config = config;
+    this.segments = loaded.segments;
+    this.logStart = loaded.logStartOffset;
+    this.logEnd = loaded.logEndOffset;
+    this.flusher = new FlushCoordinator(
+      {
+        logEndOffset: () => this.logEnd,
+        flush: (upTo, target) => this.flushSegments(upTo, target),
+        recoveryPointAdvanced: () => {
+          if (this.state === 'open') this.recoveryPointWriter.write().catch(this.reportBackgroundError);
+        },
+      },
+      loaded.recoveryPoint,
+    );
+    this.now = options.now ?? Date.now;
+    this.decompress = options.decompress;
+    this.onBackgroundError = options.onBackgroundError ?? ((error) => process.emitWarning(`partition log ${dir}: ${String(error)}`));
+    this.producers = new ProducerStateManager(config.producerIdExpirationMs);
+    this.lastFlushTime = this.now();
+    this.recoveryPointWriter = new CheckpointWriter(path.join(dir, RECOVERY_POINT_CHECKPOINT), () =>
+      renderCheckpoint([[this.flusher.recoveryPoint]]),
+    );
+    this.logStartWriter = new CheckpointWriter(path.join(dir, LOG_START_OFFSET_CHECKPOINT), () => renderCheckpoint([[this.logStart]]));
+  }
+
+  /** Opens (creating if needed) the log in `dir`, recovering it if it was not closed cleanly. */
+  static async open(dir: string, options: PartitionLogOptions = {}): Promise<PartitionLog> {
+    const config = resolveLogConfig(options.config);
+    const now = options.now ?? Date.now;
+    fs.mkdirSync(dir, { recursive: true });
+    let log: PartitionLog | undefined;
+    const epochCache = LeaderEpochCache.load(dir, (error) => log?.reportBackgroundError(error));
+    const loaded = loadLog(dir, config, epochCache, now());
+    log = new PartitionLog(dir, config, epochCache, options, loaded);
+    try {
+      if (!epochCache.loadedFromCheckpoint) log.rebuildEpochCache();
+      log.rebuildProducerState();
+      log.removeStraySnapshots();
+      await Promise.all([log.recoveryPointWriter.write(), log.logStartWriter.write(), epochCache.persist()]);
+      if (loaded.hadCleanShutdown) {
+        // From now on a crash must lead to recovery again.
+        fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_MARKER), { force: true });
+        await fsyncDirectory(dir);
+      }
+    } catch (error) {
+      await log.discard();
+      throw error;
+    }
+    log.startFlushTimer();
+    return log;
+  }
+
+  get logStartOffset(): bigint {
+    return this.logStart;
+  }
+
+  get logEndOffset(): bigint {
+    return this.logEnd;
+  }
+
+  /** Everything below this offset is known to be on disk. */
+  get recoveryPoint(): bigint {
+    return this.flusher.recoveryPoint;
+  }
+
+  get latestEpoch(): number | undefined {
+    return this.epochCache.latestEpoch();
+  }
+
+  /** Bytes in all segments. */
+  get size(): number {
+    return this.segments.reduce((sum, segment) => sum + segment.size, 0);
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  segmentBaseOffsets(): bigint[] {
+    return this.segments.map((segment) => segment.baseOffset);
+  }
+
+  epochEntries(): readonly EpochEntry[] {
+    return this.epochCache.entries();
+  }
+
+  producerState(producerId: bigint): Readonly<ProducerStateEntry> | undefined {
+    return this.producers.get(producerId);
+  }
+
+  producerStates(): ReadonlyArray<Readonly<ProducerStateEntry>> {
+    return [...this.producers.entries()];
+  }
+
+  /**
+   * Appends the batches of one produce request: validates them all first (nothing is stored if
+   * any fails), assigns offsets from the log end, stamps `leaderEpoch` (and the time, for
+   * LogAppendTime topics), and answers duplicates of recent idempotent batches with their
+   * original offsets.
+   */
+  appendAsLeader(batches: Buffer, leaderEpoch: number, options: AppendAsLeaderOptions = {}): AppendResult {
+    this.ensureOpen();
+    return this.guardIo(() => {
+      const origin = options.origin ?? 'client';
+      const views = validateProducedBatches(batches, origin, this.config.maxMessageBytes);
+      if (views.length === 0) {
+        return { baseOffset: -1n, lastOffset: -1n, logAppendTime: -1n, logStartOffset: this.logStart, recordCount: 0, duplicate: false, flushed: undefined };
+      }
+      if (batches.length > this.config.segmentBytes) {
+        throw new RecordListTooLargeError(`append of ${batches.length} bytes exceeds segment.bytes ${this.config.segmentBytes}`);
+      }
+      const now = this.now();
+      const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(now) : undefined;
+      const staged = new Map<bigint, ProducerAppendInfo>();
+      const placed: AppendedBatch[] = [];
+      let recordCount = 0;
+      let next = this.logEnd;
+      for (const { position, size, header } of views) {
+        const baseOffset = next;
+        const lastOffset = baseOffset + BigInt(header.lastOffsetDelta);
+        next = lastOffset + 1n;
+        const maxTimestamp = appendTime ?? header.maxTimestamp;
+        if (hasProducerId(header)) {
+          if (origin === 'client') {
+            const duplicate = this.producers.findDuplicate(header);
+            if (duplicate !== undefined) return this.duplicateResult(duplicate);
+          }
+          let info = staged.get(header.producerId);
+          if (info === undefined) {
+            info = this.producers.prepare(header.producerId, origin);
+            staged.set(header.producerId, info);
+          }
+          info.append(header, baseOffset, lastOffset, maxTimestamp);
+        }
+        placed.push({ baseOffset, lastOffset, maxTimestamp, position, size });
+        recordCount += header.recordCount;
+      }
+      // A copy: the stored bytes must not change if the caller reuses its buffer.
+      const data = Buffer.from(batches);
+      for (const batch of placed) {
+        setBaseOffset(data, batch.baseOffset, batch.position);
+        setPartitionLeaderEpoch(data, leaderEpoch, batch.position);
+        if (appendTime !== undefined) stampLogAppendTime(data, appendTime, batch.position);
+      }
+      this.appendToActiveSegment(data, placed, now);
+      if (leaderEpoch >= 0) this.epochCache.assign(leaderEpoch, placed[0]!.baseOffset);
+      for (const info of staged.values()) this.producers.commit(info);
+      return {
+        baseOffset: placed[0]!.baseOffset,
+        lastOffset: placed.at(-1)!.lastOffset,
+        logAppendTime: appendTime ?? -1n,
+        logStartOffset: this.logStart,
+        recordCount,
+        duplicate: false,
+        flushed: this.flushIfPolicyRequires(),
+      };
+    });
+  }
+
+  /** Appends batches fetched from the leader as they are: offsets and epochs included. */
+  appendAsFollower(batches: Buffer): FollowerAppendResult {
+    this.ensureOpen();
+    return this.guardIo(() => {
+      const views = splitSoundBatches(batches);
+      if (views.length === 0) return { firstOffset: -1n, lastOffset: -1n, flushed: undefined };
+      let expected = this.logEnd;
+      for (const { header } of views) {
+        if (header.baseOffset !== expected) {
+          throw new UnexpectedAppendOffsetError(
+            `batch at offset ${header.baseOffset} does not continue the log at ${expected}`,
+            views[0]!.header.baseOffset,
+            this.logEnd,
+          );
+        }
+        expected = lastOffsetOf(header) + 1n;
+      }
+      if (batches.length > this.config.segmentBytes) {
+        throw new RecordListTooLargeError(`append of ${batches.length} bytes exceeds segment.bytes ${this.config.segmentBytes}`);
+      }
+      const placed = views.map(({ position, size, header }) => ({
+        baseOffset: header.baseOffset,
+        lastOffset: lastOffsetOf(header),
+        maxTimestamp: header.maxTimestamp,
+        position,
+        size,
+      }));
+      this.appendToActiveSegment(Buffer.from(batches), placed, this.now());
+      for (const { header } of views) {
+        if (header.partitionLeaderEpoch >= 0) this.epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
+        if (hasProducerId(header)) this.producers.replay(header);
+      }
+      return { firstOffset: placed[0]!.baseOffset, lastOffset: placed.at(-1)!.lastOffset, flushed: this.flushIfPolicyRequires() };
+    });
+  }
+
+  /**
+   * Whole batches from the one holding `fetchOffset` (which may start before it), at most maxBytes
+   * of them, none reaching maxOffset; from a single segment, as Kafka reads. The bytes may share
+   * memory with the log's cache: do not modify them.
+   */
+  read(fetchOffset: bigint, maxBytes: number, options: ReadOptions = {}): Buffer {
+    this.ensureOpen();
+    return this.guardIo(() => {
+      if (fetchOffset < this.logStart || fetchOffset > this.logEnd) {
+        throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside [${this.logStart}, ${this.logEnd}] of ${this.dir}`);
+      }
+      const maxOffset = options.maxOffset ?? this.logEnd;
+      if (fetchOffset >= maxOffset || fetchOffset === this.logEnd) return Buffer.alloc(0);
+      for (let i = Math.max(0, this.segmentIndexFor(fetchOffset)); i < this.segments.length; i++) {
+        const records = this.segments[i]!.read(fetchOffset, maxBytes, maxOffset, options.minOneBatch ?? false);
+        if (records !== undefined) return records;
+      }
+      return Buffer.alloc(0);
+    });
+  }
+
+  /**
+   * ListOffsets: for a timestamp >= 0, the first record at or after it. Special values:
+   * EARLIEST (-2) and EARLIEST_LOCAL (-4) give the log start offset, LATEST (-1) gives
+   * options.maxOffset (the caller passes the high watermark or last stable offset; the log end
+   * otherwise), MAX_TIMESTAMP (-3) the record with the largest timestamp, LATEST_TIERED (-5) -1.
+   * Undefined when nothing matches (Kafka answers offset -1, timestamp -1).
+   */
+  offsetForTimestamp(timestamp: bigint, options: OffsetForTimestampOptions = {}): TimestampAndOffset | undefined {
+    this.ensureOpen();
+    return this.guardIo(() => {
+      switch (timestamp) {
+        case ListOffsetsTimestamp.earliest:
+        case ListOffsetsTimestamp.earliestLocal: {
+          const earliest = this.epochCache.earliestEntry();
+          const leaderEpoch = earliest !== undefined && earliest.startOffset <= this.logStart ? earliest.epoch : undefined;
+          return { timestamp: -1n, offset: this.logStart, leaderEpoch };
+        }
+        case ListOffsetsTimestamp.latest:
+          return { timestamp: -1n, offset: options.maxOffset ?? this.logEnd, leaderEpoch: this.epochCache.latestEpoch() };
+        case ListOffsetsTimestamp.latestTiered:
+          return { timestamp: -1n, offset: -1n, leaderEpoch: -1 };
+      }
+      let found: TimestampAndOffset | undefined;
+      if (timestamp === ListOffsetsTimestamp.maxTimestamp) {
+        let best = this.segments[0]!;
+        for (const segment of this.segments) {
+          if (segment.maxTimestampSoFar().timestamp > best.maxTimestampSoFar().timestamp) best = segment;
+        }
+        found = best.findMaxTimestampRecord(this.decompress);
+      } else {
+        const segment = this.segments.find((s) => s.maxTimestampSoFar().timestamp >= timestamp);
+        found = segment?.findOffsetByTimestamp(timestamp, this.logStart, this.decompress);
+      }
+      if (found !== undefined && options.maxOffset !== undefined && found.offset >= options.maxOffset) return undefined;
+      return found;
+    });
+  }
+
+  /** OffsetsForLeaderEpoch; epoch -1 and end offset -1 when the epoch is unknown. */
+  endOffsetForEpoch(leaderEpoch: number): EpochEndOffset {
+    this.ensureOpen();
+    return this.epochCache.endOffsetFor(leaderEpoch, this.logEnd);
+  }
+
+  /** A new leader records where its epoch starts even before it appends anything. */
+  assignEpochStartOffset(leaderEpoch: number, startOffset: bigint): void {
+    this.ensureOpen();
+    this.epochCache.assign(leaderEpoch, startOffset);
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to `offset` (at most the log end) and deletes the
+   * segments wholly below it. Resolves with the new log start once it is checkpointed.
+   */
+  async deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    this.ensureOpen();
+    if (offset > this.logEnd) throw new OffsetOutOfRangeError(`cannot move the log start to ${offset} past the log end ${this.logEnd}`);
+    if (offset <= this.logStart) return this.logStart;
+    this.guardIo(() => {
+      this.logStart = offset;
+      while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) {
+        this.segments.shift()!.delete();
+        this.directoryUnsynced = true;
+      }
+      this.epochCache.truncateFromStart(offset);
+      const firstBase = this.segments[0]!.baseOffset;
+      for (const snapshot of listSnapshotOffsets(this.dir)) if (snapshot < firstBase) deleteSnapshot(this.dir, snapshot);
+    });
+    await this.logStartWriter.write();
+    return this.logStart;
+  }
+
+  /**
+   * Removes every batch holding an offset >= `offset` (a batch straddling it goes too, so the log
+   * may end below it). Returns false when there was nothing to remove.
+   */
+  truncateTo(offset: bigint): boolean {
+    this.ensureOpen();
+    if (offset < 0n) throw new RangeError(`cannot truncate to a negative offset ${offset}`);
+    return this.guardIo(() => {
+      if (offset >= this.logEnd) {
+        // A leader may have recorded an epoch start before appending anything; it goes too.
+        this.epochCache.truncateFromEnd(this.logEnd);
+        return false;
+      }
+      if (offset < this.segments[0]!.baseOffset) {
+        this.truncateFullyAndStartAt(offset);
+        return true;
+      }
+      this.truncations += 1;
+      while (this.segments.length > 1 && this.segments.at(-1)!.baseOffset > offset) {
+        this.segments.pop()!.delete();
+        this.directoryUnsynced = true;
+      }
+      const active = this.activeSegment;
+      active.truncateTo(offset, this.now());
+      this.logEnd = active.nextOffset();
+      if (this.flusher.truncatedTo(this.logEnd)) this.recoveryPointWriter.write().catch(this.reportBackgroundError);
+      this.epochCache.truncateFromEnd(this.logEnd);
+      if (this.logStart > this.logEnd) {
+        this.logStart = this.logEnd;
+        this.logStartWriter.write().catch(this.reportBackgroundError);
+      }
+      this.rebuildProducerState();
+      return true;
+    });
+  }
+
+  /** Drops all data and starts an empty log at `offset` (a follower far behind a leader's log start). */
+  truncateFullyAndStartAt(offset: bigint, logStartOffset: bigint = offset): void {
+    this.ensureOpen();
+    this.guardIo(() => {
+      this.truncations += 1;
+      for (const segment of this.segments) segment.delete();
+      this.segments = [LogSegment.create(this.dir, offset, this.config, this.now())];
+      this.directoryUnsynced = true;
+      this.logEnd = offset;
+      this.logStart = logStartOffset;
+      this.epochCache.clear();
+      this.producers.clear();
+      for (const snapshot of listSnapshotOffsets(this.dir)) deleteSnapshot(this.dir, snapshot);
+      this.flusher.restartedAt(offset);
+      this.recoveryPointWriter.write().catch(this.reportBackgroundError);
+      this.logStartWriter.write().catch(this.reportBackgroundError);
+    });
+  }
+
+  /**
+   * Writes everything appended so far to disk and fsyncs it, then advances the recovery point.
+   * Flushes do not overlap: calls made while one runs share the next one (group commit).
+   */
+  flush(): Promise<void> {
+    return this.requestFlush('end');
+  }
+
+  private requestFlush(upTo: FlushTarget): Promise<void> {
+    if (this.state === 'failed') return Promise.reject(new KafkaStorageError(`${this.dir} is offline`));
+    if (this.state === 'closed') return Promise.reject(new Error(`${this.dir} is closed`));
+    return this.flusher.request(upTo);
+  }
+
+  removeExpiredProducers(nowMs: number = this.now()): void {
+    this.producers.removeExpired(nowMs);
+  }
+
+  /**
+   * Clean shutdown: flush, record the max timestamp in the time index, write a producer snapshot
+   * and all checkpoints, then a marker that lets the next open skip recovery.
+   */
+  async close(): Promise<void> {
+    if (this.state !== 'open') {
+      if (this.state === 'failed') this.closeHandles();
+      return;
+    }
+    this.stopFlushTimer();
+    this.activeSegment.onBecomeInactive();
+    this.state = 'closing';
+    try {
+      await this.flush();
+      await writeSnapshot(this.dir, this.logEnd, this.producers.entries());
+      await Promise.all([this.recoveryPointWriter.write(), this.logStartWriter.write(), this.epochCache.persist()]);
+      await Promise.allSettled([...this.backgroundWrites]);
+      await writeFileDurably(path.join(this.dir, CLEAN_SHUTDOWN_MARKER), '');
+    } finally {
+      this.closeHandles();
+    }
+  }
+
+  /**
+   * Releases all files without writing anything: what a crash leaves behind (with
+   * unflushedInMemory, unflushed data is lost exactly as in a power loss).
+   */
+  closeHandles(): void {
+    this.stopFlushTimer();
+    if (this.state !== 'failed') this.state = 'closed';
+    for (const segment of this.segments) segment.close();
+  }
+
+  /**
+   * Closes without flushing (like closeHandles) and waits for the writes already started to settle,
+   * so the directory can be renamed or removed.
+   */
+  async discard(): Promise<void> {
+    this.closeHandles();
+    await Promise.allSettled([
+      this.flusher.settled(),
+      ...this.backgroundWrites,
+      this.recoveryPointWriter.idle(),
+      this.logStartWriter.idle(),
+      this.epochCache.idle(),
+    ]);
+  }
+
+  private get activeSegment(): LogSegment {
+    return this.segments.at(-1)!;
+  }
+
+  private ensureOpen(): void {
+    if (this.state === 'failed') throw new KafkaStorageError(`${this.dir} is offline after an I/O error`);
+    if (this.state !== 'open') throw new Error(`partition log ${this.dir} is closed`);
+  }
+
+  /** An I/O error takes the log offline, as a failed log directory does in Kafka. */
+  private guardIo<T>(action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      if (error instanceof StorageError || !isIoError(error)) throw error;
+      throw this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): KafkaStorageError {
+    this.state = 'failed';
+    this.stopFlushTimer();
+    return error instanceof KafkaStorageError ? error : new KafkaStorageError(`${this.dir}: ${String(error)}`, error);
+  }
+
+  /** Index of the segment holding `offset`: the last one whose base offset is <= it (-1 if none). */
+  private segmentIndexFor(offset: bigint): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  private *batchHeadersFrom(offset: bigint): Generator<BatchHeader> {
+    const first = Math.max(0, this.segmentIndexFor(offset));
+    for (let i = first; i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      yield* segment.batchHeadersFrom(i === first ? offset : segment.baseOffset);
+    }
+  }
+
+  private appendToActiveSegment(data: Buffer, batches: readonly AppendedBatch[], now: number): void {
+    const first = batches[0]!;
+    const last = batches.at(-1)!;
+    const maxTimestampInMessages = batches.reduce((max, b) => (b.maxTimestamp > max ? b.maxTimestamp : max), -1n);
+    let segment = this.activeSegment;
+    if (segment.shouldRoll({ messagesSize: data.length, maxTimestampInMessages, maxOffsetInMessages: last.lastOffset, now })) {
+      segment = this.roll(first.baseOffset, now);
+    }
+    segment.append(data, batches);
+    this.logEnd = last.lastOffset + 1n;
+  }
+
+  private roll(baseOffset: bigint, now: number): LogSegment {
+    const previous = this.activeSegment;
+    if (previous.size === 0) {
+      // An empty active segment is replaced rather than kept as a useless file.
+      this.segments.pop();
+      previous.delete();
+    } else {
+      previous.onBecomeInactive();
+      // The finished segment reaches the file now; its fsync follows in the flush below.
+      previous.writePending();
+    }
+    const segment = LogSegment.create(this.dir, baseOffset, this.config, now);
+    this.segments.push(segment);
+    this.directoryUnsynced = true;
+    // The state as of the new segment's start: a restart replays only from here.
+    const truncationsBefore = this.truncations;
+    this.trackBackground(
+      writeSnapshot(this.dir, baseOffset, this.producers.entries()).then(() => {
+        // Written for data a truncation may have removed meanwhile: a missing snapshot is safe, a stale one is not.
+        if (this.truncations !== truncationsBefore) deleteSnapshot(this.dir, baseOffset);
+      }),
+    );
+    // As Kafka does after a roll, the finished segments are flushed without holding up the append.
+    this.requestFlush(baseOffset).catch(this.reportBackgroundError);
+    return segment;
+  }
+
+  /** log.flush.interval.messages counts the messages no running or queued flush covers yet. */
+  private flushIfPolicyRequires(): Promise<void> | undefined {
+    if (Number(this.logEnd - this.flusher.flushedOrRequestedUpTo) < this.config.flushIntervalMessages) return undefined;
+    const flushed = this.flush();
+    flushed.catch(this.reportBackgroundError);
+    return flushed;
+  }
+
+  /** A duplicate must not be acknowledged before the original could have been. */
+  private duplicateResult(duplicate: BatchMetadata): AppendResult {
+    return {
+      baseOffset: firstOffsetOf(duplicate),
+      lastOffset: duplicate.lastOffset,
+      logAppendTime: duplicate.timestamp,
+      logStartOffset: this.logStart,
+      recordCount: 0,
+      duplicate: true,
+      flushed: this.flusher.covering(duplicate.lastOffset),
+    };
+  }
+
+  /** Writes the segments below `target` (all of them for 'end') into their files and fsyncs them. */
+  private async flushSegments(upTo: FlushTarget, target: bigint): Promise<void> {
+    if (this.state === 'failed') throw new KafkaStorageError(`${this.dir} is offline`);
+    if (this.state === 'closed') throw new Error(`${this.dir} is closed`);
+    const segments = this.segments.filter((segment) => segment.needsFlush && (upTo === 'end' || segment.baseOffset < target));
+    const syncDirectory = this.directoryUnsynced;
+    this.directoryUnsynced = false;
+    try {
+      for (const segment of segments) segment.writePending();
+      await Promise.all(segments.map((segment) => segment.fsync()));
+      if (syncDirectory) await fsyncDirectory(this.dir);
+      // Epochs of flushed batches must survive with them, or recovery could not tell where they start.
+      await this.epochCache.persist();
+    } catch (error) {
+      if (syncDirectory) this.directoryUnsynced = true;
+      throw this.fail(error);
+    }
+    this.lastFlushTime = this.now();
+  }
+
+  private startFlushTimer(): void {
+    const interval = this.config.flushIntervalMs;
+    if (!Number.isFinite(interval)) return;
+    this.flushTimer = setInterval(
+      () => {
+        if (this.state !== 'open' || this.now() - this.lastFlushTime < interval) return;
+        if (this.logEnd > this.flusher.recoveryPoint || this.segments.some((segment) => segment.needsFlush)) {
+          this.flush().catch(this.reportBackgroundError);
+        }
+      },
+      Math.max(1, Math.min(interval, 1000)),
+    );
+    this.flushTimer.unref();
+  }
+
+  private stopFlushTimer(): void {
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  private trackBackground(write: Promise<void>): void {
+    const tracked: Promise<void> = write.catch(this.reportBackgroundError).finally(() => this.backgroundWrites.delete(tracked));
+    this.backgroundWrites.add(tracked);
+  }
+
+  /** Without a checkpoint, the epochs are read back from the batches themselves. */
+  private rebuildEpochCache(): void {
+    this.epochCache.clear();
+    for (const header of this.batchHeadersFrom(this.segments[0]!.baseOffset)) {
+      const latest = this.epochCache.latestEpoch();
+      if (header.partitionLeaderEpoch >= 0 && (latest === undefined || header.partitionLeaderEpoch > latest)) {
+        this.epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
+      }
+    }
+    this.epochCache.truncateFromStart(this.logStart);
+  }
+
+  /** As Kafka does: keep the snapshots taken at segment starts, and the latest one (usually at the log end). */
+  private removeStraySnapshots(): void {
+    const bases = new Set(this.segments.map((segment) => segment.baseOffset));
+    const snapshots = listSnapshotOffsets(this.dir);
+    for (const snapshot of snapshots.slice(0, -1)) if (!bases.has(snapshot)) deleteSnapshot(this.dir, snapshot);
+  }
+
+  /** Latest usable snapshot, then the batches after it (Kafka's truncateAndReload + rebuildProducerState). */
+  private rebuildProducerState(): void {
+    this.producers.clear();
+    const snapshots = listSnapshotOffsets(this.dir);
+    for (const snapshot of snapshots) if (snapshot > this.logEnd) deleteSnapshot(this.dir, snapshot);
+    let replayFrom = this.logStart;
+    for (const snapshot of snapshots.filter((s) => s <= this.logEnd).reverse()) {
+      try {
+        this.producers.load(readSnapshot(this.dir, snapshot), this.now());
+        replayFrom = snapshot;
+        break;
+      } catch (error) {
+        if (!(error instanceof CorruptSnapshotError)) throw error;
+        deleteSnapshot(this.dir, snapshot);
+      }
+    }
+    for (const header of this.batchHeadersFrom(replayFrom)) {
+      if (hasProducerId(header)) this.producers.replay(header);
+    }
+  }
+}
+
+function isIoError(error: unknown): boolean {
+  return error instanceof Error && 'syscall' in error;
+}

@@ -1,0 +1,211 @@
+// Idempotent-producer bookkeeping, after Kafka's ProducerStateManager: per producer id, its epoch and
+// the metadata of its last five batches. A leader append is checked against it (duplicates, epoch
+// fencing, sequence gaps); follower appends and log replays just apply their batches.
+// Transactions will add control batches and the ongoing-transaction offset; the fields are here.
+import { isControlBatch, isTransactionalBatch, lastOffsetOf } from '../protocol/record-batch.js';
+import type { BatchHeader } from '../protocol/record-batch.js';
+import {
+  NO_PRODUCER_EPOCH,
+  NO_SEQUENCE,
+  decrementSequence,
+  isNextSequence,
+  lastSequenceOf,
+} from './batch-header-helpers.js';
+import { InvalidProducerEpochError, OutOfOrderSequenceError } from './errors.js';
+
+export const BATCHES_RETAINED_PER_PRODUCER = 5;
+
+/** Which path an append came by; it decides how much is validated. */
+export type AppendOrigin = 'client' | 'coordinator' | 'replication';
+
+export interface BatchMetadata {
+  readonly lastSeq: number;
+  readonly lastOffset: bigint;
+  readonly offsetDelta: number;
+  readonly timestamp: bigint;
+}
+
+export interface ProducerStateEntry {
+  readonly producerId: bigint;
+  producerEpoch: number;
+  /** Oldest first, at most BATCHES_RETAINED_PER_PRODUCER. */
+  batches: BatchMetadata[];
+  coordinatorEpoch: number;
+  lastTimestamp: bigint;
+  currentTxnFirstOffset: bigint | undefined;
+}
+
+export function firstSequenceOf(batch: BatchMetadata): number {
+  return decrementSequence(batch.lastSeq, batch.offsetDelta);
+}
+
+export function firstOffsetOf(batch: BatchMetadata): bigint {
+  return batch.lastOffset - BigInt(batch.offsetDelta);
+}
+
+function lastSequenceOfEntry(entry: ProducerStateEntry | undefined): number {
+  return entry?.batches.at(-1)?.lastSeq ?? NO_SEQUENCE;
+}
+
+/** Changes one append makes to one producer, validated batch by batch and applied by commit(). */
+export class ProducerAppendInfo {
+  private epoch: number;
+  private readonly batches: BatchMetadata[] = [];
+  private lastTimestamp: bigint;
+  private currentTxnFirstOffset: bigint | undefined;
+
+  constructor(
+    readonly producerId: bigint,
+    private readonly current: ProducerStateEntry | undefined,
+    private readonly origin: AppendOrigin,
+  ) {
+    this.epoch = current?.producerEpoch ?? NO_PRODUCER_EPOCH;
+    this.lastTimestamp = current?.lastTimestamp ?? -1n;
+    this.currentTxnFirstOffset = current?.currentTxnFirstOffset;
+  }
+
+  /** Adds a batch stored at [firstOffset, lastOffset] with max timestamp `timestamp`, or throws. */
+  append(header: BatchHeader, firstOffset: bigint, lastOffset: bigint, timestamp: bigint): void {
+    this.checkProducerEpoch(header.producerEpoch, firstOffset);
+    if (isControlBatch(header.attributes)) {
+      // Transaction markers will complete the ongoing transaction here; for now they only carry the epoch.
+      this.updateEpoch(header.producerEpoch);
+      this.lastTimestamp = timestamp;
+      return;
+    }
+    if (this.origin === 'client') this.checkSequence(header.producerEpoch, header.baseSequence, firstOffset);
+    this.updateEpoch(header.producerEpoch);
+    if (this.batches.length === BATCHES_RETAINED_PER_PRODUCER) this.batches.shift();
+    this.batches.push({ lastSeq: lastSequenceOf(header), lastOffset, offsetDelta: Number(lastOffset - firstOffset), timestamp });
+    this.lastTimestamp = timestamp;
+    if (isTransactionalBatch(header.attributes) && this.currentTxnFirstOffset === undefined) this.currentTxnFirstOffset = firstOffset;
+  }
+
+  /** Folds these changes into `entry` (or creates it) and returns it. */
+  applyTo(entry: ProducerStateEntry | undefined): ProducerStateEntry {
+    const target: ProducerStateEntry = entry ?? {
+      producerId: this.producerId,
+      producerEpoch: this.epoch,
+      batches: [],
+      coordinatorEpoch: -1,
+      lastTimestamp: this.lastTimestamp,
+      currentTxnFirstOffset: undefined,
+    };
+    if (target.producerEpoch !== this.epoch) {
+      target.producerEpoch = this.epoch;
+      target.batches = [];
+    }
+    for (const batch of this.batches) {
+      if (target.batches.length === BATCHES_RETAINED_PER_PRODUCER) target.batches.shift();
+      target.batches.push(batch);
+    }
+    target.lastTimestamp = this.lastTimestamp;
+    target.currentTxnFirstOffset = this.currentTxnFirstOffset;
+    return target;
+  }
+
+  private updateEpoch(epoch: number): void {
+    if (this.epoch !== epoch) {
+      this.epoch = epoch;
+      this.batches.length = 0;
+    }
+  }
+
+  private checkProducerEpoch(epoch: number, offset: bigint): void {
+    // A replica copies what the leader accepted, even from an older epoch.
+    if (epoch < this.epoch && this.origin !== 'replication') {
+      throw new InvalidProducerEpochError(
+        `epoch ${epoch} of producer ${this.producerId} at offset ${offset} is older than the last seen epoch ${this.epoch}`,
+      );
+    }
+  }
+
+  /**
+   * Kafka's rules: a new epoch of a known producer must start at sequence 0; within an epoch each
+   * batch must continue the previous one. A producer the partition has no state for (never seen,
+   * or expired) is accepted at any sequence, which is why current Kafka never answers
+   * UNKNOWN_PRODUCER_ID to a produce.
+   */
+  private checkSequence(epoch: number, firstSeq: number, offset: bigint): void {
+    if (epoch !== this.epoch) {
+      if (firstSeq !== 0 && this.epoch !== NO_PRODUCER_EPOCH) {
+        throw new OutOfOrderSequenceError(
+          `producer ${this.producerId} starts epoch ${epoch} at sequence ${firstSeq} (offset ${offset}), expected 0`,
+        );
+      }
+      return;
+    }
+    const currentEpoch = this.current?.producerEpoch ?? NO_PRODUCER_EPOCH;
+    let lastSeq: number;
+    if (this.batches.length > 0) lastSeq = this.batches.at(-1)!.lastSeq;
+    else if (epoch === currentEpoch) lastSeq = lastSequenceOfEntry(this.current);
+    else lastSeq = NO_SEQUENCE;
+    if (currentEpoch !== NO_PRODUCER_EPOCH && !isNextSequence(lastSeq, firstSeq)) {
+      throw new OutOfOrderSequenceError(
+        `producer ${this.producerId} sent sequence ${firstSeq} at offset ${offset} after sequence ${lastSeq}`,
+      );
+    }
+  }
+}
+
+export class ProducerStateManager {
+  private readonly producers = new Map<bigint, ProducerStateEntry>();
+
+  constructor(private readonly producerIdExpirationMs: number) {}
+
+  get(producerId: bigint): ProducerStateEntry | undefined {
+    return this.producers.get(producerId);
+  }
+
+  entries(): IterableIterator<ProducerStateEntry> {
+    return this.producers.values();
+  }
+
+  get size(): number {
+    return this.producers.size;
+  }
+
+  /** A retried batch: same producer epoch and sequence range as one of the last five stored. */
+  findDuplicate(header: BatchHeader): BatchMetadata | undefined {
+    const entry = this.producers.get(header.producerId);
+    if (entry === undefined || entry.producerEpoch !== header.producerEpoch) return undefined;
+    const lastSeq = lastSequenceOf(header);
+    return entry.batches.find((b) => firstSequenceOf(b) === header.baseSequence && b.lastSeq === lastSeq);
+  }
+
+  prepare(producerId: bigint, origin: AppendOrigin): ProducerAppendInfo {
+    return new ProducerAppendInfo(producerId, this.producers.get(producerId), origin);
+  }
+
+  commit(info: ProducerAppendInfo): void {
+    this.producers.set(info.producerId, info.applyTo(this.producers.get(info.producerId)));
+  }
+
+  /** Applies a batch already in the log (follower append, replay on open) without validating it. */
+  replay(header: BatchHeader): void {
+    const info = this.prepare(header.producerId, 'replication');
+    info.append(header, header.baseOffset, lastOffsetOf(header), header.maxTimestamp);
+    this.commit(info);
+  }
+
+  /** Forgets producers idle for producer.id.expiration.ms (never one with an open transaction). */
+  removeExpired(nowMs: number): void {
+    for (const [producerId, entry] of this.producers) {
+      if (this.isExpired(entry, nowMs)) this.producers.delete(producerId);
+    }
+  }
+
+  load(entries: Iterable<ProducerStateEntry>, nowMs: number): void {
+    for (const entry of entries) {
+      if (!this.isExpired(entry, nowMs)) this.producers.set(entry.producerId, entry);
+    }
+  }
+
+  clear(): void {
+    this.producers.clear();
+  }
+
+  private isExpired(entry: ProducerStateEntry, nowMs: number): boolean {
+    return entry.currentTxnFirstOffset === undefined && nowMs - Number(entry.lastTimestamp) >= this.producerIdExpirationMs;
+  }
+}

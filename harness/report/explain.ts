@@ -1,0 +1,58 @@
+import type { LostMessage } from '../checker/queue-checker.js';
+import type { FaultRecord } from '../nemesis/schedule.js';
+import type { LeaderChange } from './timeline.js';
+
+/** A lost message with the evidence that explains it. */
+export interface ExplainedLoss extends LostMessage {
+  /** Leader of the partition when the acknowledgement arrived, as last observed. */
+  ackedBy: number | undefined;
+  /** Faults in force at that moment. */
+  faultsInForce: string[];
+  /** The first leader change after the acknowledgement: the node whose log replaced it. */
+  nextLeader: { time: number; leader: number; isr: number[] } | undefined;
+  explanation: string;
+}
+
+export function describeFault(f: FaultRecord): string {
+  const params = Object.entries(f.params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+  return `${f.fault}${params ? ` (${params})` : ''} of node ${f.nodes.join(',')}`;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faults: FaultRecord[]): ExplainedLoss[] {
+  const byPartition = new Map<number, LeaderChange[]>();
+  for (const l of leaders) byPartition.set(l.partition, [...(byPartition.get(l.partition) ?? []), l]);
+  return lost.map((m) => {
+    const changes = byPartition.get(m.partition) ?? [];
+    let current: LeaderChange | undefined;
+    let next: LeaderChange | undefined;
+    for (const c of changes) {
+      if (c.time <= m.ackTime) current = c;
+      else if (c.leader !== current?.leader) {
+        next = c;
+        break;
+      }
+    }
+    const inForce = faults.filter(
+      (f) => f.injectedAt !== undefined && f.injectedAt <= m.ackTime && (f.healedAt === undefined || f.healedAt > m.ackTime),
+    );
+    const parts = [
+      `acknowledged at ${seconds(m.ackTime)}${m.offset !== undefined ? ` at offset ${m.offset}` : ''}` +
+        (current ? ` while node ${current.leader} led partition ${m.partition} (ISR ${current.isr.join(',')})` : ''),
+      inForce.length ? `during ${inForce.map(describeFault).join('; ')}` : 'with no fault in force',
+      next ? `node ${next.leader} took over at ${seconds(next.time)} (ISR ${next.isr.join(',')}) without it` : 'no later leader change was observed',
+      m.overwrittenBy !== undefined ? `offset ${m.offset} now holds message ${m.overwrittenBy}` : m.lostWrite ? 'later offsets were read' : 'it was never read',
+    ];
+    return {
+      ...m,
+      ackedBy: current?.leader,
+      faultsInForce: inForce.map(describeFault),
+      nextLeader: next ? { time: next.time, leader: next.leader, isr: next.isr } : undefined,
+      explanation: `${parts.join('; ')}.`,
+    };
+  });
+}

@@ -1,0 +1,175 @@
+import { describeFault, type ExplainedLoss } from './explain.js';
+import { badge, esc, page } from './html.js';
+import type { RunResult } from './result.js';
+import { lineChart, type Window } from './svg-chart.js';
+
+const COUNT_HELP: Record<string, string> = {
+  attempted: 'sends invoked',
+  acknowledged: 'sends the client reported as written',
+  failed: 'sends the broker certainly rejected',
+  indeterminate: 'sends with an unknown outcome',
+  lost: 'acknowledged, never read',
+  recovered: 'unknown outcome, read anyway',
+  duplicated: 'read at more than one offset',
+  unexpected: 'read, never sent',
+};
+
+function faultWindows(r: RunResult): Window[] {
+  const end = r.timeline?.buckets.at(-1)?.start ?? 0;
+  return r.faults
+    .filter((f) => f.injectedAt !== undefined)
+    .map((f) => ({ from: f.injectedAt!, to: f.healedAt ?? end + (r.timeline?.bucketMs ?? 1000), label: describeFault(f) }));
+}
+
+function charts(r: RunResult): string {
+  const t = r.timeline;
+  if (!t || t.buckets.length === 0) return '<p class="muted">No sends were recorded.</p>';
+  const x0 = t.buckets[0]!.start;
+  const x1 = t.buckets.at(-1)!.start + t.bucketMs;
+  const perSecond = 1000 / t.bucketMs;
+  const mid = (start: number) => start + t.bucketMs / 2;
+  const windows = faultWindows(r);
+  const markers = t.leaders.map((l) => ({ at: l.time, label: `partition ${l.partition}: leader ${l.leader}, ISR ${l.isr.join(',')}` }));
+  const throughput = lineChart({
+    id: 'throughput',
+    title: 'Throughput (messages per second)',
+    yLabel: 'msg/s',
+    xDomain: [x0, x1],
+    windows,
+    markers,
+    series: [
+      { name: 'attempted', color: '#8892a6', points: t.buckets.map((b) => [mid(b.start), b.attempted * perSecond]) },
+      { name: 'acknowledged', color: '#2a9d5c', points: t.buckets.map((b) => [mid(b.start), b.acknowledged * perSecond]) },
+      { name: 'failed/unknown', color: '#d1495b', points: t.buckets.map((b) => [mid(b.start), (b.failed + b.indeterminate) * perSecond]) },
+    ],
+  });
+  const latency = lineChart({
+    id: 'latency',
+    title: 'Acknowledgement latency (ms)',
+    yLabel: 'ms',
+    xDomain: [x0, x1],
+    windows,
+    markers,
+    series: [
+      { name: 'p50', color: '#3066be', points: t.buckets.map((b) => [mid(b.start), b.p50Ms]) },
+      { name: 'p99', color: '#e08e0b', points: t.buckets.map((b) => [mid(b.start), b.p99Ms]) },
+      { name: 'max', color: '#b5bcc8', points: t.buckets.map((b) => [mid(b.start), b.maxMs]) },
+    ],
+  });
+  return `${throughput}\n${latency}
+<p class="muted">Shaded: faults in force. Dashed lines: leadership or ISR changes seen by the harness (hover for details).
+Latency over the run: p50 ${t.latency.p50Ms ?? '-'} ms, p99 ${t.latency.p99Ms ?? '-'} ms, p99.9 ${t.latency.p999Ms ?? '-'} ms, max ${t.latency.maxMs ?? '-'} ms.
+Longest stretch without an acknowledgement: ${(t.longestOutageMs / 1000).toFixed(1)} s.</p>`;
+}
+
+interface LossGroup {
+  key: string;
+  partition: number;
+  count: number;
+  offsets: [number, number] | undefined;
+  ackTimes: [number, number];
+  example: ExplainedLoss;
+}
+
+/** Lost messages with the same cause (partition, leader then, faults in force, next leader) together. */
+function groupLosses(lost: ExplainedLoss[]): LossGroup[] {
+  const groups = new Map<string, LossGroup>();
+  for (const m of lost) {
+    const key = [m.partition, m.ackedBy, m.faultsInForce.join(';'), m.nextLeader?.leader].join('|');
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { key, partition: m.partition, count: 1, offsets: m.offset !== undefined ? [m.offset, m.offset] : undefined, ackTimes: [m.ackTime, m.ackTime], example: m });
+      continue;
+    }
+    g.count++;
+    if (m.offset !== undefined) g.offsets = g.offsets ? [Math.min(g.offsets[0], m.offset), Math.max(g.offsets[1], m.offset)] : [m.offset, m.offset];
+    g.ackTimes = [Math.min(g.ackTimes[0], m.ackTime), Math.max(g.ackTimes[1], m.ackTime)];
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
+}
+
+function lostTable(r: RunResult): string {
+  if (r.counts.lost === 0) return '<p>No acknowledged message was lost.</p>';
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+  const groups = groupLosses(r.lost)
+    .map((g) => {
+      const m = g.example;
+      const cause = [
+        m.ackedBy !== undefined ? `acknowledged by node ${m.ackedBy}, the leader then` : 'leader at acknowledgement not observed',
+        m.faultsInForce.length ? `during ${m.faultsInForce.join('; ')}` : 'with no fault in force',
+        m.nextLeader ? `node ${m.nextLeader.leader} took over at ${s(m.nextLeader.time)} without them` : 'no later leader change observed',
+      ].join('; ');
+      return `<tr class="loss-group"><td class="num">${g.count}</td><td class="num">${g.partition}</td><td class="num">${g.offsets ? `${g.offsets[0]}-${g.offsets[1]}` : '-'}</td><td class="num">${s(g.ackTimes[0])}-${s(g.ackTimes[1])}</td><td>${esc(cause)}</td></tr>`;
+    })
+    .join('\n');
+  const shown = r.lost.slice(0, 200);
+  const rows = shown
+    .map(
+      (m) => `<tr class="lost-message"><td class="num">${m.id}</td><td class="num">${m.partition}</td><td class="num">${m.offset ?? '-'}</td>` +
+        `<td class="num">${(m.ackTime / 1000).toFixed(3)}s</td><td class="num">${m.ackedBy ?? '?'}</td><td>${esc(m.explanation)}</td></tr>`,
+    )
+    .join('\n');
+  return `<p>${r.counts.lost} acknowledged message(s) were never read. Grouped by cause:</p>
+<table id="loss-groups"><tr><th>messages</th><th>partition</th><th>acked offsets</th><th>acked between</th><th>why they were lost</th></tr>
+${groups}</table>
+<details><summary>Every lost message${r.counts.lost > shown.length ? ` (the first ${shown.length}; result.json lists up to 1,000)` : ''}</summary>
+<table id="lost"><tr><th>message</th><th>partition</th><th>acked offset</th><th>acked at</th><th>leader then</th><th>why it was lost</th></tr>
+${rows}</table></details>`;
+}
+
+function anomalies(r: RunResult): string {
+  const a = r.anomalies;
+  const items = [
+    ['inconsistent offsets (two messages at one offset)', a.inconsistentOffsets.length],
+    ['lost writes (lost below an offset that was read)', a.lostWrites],
+    ['reordered (one process, read out of acknowledgement order)', a.reordered.length],
+    ['offset mismatches (acknowledged at one offset, read at another)', a.offsetMismatches.length],
+    ['failed but read', a.failedButRead.length],
+    ['unexpected values', a.unexpectedValues.length],
+  ] as const;
+  return `<table id="anomalies">${items.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${v}</td></tr>`).join('')}</table>`;
+}
+
+/** The self-contained HTML report of one experiment on one broker. */
+export function runReportHtml(r: RunResult): string {
+  const counts = Object.entries(r.counts)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num" data-count="${esc(k)}">${v}</td><td class="muted">${esc(COUNT_HELP[k] ?? '')}</td></tr>`)
+    .join('');
+  const expectations = r.expectationResults
+    .map((e) => `<tr><td>${esc(e.measure)}</td><td><code>${esc(e.condition)}</code></td><td class="num">${e.actual}</td><td>${e.held ? 'held' : '<b>did not hold</b>'}</td></tr>`)
+    .join('');
+  const faults = r.faults
+    .map((f) => `<tr><td>${esc(f.fault)}</td><td>${esc(f.target)}</td><td>${f.nodes.join(', ')}</td><td class="num">${f.injectedAt !== undefined ? `${(f.injectedAt / 1000).toFixed(1)}s` : '-'}</td><td class="num">${f.healedAt !== undefined ? `${(f.healedAt / 1000).toFixed(1)}s` : '-'}</td><td>${esc(f.error ?? '')}</td></tr>`)
+    .join('');
+  const config = Object.entries({ ...r.config.broker, ...Object.fromEntries(Object.entries(r.config.topic.config).map(([k, v]) => [`topic ${k}`, v])) })
+    .map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`)
+    .join(' ');
+  const producer = r.config.producers
+    .map((p) => `<p>Producer ${esc(p.name)}: ${Object.entries(p).filter(([k]) => k !== 'name').map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`).join(' ')}</p>`)
+    .join('');
+  const body = `
+<h1>${esc(r.experiment)} on ${esc(r.broker)} ${esc(r.brokerVersion)} ${badge(r.verdict)}</h1>
+<p class="muted">run ${esc(r.runId)} · seed ${r.seed} · ${esc(r.runtime)} runtime · started ${esc(r.startedAt)} · kafkajs ${esc(r.config.kafkajs)}</p>
+<p>${esc(r.description)}</p>
+<p><b>Verdict:</b> ${esc(r.reason)}</p>
+<h2>Expectation</h2>
+<table id="expectations"><tr><th>measure</th><th>condition</th><th>actual</th><th></th></tr>${expectations}</table>
+<h2>Counts</h2>
+<table id="counts">${counts}</table>
+<h2>Over time</h2>
+${charts(r)}
+<h2>Lost messages</h2>
+${lostTable(r)}
+<h2>Anomalies</h2>
+${anomalies(r)}
+<h2>Faults</h2>
+<table id="faults"><tr><th>fault</th><th>target</th><th>nodes</th><th>injected</th><th>healed</th><th>error</th></tr>${faults}</table>
+<h2>Configuration</h2>
+<p>${r.config.nodes} nodes · topic <code>${esc(r.config.topic.name)}</code>, ${r.config.topic.partitions} partition(s), RF ${r.config.topic.replicationFactor}</p>
+<p>Broker: ${config || '<span class="muted">defaults</span>'}</p>
+${producer}
+<p>Timings: ${Object.entries(r.timings).map(([k, v]) => `${esc(k)} ${v} ms`).join(' · ')}</p>
+<p>Files: <a href="result.json">result.json</a> · <a href="${esc(r.files.history)}">history</a> · <a href="${esc(r.files.logs)}">broker logs and configs</a></p>
+`;
+  return page(`${r.experiment} on ${r.broker}: ${r.verdict}`, body);
+}

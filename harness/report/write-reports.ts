@@ -1,0 +1,34 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { comparisonHtml } from './comparison.js';
+import { junitXml } from './junit.js';
+import { summaryMarkdown } from './markdown.js';
+import { writeJsonAtomic, type RunResult } from './result.js';
+import { runReportHtml } from './run-report.js';
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  // rename is atomic on one file system: readers see the old report or the new one, never half.
+  renameSync(tmp, file);
+}
+
+/** The report of one experiment on one broker, next to its result.json. */
+export function writeRunReport(dir: string, result: RunResult): void {
+  writeJsonAtomic(join(dir, 'result.json'), result);
+  writeAtomic(join(dir, 'report.html'), runReportHtml(result));
+}
+
+/** summary.json, summary.md, junit.xml and index.html of a whole run. */
+export function writeRunSummary(runDir: string, title: string, subtitle: string, results: RunResult[]): void {
+  writeJsonAtomic(join(runDir, 'summary.json'), {
+    title,
+    results: results.map((r) => ({
+      experiment: r.experiment, broker: r.broker, brokerVersion: r.brokerVersion, runtime: r.runtime, seed: r.seed,
+      verdict: r.verdict, reason: r.reason, counts: r.counts, report: `${r.experiment}/${r.broker}/report.html`,
+    })),
+  });
+  writeAtomic(join(runDir, 'summary.md'), summaryMarkdown(title, results));
+  writeAtomic(join(runDir, 'junit.xml'), junitXml(title, results));
+  writeAtomic(join(runDir, 'index.html'), comparisonHtml(title, subtitle, results, (r) => `${r.experiment}/${r.broker}/report.html`));
+}

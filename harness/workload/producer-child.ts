@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { HarnessError } from '../errors.js';
+import { REPO_ROOT, supervisor, tsNodeArgs, type ManagedProcess } from '../runtime/supervisor.js';
+import type { ChildProducerConfig } from './producer-child-main.js';
+import type { ProducerHandle, ProducerStats } from './producer.js';
+
+/**
+ * A producer workload in a child process. Killing it loses whatever it had not yet sent, which is
+ * what `producer-crash-buffered` measures; its history, written as it goes, survives it.
+ */
+export class ChildProducer implements ProducerHandle {
+  private process: ManagedProcess | undefined;
+  private incarnation = 0;
+  private readonly finished: ProducerStats[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly dir: string,
+    private readonly base: Omit<ChildProducerConfig, 'historyFile' | 'statsFile' | 'idBase'>,
+    private readonly idBase: number,
+  ) {}
+
+  /** History files of every incarnation, for the checker. */
+  get historyFiles(): string[] {
+    return Array.from({ length: this.incarnation }, (_, i) => join(this.dir, `history-${this.name}-${i}.jsonl`));
+  }
+
+  get stats(): ProducerStats {
+    const total: ProducerStats = { invoked: 0, ok: 0, fail: 0, info: 0, errors: {} };
+    for (const s of this.finished) {
+      total.invoked += s.invoked;
+      total.ok += s.ok;
+      total.fail += s.fail;
+      total.info += s.info;
+      for (const [k, v] of Object.entries(s.errors)) total.errors[k] = (total.errors[k] ?? 0) + v;
+    }
+    return total;
+  }
+
+  get running(): boolean {
+    return this.process?.running ?? false;
+  }
+
+  async start(): Promise<void> {
+    const i = this.incarnation++;
+    const config: ChildProducerConfig = {
+      ...this.base,
+      // A restarted producer continues in a fresh id range: ids stay unique within the run.
+      idBase: this.idBase + i * 100_000_000,
+      historyFile: join(this.dir, `history-${this.name}-${i}.jsonl`),
+      statsFile: join(this.dir, `stats-${this.name}-${i}.json`),
+    };
+    const proc = supervisor().spawn(
+      `producer-${this.name}-${i}`,
+      process.execPath,
+      [...tsNodeArgs(join(REPO_ROOT, 'harness/workload/producer-child-main.ts')), JSON.stringify(config)],
+      { logFile: join(this.dir, `producer-${this.name}-${i}.log`), pipeStdout: true },
+    );
+    this.process = proc;
+    const ready = await new Promise<boolean>((resolve) => {
+      const lines = createInterface({ input: proc.stdoutStream! });
+      lines.on('line', (l) => l === 'ready' && resolve(true));
+      void proc.exited.then(() => resolve(false));
+    });
+    if (!ready) throw new HarnessError(`producer ${this.name} exited during start-up; see ${join(this.dir, `producer-${this.name}-${i}.log`)}`);
+    void proc.exited.then(() => {
+      if (existsSync(config.statsFile)) this.finished.push(JSON.parse(readFileSync(config.statsFile, 'utf8')) as ProducerStats);
+    });
+  }
+
+  /** SIGKILL: outstanding sends die with the process. */
+  async kill(): Promise<void> {
+    const proc = this.process;
+    if (!proc?.running) return;
+    proc.kill();
+    await proc.exited;
+  }
+
+  async stop(settleMs: number): Promise<void> {
+    const proc = this.process;
+    if (!proc?.running) return;
+    proc.signal('SIGTERM');
+    const timer = setTimeout(() => proc.kill(), settleMs + 10_000);
+    await proc.exited;
+    clearTimeout(timer);
+    await new Promise((r) => setImmediate(r));
+  }
+}

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { kafkaClient } from '../clients/kafkajs.js';
+import type { ProducerSpec } from '../experiment/schema.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import type { Cluster } from '../runtime/cluster.js';
+import { ID_SPACE_PER_PRODUCER, producerClientOptions, producerSettings } from './producer-config.js';
+import { ChildProducer } from './producer-child.js';
+import { ProducerWorkload, type ProducerHandle, type ProducerStats } from './producer.js';
+
+/** The producers an experiment declares, started, stopped and accounted for together. */
+export class Producers {
+  readonly byName = new Map<string, ProducerHandle>();
+
+  constructor(specs: ProducerSpec[], cluster: Cluster, recorder: HistoryRecorder, topic: string, partitions: number, dir: string, settleMs: number) {
+    specs.forEach((spec, i) => {
+      const settings = producerSettings(spec, topic, partitions);
+      const client = producerClientOptions(spec);
+      const idBase = i * ID_SPACE_PER_PRODUCER;
+      const handle =
+        spec.process === 'child'
+          ? new ChildProducer(spec.name, dir, { name: spec.name, brokers: cluster.bootstrapServers(), settings, client, epochMs: recorder.epochMs, settleMs }, idBase)
+          : new ProducerWorkload(spec.name, kafkaClient(`kafka-chaos-${spec.name}`, cluster.bootstrapServers(), client), recorder, settings, idBase);
+      this.byName.set(spec.name, handle);
+    });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.byName.values()].map((p) => p.start()));
+  }
+
+  async stop(settleMs: number): Promise<void> {
+    await Promise.all([...this.byName.values()].map((p) => p.stop(settleMs)));
+  }
+
+  /** Stops child processes at once (an aborted run). */
+  async kill(): Promise<void> {
+    await Promise.all([...this.byName.values()].map((p) => (p instanceof ChildProducer ? p.kill() : p.stop(0))));
+  }
+
+  /** History files written by child processes, besides the run's own. */
+  get historyFiles(): string[] {
+    return [...this.byName.values()].flatMap((p) => (p instanceof ChildProducer ? p.historyFiles : []));
+  }
+
+  get errors(): ProducerStats['errors'] {
+    const all: ProducerStats['errors'] = {};
+    for (const p of this.byName.values()) {
+      for (const [k, v] of Object.entries(p.stats.errors)) all[k] = (all[k] ?? 0) + v;
+    }
+    return all;
+  }
+}
+
+export function historyFile(dir: string): string {
+  return join(dir, 'history.jsonl');
+}
