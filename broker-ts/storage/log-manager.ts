@@ -19,6 +19,8 @@ export interface LogManagerOptions extends Omit<PartitionLogOptions, 'config'> {
   topicConfig?: (topic: string) => Partial<LogConfig> | undefined;
   /** producer.id.expiration.check.interval.ms */
   producerExpirationCheckMs?: number;
+  /** Topics whose directories belong to someone else (the cluster metadata log) and are left alone. */
+  excludeTopics?: readonly string[];
 }
 
 export interface TopicPartitionLog {
@@ -71,7 +73,7 @@ export class LogManager {
             continue;
           }
           const parsed = parsePartitionDirName(entry.name);
-          if (parsed === undefined) continue;
+          if (parsed === undefined || options.excludeTopics?.includes(parsed.topic)) continue;
           const key = partitionDirName(parsed.topic, parsed.partition);
           if (manager.logs.has(key)) throw new Error(`partition ${key} exists in two log directories`);
           const log = await PartitionLog.open(full, manager.partitionOptions(parsed.topic));
@@ -145,7 +147,7 @@ export class LogManager {
   }
 
   private partitionOptions(topic: string, config?: Partial<LogConfig>): PartitionLogOptions {
-    const { logDirs: _logDirs, topicConfig, producerExpirationCheckMs: _check, config: brokerConfig, ...shared } = this.options;
+    const { logDirs: _logDirs, topicConfig, producerExpirationCheckMs: _check, excludeTopics: _excluded, config: brokerConfig, ...shared } = this.options;
     return { ...shared, config: { ...brokerConfig, ...topicConfig?.(topic), ...config } };
   }
 

@@ -187,6 +187,23 @@ export class PartitionLog {
     return this.logEnd;
   }
 
+  /**
+   * Applies changed settings (AlterConfigs on the topic or the broker). Segment limits, flush policy,
+   * max.message.bytes and the timestamp type take effect at once; index sizes for new segments;
+   * log.unflushed.in.memory cannot change while the log is open.
+   */
+  updateConfig(changes: Partial<LogConfig>): void {
+    this.ensureOpen();
+    const next = resolveLogConfig({ ...this.config, ...changes, unflushedInMemory: this.config.unflushedInMemory });
+    const flushTimerChanged = next.flushIntervalMs !== this.config.flushIntervalMs;
+    // Segments hold this same object, so they see the new limits too.
+    Object.assign(this.config, next);
+    if (flushTimerChanged) {
+      this.stopFlushTimer();
+      this.startFlushTimer();
+    }
+  }
+
   /** Everything below this offset is known to be on disk. */
   get recoveryPoint(): bigint {
     return this.flusher.recoveryPoint;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient } from '../clients/kafkajs.js';
 import { provisionKafka, type KafkaInstall } from '../provision/kafka.js';
 import type { RunResult } from '../report/result.js';
+import { launchBrowser, NO_CHROMIUM } from '../testing/browser.js';
 import { runCli } from '../testing/cli.js';
 import { allGone, descendants } from '../testing/processes.js';
 
@@ -136,6 +137,11 @@ describe('kafka-chaos CLI', () => {
     expect(acks1.lost.every((m) => m.ackTime >= acks1.faults[0]!.injectedAt! - 1000)).toBe(true);
     expect(acksAll.counts.lost).toBe(0);
     expect(acksAll.counts.acknowledged).toBeGreaterThanOrEqual(1000);
+
+    for (const f of ['summary.json', 'summary.md', 'junit.xml', 'index.html']) expect(existsSync(join(out, runId!, f)), f).toBe(true);
+    expect(readFileSync(join(out, runId!, 'junit.xml'), 'utf8')).toMatch(/<testcase classname="kafka-chaos\.kafka [\d.]+" name="acks1-leader-kill"/);
+    if (NO_CHROMIUM) return;
+    await checkReportsInBrowser(join(out, runId!));
   }, 400_000);
 
   it('cleans up when interrupted with Ctrl-C halfway through a run', async () => {
@@ -149,6 +155,38 @@ describe('kafka-chaos CLI', () => {
     expect(await allGone(pids)).toBe(true);
   }, 200_000);
 });
+
+/** Opens the run's index.html and the acks1 report in headless chromium and checks what a reader sees. */
+async function checkReportsInBrowser(runDir: string): Promise<void> {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${join(runDir, 'index.html')}`);
+    const rows = page.locator('#comparison tr[data-experiment]');
+    expect(await rows.count()).toBe(2);
+    expect(await page.locator('tr[data-experiment="acks1-leader-kill"] [data-verdict="pass"]').count()).toBe(1);
+
+    await page.locator('tr[data-experiment="acks1-leader-kill"] a').first().click();
+    await page.waitForURL(/acks1-leader-kill\/kafka\/report\.html$/);
+    expect(await page.locator('h1').innerText()).toMatch(/acks1-leader-kill on kafka/);
+    for (const chart of ['#throughput', '#latency']) {
+      const box = await page.locator(chart).boundingBox();
+      expect(box?.width, chart).toBeGreaterThan(300);
+      expect(await page.locator(`${chart} path.series`).count(), chart).toBe(3);
+      expect((await page.locator(`${chart} path.series[data-series]`).first().getAttribute('d'))?.length ?? 0, chart).toBeGreaterThan(20);
+      // The cut and the kill are shaded.
+      expect(await page.locator(`${chart} rect.fault-window`).count(), chart).toBe(2);
+    }
+    expect(Number(await page.locator('[data-count="lost"]').innerText())).toBeGreaterThan(0);
+    const cause = await page.locator('#loss-groups tr.loss-group').first().innerText();
+    expect(cause).toMatch(/acknowledged by node \d, the leader then; during cut \(listeners=replication\) of node \d; node \d took over/);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
 
 function isReaperOf(pid: number): boolean {
   try {

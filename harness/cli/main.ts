@@ -4,20 +4,30 @@ import { listExperiments } from '../experiment/load.js';
 import { log } from '../log.js';
 import { BROKER_KINDS, type BrokerKind } from '../runtime/cluster.js';
 import { supervisor } from '../runtime/supervisor.js';
-import type { RuntimeKind } from '../runtime/start-cluster.js';
+import { compatCommand } from '../compat/command.js';
 import { clusterUp } from './cluster-command.js';
+import { imagesBuild } from './images-command.js';
 import { install } from './interrupt.js';
+import { nightlyCommand } from './nightly-command.js';
 import { runCommand } from './run-command.js';
+import { RUNTIME_ARGS, RUNTIME_USAGE, runtimeSelection } from './runtime-options.js';
 
 const USAGE = `kafka-chaos: chaos experiments against Apache Kafka and broker-ts
 
 Usage:
   kafka-chaos list
   kafka-chaos run <experiment...> [--broker kafka|broker-ts|both] [--seed N] [--out DIR]
-                  [--kafka-version V] [--runtime process]
-  kafka-chaos cluster up --broker kafka|broker-ts [--nodes N] [--kafka-version V]
+                  [--kafka-version V] ${RUNTIME_USAGE}
+  kafka-chaos cluster up --broker kafka|broker-ts [--nodes N] [--kafka-version V] ${RUNTIME_USAGE}
+  kafka-chaos images build [--broker kafka|broker-ts|both] [--kafka-version V]
+  kafka-chaos nightly [--quick] [--broker kafka|broker-ts|both] [--kafka-version V]... [--repeat N]
+                      [--baseline FILE] [--update-baseline] [--seed N] [--out DIR] [experiment...]
+  kafka-chaos compat [scenario...] [--broker kafka|broker-ts|both] [--kafkajs V1,V2] [--nodes N]
+                     [--kafka-version V] [--broker-config key=value]... [--out DIR]
 
-run exits 0 when every expectation held, 1 when one did not, 2 on a harness error.
+run exits 0 when every expectation held, 1 when one did not, 2 on a harness error;
+compat exits 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error;
+nightly exits 1 on a regression against the baseline (results/baseline.json), 2 on a harness error.
 Results go to <out>/<run-id>/<experiment>/<broker>/ (default out: ./results).`;
 
 function brokersOf(value: string | undefined): BrokerKind[] {
@@ -25,12 +35,6 @@ function brokersOf(value: string | undefined): BrokerKind[] {
   if (value === 'both') return [...BROKER_KINDS];
   if ((BROKER_KINDS as string[]).includes(value)) return [value as BrokerKind];
   throw new HarnessError(`--broker: expected kafka, broker-ts or both, got "${value}"`);
-}
-
-function runtimeOf(value: string | undefined): RuntimeKind {
-  if (value === undefined || value === 'process') return 'process';
-  if (value === 'docker') return 'docker';
-  throw new HarnessError(`--runtime: expected process or docker, got "${value}"`);
 }
 
 function intOf(name: string, value: string | undefined): number | undefined {
@@ -52,9 +56,15 @@ async function main(argv: string[]): Promise<number> {
       broker: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string', default: 'results' },
-      'kafka-version': { type: 'string' },
-      runtime: { type: 'string' },
+      'kafka-version': { type: 'string', multiple: true },
+      quick: { type: 'boolean' },
+      repeat: { type: 'string' },
+      baseline: { type: 'string', default: 'results/baseline.json' },
+      'update-baseline': { type: 'boolean' },
+      ...RUNTIME_ARGS,
       nodes: { type: 'string' },
+      kafkajs: { type: 'string' },
+      'broker-config': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined && !values.help ? 2 : 0;
   }
-  const kafkaVersion = values['kafka-version'];
+  // Several for nightly (repeated or comma-separated); every other command takes the last one.
+  const kafkaVersions = (values['kafka-version'] ?? []).flatMap((v) => v.split(',')).filter((v) => v.length > 0);
+  const kafkaVersion = kafkaVersions.at(-1);
   switch (command) {
     case 'list': {
       for (const e of listExperiments()) process.stdout.write(`${e.name.padEnd(34)} ${oneLine(e.description)}\n`);
@@ -74,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
         experiments: rest,
         brokers: brokersOf(values.broker),
         out: values.out!,
-        runtime: runtimeOf(values.runtime),
+        runtime: runtimeSelection(values),
         ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
         ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
       });
@@ -85,11 +97,42 @@ async function main(argv: string[]): Promise<number> {
       return clusterUp({
         broker: broker[0]!,
         nodes: intOf('nodes', values.nodes) ?? 3,
-        runtime: runtimeOf(values.runtime),
+        runtime: runtimeSelection(values),
         out: values.out!,
         ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
       });
     }
+    case 'images': {
+      if (rest[0] !== 'build') throw new HarnessError('images: the only subcommand is `images build`');
+      return imagesBuild({
+        brokers: values.broker === undefined ? ['kafka', 'broker-ts'] : brokersOf(values.broker),
+        ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
+      });
+    }
+    case 'nightly':
+      return nightlyCommand({
+        quick: values.quick ?? false,
+        brokers: values.broker === undefined ? ['kafka', 'broker-ts'] : brokersOf(values.broker),
+        kafkaVersions: kafkaVersions.length ? kafkaVersions : ['3.9', '4'],
+        repeat: intOf('repeat', values.repeat) ?? 1,
+        out: values.out!,
+        baseline: values.baseline!,
+        updateBaseline: values['update-baseline'] ?? false,
+        runtime: runtimeSelection(values),
+        experiments: rest,
+        ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
+      });
+    case 'compat':
+      return compatCommand({
+        scenarios: rest,
+        brokers: brokersOf(values.broker),
+        brokerConfig: values['broker-config'] ?? [],
+        runtime: runtimeSelection(values),
+        out: values.out!,
+        ...(values.kafkajs !== undefined ? { kafkajs: values.kafkajs } : {}),
+        ...(values.nodes !== undefined ? { nodes: intOf('nodes', values.nodes)! } : {}),
+        ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
+      });
     default:
       throw new HarnessError(`unknown command "${command}"\n\n${USAGE}`);
   }

@@ -1,4 +1,5 @@
 import type { CheckResult, Counts } from '../checker/queue-checker.js';
+import type { ProcessingResult } from '../checker/processing-checker.js';
 import type { Timeline } from '../report/timeline.js';
 
 /** Quantities an expectation can constrain: the checker's counts and a few anomaly totals. */
@@ -9,6 +10,14 @@ export const MEASURES = [
   'notAcknowledged',
   /** Longest time without any acknowledgement while sends were offered, ms. */
   'longestOutageMs',
+  /** Sends whose outcome was unknown and that are not in the log: gone with a crashed client, or never appended. */
+  'neverWritten',
+  /** Times a partition's leader changed during the run, as the harness observed. */
+  'leaderChanges',
+  /** Consumer group: messages below the committed offset that no member processed. */
+  'processedLost',
+  /** Consumer group: messages processed more than once. */
+  'processedDuplicates',
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 
@@ -18,13 +27,15 @@ export const CONDITION_PATTERN = /^\s*(==|=|!=|>=|<=|>|<)?\s*(\d+)\s*$/;
 export interface Observed {
   check: CheckResult;
   timeline: Timeline;
+  processing?: ProcessingResult;
 }
 
-export function measure({ check: result, timeline }: Observed, m: Measure, client?: string): number {
+export function measure({ check: result, timeline, processing }: Observed, m: Measure, client?: string): number {
   if (client !== undefined) {
     const counts = result.byClient[client];
     if (!counts) return 0;
     if (m === 'notAcknowledged') return counts.failed + counts.indeterminate;
+    if (m === 'neverWritten') return counts.indeterminate - counts.recovered;
     if (m in counts) return counts[m as keyof Counts];
     throw new Error(`${m} is not counted per producer`);
   }
@@ -33,6 +44,14 @@ export function measure({ check: result, timeline }: Observed, m: Measure, clien
       return result.counts.failed + result.counts.indeterminate;
     case 'longestOutageMs':
       return timeline.longestOutageMs;
+    case 'neverWritten':
+      return result.counts.indeterminate - result.counts.recovered;
+    case 'leaderChanges':
+      return leaderChanges(timeline);
+    case 'processedLost':
+      return processing?.processedLost ?? 0;
+    case 'processedDuplicates':
+      return processing?.processedDuplicates ?? 0;
     case 'lostWrites':
       return result.anomalies.lostWrites;
     case 'reordered':
@@ -80,4 +99,15 @@ export function evaluate(expect: Record<string, string>, result: Observed): Expe
     const actual = measure(result, m, client);
     return { measure: key, condition, actual, held: holds(condition, actual) };
   });
+}
+
+function leaderChanges(timeline: Timeline): number {
+  const last = new Map<number, number>();
+  let changes = 0;
+  for (const l of timeline.leaders) {
+    const previous = last.get(l.partition);
+    if (previous !== undefined && previous !== l.leader) changes++;
+    last.set(l.partition, l.leader);
+  }
+  return changes;
 }

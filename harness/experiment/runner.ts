@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { ProcessingChecker } from '../checker/processing-checker.js';
 import { QueueChecker } from '../checker/queue-checker.js';
 import { ClusterObserver } from '../clients/observer.js';
 import { errorMessage } from '../errors.js';
@@ -14,6 +15,7 @@ import { TimelineBuilder } from '../report/timeline.js';
 import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
+import { ConsumerGroupWorkload, readJournal } from '../workload/consumer-group.js';
 import { drainTopic, type DrainResult } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
 import { Producers, historyFile } from '../workload/producers.js';
@@ -60,6 +62,7 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
     partitions: [],
     timeline: undefined,
     workload: undefined,
+    processing: undefined,
     sendErrors: {},
     drain: undefined,
     recovered: false,
@@ -93,6 +96,8 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   let cluster: Cluster | undefined;
   let observer: ClusterObserver | undefined;
   let producers: Producers | undefined;
+  let consumers: ConsumerGroupWorkload | undefined;
+  let committed = new Map<number, number>();
   const recorder = new HistoryRecorder(historyFile(dir));
   try {
     cluster = await startCluster({
@@ -117,10 +122,22 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     watch.start();
 
     phase = performance.now();
+    if (exp.consumers) {
+      consumers = new ConsumerGroupWorkload(
+        { groupId: `kafka-chaos-${exp.name}`, ...exp.consumers },
+        cluster.bootstrapServers(),
+        exp.topic.name,
+        dir,
+      );
+      await consumers.start();
+    }
     await producers.start();
     const workloadStart = recorder.now();
     const schedule = new FaultSchedule(
-      { cluster, observer, recorder, random: new Random(opts.seed), topic: exp.topic.name, producers: producers.byName },
+      {
+        cluster, observer, recorder, random: new Random(opts.seed), topic: exp.topic.name, producers: producers.byName,
+        ...(consumers ? { consumers } : {}),
+      },
       exp.faults,
     );
     const stopFaults = new AbortController();
@@ -149,12 +166,21 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     const drain: DrainResult = await drainTopic(cluster, observer, recorder, exp.topic.name, 120_000);
     result.drain = drain;
     mark('drainMs', phase);
+
+    if (consumers) {
+      phase = performance.now();
+      const caughtUp = await consumers.finish(new Map(Object.entries(drain.endOffsets).map(([p, o]) => [Number(p), o])), 120_000);
+      committed = await consumers.committedOffsets();
+      if (!caughtUp) log.warn({ committed: Object.fromEntries(committed) }, 'the consumer group did not commit up to the end of the log in time');
+      mark('consumersMs', phase);
+    }
   } catch (err) {
     result.verdict = 'error';
     result.reason = errorMessage(err);
     log.error({ experiment: exp.name, broker, err: result.reason }, 'experiment could not complete');
   } finally {
     await producers?.kill();
+    await consumers?.stop();
     await observer?.close();
     await cluster?.close();
     opts.onCluster?.(undefined);
@@ -165,10 +191,14 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     const phase = performance.now();
     const checker = new QueueChecker({ maxListed: 1000 });
     const timeline = new TimelineBuilder();
+    const processing = consumers ? new ProcessingChecker() : undefined;
     for await (const op of readHistory(historyFile(dir), ...(producers?.historyFiles ?? []))) {
       checker.add(op);
       timeline.add(op);
+      processing?.add(op);
     }
+    for (const file of consumers?.journalFiles() ?? []) processing!.addJournal(readJournal(file));
+    result.processing = processing?.result(committed);
     const check = checker.result();
     result.timeline = timeline.result();
     mark('checkMs', phase);
@@ -177,7 +207,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     result.anomalies = check.anomalies;
     result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
     result.partitions = check.partitions;
-    result.expectationResults = evaluate(exp.expect, { check, timeline: result.timeline });
+    result.expectationResults = evaluate(exp.expect, { check, timeline: result.timeline, ...(result.processing ? { processing: result.processing } : {}) });
     const failed = result.expectationResults.filter((e) => !e.held);
     if (!result.drain.complete) {
       result.verdict = 'fail';

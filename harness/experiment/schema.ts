@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { FAULT_KINDS, faultKind } from '../nemesis/registry.js';
 import type { FaultStep } from '../nemesis/schedule.js';
+import { COMMIT_MODES, type CommitMode } from '../workload/consumer-group.js';
 import { TARGET_HELP, TARGET_PATTERN } from '../nemesis/targets.js';
 import { CONDITION_PATTERN, MEASURES } from './expectation.js';
 
@@ -89,6 +90,8 @@ export const experimentSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case name with dashes, equal to the file name'),
     description: z.string().min(1),
+    /** `quick`: part of `nightly --quick`. */
+    tags: z.array(z.enum(['quick'])).default([]),
     /** Brokers that cannot run this experiment, and why (reported as "not applicable"). */
     notApplicable: z.partialRecord(z.enum(['kafka', 'broker-ts']), z.string()).default({}),
     cluster: z
@@ -118,6 +121,16 @@ export const experimentSchema = z
         recovery: duration.default(90_000),
       })
       .strict(),
+    /** A consumer group whose members journal what they process, to measure lost processing. */
+    consumers: z
+      .object({
+        members: z.number().int().min(1).max(20).default(3),
+        commit: z.enum(COMMIT_MODES as [CommitMode, ...CommitMode[]]),
+        processingMs: z.number().int().min(0).default(10),
+        sessionTimeoutMs: z.number().int().min(1000).default(6000),
+      })
+      .strict()
+      .optional(),
     faults: z.array(faultStep).default([]),
     /** Conditions on measures; `lost@acks1` constrains one producer's count only. */
     expect: z

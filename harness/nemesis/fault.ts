@@ -3,7 +3,8 @@ import type { ClusterObserver } from '../clients/observer.js';
 import type { Experiment } from '../experiment/schema.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Random } from '../random.js';
-import type { Cluster } from '../runtime/cluster.js';
+import type { Cluster, RuntimeCapability } from '../runtime/cluster.js';
+import type { ConsumerGroupWorkload } from '../workload/consumer-group.js';
 import type { ProducerHandle } from '../workload/producer.js';
 
 export interface FaultContext {
@@ -15,6 +16,20 @@ export interface FaultContext {
   topic: string;
   /** The experiment's producers by name, for faults that hit clients. */
   producers: ReadonlyMap<string, ProducerHandle>;
+  /** The experiment's consumer group, if it has one. */
+  consumers?: ConsumerGroupWorkload;
+  /**
+   * Injects another step now, recorded like a scheduled one; the returned heal is recorded too.
+   * Lets a fault kind compose others (the random nemesis).
+   */
+  nested?: (step: NestedStep) => Promise<Heal | undefined>;
+}
+
+export interface NestedStep {
+  fault: string;
+  target?: string;
+  partition: number;
+  params: Record<string, unknown>;
 }
 
 /** Undoes a fault: restarts what was killed, resumes what was paused, removes toxics. */
@@ -30,6 +45,8 @@ export interface FaultKind<P extends Record<string, unknown> = Record<string, un
   /** False for faults that hit something other than broker nodes (a client process): no `target`. */
   targetsNodes?: boolean;
   params: z.ZodType<P>;
+  /** What the runtime must offer beyond every Cluster's operations; checked before a run starts. */
+  needs?: readonly RuntimeCapability[];
   /** Checks the parameters against the rest of the experiment; returns what is wrong, if anything. */
   check?(params: P, experiment: Experiment): string | undefined;
   inject(ctx: FaultContext, nodes: number[], params: P): Promise<Heal | undefined>;

@@ -1,15 +1,19 @@
 import { cut } from './cut.js';
+import { disconnect } from './disconnect.js';
 import type { FaultKind } from './fault.js';
 import { kill } from './kill.js';
+import { killConsumer } from './kill-consumer.js';
+import { mix } from './mix.js';
 import { killProducer } from './kill-producer.js';
 import { pause } from './pause.js';
 import { restart } from './restart.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
 import { toxic } from './toxic.js';
+import { wipe } from './wipe.js';
 
 /** Every fault kind an experiment can name in its `faults` list. */
-export const FAULT_KINDS: readonly FaultKind<any>[] = [kill, pause, stop, start, restart, cut, toxic, killProducer];
+export const FAULT_KINDS: readonly FaultKind<any>[] = [kill, pause, stop, start, restart, cut, toxic, wipe, mix, killProducer, killConsumer, disconnect];
 
 export function faultKind(name: string): FaultKind<any> | undefined {
   return FAULT_KINDS.find((k) => k.name === name);

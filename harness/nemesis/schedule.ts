@@ -34,6 +34,7 @@ export interface FaultRecord {
 interface Outstanding {
   record: FaultRecord;
   heal: Heal;
+  nested?: boolean;
   timer?: NodeJS.Timeout;
   healing?: Promise<void>;
 }
@@ -44,10 +45,23 @@ export class FaultSchedule {
   private readonly outstanding: Outstanding[] = [];
   private readonly named = new Map<string, number[]>();
 
+  private readonly ctx: FaultContext;
+
   constructor(
-    private readonly ctx: FaultContext,
+    base: FaultContext,
     private readonly steps: FaultStep[],
-  ) {}
+  ) {
+    this.ctx = {
+      ...base,
+      nested: async (step) => {
+        const entry = await this.inject({ ...step, at: 0 }, this.records.length);
+        if (!entry) return undefined;
+        // The composing fault heals what it injected; the final heal must not race it.
+        entry.nested = true;
+        return () => this.heal(entry);
+      },
+    };
+  }
 
   /** Runs the steps in time order, `origin` being the workload start (performance.now()). */
   async run(origin: number, signal: AbortSignal): Promise<void> {
@@ -60,7 +74,7 @@ export class FaultSchedule {
     }
   }
 
-  private async inject(step: FaultStep, index: number): Promise<void> {
+  private async inject(step: FaultStep, index: number): Promise<Outstanding | undefined> {
     const { recorder } = this.ctx;
     const record: FaultRecord = { step: index, fault: step.fault, target: step.target, nodes: [], params: step.params };
     this.records.push(record);
@@ -76,12 +90,14 @@ export class FaultSchedule {
         const entry: Outstanding = { record, heal };
         this.outstanding.push(entry);
         if (step.duration !== undefined) entry.timer = setTimeout(() => void this.heal(entry), step.duration);
+        return entry;
       }
     } catch (err) {
       record.error = errorMessage(err);
       recorder.record({ f: 'fault', type: 'fail', process: 'nemesis', time: recorder.now(), fault: step.fault, nodes: record.nodes, detail: record.error });
       log.warn({ fault: step.fault, target: step.target, err: record.error }, 'fault could not be injected');
     }
+    return undefined;
   }
 
   private heal(entry: Outstanding): Promise<void> {
@@ -105,7 +121,7 @@ export class FaultSchedule {
 
   /** Heals whatever is still in force, most recent first. */
   async healAll(): Promise<void> {
-    for (const entry of [...this.outstanding].reverse()) await this.heal(entry);
+    for (const entry of [...this.outstanding].reverse()) if (!entry.nested) await this.heal(entry);
   }
 }
 

@@ -1,15 +1,18 @@
+import { describeQuorum } from '../clients/quorum.js';
 import { HarnessError } from '../errors.js';
 import type { FaultContext } from './fault.js';
 
 /**
  * Whom a step hits, resolved when the step runs (leadership moves during a run):
  *   leader, followers, follower   of the step's partition of the workload topic
+ *   isr, replicas                  that partition's in-sync replicas (leader included), or all its replicas
+ *   controller                     the active controller (leader of the metadata quorum)
  *   all, random                    of the cluster's nodes
  *   node:2 or node:1,3             fixed node ids
  *   @name                          the nodes an earlier step with `name: name` hit
  */
-export const TARGET_PATTERN = /^(leader|followers|follower|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
-export const TARGET_HELP = 'leader, followers, follower, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
+export const TARGET_PATTERN = /^(leader|followers|follower|isr|replicas|controller|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
+export const TARGET_HELP = 'leader, followers, follower, isr, replicas, controller, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
 
 export async function resolveTargets(
   ctx: FaultContext,
@@ -30,9 +33,12 @@ export async function resolveTargets(
   const all = ctx.cluster.nodeIds();
   if (target === 'all') return all;
   if (target === 'random') return [ctx.random.pick(all)];
+  if (target === 'controller') return [(await describeQuorum(ctx.cluster)).leaderId];
   const state = await ctx.observer.partition(ctx.topic, partition);
   if (state.leader < 0) throw new HarnessError(`target ${target}: partition ${ctx.topic}-${partition} has no leader now`);
   if (target === 'leader') return [state.leader];
+  if (target === 'isr') return state.isr;
+  if (target === 'replicas') return state.replicas;
   const followers = state.replicas.filter((r) => r !== state.leader);
   if (followers.length === 0) throw new HarnessError(`target ${target}: partition ${ctx.topic}-${partition} has no followers`);
   if (target === 'followers') return followers;

@@ -1,4 +1,4 @@
-import { compare, columnKey } from './comparison.js';
+import { cellSummary, compare, columnKey } from './comparison.js';
 import type { RunResult } from './result.js';
 
 /** summary.md: the run at a glance, for CI job summaries and pull requests. */
@@ -7,10 +7,10 @@ export function summaryMarkdown(title: string, results: RunResult[]): string {
   const lines = [`# ${title}`, '', `| experiment | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`];
   for (const row of rows) {
     const cells = columns.map((c) => {
-      const r = row.cells.get(c);
-      if (!r) return 'not run';
-      if (r.verdict === 'pass' || r.verdict === 'fail') return `${r.verdict.toUpperCase()} (lost ${r.counts.lost}, acked ${r.counts.acknowledged}, dup ${r.counts.duplicated})`;
-      return `${r.verdict.toUpperCase()}: ${r.reason.replace(/\|/g, '\\|').split('\n')[0]}`;
+      const runs = row.cells.get(c);
+      if (!runs) return 'not run';
+      const { outcome, detail } = cellSummary(runs);
+      return `${outcome.toUpperCase()} (${detail.replace(/\|/g, '\\|').split('\n')[0]})`;
     });
     lines.push(`| ${row.differs ? '**' : ''}${row.experiment}${row.differs ? '** (brokers differ)' : ''} | ${cells.join(' | ')} |`);
   }

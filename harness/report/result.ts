@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ProcessingResult } from '../checker/processing-checker.js';
 import type { Anomalies, Counts, PartitionSummary } from '../checker/queue-checker.js';
 import type { ExpectationOutcome } from '../experiment/expectation.js';
 import type { FaultRecord } from '../nemesis/schedule.js';
@@ -40,6 +41,8 @@ export interface RunResult {
   workload: { startMs: number; endMs: number } | undefined;
   /** Throughput, latency and leadership over time. */
   timeline: Timeline | undefined;
+  /** What the experiment's consumer group processed, if it has one. */
+  processing: ProcessingResult | undefined;
   /** Errors of sends that failed or whose outcome is unknown, by message. */
   sendErrors: Record<string, number>;
   drain: DrainResult | undefined;

@@ -130,6 +130,22 @@ function anomalies(r: RunResult): string {
   return `<table id="anomalies">${items.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${v}</td></tr>`).join('')}</table>`;
 }
 
+function processing(r: RunResult): string {
+  const p = r.processing;
+  if (!p) return '';
+  const rows: [string, number, string][] = [
+    ['in the log', p.inLog, 'messages the drain read'],
+    ['processed', p.processed, 'in at least one member journal'],
+    ['processing lost', p.processedLost, 'below the committed offset, in no journal'],
+    ['processed twice or more', p.processedDuplicates, ''],
+    ['not processed yet', p.unprocessed, 'at or above the committed offset'],
+  ];
+  const examples = p.lostExamples.slice(0, 20).map((e) => `partition ${e.partition} offset ${e.offset} (message ${e.id})`).join(', ');
+  return `<h2>Consumer group</h2>
+<table id="processing">${rows.map(([k, v, help]) => `<tr><th>${esc(k)}</th><td class="num">${v}</td><td class="muted">${esc(help)}</td></tr>`).join('')}</table>
+<p class="muted">Committed offsets at the end: ${Object.entries(p.committed).map(([k, v]) => `partition ${esc(k)}: ${v}`).join(', ') || 'none'}.${examples ? ` Lost processing, e.g. ${esc(examples)}.` : ''}</p>`;
+}
+
 /** The self-contained HTML report of one experiment on one broker. */
 export function runReportHtml(r: RunResult): string {
   const counts = Object.entries(r.counts)
@@ -160,6 +176,7 @@ export function runReportHtml(r: RunResult): string {
 ${charts(r)}
 <h2>Lost messages</h2>
 ${lostTable(r)}
+${processing(r)}
 <h2>Anomalies</h2>
 ${anomalies(r)}
 <h2>Faults</h2>

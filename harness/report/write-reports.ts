@@ -20,15 +20,24 @@ export function writeRunReport(dir: string, result: RunResult): void {
 }
 
 /** summary.json, summary.md, junit.xml and index.html of a whole run. */
-export function writeRunSummary(runDir: string, title: string, subtitle: string, results: RunResult[]): void {
+export function writeRunSummary(
+  runDir: string,
+  title: string,
+  subtitle: string,
+  results: RunResult[],
+  href: (r: RunResult) => string = (r) => `${r.experiment}/${r.broker}/report.html`,
+  extraHtml = '',
+  extraJson: Record<string, unknown> = {},
+): void {
   writeJsonAtomic(join(runDir, 'summary.json'), {
     title,
+    ...extraJson,
     results: results.map((r) => ({
       experiment: r.experiment, broker: r.broker, brokerVersion: r.brokerVersion, runtime: r.runtime, seed: r.seed,
-      verdict: r.verdict, reason: r.reason, counts: r.counts, report: `${r.experiment}/${r.broker}/report.html`,
+      verdict: r.verdict, reason: r.reason, counts: r.counts, report: href(r),
     })),
   });
   writeAtomic(join(runDir, 'summary.md'), summaryMarkdown(title, results));
   writeAtomic(join(runDir, 'junit.xml'), junitXml(title, results));
-  writeAtomic(join(runDir, 'index.html'), comparisonHtml(title, subtitle, results, (r) => `${r.experiment}/${r.broker}/report.html`));
+  writeAtomic(join(runDir, 'index.html'), comparisonHtml(title, subtitle, results, href, extraHtml));
 }

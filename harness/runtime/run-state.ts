@@ -12,6 +12,8 @@ export interface RunState {
   harness: { pid: number; startTime: number };
   children: { pid: number; startTime: number; name: string }[];
   tempDirs: string[];
+  /** Set once the run creates Docker containers or networks (labelled with runId; see docker/labels.ts). */
+  docker?: boolean;
 }
 
 export function runStateDir(): string {

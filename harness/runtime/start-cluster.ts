@@ -1,12 +1,19 @@
-import { HarnessError } from '../errors.js';
 import { provisionKafka } from '../provision/kafka.js';
-import type { BrokerKind, Cluster } from './cluster.js';
+import type { BrokerKind, Cluster, RuntimeCapability } from './cluster.js';
+import type { ImageSource } from './docker/images.js';
 import { BrokerTsLauncher } from './process/broker-ts-launcher.js';
 import { KafkaLauncher } from './process/kafka-launcher.js';
 import type { NodeLauncher } from './process/launcher.js';
 import { ProcessCluster } from './process/process-cluster.js';
 
 export type RuntimeKind = 'process' | 'docker';
+export const RUNTIME_KINDS: readonly RuntimeKind[] = ['process', 'docker'];
+
+/** What each runtime offers beyond the operations every Cluster has. */
+export const RUNTIME_CAPABILITIES: Record<RuntimeKind, readonly RuntimeCapability[]> = {
+  process: [],
+  docker: ['network-partitions'],
+};
 
 export interface ClusterRequest {
   broker: BrokerKind;
@@ -14,6 +21,8 @@ export interface ClusterRequest {
   brokerConfig?: Record<string, string>;
   kafkaVersion?: string;
   runtime?: RuntimeKind;
+  /** Docker only: official or locally built images (default: KAFKA_CHAOS_IMAGES, else official). */
+  images?: ImageSource;
   logDir: string;
 }
 
@@ -24,7 +33,11 @@ async function launcherFor(request: ClusterRequest): Promise<NodeLauncher> {
 
 export async function startCluster(request: ClusterRequest): Promise<Cluster> {
   const runtime = request.runtime ?? 'process';
-  if (runtime !== 'process') throw new HarnessError(`runtime "${runtime}" is not available yet; use --runtime process`);
+  if (runtime === 'docker') {
+    // Loaded on demand: runs on the process runtime need neither testcontainers nor an engine.
+    const { startDockerCluster } = await import('./docker/start-docker-cluster.js');
+    return startDockerCluster(request);
+  }
   return ProcessCluster.start({
     launcher: await launcherFor(request),
     nodes: request.nodes,

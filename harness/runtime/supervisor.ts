@@ -102,6 +102,7 @@ export class Supervisor {
   private readonly stateFile: string;
   private readonly state: RunState;
   private readonly processes = new Set<ManagedProcess>();
+  private readonly dockerCleanups = new Set<() => Promise<void>>();
   private reaperStarted = false;
 
   constructor() {
@@ -122,6 +123,28 @@ export class Supervisor {
       });
       reaper.unref();
     }
+  }
+
+  /** Names this harness process in run files and in the labels of its Docker objects. */
+  get runId(): string {
+    return this.state.runId;
+  }
+
+  get harness(): { pid: number; startTime: number } {
+    return this.state.harness;
+  }
+
+  /**
+   * The run creates Docker objects labelled with its run id: `cleanup` removes them on shutdown,
+   * and the reaper removes them by label if this process dies first.
+   */
+  trackDocker(cleanup: () => Promise<void>): () => void {
+    this.dockerCleanups.add(cleanup);
+    if (!this.state.docker) {
+      this.state.docker = true;
+      this.persist();
+    }
+    return () => this.dockerCleanups.delete(cleanup);
   }
 
   /** A fresh directory under the system temp folder, removed when the run ends. */
@@ -158,8 +181,12 @@ export class Supervisor {
     return managed;
   }
 
-  /** Kills every remaining child and removes the temp dirs. */
+  /** Kills every remaining child, removes the run's containers and networks, and the temp dirs. */
   async shutdown(): Promise<void> {
+    for (const cleanup of [...this.dockerCleanups]) {
+      await cleanup().catch((err: unknown) => log.warn({ err }, 'could not remove the containers of this run'));
+    }
+    this.dockerCleanups.clear();
     const running = [...this.processes];
     for (const p of running) p.kill();
     await Promise.all(running.map((p) => p.exited));

@@ -1,0 +1,220 @@
+// The broker configuration keys broker-ts knows, with Kafka's names, types, defaults and limits
+// (as Kafka 4.x's KafkaConfig defines them). Keys marked 'accepted' are Kafka keys broker-ts takes
+// without acting on them, so a server.properties written for Kafka starts broker-ts unchanged.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConfigKey, ConfigType, Validator } from './config-key.js';
+import { atLeast, listOf, oneOf } from './config-key.js';
+
+interface KeyOptions {
+  dynamic?: boolean;
+  sensitive?: boolean;
+  validate?: Validator;
+}
+
+function applied(name: string, type: ConfigType, defaultValue: string | null, documentation: string, options: KeyOptions = {}): ConfigKey {
+  return { name, type, defaultValue, documentation, support: 'applied', ...options };
+}
+
+function accepted(name: string, type: ConfigType, defaultValue: string | null, documentation: string, options: KeyOptions = {}): ConfigKey {
+  return { name, type, defaultValue, documentation, support: 'accepted', ...options };
+}
+
+const LONG_MAX = '9223372036854775807';
+const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+
+/** Where log.dir points when nothing is configured: like Kafka's /tmp/kafka-logs, under the system temp folder. */
+export const DEFAULT_LOG_DIR = join(tmpdir(), 'broker-ts-logs');
+
+export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
+  // Node identity and roles
+  applied('node.id', 'int', '-1', 'The node ID associated with the roles this process is playing when process.roles is non-empty.'),
+  applied('broker.id', 'int', '-1', 'The broker id for this server; in KRaft mode it must equal node.id when both are set.'),
+  applied('process.roles', 'list', '', 'The roles that this process plays: broker, controller, or both (broker-ts runs combined nodes).', {
+    validate: listOf('broker', 'controller'),
+  }),
+  applied('broker.rack', 'string', null, 'Rack of the broker, returned in Metadata and DescribeCluster.'),
+
+  // Listeners
+  applied('listeners', 'list', 'PLAINTEXT://:9092', 'Comma-separated list of NAME://host:port the server listens on.', { dynamic: true }),
+  applied('advertised.listeners', 'list', null, 'Listeners published for clients to use, if different from listeners.'),
+  applied(
+    'listener.security.protocol.map',
+    'string',
+    'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    'Map between listener names and security protocols (broker-ts serves PLAINTEXT only).',
+    { dynamic: true },
+  ),
+  applied('inter.broker.listener.name', 'string', null, 'Name of the listener used for communication between brokers.'),
+  applied('security.inter.broker.protocol', 'string', 'PLAINTEXT', 'Security protocol used to communicate between brokers.', {
+    validate: oneOf(...SECURITY_PROTOCOLS),
+  }),
+  applied('controller.listener.names', 'list', null, 'Names of the listeners used by the controller.'),
+  applied('controller.quorum.voters', 'list', '', 'Map of id/endpoint information for the set of voters: id@host:port,...'),
+  applied('controller.quorum.bootstrap.servers', 'list', '', 'Bootstrap controllers of a dynamic quorum (not supported by broker-ts yet).'),
+
+  // Storage
+  applied('log.dir', 'string', DEFAULT_LOG_DIR, 'The directory in which the log data is kept (supplemental for log.dirs).'),
+  applied('log.dirs', 'list', null, 'The directories in which the log data is kept; log.dir is used if not set.'),
+  applied('metadata.log.dir', 'string', null, 'The directory of the cluster metadata log; the first of log.dirs if not set.'),
+  applied('log.segment.bytes', 'int', '1073741824', 'The maximum size of a single log file.', { dynamic: true, validate: atLeast(1048576) }),
+  applied('log.roll.ms', 'long', null, 'The maximum time before a new log segment is rolled out (in milliseconds).', { dynamic: true }),
+  applied('log.roll.hours', 'int', '168', 'The maximum time before a new log segment is rolled out (in hours).', { validate: atLeast(1) }),
+  applied('log.index.interval.bytes', 'int', '4096', 'The interval with which an entry is added to the offset index.', {
+    dynamic: true,
+    validate: atLeast(0),
+  }),
+  applied('log.index.size.max.bytes', 'int', '10485760', 'The maximum size in bytes of the offset index.', { dynamic: true, validate: atLeast(4) }),
+  applied('log.flush.interval.messages', 'long', LONG_MAX, 'The number of messages accumulated on a log partition before messages are flushed to disk.', {
+    dynamic: true,
+    validate: atLeast(1),
+  }),
+  applied('log.flush.interval.ms', 'long', null, 'The maximum time in ms that a message is kept in memory before being flushed to disk.', {
+    dynamic: true,
+  }),
+  applied('log.flush.scheduler.interval.ms', 'long', LONG_MAX, 'The frequency in ms with which logs are checked for a needed flush.'),
+  applied('log.message.timestamp.type', 'string', 'CreateTime', 'Whether the timestamp in the message is the create time or the log append time.', {
+    dynamic: true,
+    validate: oneOf('CreateTime', 'LogAppendTime'),
+  }),
+  applied('message.max.bytes', 'int', '1048588', 'The largest record batch size allowed by Kafka.', { dynamic: true, validate: atLeast(0) }),
+  applied('producer.id.expiration.ms', 'int', '86400000', 'The time a partition leader keeps a producer id without activity.', {
+    dynamic: true,
+    validate: atLeast(1),
+  }),
+  applied('log.cleanup.policy', 'list', 'delete', 'The default cleanup policy for segments beyond the retention window.', {
+    dynamic: true,
+    validate: listOf('compact', 'delete'),
+  }),
+  applied('compression.type', 'string', 'producer', 'The final compression type of a topic (broker-ts keeps batches as produced).', {
+    dynamic: true,
+    validate: oneOf('uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'),
+  }),
+
+  // Topics
+  applied('num.partitions', 'int', '1', 'The default number of log partitions per topic.', { validate: atLeast(1) }),
+  applied('default.replication.factor', 'int', '1', 'The replication factor for automatically created topics.'),
+  applied('min.insync.replicas', 'int', '1', 'The minimum number of replicas that must acknowledge a write with acks=all.', {
+    dynamic: true,
+    validate: atLeast(1),
+  }),
+  applied('auto.create.topics.enable', 'boolean', 'true', 'Enable auto creation of topic on the server.'),
+  applied('delete.topic.enable', 'boolean', 'true', 'Enables deleting topics.'),
+  applied('unclean.leader.election.enable', 'boolean', 'false', 'Whether replicas not in the ISR may be elected leader as a last resort.', {
+    dynamic: true,
+  }),
+
+  // Network
+  applied('socket.request.max.bytes', 'int', '104857600', 'The maximum number of bytes in a socket request.', { validate: atLeast(1) }),
+  applied('connections.max.idle.ms', 'long', '600000', 'Idle connections timeout: the server closes connections idle for more than this.'),
+  applied('fetch.max.bytes', 'int', '57671680', 'The maximum number of bytes returned for a fetch request.', { validate: atLeast(1024) }),
+  applied('max.incremental.fetch.session.cache.slots', 'int', '1000', 'The maximum number of incremental fetch sessions.', {
+    validate: atLeast(0),
+  }),
+
+  // Group coordinator
+  applied('offsets.topic.replication.factor', 'short', '3', 'The replication factor for the offsets topic.', { validate: atLeast(1) }),
+  applied('offsets.topic.num.partitions', 'int', '50', 'The number of partitions for the offset commit topic.', { validate: atLeast(1) }),
+  applied('offsets.topic.segment.bytes', 'int', '104857600', 'The offsets topic segment bytes.', { validate: atLeast(1) }),
+  applied('offset.metadata.max.bytes', 'int', '4096', 'The maximum size for a metadata entry associated with an offset commit.'),
+  applied('group.initial.rebalance.delay.ms', 'int', '3000', 'The time the coordinator waits for more members to join a new group before the first rebalance.'),
+  applied('group.min.session.timeout.ms', 'int', '6000', 'The minimum allowed session timeout for registered consumers.'),
+  applied('group.max.session.timeout.ms', 'int', '1800000', 'The maximum allowed session timeout for registered consumers.'),
+  applied('group.max.size', 'int', '2147483647', 'The maximum number of consumers that a single consumer group can accommodate.', {
+    validate: atLeast(1),
+  }),
+  accepted('offsets.retention.minutes', 'int', '10080', 'Offsets of a group older than this after it becomes empty are discarded (not enforced by broker-ts).', {
+    validate: atLeast(1),
+  }),
+  accepted('offsets.commit.timeout.ms', 'int', '5000', 'Offset commit is delayed until all replicas received the commit or this timeout is reached.'),
+
+  // Replication and the KRaft controller (issue 4: broker-ts runs single nodes so far)
+  applied('replica.lag.time.max.ms', 'long', '30000', 'A follower that has not caught up for this long is removed from the ISR.'),
+  applied('broker.session.timeout.ms', 'int', '9000', 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.'),
+  applied('broker.heartbeat.interval.ms', 'int', '2000', 'The length of time in milliseconds between broker heartbeats.'),
+  accepted('unclean.leader.election.interval.ms', 'long', '300000', 'How often the controller looks for partitions that need an unclean election.'),
+  accepted('auto.leader.rebalance.enable', 'boolean', 'true', 'Enables auto leader balancing.'),
+  accepted('leader.imbalance.check.interval.seconds', 'long', '300', 'The frequency with which the partition rebalance check is triggered.'),
+  accepted('num.replica.fetchers', 'int', '1', 'Number of fetcher threads used to replicate records from each source broker.', { dynamic: true }),
+  accepted('replica.fetch.max.bytes', 'int', '1048576', 'The number of bytes of messages to attempt to fetch for each partition.'),
+  accepted('replica.fetch.wait.max.ms', 'int', '500', 'The maximum wait time for each fetcher request issued by follower replicas.'),
+  accepted('replica.fetch.min.bytes', 'int', '1', 'Minimum bytes expected for each fetch response.'),
+  accepted('replica.socket.timeout.ms', 'int', '30000', 'The socket timeout for network requests.'),
+  accepted('controller.quorum.election.timeout.ms', 'int', '1000', 'Maximum time in milliseconds to wait without being able to fetch from the leader before triggering a new election.'),
+  accepted('controller.quorum.fetch.timeout.ms', 'int', '2000', 'Maximum time without a successful fetch from the current leader before becoming a candidate.'),
+  accepted('controller.quorum.election.backoff.max.ms', 'int', '1000', 'Maximum time in milliseconds before starting new elections.'),
+  accepted('controller.quorum.request.timeout.ms', 'int', '2000', 'The maximum amount of time the client will wait for the response of a request.'),
+  accepted('controller.quorum.append.linger.ms', 'int', '25', 'The duration in milliseconds that the leader will wait for writes to accumulate before flushing them to disk.'),
+  accepted('initial.broker.registration.timeout.ms', 'int', '60000', 'How long to wait for the initial broker registration.'),
+
+  // Transactions (a later issue)
+  accepted('transaction.state.log.replication.factor', 'short', '3', 'The replication factor for the transaction topic.'),
+  accepted('transaction.state.log.num.partitions', 'int', '50', 'The number of partitions for the transaction topic.'),
+  accepted('transaction.state.log.min.isr', 'int', '2', 'The minimum number of replicas that must acknowledge a write to the transaction topic.'),
+  accepted('transaction.state.log.segment.bytes', 'int', '104857600', 'The transaction topic segment bytes.'),
+  accepted('transactional.id.expiration.ms', 'int', '604800000', 'The time the transaction coordinator waits before expiring a transactional id.'),
+  accepted('transaction.max.timeout.ms', 'int', '900000', 'The maximum allowed timeout for transactions.'),
+
+  // Retention and cleaning: Kafka's keys, not enforced by broker-ts
+  accepted('log.retention.hours', 'int', '168', 'The number of hours to keep a log file before deleting it.'),
+  accepted('log.retention.minutes', 'int', null, 'The number of minutes to keep a log file before deleting it.'),
+  accepted('log.retention.ms', 'long', null, 'The number of milliseconds to keep a log file before deleting it.', { dynamic: true }),
+  accepted('log.retention.bytes', 'long', '-1', 'The maximum size of the log before deleting it.', { dynamic: true }),
+  accepted('log.retention.check.interval.ms', 'long', '300000', 'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion.'),
+  accepted('log.cleaner.enable', 'boolean', 'true', 'Enable the log cleaner process to run on the server.'),
+  accepted('log.cleaner.threads', 'int', '1', 'The number of background threads to use for log cleaning.', { dynamic: true }),
+  accepted('log.cleaner.delete.retention.ms', 'long', '86400000', 'The amount of time to retain tombstone message markers for log compacted topics.', {
+    dynamic: true,
+  }),
+  accepted('log.cleaner.min.compaction.lag.ms', 'long', '0', 'The minimum time a message will remain uncompacted in the log.', { dynamic: true }),
+  accepted('log.cleaner.max.compaction.lag.ms', 'long', LONG_MAX, 'The maximum time a message will remain ineligible for compaction in the log.', {
+    dynamic: true,
+  }),
+  accepted('log.cleaner.min.cleanable.ratio', 'double', '0.5', 'The minimum ratio of dirty log to total log for a log to eligible for cleaning.', {
+    dynamic: true,
+  }),
+  accepted('log.segment.delete.delay.ms', 'long', '60000', 'The amount of time to wait before deleting a file from the filesystem.', { dynamic: true }),
+  accepted('log.roll.jitter.ms', 'long', null, 'The maximum jitter to subtract from logRollTimeMillis (in milliseconds).', { dynamic: true }),
+  accepted('log.roll.jitter.hours', 'int', '0', 'The maximum jitter to subtract from logRollTimeMillis (in hours).'),
+  accepted('log.local.retention.ms', 'long', '-2', 'The number of milliseconds to keep the local log segments before they get eligible for deletion.', { dynamic: true }),
+  accepted('log.local.retention.bytes', 'long', '-2', 'The maximum size of local log segments before they get eligible for deletion.', { dynamic: true }),
+  accepted('compression.gzip.level', 'int', '-1', 'The compression level to use if compression.type is set to gzip.', { dynamic: true }),
+  accepted('compression.lz4.level', 'int', '9', 'The compression level to use if compression.type is set to lz4.', { dynamic: true }),
+  accepted('compression.zstd.level', 'int', '3', 'The compression level to use if compression.type is set to zstd.', { dynamic: true }),
+  accepted('log.preallocate', 'boolean', 'false', 'Should pre allocate file when create new segment?', { dynamic: true }),
+  accepted('log.message.timestamp.before.max.ms', 'long', LONG_MAX, 'The maximum difference allowed between the timestamp when a broker receives a message and an earlier timestamp in it.', {
+    dynamic: true,
+  }),
+  accepted('log.message.timestamp.after.max.ms', 'long', '3600000', 'The maximum difference allowed between the timestamp when a broker receives a message and a later timestamp in it.', {
+    dynamic: true,
+  }),
+
+  // Threads and buffers: meaningless on one event loop
+  accepted('num.network.threads', 'int', '3', 'The number of threads that the server uses for receiving requests from the network.', { dynamic: true }),
+  accepted('num.io.threads', 'int', '8', 'The number of threads that the server uses for processing requests.', { dynamic: true }),
+  accepted('background.threads', 'int', '10', 'The number of threads to use for various background processing tasks.', { dynamic: true }),
+  accepted('num.recovery.threads.per.data.dir', 'int', '2', 'The number of threads per data directory used for log recovery at startup.', {
+    dynamic: true,
+  }),
+  accepted('socket.send.buffer.bytes', 'int', '102400', 'The SO_SNDBUF buffer of the socket server sockets.'),
+  accepted('socket.receive.buffer.bytes', 'int', '102400', 'The SO_RCVBUF buffer of the socket server sockets.'),
+  accepted('socket.listen.backlog.size', 'int', '50', 'The maximum number of pending connections on the socket.'),
+  accepted('queued.max.requests', 'int', '500', 'The number of queued requests allowed for the data-plane before blocking the network threads.'),
+  accepted('request.timeout.ms', 'int', '30000', 'The maximum amount of time the client will wait for the response of a request.'),
+  accepted('group.coordinator.rebalance.protocols', 'list', 'classic,consumer,streams', 'The list of enabled rebalance protocols (broker-ts: classic).'),
+  accepted('share.coordinator.state.topic.replication.factor', 'short', '3', 'Replication factor for the share-group state topic.'),
+  accepted('share.coordinator.state.topic.min.isr', 'short', '2', 'Min ISR of the share-group state topic.'),
+];
+
+/** broker-ts's own keys, not Kafka's: not listed by DescribeConfigs. */
+export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
+  applied('cluster.id', 'string', null, 'The cluster id; Kafka reads it from meta.properties written by kafka-storage format. Generated when absent.'),
+  applied('log.unflushed.in.memory', 'boolean', 'false', 'Keep appended data in process memory until it is flushed, so kill -9 loses what a power loss would.'),
+  applied('log.tail.cache.bytes', 'int', '1048576', 'Recently appended batches kept in memory for tailing consumers.', { validate: atLeast(0) }),
+];
+
+const BY_NAME = new Map([...BROKER_CONFIG_KEYS, ...BROKER_TS_ONLY_KEYS].map((key) => [key.name, key]));
+
+export function brokerConfigKey(name: string): ConfigKey | undefined {
+  return BY_NAME.get(name);
+}

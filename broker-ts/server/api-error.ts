@@ -1,0 +1,34 @@
+// A failure to answer with a Kafka error code (and, where the response has room for it, a message).
+// Thrown by the controller, the group coordinator and the replica manager; handlers put the code in
+// the right place of their response.
+import { ErrorCode, errorName } from '../protocol/index.js';
+import type { ErrorCodeName } from '../protocol/index.js';
+import { StorageError } from '../storage/index.js';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly code: number,
+    message?: string,
+  ) {
+    super(message ?? errorName(code));
+  }
+
+  static of(name: ErrorCodeName, message?: string): ApiError {
+    return new ApiError(ErrorCode[name], message);
+  }
+}
+
+/** The Kafka error code for anything thrown while serving a request. */
+export function errorCodeOf(error: unknown): number {
+  if (error instanceof ApiError) return error.code;
+  if (error instanceof StorageError) return error.errorCode;
+  return ErrorCode.UNKNOWN_SERVER_ERROR;
+}
+
+/** The message for the response, if the error carries one worth sending. */
+export function errorMessageOf(error: unknown): string | null {
+  if (error instanceof ApiError || error instanceof StorageError) return error.message;
+  return null;
+}

@@ -1,0 +1,71 @@
+import type { Operation } from '../history/operation.js';
+
+/** What a consumer group did with the messages in the log, judged from its members' journals. */
+export interface ProcessingResult {
+  /** Messages in the log. */
+  inLog: number;
+  /** Processed at least once. */
+  processed: number;
+  /** Below the group's committed offset but never processed by any member: the commit said done, nothing did it. */
+  processedLost: number;
+  /** Processed more than once (by one member or by several). */
+  processedDuplicates: number;
+  /** At or above the committed offset and never processed (the group had not got there). */
+  unprocessed: number;
+  committed: Record<number, number>;
+  /** Up to 100 messages whose processing was lost. */
+  lostExamples: { partition: number; offset: number; id: number }[];
+}
+
+export interface JournalLine {
+  partition: number;
+  offset: number;
+}
+
+/**
+ * Compares the log (the drain's reads), each member's durable journal of processed messages, and
+ * the group's committed offsets.
+ */
+export class ProcessingChecker {
+  /** partition -> offset -> message id, from the drain. */
+  private readonly log = new Map<number, Map<number, number>>();
+  /** "partition/offset" -> times processed. */
+  private readonly done = new Map<string, number>();
+
+  add(op: Operation): void {
+    if (op.f !== 'poll') return;
+    for (const [partition, offset, id] of op.reads) {
+      let p = this.log.get(partition);
+      if (!p) this.log.set(partition, (p = new Map()));
+      p.set(offset, id);
+    }
+  }
+
+  addJournal(lines: Iterable<JournalLine>): void {
+    for (const l of lines) {
+      const key = `${l.partition}/${l.offset}`;
+      this.done.set(key, (this.done.get(key) ?? 0) + 1);
+    }
+  }
+
+  result(committed: Map<number, number>): ProcessingResult {
+    const r: ProcessingResult = {
+      inLog: 0, processed: 0, processedLost: 0, processedDuplicates: 0, unprocessed: 0,
+      committed: Object.fromEntries(committed), lostExamples: [],
+    };
+    for (const [partition, offsets] of this.log) {
+      const upTo = committed.get(partition) ?? -1;
+      for (const [offset, id] of offsets) {
+        r.inLog++;
+        const times = this.done.get(`${partition}/${offset}`) ?? 0;
+        if (times > 0) r.processed++;
+        if (times > 1) r.processedDuplicates++;
+        if (times === 0 && offset < upTo) {
+          r.processedLost++;
+          if (r.lostExamples.length < 100) r.lostExamples.push({ partition, offset, id });
+        } else if (times === 0) r.unprocessed++;
+      }
+    }
+    return r;
+  }
+}

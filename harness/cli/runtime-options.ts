@@ -1,0 +1,49 @@
+import { HarnessError } from '../errors.js';
+import type { Experiment } from '../experiment/schema.js';
+import { faultKind } from '../nemesis/registry.js';
+import { parseImageSource } from '../runtime/docker/images.js';
+import { RUNTIME_CAPABILITIES, RUNTIME_KINDS, type RuntimeKind } from '../runtime/start-cluster.js';
+
+/** The parseArgs options that choose a runtime, for every command that starts clusters. */
+export const RUNTIME_ARGS = {
+  runtime: { type: 'string' },
+  images: { type: 'string' },
+} as const;
+
+export const RUNTIME_USAGE = '[--runtime process|docker] [--images official|local]';
+
+/**
+ * `--runtime` and `--images`. The image source is process-wide: `--images` sets
+ * KAFKA_CHAOS_IMAGES, which every docker cluster this harness starts reads (see docker/images.ts).
+ */
+export function runtimeSelection(values: { runtime?: string | undefined; images?: string | undefined }): RuntimeKind {
+  const runtime = values.runtime ?? 'process';
+  if (!(RUNTIME_KINDS as readonly string[]).includes(runtime)) {
+    throw new HarnessError(`--runtime: expected ${RUNTIME_KINDS.join(' or ')}, got "${runtime}"`);
+  }
+  if (values.images !== undefined) {
+    if (runtime !== 'docker') throw new HarnessError('--images: only --runtime docker uses images');
+    process.env.KAFKA_CHAOS_IMAGES = parseImageSource(values.images, '--images');
+  }
+  return runtime as RuntimeKind;
+}
+
+/**
+ * Fault kinds that need more than the runtime offers fail the run before any cluster starts:
+ * an experiment whose faults cannot be injected would otherwise run without them, and could pass.
+ */
+export function checkRuntimeCanRun(experiments: Experiment[], runtime: RuntimeKind): void {
+  const offered = new Set(RUNTIME_CAPABILITIES[runtime]);
+  for (const exp of experiments) {
+    for (const [i, step] of exp.faults.entries()) {
+      const missing = (faultKind(step.fault)?.needs ?? []).filter((c) => !offered.has(c));
+      if (missing.length > 0) {
+        const runtimes = RUNTIME_KINDS.filter((r) => missing.every((c) => RUNTIME_CAPABILITIES[r].includes(c)));
+        throw new HarnessError(
+          `experiment ${exp.name}: faults[${i}] ("${step.fault}") needs ${runtimes.map((r) => `--runtime ${r}`).join(' or ')} ` +
+            `(${missing.join(', ')}), which the ${runtime} runtime does not offer`,
+        );
+      }
+    }
+  }
+}

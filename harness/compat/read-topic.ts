@@ -1,0 +1,78 @@
+import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
+import { CheckFailed } from './scenario.js';
+import { show, waitUntil } from './check.js';
+import type { ScenarioContext } from './context.js';
+
+/** A consumed record in plain values, for comparisons and failure reasons. */
+export interface ConsumedRecord {
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+  timestamp: number;
+}
+
+export function consumedRecord(partition: number, message: KafkaMessage): ConsumedRecord {
+  return {
+    partition,
+    offset: Number(message.offset),
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: message.headers ?? {},
+    timestamp: Number(message.timestamp),
+  };
+}
+
+/** Text of a key or value, `null` staying null. */
+export function text(buffer: Buffer | null): string | null {
+  return buffer === null ? null : buffer.toString();
+}
+
+/** Fails the scenario as soon as a consumer crashes, instead of waiting for a timeout. */
+export function watchCrashes(consumer: Consumer, who: string): () => void {
+  let crash: Error | undefined;
+  consumer.on(consumer.events.CRASH, (event) => {
+    crash ??= (event.payload as { error: Error }).error;
+  });
+  return () => {
+    if (crash) throw new CheckFailed(`${who} crashed: ${crash.message}`);
+  };
+}
+
+/**
+ * Reads every record of `topic` below the high watermarks of the moment of the call, with a
+ * consumer group of its own starting from the beginning. Records come back sorted by partition
+ * and offset; a record read twice appears twice.
+ */
+export async function readTopic(ctx: ScenarioContext, topic: string, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+  const admin = await ctx.admin();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const remaining = new Map<number, number>();
+  for (const o of offsets) if (Number(o.high) > Number(o.low)) remaining.set(o.partition, Number(o.high));
+  const records: ConsumedRecord[] = [];
+  if (remaining.size === 0) return records;
+
+  const consumer = await ctx.consumer({ groupId: ctx.name('reader') });
+  const throwIfCrashed = watchCrashes(consumer, 'the reading consumer');
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const record = consumedRecord(partition, message);
+      records.push(record);
+      const high = remaining.get(partition);
+      if (high !== undefined && record.offset >= high - 1) remaining.delete(partition);
+    },
+  });
+  await waitUntil(
+    () => {
+      throwIfCrashed();
+      return remaining.size === 0;
+    },
+    timeoutMs,
+    `a consumer to read ${topic} to its end`,
+    () => `${records.length} records read; partitions not at their end: ${show([...remaining.entries()].map(([p, h]) => `${p} (high ${h})`))}`,
+  );
+  await consumer.disconnect();
+  return records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}

@@ -1,0 +1,36 @@
+import { check, checkEqual, expectRejection, waitUntil } from '../check.js';
+import { readTopic, text } from '../read-topic.js';
+import { defineScenario } from '../scenario.js';
+
+export default defineScenario({
+  name: 'admin-create-partitions',
+  title: 'createPartitions 2 -> 5; the new partitions get leaders, take writes and are read; shrinking is refused',
+  async run(ctx) {
+    const admin = await ctx.admin();
+    const topic = await ctx.createTopic('grow', { partitions: 2 });
+
+    await admin.createPartitions({ topicPartitions: [{ topic, count: 5 }] });
+    await waitUntil(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        const partitions = topics[0]?.partitions ?? [];
+        return partitions.length === 5 && partitions.every((p) => p.leader >= 0);
+      },
+      15_000,
+      `${topic} to have 5 partitions with leaders`,
+    );
+
+    const producer = await ctx.producer();
+    await producer.send({ topic, acks: -1, messages: [0, 1, 2, 3, 4].map((partition) => ({ partition, value: `to-${partition}` })) });
+    const records = await readTopic(ctx, topic);
+    checkEqual(
+      records.map((r) => [r.partition, text(r.value)]),
+      [0, 1, 2, 3, 4].map((p) => [p, `to-${p}`]),
+      'one record read back from each partition',
+    );
+
+    await expectRejection(admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] }), 'INVALID_PARTITIONS', 'createPartitions to fewer partitions');
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    check(topics[0]?.partitions.length === 5, `the refused shrink changed the partition count to ${topics[0]?.partitions.length}`);
+  },
+});

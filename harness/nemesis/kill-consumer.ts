@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { HarnessError } from '../errors.js';
+import { defineFault } from './fault.js';
+
+/**
+ * SIGKILL of one consumer-group member's process, mid-stream: what it was processing, and any
+ * commit it was about to make, die with it. With `restart`, the heal starts it again.
+ */
+export const killConsumer = defineFault({
+  name: 'kill-consumer',
+  summary: 'kill -9 a consumer group member; heal optionally restarts it',
+  targetsNodes: false,
+  params: z.object({ member: z.string().regex(/^(member-\d+|random)$/), restart: z.boolean().default(true) }).strict(),
+  check(params, experiment) {
+    if (!experiment.consumers) return 'fault kill-consumer needs a consumers section';
+    const n = Number(params.member.split('-')[1]);
+    if (params.member !== 'random' && (n < 1 || n > experiment.consumers.members)) {
+      return `member: expected member-1 to member-${experiment.consumers.members} or random`;
+    }
+    return undefined;
+  },
+  async inject(ctx, _nodes, params) {
+    const group = ctx.consumers;
+    if (!group) throw new HarnessError('kill-consumer: this experiment has no consumer group');
+    const running = group.memberNames.filter((m) => group.running(m));
+    const member = params.member === 'random' ? ctx.random.pick(running) : params.member;
+    await group.kill(member);
+    if (!params.restart) return undefined;
+    return () => group.restart(member);
+  },
+});

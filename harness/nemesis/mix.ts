@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import type { FaultContext, Heal, NestedStep } from './fault.js';
+import { defineFault } from './fault.js';
+
+const KINDS = ['kill', 'pause', 'stop', 'cut', 'latency', 'reset'] as const;
+type MixKind = (typeof KINDS)[number];
+
+const durationParam = z.union([z.number().nonnegative(), z.string()]).transform((v) => parseDuration(v));
+
+/** One random fault of a kind, with random parameters where the kind has any. */
+function randomStep(ctx: FaultContext, kind: MixKind, target: string): NestedStep {
+  const base = { target, partition: 0 };
+  switch (kind) {
+    case 'cut':
+      return { ...base, fault: 'cut', params: { listeners: [ctx.random.pick(['client', 'replication', 'controller', 'all'])] } };
+    case 'latency':
+      return {
+        ...base,
+        fault: 'toxic',
+        params: { listeners: ['all'], type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100 + ctx.random.int(900), jitter: ctx.random.int(200) } },
+      };
+    case 'reset':
+      return { ...base, fault: 'toxic', params: { listeners: ['client'], type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: ctx.random.int(500) } } };
+    default:
+      return { ...base, fault: kind, params: {} };
+  }
+}
+
+/**
+ * The random nemesis: one fault at a time, chosen with the run's seed from `faults` and aimed at
+ * one of `targets`, in force for `faultFor`, then a quiet period until the next one `every`
+ * later. Healing the step stops the mix and heals the fault in force.
+ */
+export const mix = defineFault({
+  name: 'mix',
+  summary: 'a seeded random sequence of kills, pauses, stops, cuts and toxics, one at a time with quiet periods',
+  params: z
+    .object({
+      faults: z.array(z.enum(KINDS)).min(1).default(['kill', 'pause', 'cut', 'latency']),
+      targets: z.array(z.enum(['leader', 'follower', 'followers', 'controller', 'random'])).min(1).default(['leader', 'follower', 'random']),
+      every: durationParam.default(10_000),
+      faultFor: durationParam.default(4_000),
+    })
+    .strict(),
+  check(params) {
+    return params.faultFor >= params.every ? 'faultFor: expected less than every, to leave a quiet period' : undefined;
+  },
+  async inject(ctx, _nodes, params) {
+    const stop = new AbortController();
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    let current: Heal | undefined;
+    const loop = (async () => {
+      while (!stop.signal.aborted) {
+        const step = randomStep(ctx, ctx.random.pick(params.faults), ctx.random.pick(params.targets));
+        current = await ctx.nested!(step);
+        await sleep(params.faultFor);
+        const heal = current;
+        current = undefined;
+        await heal?.();
+        await sleep(params.every - params.faultFor);
+      }
+    })();
+    return async () => {
+      stop.abort();
+      await loop;
+      await current?.();
+    };
+  },
+});

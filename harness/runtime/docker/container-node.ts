@@ -1,0 +1,21 @@
+import type { BrokerKind } from '../cluster.js';
+
+/** How one container is started: the node's own files are already in its node dir. */
+export interface ContainerCommand {
+  image: string;
+  /** Replaces the image's entry point when set. */
+  entrypoint?: string[];
+  command: string[];
+  environment: Record<string, string>;
+}
+
+/** How to configure and run the nodes of one broker implementation in containers. */
+export interface ContainerNodeKind {
+  readonly broker: BrokerKind;
+  readonly version: string;
+  /** Writes the node's config (and whatever its start needs) into its node dir on the host. */
+  prepare(nodeDir: string, properties: Record<string, string>, clusterId: string): void;
+  command(): ContainerCommand;
+  /** The log file, in the node dir on the host, that explains a node that did not come up. */
+  mainLog(nodeDir: string): string;
+}

@@ -1,0 +1,383 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { kafkaClient } from '../../clients/kafkajs.js';
+import { HarnessError, errorMessage } from '../../errors.js';
+import { log } from '../../log.js';
+import type { Cluster, ClusterTimings, ListenerKind, NetworkPartitions, NodeInfo, NodeState } from '../cluster.js';
+import { randomClusterId } from '../process/kafka-launcher.js';
+import { supervisor, type Supervisor } from '../supervisor.js';
+import { AddressPlan } from './address-plan.js';
+import { removeLabelled, sweepAbandonedDockerRuns } from './cleanup.js';
+import { containerOutput } from './container-logs.js';
+import type { ContainerNodeKind } from './container-node.js';
+import { dockerEngine, type DockerEngine } from './engine.js';
+import { FixedAddressContainer } from './fixed-address-container.js';
+import { LABEL, runLabels, type HarnessIdentity } from './labels.js';
+import { createRunNetwork, type RunNetwork } from './network.js';
+import { CONTAINER_DATA_DIR, CONTAINER_NODE_DIR, containerNodeProperties } from './node-properties.js';
+import { ToxiproxyContainer } from './toxiproxy-container.js';
+
+export interface DockerClusterOptions {
+  nodeKind: ContainerNodeKind;
+  toxiproxyImage: string;
+  nodes: number;
+  brokerConfig?: Record<string, string>;
+  /** Where configs and broker logs go (kept); data dirs live in a temp dir. Both are bind-mounted. */
+  logDir: string;
+  readyTimeoutMs?: number;
+}
+
+interface NodeSlot {
+  id: number;
+  containerName: string;
+  container: Dockerode.Container | undefined;
+  /** Host pid of the container's init while it runs. */
+  pid: number | undefined;
+  /** On the host: config and logs (CONTAINER_NODE_DIR) and data (CONTAINER_DATA_DIR). */
+  nodeDir: string;
+  dataDir: string;
+  state: NodeState;
+  disconnected: boolean;
+}
+
+function tail(file: string, lines = 30): string {
+  if (!existsSync(file)) return '(no log written)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as { statusCode?: number }).statusCode;
+}
+
+/**
+ * Every node and toxiproxy in its own container on a network created for the cluster (see
+ * network.ts and address-plan.ts). Node operations are container operations: kill is `docker
+ * kill` (SIGKILL to everything in the container), pause is `docker pause` (the cgroup freezer),
+ * stop is `docker stop`; a node can also be disconnected from the network and reconnected.
+ * Everything carries the labels of the run (labels.ts), so nothing outlives the harness.
+ */
+export class DockerCluster implements Cluster, NetworkPartitions {
+  readonly runtime = 'docker' as const;
+  readonly timings: ClusterTimings = { startupMs: 0 };
+  readonly partitions: NetworkPartitions = this;
+  private readonly slots = new Map<number, NodeSlot>();
+  private toxiproxyContainer: ToxiproxyContainer | undefined;
+  private closed = false;
+  private readonly untrack: () => void;
+
+  private constructor(
+    private readonly engine: DockerEngine,
+    private readonly sup: Supervisor,
+    private readonly nodeKind: ContainerNodeKind,
+    private readonly harness: HarnessIdentity,
+    /** Names this cluster's containers and network and labels them (LABEL.cluster). */
+    readonly name: string,
+    private readonly network: RunNetwork,
+    private readonly plan: AddressPlan,
+    readonly logDir: string,
+    private readonly dataRoot: string,
+  ) {
+    for (const id of plan.nodeIds) {
+      this.slots.set(id, {
+        id,
+        containerName: `${name}-node-${id}`,
+        container: undefined,
+        pid: undefined,
+        nodeDir: join(logDir, `node-${id}`),
+        dataDir: join(dataRoot, `node-${id}`),
+        state: 'stopped',
+        disconnected: false,
+      });
+    }
+    this.untrack = sup.trackDocker(() => this.removeContainers());
+  }
+
+  get broker() {
+    return this.nodeKind.broker;
+  }
+
+  get brokerVersion(): string {
+    return this.nodeKind.version;
+  }
+
+  get toxiproxy(): ToxiproxyContainer {
+    if (!this.toxiproxyContainer) throw new HarnessError('toxiproxy has not started');
+    return this.toxiproxyContainer;
+  }
+
+  /** The network's name, e.g. for `docker network inspect`. */
+  get networkName(): string {
+    return this.network.name;
+  }
+
+  static async start(options: DockerClusterOptions): Promise<DockerCluster> {
+    const engine = await dockerEngine();
+    const sup = supervisor();
+    const swept = await sweepAbandonedDockerRuns(engine.docker);
+    if (swept.runs > 0) log.warn(swept, 'removed the containers and networks of earlier runs that were killed');
+
+    const name = `kafka-chaos-${randomBytes(4).toString('hex')}`;
+    const harness: HarnessIdentity = { runId: sup.runId, ...sup.harness };
+    // Tracked before anything exists: a harness killed halfway through still gets it all removed.
+    const pending = sup.trackDocker(() => removeLabelled(engine.docker, LABEL.cluster, name).then(() => undefined));
+    let network: RunNetwork;
+    try {
+      network = await createRunNetwork(engine.docker, name, runLabels(harness, name));
+    } catch (err) {
+      await removeLabelled(engine.docker, LABEL.cluster, name).catch(() => {});
+      pending();
+      throw err;
+    }
+    const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    mkdirSync(options.logDir, { recursive: true });
+    const cluster = new DockerCluster(engine, sup, options.nodeKind, harness, name, network, new AddressPlan(network, ids), options.logDir, sup.tempDir(`docker-${options.nodeKind.broker}`));
+    pending();
+    try {
+      cluster.toxiproxyContainer = await ToxiproxyContainer.start(engine, {
+        image: options.toxiproxyImage,
+        name: `${name}-toxiproxy`,
+        network,
+        address: cluster.plan.toxiproxyAddress,
+        labels: runLabels(harness, name, 'toxiproxy'),
+      });
+      await cluster.toxiproxy.createProxies(cluster.plan.proxies());
+      const clusterId = randomClusterId();
+      for (const slot of cluster.slots.values()) {
+        mkdirSync(slot.nodeDir, { recursive: true });
+        mkdirSync(slot.dataDir, { recursive: true });
+        options.nodeKind.prepare(slot.nodeDir, containerNodeProperties(slot.id, cluster.plan, clusterId, options.brokerConfig ?? {}), clusterId);
+      }
+      const started = performance.now();
+      await Promise.all([...cluster.slots.values()].map((slot) => cluster.createNode(slot)));
+      await cluster.waitReady(options.readyTimeoutMs ?? 120_000);
+      cluster.timings.startupMs = Math.round(performance.now() - started);
+      log.info(
+        { broker: cluster.broker, version: cluster.brokerVersion, nodes: options.nodes, network: network.subnet, startupMs: cluster.timings.startupMs },
+        'cluster ready',
+      );
+      return cluster;
+    } catch (err) {
+      await cluster.close();
+      throw err;
+    }
+  }
+
+  private async createNode(slot: NodeSlot): Promise<void> {
+    const cmd = this.nodeKind.command();
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    let container = new FixedAddressContainer(cmd.image, this.network, this.plan.nodeAddress(slot.id))
+      .withName(slot.containerName)
+      .withHostname(`node-${slot.id}`)
+      .withLabels(runLabels(this.harness, this.name, `node-${slot.id}`))
+      // The harness's own user: what the node writes into the bind mounts stays removable by it.
+      .withUser(`${uid}:${gid}`)
+      .withBindMounts([
+        { source: slot.nodeDir, target: CONTAINER_NODE_DIR, mode: 'rw' },
+        { source: slot.dataDir, target: CONTAINER_DATA_DIR, mode: 'rw' },
+      ])
+      .withEnvironment(cmd.environment)
+      .withCommand(cmd.command);
+    if (cmd.entrypoint) container = container.withEntrypoint(cmd.entrypoint);
+    const started = await container.start();
+    slot.container = this.engine.docker.getContainer(started.getId());
+    await this.markRunning(slot);
+  }
+
+  private async markRunning(slot: NodeSlot): Promise<void> {
+    slot.pid = (await slot.container!.inspect()).State.Pid || undefined;
+    slot.state = 'running';
+  }
+
+  /** Ready: a Metadata request through the client proxies lists every node. */
+  private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const admin = kafkaClient('kafka-chaos-ready', this.bootstrapServers(), {
+      connectionTimeout: 1000,
+      requestTimeout: 2000,
+      retry: { retries: 0 },
+    }).admin();
+    let lastError = 'no answer yet';
+    let lastCheck = 0;
+    try {
+      while (Date.now() < deadline) {
+        if (Date.now() - lastCheck > 1000) {
+          lastCheck = Date.now();
+          for (const slot of this.slots.values()) await this.failIfExited(slot);
+        }
+        try {
+          await admin.connect();
+          const { brokers } = await admin.describeCluster();
+          if (brokers.length >= expected) return;
+          lastError = `${brokers.length} of ${expected} nodes registered`;
+        } catch (err) {
+          lastError = errorMessage(err);
+          await admin.disconnect().catch(() => {});
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    const logs = [...this.slots.values()]
+      .map((s) => `--- node ${s.id}: ${this.nodeKind.mainLog(s.nodeDir)}\n${tail(this.nodeKind.mainLog(s.nodeDir), 15)}`)
+      .join('\n');
+    throw new HarnessError(`${this.broker} cluster not ready after ${timeoutMs} ms (${lastError}).\n${logs}`);
+  }
+
+  private async failIfExited(slot: NodeSlot): Promise<void> {
+    if (slot.state !== 'running' || !slot.container) return;
+    const { State } = await slot.container.inspect();
+    if (State.Running) return;
+    const output = await containerOutput(slot.container, 15).catch(() => '');
+    throw new HarnessError(
+      `${this.broker} node ${slot.id} (container ${slot.containerName}) exited during start-up (exit code ${State.ExitCode}${State.Error ? `, ${State.Error}` : ''}). ` +
+        `Last lines of ${this.nodeKind.mainLog(slot.nodeDir)}:\n${tail(this.nodeKind.mainLog(slot.nodeDir))}\ncontainer output:\n${output.trimEnd()}`,
+    );
+  }
+
+  private slot(id: number): NodeSlot {
+    const slot = this.slots.get(id);
+    if (!slot) throw new HarnessError(`no node ${id} in this cluster (nodes: ${this.nodeIds().join(', ')})`);
+    return slot;
+  }
+
+  nodeIds(): number[] {
+    return [...this.slots.keys()];
+  }
+
+  node(id: number): NodeInfo {
+    const slot = this.slot(id);
+    return {
+      id,
+      state: slot.state,
+      pid: slot.state === 'running' || slot.state === 'paused' ? slot.pid : undefined,
+      container: slot.containerName,
+      clientAddress: this.plan.proxyAddress(id, 'client'),
+      listeners: {
+        client: this.plan.listenerAddress(id, 'client'),
+        replication: this.plan.listenerAddress(id, 'replication'),
+        controller: this.plan.listenerAddress(id, 'controller'),
+      },
+      harnessAddress: this.plan.listenerAddress(id, 'harness'),
+      proxies: {
+        client: this.proxyNames(id, 'client'),
+        replication: this.proxyNames(id, 'replication'),
+        controller: this.proxyNames(id, 'controller'),
+      },
+    };
+  }
+
+  bootstrapServers(): string[] {
+    return this.nodeIds().map((id) => this.plan.proxyAddress(id, 'client'));
+  }
+
+  harnessServers(): string[] {
+    return this.nodeIds().map((id) => this.plan.listenerAddress(id, 'harness'));
+  }
+
+  proxyNames(node: number, listener: ListenerKind): string[] {
+    this.slot(node);
+    return this.plan.proxyNames(node, listener);
+  }
+
+  private running(id: number): Dockerode.Container {
+    const slot = this.slot(id);
+    if (slot.state !== 'running' && slot.state !== 'paused') throw new HarnessError(`node ${id} is not running (${slot.state})`);
+    return slot.container!;
+  }
+
+  async kill(id: number): Promise<void> {
+    const container = this.running(id);
+    await container.kill({ signal: 'SIGKILL' });
+    await container.wait({ condition: 'not-running' });
+    this.slot(id).state = 'killed';
+  }
+
+  async pause(id: number): Promise<void> {
+    await this.running(id).pause();
+    this.slot(id).state = 'paused';
+  }
+
+  async resume(id: number): Promise<void> {
+    await this.running(id).unpause();
+    this.slot(id).state = 'running';
+  }
+
+  async stop(id: number): Promise<void> {
+    const slot = this.slot(id);
+    const container = this.running(id);
+    // A frozen container cannot act on SIGTERM.
+    if (slot.state === 'paused') await container.unpause();
+    await container.stop({ t: 60 });
+    slot.state = 'stopped';
+  }
+
+  async start(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.state === 'running' || slot.state === 'paused') throw new HarnessError(`node ${id} is already running`);
+    await slot.container!.start();
+    await this.markRunning(slot);
+  }
+
+  async wipe(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.state === 'running' || slot.state === 'paused') throw new HarnessError(`node ${id} must be stopped before its data dir is erased`);
+    // Its next start formats the empty data dir again (see the node's start script).
+    rmSync(slot.dataDir, { recursive: true, force: true });
+    mkdirSync(slot.dataDir, { recursive: true });
+  }
+
+  async disconnect(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.disconnected) return;
+    await this.engine.docker.getNetwork(this.network.id).disconnect({ Container: slot.containerName, Force: true });
+    slot.disconnected = true;
+  }
+
+  async reconnect(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (!slot.disconnected) return;
+    await this.engine.docker.getNetwork(this.network.id).connect({
+      Container: slot.containerName,
+      EndpointConfig: { IPAMConfig: { IPv4Address: this.plan.nodeAddress(id) } },
+    });
+    slot.disconnected = false;
+  }
+
+  isDisconnected(id: number): boolean {
+    return this.slot(id).disconnected;
+  }
+
+  /** Keeps what the containers printed (the brokers' own logs are already in their node dirs). */
+  private async saveOutput(): Promise<void> {
+    const saves = [...this.slots.values()].map(async (slot) => {
+      if (slot.container) writeFileSync(join(slot.nodeDir, 'stdout.log'), await containerOutput(slot.container));
+    });
+    if (this.toxiproxyContainer) {
+      const proxy = this.engine.docker.getContainer(this.toxiproxyContainer.containerId);
+      saves.push(containerOutput(proxy).then((out) => writeFileSync(join(this.logDir, 'toxiproxy.log'), out)));
+    }
+    await Promise.all(saves.map((s) => s.catch((err: unknown) => log.debug({ err: errorMessage(err) }, 'container output not saved'))));
+  }
+
+  private async removeContainers(): Promise<void> {
+    await removeLabelled(this.engine.docker, LABEL.cluster, this.name);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.saveOutput();
+    try {
+      await this.removeContainers();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+    for (const slot of this.slots.values()) slot.state = 'stopped';
+    this.untrack();
+    this.sup.forgetTempDir(this.dataRoot);
+  }
+}

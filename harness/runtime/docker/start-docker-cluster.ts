@@ -1,0 +1,46 @@
+import { provisionKafka } from '../../provision/kafka.js';
+import type { ClusterRequest } from '../start-cluster.js';
+import { BrokerTsContainerNode } from './broker-ts-container-node.js';
+import { buildBrokerTsImage } from './broker-ts-image.js';
+import type { ContainerNodeKind } from './container-node.js';
+import { DockerCluster } from './docker-cluster.js';
+import { dockerEngine, type DockerEngine } from './engine.js';
+import { imageNames, imageSourceFromEnv, packageVersion, pullIfMissing, type ImageNames } from './images.js';
+import { KafkaContainerNode } from './kafka-container-node.js';
+import { ensureLocalImages } from './local-images/build.js';
+
+/**
+ * The Kafka version decides the image tag. Local images are built from the jars the harness
+ * provisions, so the same lookup as the process runtime applies; official images need the jars
+ * only to resolve a version prefix (an exact version is used as it is).
+ */
+async function kafkaNode(engine: DockerEngine, names: ImageNames, requested: string | undefined): Promise<ContainerNodeKind> {
+  if (names.source === 'local') {
+    const install = await provisionKafka(requested);
+    await ensureLocalImages(engine, { kafka: install });
+    return new KafkaContainerNode(install.version, names.kafka(install.version));
+  }
+  const version = requested && /^\d+\.\d+\.\d+$/.test(requested) ? requested : (await provisionKafka(requested)).version;
+  await pullIfMissing(engine, names.kafka(version));
+  return new KafkaContainerNode(version, names.kafka(version));
+}
+
+/** The docker branch of startCluster: images first (built or pulled as needed), then the cluster. */
+export async function startDockerCluster(request: ClusterRequest): Promise<DockerCluster> {
+  // An engine that does not answer is reported before anything is provisioned or built.
+  const engine = await dockerEngine();
+  const names = imageNames(request.images ?? imageSourceFromEnv());
+  if (names.source === 'local') await ensureLocalImages(engine, { toxiproxy: true });
+  else await pullIfMissing(engine, names.toxiproxy);
+  const nodeKind =
+    request.broker === 'kafka'
+      ? await kafkaNode(engine, names, request.kafkaVersion)
+      : new BrokerTsContainerNode(packageVersion(), (await buildBrokerTsImage(engine, names.source)).image);
+  return DockerCluster.start({
+    nodeKind,
+    toxiproxyImage: names.toxiproxy,
+    nodes: request.nodes,
+    ...(request.brokerConfig ? { brokerConfig: request.brokerConfig } : {}),
+    logDir: request.logDir,
+  });
+}

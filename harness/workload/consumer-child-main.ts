@@ -1,0 +1,76 @@
+// Entry point of one consumer-group member in a process of its own, so that a fault can kill it
+// mid-stream. Processing a message means appending it to this member's durable journal; when the
+// offset is committed relative to that is the experiment's variable.
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { kafkaClient } from '../clients/kafkajs.js';
+import type { CommitMode } from './consumer-group.js';
+import { decodeMessageId } from './message.js';
+
+export interface ConsumerMemberConfig {
+  member: string;
+  brokers: string[];
+  groupId: string;
+  topic: string;
+  commit: CommitMode;
+  processingMs: number;
+  journalFile: string;
+  sessionTimeoutMs: number;
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as ConsumerMemberConfig;
+const journal = openSync(config.journalFile, 'a');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The work a message stands for: it is done once its line is on disk. */
+async function handle(partition: number, offset: string, value: Buffer | null): Promise<void> {
+  await sleep(config.processingMs);
+  writeSync(journal, `${JSON.stringify({ member: config.member, partition, offset: Number(offset), id: decodeMessageId(value), time: Date.now() })}\n`);
+  fdatasyncSync(journal);
+}
+
+const consumer = kafkaClient(`kafka-chaos-${config.member}`, config.brokers, { requestTimeout: 10_000 }).consumer({
+  groupId: config.groupId,
+  sessionTimeout: config.sessionTimeoutMs,
+  heartbeatInterval: Math.max(100, Math.floor(config.sessionTimeoutMs / 5)),
+  maxWaitTimeInMs: 250,
+  retry: { retries: 20 },
+});
+const auto = config.commit === 'auto-awaited' || config.commit === 'auto-unawaited';
+
+await consumer.connect();
+await consumer.subscribe({ topic: config.topic, fromBeginning: true });
+await consumer.run({
+  autoCommit: auto,
+  autoCommitInterval: 500,
+  eachMessage: async ({ topic, partition, message }) => {
+    const next = (BigInt(message.offset) + 1n).toString();
+    switch (config.commit) {
+      case 'before-processing':
+        await consumer.commitOffsets([{ topic, partition, offset: next }]);
+        await handle(partition, message.offset, message.value);
+        break;
+      case 'after-processing':
+        await handle(partition, message.offset, message.value);
+        await consumer.commitOffsets([{ topic, partition, offset: next }]);
+        break;
+      case 'auto-awaited':
+        await handle(partition, message.offset, message.value);
+        break;
+      case 'auto-unawaited':
+        // The handler returns before its work is done: kafkajs counts the message as processed.
+        void handle(partition, message.offset, message.value);
+        break;
+    }
+  },
+});
+process.stdout.write('ready\n');
+
+process.on('SIGTERM', () => {
+  // Leaving the group is polite but must not hold up the end of a run.
+  const leave = Promise.race([consumer.disconnect(), sleep(3000)]);
+  void leave.finally(() => {
+    closeSync(journal);
+    process.exit(0);
+  });
+});
+process.on('SIGINT', () => {});

@@ -1,0 +1,175 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { kafkaClient } from '../clients/kafkajs.js';
+import { HarnessError } from '../errors.js';
+import { log } from '../log.js';
+import { REPO_ROOT, supervisor, tsNodeArgs, type ManagedProcess } from '../runtime/supervisor.js';
+import type { ConsumerMemberConfig } from './consumer-child-main.js';
+
+/**
+ * When a member commits the offset of a message relative to processing it:
+ *   before-processing  commit, then process (a crash in between loses the message's processing)
+ *   after-processing   process, then commit (a crash in between processes it twice)
+ *   auto-awaited       kafkajs auto-commit, the handler awaits the processing
+ *   auto-unawaited     kafkajs auto-commit, the handler returns before the processing is done
+ */
+export type CommitMode = 'before-processing' | 'after-processing' | 'auto-awaited' | 'auto-unawaited';
+export const COMMIT_MODES: readonly CommitMode[] = ['before-processing', 'after-processing', 'auto-awaited', 'auto-unawaited'];
+
+export interface ConsumerGroupSettings {
+  groupId: string;
+  members: number;
+  commit: CommitMode;
+  processingMs: number;
+  sessionTimeoutMs: number;
+}
+
+export interface JournalEntry {
+  member: string;
+  partition: number;
+  offset: number;
+  id: number;
+}
+
+class Member {
+  process: ManagedProcess | undefined;
+  incarnation = 0;
+  constructor(readonly name: string) {}
+}
+
+/** A consumer group whose members run as child processes and journal what they process. */
+export class ConsumerGroupWorkload {
+  private readonly members: Member[];
+
+  constructor(
+    private readonly settings: ConsumerGroupSettings,
+    private readonly brokers: string[],
+    private readonly topic: string,
+    private readonly dir: string,
+  ) {
+    this.members = Array.from({ length: settings.members }, (_, i) => new Member(`member-${i + 1}`));
+  }
+
+  get memberNames(): string[] {
+    return this.members.map((m) => m.name);
+  }
+
+  journalFiles(): string[] {
+    return this.members.flatMap((m) => Array.from({ length: m.incarnation }, (_, i) => this.journalFile(m, i))).filter((f) => existsSync(f));
+  }
+
+  private journalFile(m: Member, incarnation: number): string {
+    return join(this.dir, `journal-${m.name}-${incarnation}.jsonl`);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.members.map((m) => this.startMember(m)));
+  }
+
+  private async startMember(m: Member): Promise<void> {
+    const i = m.incarnation++;
+    const config: ConsumerMemberConfig = {
+      member: `${m.name}#${i}`,
+      brokers: this.brokers,
+      groupId: this.settings.groupId,
+      topic: this.topic,
+      commit: this.settings.commit,
+      processingMs: this.settings.processingMs,
+      journalFile: this.journalFile(m, i),
+      sessionTimeoutMs: this.settings.sessionTimeoutMs,
+    };
+    const proc = supervisor().spawn(
+      `consumer-${m.name}-${i}`,
+      process.execPath,
+      [...tsNodeArgs(join(REPO_ROOT, 'harness/workload/consumer-child-main.ts')), JSON.stringify(config)],
+      { logFile: join(this.dir, `consumer-${m.name}-${i}.log`), pipeStdout: true },
+    );
+    m.process = proc;
+    const ready = await new Promise<boolean>((resolve) => {
+      createInterface({ input: proc.stdoutStream! }).on('line', (l) => l === 'ready' && resolve(true));
+      void proc.exited.then(() => resolve(false));
+    });
+    if (!ready) throw new HarnessError(`consumer ${m.name} exited during start-up; see ${join(this.dir, `consumer-${m.name}-${i}.log`)}`);
+  }
+
+  private member(name: string): Member {
+    const m = this.members.find((x) => x.name === name);
+    if (!m) throw new HarnessError(`no consumer member "${name}" (members: ${this.memberNames.join(', ')})`);
+    return m;
+  }
+
+  running(name: string): boolean {
+    return this.member(name).process?.running ?? false;
+  }
+
+  /** SIGKILL of a member: whatever it was processing or about to commit dies with it. */
+  async kill(name: string): Promise<void> {
+    const proc = this.member(name).process;
+    if (!proc?.running) return;
+    proc.kill();
+    await proc.exited;
+  }
+
+  async restart(name: string): Promise<void> {
+    const m = this.member(name);
+    if (m.process?.running) return;
+    await this.startMember(m);
+  }
+
+  /** The group's committed offset per partition (-1 when none). */
+  async committedOffsets(): Promise<Map<number, number>> {
+    const admin = kafkaClient('kafka-chaos-group-check', this.brokers).admin();
+    await admin.connect();
+    try {
+      const [entry] = await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [this.topic] });
+      return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until the group has committed up to `endOffsets`, then stops every member cleanly. */
+  async finish(endOffsets: Map<number, number>, timeoutMs: number): Promise<boolean> {
+    for (const m of this.members) if (!m.process?.running) await this.startMember(m);
+    const deadline = Date.now() + timeoutMs;
+    let caughtUp = false;
+    while (Date.now() < deadline) {
+      const committed = await this.committedOffsets().catch(() => new Map<number, number>());
+      if ([...endOffsets].every(([p, end]) => end === 0 || (committed.get(p) ?? -1) >= end)) {
+        caughtUp = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const waited = timeoutMs - (deadline - Date.now());
+    // Unawaited processing may still be running when the last offset is committed.
+    await new Promise((r) => setTimeout(r, this.settings.processingMs + 500));
+    const stopping = Date.now();
+    await this.stop();
+    log.info({ caughtUp, waitedMs: waited, stopMs: Date.now() - stopping }, 'consumer group finished');
+    return caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.members.map(async (m) => {
+        if (!m.process?.running) return;
+        await m.process.stop(15_000);
+      }),
+    );
+  }
+}
+
+export function readJournal(file: string): JournalEntry[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as JournalEntry];
+      } catch {
+        return [];
+      }
+    });
+}
