@@ -21,6 +21,8 @@ export class Partition {
   private readonly replicaEndOffsets = new Map<number, bigint>();
   private readonly waiters = new Set<() => void>();
   private removed = false;
+  /** The topic's min.insync.replicas, kept current by the replica manager as configs change. */
+  minInsyncReplicas = 1;
 
   constructor(
     readonly localNodeId: number,
@@ -107,7 +109,7 @@ export class Partition {
    * A produce request's batches for this partition. acks=all is refused up front when the ISR is
    * smaller than min.insync.replicas, as Kafka does.
    */
-  appendRecordsToLeader(batches: Buffer, requiredAcks: number, minInsyncReplicas: number): AppendResult {
+  appendRecordsToLeader(batches: Buffer, requiredAcks: number, minInsyncReplicas: number, origin: 'client' | 'coordinator' = 'client'): AppendResult {
     this.checkLeader();
     if (requiredAcks === -1 && this.registration.isr.length < minInsyncReplicas) {
       throw ApiError.of(
@@ -115,7 +117,7 @@ export class Partition {
         `The size of the current ISR [${this.registration.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minInsyncReplicas} for partition ${this.topic}-${this.index}`,
       );
     }
-    const result = this.log.appendAsLeader(batches, this.leaderEpoch);
+    const result = this.log.appendAsLeader(batches, this.leaderEpoch, { origin });
     if (result.flushed !== undefined && !result.duplicate) {
       const base = result.baseOffset;
       this.awaitingFlush.push(base);

@@ -105,6 +105,7 @@ export class ReplicaManager {
     const current = this.image.partition(topicName, index);
     if (current === undefined || current.topicId !== registration.topicId) return;
     const partition = new Partition(this.localNodeId, log, current);
+    partition.minInsyncReplicas = this.minInsyncReplicas(topicName);
     let partitions = this.byTopic.get(topicName);
     if (partitions === undefined) this.byTopic.set(topicName, (partitions = new Map()));
     partitions.set(index, partition);
@@ -114,6 +115,11 @@ export class ReplicaManager {
   private reconfigure(partition: Partition): void {
     if (!partition.log.isOpen) return;
     partition.log.updateConfig(this.configs.logConfig(this.image.topicConfigs(partition.topic)));
+    partition.minInsyncReplicas = this.minInsyncReplicas(partition.topic);
+  }
+
+  private minInsyncReplicas(topic: string): number {
+    return this.configs.topicValue('min.insync.replicas', this.image.topicConfigs(topic)) as number;
   }
 
   private async notifyLeadership(partition: Partition, leading: boolean): Promise<void> {

@@ -52,13 +52,16 @@ export interface BrokerConfig {
 
 export interface LoadedConfig {
   config: BrokerConfig;
-  /** Unknown keys, and Kafka keys given values broker-ts does not act on. */
+  /** Unknown keys (Kafka logs them as unused and goes on). */
   warnings: string[];
+  /** Kafka keys set to values broker-ts does not act on. */
+  notApplied: string[];
 }
 
 /** Parses and checks a configuration given as Kafka properties. */
 export function loadBrokerConfig(properties: ReadonlyMap<string, string>): LoadedConfig {
   const warnings: string[] = [];
+  const notApplied: string[] = [];
   const parsed = new Map<string, ConfigValue>();
   const staticValues = new Map<string, string>();
   for (const [name, raw] of properties) {
@@ -69,9 +72,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     }
     parsed.set(name, parseConfigValue(key, raw));
     staticValues.set(name, raw.trim());
-    if (key.support === 'accepted' && raw.trim() !== key.defaultValue) {
-      warnings.push(`The configuration '${name}' is accepted for compatibility but broker-ts does not apply it.`);
-    }
+    if (key.support === 'accepted' && raw.trim() !== key.defaultValue) notApplied.push(name);
   }
   const value = (name: string): ConfigValue | null => {
     const given = parsed.get(name);
@@ -131,7 +132,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     brokerHeartbeatIntervalMs: number('broker.heartbeat.interval.ms'),
     staticValues,
   };
-  return { config, warnings };
+  return { config, warnings, notApplied };
 }
 
 /** Every broker key broker-ts knows with its effective static value, for the start-up log. */

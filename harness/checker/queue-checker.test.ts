@@ -121,6 +121,11 @@ describe('queue checker', () => {
     expect(r.byClient.acksall).toMatchObject({ attempted: 1, acknowledged: 1, lost: 0 });
   });
 
+  it('does not depend on reads coming after the sends they saw (histories of several processes)', async () => {
+    const r = await checkHistory([poll([0, 0, 1], [0, 1, 2]), invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1)]);
+    expect(r.counts).toMatchObject({ attempted: 2, acknowledged: 2, lost: 0, unexpected: 0 });
+  });
+
   it('caps listed lost messages but counts them all', async () => {
     const ops: Operation[] = [];
     for (let i = 0; i < 50; i++) ops.push(invoke(i), ok(i, 0, i));

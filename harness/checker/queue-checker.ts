@@ -115,6 +115,8 @@ export class QueueChecker {
   /** A second, different message acknowledged at an offset already acknowledged. */
   private readonly ackCollisions: { partition: number; offset: number; id: number }[] = [];
   private readonly unexpected: Anomalies['unexpectedValues'] = [];
+  /** A different message read at a place already read (two consumers disagreeing). */
+  private readonly readConflicts: { partition: number; offset: number; id: number }[] = [];
   private unexpectedCount = 0;
 
   constructor(private readonly options: CheckOptions = {}) {}
@@ -153,23 +155,35 @@ export class QueueChecker {
     return i;
   }
 
+  /**
+   * Reads are only collected here and matched against sends in result(): histories of several
+   * processes are read one file after another, so a read may come before the send it saw.
+   */
   private addRead(partition: number, offset: number, id: number): void {
     const at = placeMap(this.readsAt, partition);
     const previous = at.get(offset);
     // The same offset read twice (two polls, a re-consumed range) is one place in the log.
     if (previous === id) return;
     if (previous === undefined) at.set(offset, id);
-    const m = this.messages.get(id);
-    if (!m) {
-      this.unexpectedCount++;
-      if (this.unexpected.length < this.cap) this.unexpected.push({ partition, offset, id });
-      return;
-    }
-    m.readPlaces++;
-    if (m.readOffset < 0) {
-      m.readPartition = partition;
-      m.readOffset = offset;
-    }
+    else this.readConflicts.push({ partition, offset, id });
+  }
+
+  private resolveReads(): void {
+    const apply = (partition: number, offset: number, id: number) => {
+      const m = this.messages.get(id);
+      if (!m) {
+        this.unexpectedCount++;
+        if (this.unexpected.length < this.cap) this.unexpected.push({ partition, offset, id });
+        return;
+      }
+      m.readPlaces++;
+      if (m.readOffset < 0 || offset < m.readOffset) {
+        m.readPartition = partition;
+        m.readOffset = offset;
+      }
+    };
+    for (const [partition, at] of this.readsAt) for (const [offset, id] of at) apply(partition, offset, id);
+    for (const c of this.readConflicts) apply(c.partition, c.offset, c.id);
   }
 
   private get cap(): number {
@@ -210,6 +224,7 @@ export class QueueChecker {
   }
 
   result(): CheckResult {
+    this.resolveReads();
     const counts: Counts = { ...emptyCounts(), unexpected: this.unexpectedCount };
     const perClient = this.clients.map(() => emptyCounts());
     const anomalies: Anomalies = {

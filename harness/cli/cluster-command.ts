@@ -40,6 +40,8 @@ export async function clusterUp(options: ClusterUpOptions): Promise<number> {
     }),
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
-  await new Promise(() => {});
+  // Stay up until a signal. A pending promise alone does not keep Node running, and a docker
+  // cluster leaves nothing else that would: its nodes are containers, not child processes.
+  await new Promise(() => setInterval(() => {}, 2 ** 30));
   return 0;
 }

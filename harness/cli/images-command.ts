@@ -10,10 +10,11 @@ export interface ImagesBuildOptions {
 }
 
 function table(steps: BuildStep[]): string {
-  const rows = [['image', 'result', 'seconds', ''], ...steps.map((s) => [s.image, s.outcome, s.seconds.toFixed(1), s.note ?? ''])];
+  const notes = steps.some((s) => s.note);
+  const rows = [['image', 'result', 'seconds', ...(notes ? ['note'] : [])], ...steps.map((s) => [s.image, s.outcome, s.seconds.toFixed(1), ...(notes ? [s.note ?? ''] : [])])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
 }
 
 /**

@@ -22,8 +22,9 @@ Usage:
   kafka-chaos images build [--broker kafka|broker-ts|both] [--kafka-version V]
   kafka-chaos nightly [--quick] [--broker kafka|broker-ts|both] [--kafka-version V]... [--repeat N]
                       [--baseline FILE] [--update-baseline] [--seed N] [--out DIR] [experiment...]
+                      ${RUNTIME_USAGE}
   kafka-chaos compat [scenario...] [--broker kafka|broker-ts|both] [--kafkajs V1,V2] [--nodes N]
-                     [--kafka-version V] [--broker-config key=value]... [--out DIR]
+                     [--kafka-version V] [--broker-config key=value]... [--out DIR] ${RUNTIME_USAGE}
 
 run exits 0 when every expectation held, 1 when one did not, 2 on a harness error;
 compat exits 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error;

@@ -14,6 +14,7 @@ import { writeRunSummary } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import type { RuntimeKind } from '../runtime/start-cluster.js';
 import { onInterrupt } from './interrupt.js';
+import { preflightRuntime } from './runtime-options.js';
 
 export interface NightlyOptions {
   quick: boolean;
@@ -70,6 +71,7 @@ export async function nightlyCommand(options: NightlyOptions): Promise<number> {
     if (broker === 'kafka') for (const v of options.kafkaVersions) lines.push({ id: `kafka-${v}`, broker, kafkaVersion: v });
     else lines.push({ id: broker, broker });
   }
+  await preflightRuntime(options.runtime);
   if (options.runtime === 'process') {
     for (const l of lines) if (l.kafkaVersion) await provisionKafka(l.kafkaVersion);
     provisionToxiproxy();

@@ -12,7 +12,7 @@ import { resultTable } from '../report/table.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import type { RuntimeKind } from '../runtime/start-cluster.js';
 import { onInterrupt } from './interrupt.js';
-import { checkRuntimeCanRun } from './runtime-options.js';
+import { checkRuntimeCanRun, preflightRuntime } from './runtime-options.js';
 
 export interface RunCommandOptions {
   experiments: string[];
@@ -34,10 +34,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const experiments = options.experiments.map((e) => findExperiment(e));
   checkRuntimeCanRun(experiments, options.runtime);
   // Missing tools or downloads fail the whole run up front, with one clear message.
-  if (options.runtime === 'docker') {
-    const { dockerEngine } = await import('../runtime/docker/engine.js');
-    await dockerEngine();
-  }
+  await preflightRuntime(options.runtime);
   if (options.runtime === 'process') {
     if (options.brokers.includes('kafka')) await provisionKafka(options.kafkaVersion);
     provisionToxiproxy();

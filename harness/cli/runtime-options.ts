@@ -28,6 +28,13 @@ export function runtimeSelection(values: { runtime?: string | undefined; images?
   return runtime as RuntimeKind;
 }
 
+/** Fails up front, with one clear message, when the runtime cannot work here (no Docker engine). */
+export async function preflightRuntime(runtime: RuntimeKind): Promise<void> {
+  if (runtime !== 'docker') return;
+  const { dockerEngine } = await import('../runtime/docker/engine.js');
+  await dockerEngine();
+}
+
 /**
  * Fault kinds that need more than the runtime offers fail the run before any cluster starts:
  * an experiment whose faults cannot be injected would otherwise run without them, and could pass.

@@ -42,6 +42,16 @@ export function describeError(err: unknown): string {
   return type && !message.includes(type) ? `${message} (${type})` : message;
 }
 
+/** Runs one client call; its error, if any, becomes a failure that names the call. */
+export async function step<T>(what: string, operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (err) {
+    if (err instanceof CheckFailed) throw err;
+    throw new CheckFailed(`${what}: ${describeError(err)}`);
+  }
+}
+
 /** `operation` must be rejected with the kafkajs error `type`; returns the error. */
 export async function expectRejection(operation: Promise<unknown>, type: string, what: string): Promise<unknown> {
   let result: unknown;

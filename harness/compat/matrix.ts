@@ -53,9 +53,18 @@ export function matrixRows(report: CompatReport): { columns: string[]; rows: Mat
   return { columns: columns.map((c) => c.label), rows };
 }
 
+/**
+ * A start-up error in one line: its first line, and its last one, which for a node that exited is
+ * what the node itself said (the lines between are log tails, kept in compat.json).
+ */
+function oneLine(error: string): string {
+  const lines = error.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.length <= 1 ? (lines[0] ?? '') : `${lines[0]} … ${lines[lines.length - 1]}`;
+}
+
 /** Failed and skipped cells with their reasons, and brokers that could not run at all. */
 function notes(report: CompatReport): string[] {
-  const lines = report.brokers.filter((b) => b.error !== undefined).map((b) => `${b.broker}: ERROR: ${b.error!.split('\n')[0]}`);
+  const lines = report.brokers.filter((b) => b.error !== undefined).map((b) => `${b.broker}: ERROR: ${oneLine(b.error!)}`);
   for (const r of report.results) {
     if (r.verdict === 'pass') continue;
     lines.push(`${r.scenario} on ${r.broker} ${r.brokerVersion} / kafkajs ${r.kafkajs}: ${r.verdict === 'fail' ? 'FAIL' : 'skipped'}: ${r.reason}`);

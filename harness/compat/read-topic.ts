@@ -29,11 +29,16 @@ export function text(buffer: Buffer | null): string | null {
   return buffer === null ? null : buffer.toString();
 }
 
-/** Fails the scenario as soon as a consumer crashes, instead of waiting for a timeout. */
+/**
+ * Fails the scenario as soon as a consumer crashes for good, instead of waiting for a timeout.
+ * Crashes kafkajs restarts from (retriable errors such as COORDINATOR_LOAD_IN_PROGRESS while
+ * a broker loads the offsets topic) are part of normal operation.
+ */
 export function watchCrashes(consumer: Consumer, who: string): () => void {
   let crash: Error | undefined;
   consumer.on(consumer.events.CRASH, (event) => {
-    crash ??= (event.payload as { error: Error }).error;
+    const { error, restart } = event.payload as { error: Error; restart: boolean };
+    if (!restart) crash ??= error;
   });
   return () => {
     if (crash) throw new CheckFailed(`${who} crashed: ${crash.message}`);

@@ -35,16 +35,14 @@ function onPath(tool: string): boolean {
   return toolPresent.get(tool)!;
 }
 
-/** Why the scenario cannot run in this environment, or undefined when it can. */
-export function unmetNeed(scenario: CompatScenario, env: Pick<ScenarioEnvironment, 'cluster' | 'kafkajs'>): string | undefined {
-  const needs = scenario.needs ?? {};
-  if (needs.kafkajs && !atLeast(env.kafkajs.version, needs.kafkajs)) {
-    return `needs kafkajs ${needs.kafkajs} or newer (this is ${env.kafkajs.version})`;
+/** Why the scenario cannot run with this kafkajs release, tools and cluster size, or undefined when it can. */
+export function unmetNeed(needs: ScenarioNeeds, kafkajsVersion: string, nodes: number): string | undefined {
+  if (needs.kafkajs && !atLeast(kafkajsVersion, needs.kafkajs)) {
+    return `needs kafkajs ${needs.kafkajs} or newer (this is ${kafkajsVersion})`;
   }
   for (const tool of needs.tools ?? []) {
     if (!onPath(tool)) return `${tool} is not on PATH: ${HOW_TO_GET[tool]}`;
   }
-  const nodes = env.cluster.nodeIds().length;
   if (needs.nodes && nodes < needs.nodes) return `needs a cluster of ${needs.nodes} nodes or more (this one has ${nodes})`;
   return undefined;
 }
@@ -65,7 +63,7 @@ export async function runScenario(scenario: CompatScenario, env: ScenarioEnviron
     reason,
     durationMs: Math.round(performance.now() - started),
   });
-  const unmet = unmetNeed(scenario, env);
+  const unmet = unmetNeed(scenario.needs ?? {}, env.kafkajs.version, env.cluster.nodeIds().length);
   if (unmet) return result('skipped', unmet);
 
   const ctx = new ScenarioContext(scenario.name, env);

@@ -46,6 +46,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     const known = knownFields(issue.path);
     return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}${known.length ? `; expected one of ${known.join(', ')}` : ''}`;
   }
+  if (issue.code === 'invalid_key' && issue.issues[0]) return `${path}: invalid name: ${issue.issues[0].message}`;
   return `${path}: ${issue.message}`;
 }
 

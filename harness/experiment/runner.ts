@@ -14,7 +14,7 @@ import type { RunResult } from '../report/result.js';
 import { TimelineBuilder } from '../report/timeline.js';
 import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
-import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
+import { brokerVersionOf, startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
 import { ConsumerGroupWorkload, readJournal } from '../workload/consumer-group.js';
 import { drainTopic, type DrainResult } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
@@ -89,6 +89,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   if (notApplicable) {
     result.verdict = 'not-applicable';
     result.reason = notApplicable;
+    result.brokerVersion = await brokerVersionOf(broker, opts.kafkaVersion).catch(() => 'unknown');
     writeRunReport(dir, result);
     return result;
   }
@@ -98,6 +99,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   let producers: Producers | undefined;
   let consumers: ConsumerGroupWorkload | undefined;
   let committed = new Map<number, number>();
+  let watch: LeaderWatch | undefined;
   const recorder = new HistoryRecorder(historyFile(dir));
   try {
     cluster = await startCluster({
@@ -118,7 +120,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     mark('topicSetupMs', phase);
 
     producers = new Producers(exp.producers, cluster, recorder, exp.topic.name, exp.topic.partitions, dir, exp.workload.settle);
-    const watch = new LeaderWatch(observer, recorder, exp.topic.name);
+    watch = new LeaderWatch(cluster, recorder, exp.topic.name);
     watch.start();
 
     phase = performance.now();
@@ -179,6 +181,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     result.reason = errorMessage(err);
     log.error({ experiment: exp.name, broker, err: result.reason }, 'experiment could not complete');
   } finally {
+    watch?.stop();
     await producers?.kill();
     await consumers?.stop();
     await observer?.close();
@@ -189,38 +192,50 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
 
   if (result.drain) {
     const phase = performance.now();
-    const checker = new QueueChecker({ maxListed: 1000 });
-    const timeline = new TimelineBuilder();
-    const processing = consumers ? new ProcessingChecker() : undefined;
-    for await (const op of readHistory(historyFile(dir), ...(producers?.historyFiles ?? []))) {
-      checker.add(op);
-      timeline.add(op);
-      processing?.add(op);
-    }
-    for (const file of consumers?.journalFiles() ?? []) processing!.addJournal(readJournal(file));
-    result.processing = processing?.result(committed);
-    const check = checker.result();
-    result.timeline = timeline.result();
+    await analyse(exp, result, [historyFile(dir), ...(producers?.historyFiles ?? [])], consumers?.journalFiles(), committed);
     mark('checkMs', phase);
-    result.counts = check.counts;
-    result.byClient = check.byClient;
-    result.anomalies = check.anomalies;
-    result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
-    result.partitions = check.partitions;
-    result.expectationResults = evaluate(exp.expect, { check, timeline: result.timeline, ...(result.processing ? { processing: result.processing } : {}) });
-    const failed = result.expectationResults.filter((e) => !e.held);
-    if (!result.drain.complete) {
-      result.verdict = 'fail';
-      result.reason = `the drain could not read every partition to its end (${JSON.stringify(result.drain.readUpTo)} of ${JSON.stringify(result.drain.endOffsets)})`;
-    } else if (failed.length > 0) {
-      result.verdict = 'fail';
-      result.reason = `expected ${failed.map((e) => `${e.measure} ${e.condition.trim()}, got ${e.actual}`).join('; ')}`;
-    } else {
-      result.verdict = 'pass';
-      result.reason = 'every expectation held';
-    }
   }
   result.timings.totalMs = Math.round(performance.now() - started);
   writeRunReport(dir, result);
   return result;
+}
+
+/** Checks the recorded history (and the consumer journals) and decides the verdict. */
+async function analyse(
+  exp: Experiment,
+  result: RunResult,
+  histories: string[],
+  journals: string[] | undefined,
+  committed: Map<number, number>,
+): Promise<void> {
+  const checker = new QueueChecker({ maxListed: 1000 });
+  const timeline = new TimelineBuilder();
+  const processing = journals ? new ProcessingChecker() : undefined;
+  for await (const op of readHistory(...histories)) {
+    checker.add(op);
+    timeline.add(op);
+    processing?.add(op);
+  }
+  for (const file of journals ?? []) processing!.addJournal(readJournal(file));
+  const check = checker.result();
+  result.processing = processing?.result(committed);
+  result.timeline = timeline.result();
+  result.counts = check.counts;
+  result.byClient = check.byClient;
+  result.anomalies = check.anomalies;
+  result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
+  result.partitions = check.partitions;
+  result.expectationResults = evaluate(exp.expect, { check, timeline: result.timeline, ...(result.processing ? { processing: result.processing } : {}) });
+  const failed = result.expectationResults.filter((e) => !e.held);
+  const drain = result.drain!;
+  if (!drain.complete) {
+    result.verdict = 'fail';
+    result.reason = `the drain could not read every partition to its end (${JSON.stringify(drain.readUpTo)} of ${JSON.stringify(drain.endOffsets)})`;
+  } else if (failed.length > 0) {
+    result.verdict = 'fail';
+    result.reason = `expected ${failed.map((e) => `${e.measure} ${e.condition.trim()}, got ${e.actual}`).join('; ')}`;
+  } else {
+    result.verdict = 'pass';
+    result.reason = 'every expectation held';
+  }
 }

@@ -127,7 +127,7 @@ export const experimentSchema = z
         members: z.number().int().min(1).max(20).default(3),
         commit: z.enum(COMMIT_MODES as [CommitMode, ...CommitMode[]]),
         processingMs: z.number().int().min(0).default(10),
-        sessionTimeoutMs: z.number().int().min(1000).default(6000),
+        sessionTimeoutMs: z.number().int().min(1000).default(3000),
       })
       .strict()
       .optional(),

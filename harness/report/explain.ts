@@ -9,7 +9,7 @@ export interface ExplainedLoss extends LostMessage {
   /** Faults in force at that moment. */
   faultsInForce: string[];
   /** The first leader change after the acknowledgement: the node whose log replaced it. */
-  nextLeader: { time: number; leader: number; isr: number[] } | undefined;
+  nextLeader: { time: number; leader: number; epoch: number; isr: number[] } | undefined;
   explanation: string;
 }
 
@@ -22,6 +22,7 @@ export function describeFault(f: FaultRecord): string {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+const epochText = (epoch: number) => (epoch >= 0 ? ` in leader epoch ${epoch}` : '');
 
 export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faults: FaultRecord[]): ExplainedLoss[] {
   const byPartition = new Map<number, LeaderChange[]>();
@@ -30,8 +31,10 @@ export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faul
     const changes = byPartition.get(m.partition) ?? [];
     let current: LeaderChange | undefined;
     let next: LeaderChange | undefined;
+    let wentOffline: LeaderChange | undefined;
     for (const c of changes) {
       if (c.time <= m.ackTime) current = c;
+      else if (c.leader < 0) wentOffline ??= c;
       else if (c.leader !== current?.leader) {
         next = c;
         break;
@@ -42,16 +45,19 @@ export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faul
     );
     const parts = [
       `acknowledged at ${seconds(m.ackTime)}${m.offset !== undefined ? ` at offset ${m.offset}` : ''}` +
-        (current ? ` while node ${current.leader} led partition ${m.partition} (ISR ${current.isr.join(',')})` : ''),
+        (current ? ` while node ${current.leader} led partition ${m.partition}${epochText(current.epoch)} (ISR ${current.isr.join(',')})` : ''),
       inForce.length ? `during ${inForce.map(describeFault).join('; ')}` : 'with no fault in force',
-      next ? `node ${next.leader} took over at ${seconds(next.time)} (ISR ${next.isr.join(',')}) without it` : 'no later leader change was observed',
+      (wentOffline ? `the partition went offline at ${seconds(wentOffline.time)}; ` : '') +
+        (next
+          ? `node ${next.leader} took over at ${seconds(next.time)}${epochText(next.epoch)} (ISR ${next.isr.join(',')}) without it`
+          : 'no later leader change was observed'),
       m.overwrittenBy !== undefined ? `offset ${m.offset} now holds message ${m.overwrittenBy}` : m.lostWrite ? 'later offsets were read' : 'it was never read',
     ];
     return {
       ...m,
       ackedBy: current?.leader,
       faultsInForce: inForce.map(describeFault),
-      nextLeader: next ? { time: next.time, leader: next.leader, isr: next.isr } : undefined,
+      nextLeader: next ? { time: next.time, leader: next.leader, epoch: next.epoch, isr: next.isr } : undefined,
       explanation: `${parts.join('; ')}.`,
     };
   });

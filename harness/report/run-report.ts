@@ -97,7 +97,9 @@ function lostTable(r: RunResult): string {
       const cause = [
         m.ackedBy !== undefined ? `acknowledged by node ${m.ackedBy}, the leader then` : 'leader at acknowledgement not observed',
         m.faultsInForce.length ? `during ${m.faultsInForce.join('; ')}` : 'with no fault in force',
-        m.nextLeader ? `node ${m.nextLeader.leader} took over at ${s(m.nextLeader.time)} without them` : 'no later leader change observed',
+        m.nextLeader
+          ? `node ${m.nextLeader.leader} took over at ${s(m.nextLeader.time)}${m.nextLeader.epoch >= 0 ? ` (leader epoch ${m.nextLeader.epoch})` : ''} without them`
+          : 'no later leader change observed',
       ].join('; ');
       return `<tr class="loss-group"><td class="num">${g.count}</td><td class="num">${g.partition}</td><td class="num">${g.offsets ? `${g.offsets[0]}-${g.offsets[1]}` : '-'}</td><td class="num">${s(g.ackTimes[0])}-${s(g.ackTimes[1])}</td><td>${esc(cause)}</td></tr>`;
     })

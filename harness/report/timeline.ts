@@ -17,6 +17,8 @@ export interface LeaderChange {
   time: number;
   partition: number;
   leader: number;
+  /** Leader epoch, -1 when the broker did not report it. */
+  epoch: number;
   isr: number[];
 }
 
@@ -60,7 +62,7 @@ export class TimelineBuilder {
 
   add(op: Operation): void {
     if (op.f === 'leader') {
-      this.leaders.push({ time: op.time, partition: op.partition, leader: op.leader, isr: op.isr ?? [] });
+      this.leaders.push({ time: op.time, partition: op.partition, leader: op.leader, epoch: op.epoch ?? -1, isr: op.isr ?? [] });
       return;
     }
     if (op.f !== 'send') return;

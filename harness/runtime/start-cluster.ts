@@ -45,3 +45,9 @@ export async function startCluster(request: ClusterRequest): Promise<Cluster> {
     logDir: request.logDir,
   });
 }
+
+/** The version a cluster of `broker` would run, without starting one (for results of runs that did not start). */
+export async function brokerVersionOf(broker: BrokerKind, kafkaVersion?: string): Promise<string> {
+  if (broker === 'kafka') return (await provisionKafka(kafkaVersion)).version;
+  return new BrokerTsLauncher().version;
+}

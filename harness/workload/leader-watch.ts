@@ -1,21 +1,26 @@
-import type { ClusterObserver } from '../clients/observer.js';
+import { PartitionMetadataProbe } from '../clients/partition-metadata.js';
 import type { HistoryRecorder } from '../history/recorder.js';
+import type { Cluster } from '../runtime/cluster.js';
 
 /**
- * Records in the history who leads each partition whenever that changes (as seen through the
- * harness listeners), so a loss can be traced to the node that acknowledged it.
+ * Records in the history who leads each partition, in which leader epoch and with which ISR,
+ * whenever that changes (as seen through the harness listeners), so a loss can be traced to the
+ * node that acknowledged it and the leadership that truncated it.
  */
 export class LeaderWatch {
   private readonly last = new Map<number, string>();
+  private readonly probe: PartitionMetadataProbe;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
 
   constructor(
-    private readonly observer: ClusterObserver,
+    cluster: Cluster,
     private readonly recorder: HistoryRecorder,
     private readonly topic: string,
-    private readonly intervalMs = 500,
-  ) {}
+    private readonly intervalMs = 250,
+  ) {
+    this.probe = new PartitionMetadataProbe(cluster);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
@@ -26,11 +31,14 @@ export class LeaderWatch {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (const p of await this.observer.partitions(this.topic)) {
-        const key = `${p.leader}/${p.isr.join(',')}`;
+      for (const p of await this.probe.partitions(this.topic)) {
+        const key = `${p.leader}/${p.leaderEpoch}/${p.isr.join(',')}`;
         if (this.last.get(p.partition) === key) continue;
         this.last.set(p.partition, key);
-        this.recorder.record({ f: 'leader', type: 'ok', process: 'observer', time: this.recorder.now(), partition: p.partition, leader: p.leader, isr: p.isr });
+        this.recorder.record({
+          f: 'leader', type: 'ok', process: 'observer', time: this.recorder.now(),
+          partition: p.partition, leader: p.leader, epoch: p.leaderEpoch, isr: p.isr,
+        });
       }
     } catch {
       /* no node answered this time; the next poll tries again */
@@ -41,5 +49,6 @@ export class LeaderWatch {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.probe.close();
   }
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { encodeMessage } from './message.js';
@@ -71,6 +72,8 @@ export class ProducerWorkload implements ProducerHandle {
     });
     await this.producer.connect();
     const limiter = new RateLimiter(s.rate);
+    // Every worker waits on the stop signal at once: that many listeners are expected.
+    setMaxListeners(s.concurrency + 10, this.abort.signal);
     for (let w = 0; w < s.concurrency; w++) this.workers.push(this.worker(w, limiter));
   }
 

@@ -3,7 +3,7 @@
 import { Reader } from '../codec/reader.js';
 import { ProtocolError } from '../codec/protocol-error.js';
 import type { BatchHeader } from '../record-batch.js';
-import { BATCH_HEADER_SIZE, compressionOf, readBatchHeader, scanBatches, validateBatch } from '../record-batch.js';
+import { Attributes, BATCH_HEADER_SIZE, compressionOf, readBatchHeader, scanBatches, validateBatch } from '../record-batch.js';
 import { UnsupportedCompressionError, decompress } from './compression.js';
 import type { DecodedRecord, RecordHeader } from './record.js';
 
@@ -53,7 +53,8 @@ function readRecord(r: Reader, header: BatchHeader): DecodedRecord {
   }
   return {
     offset: header.baseOffset + BigInt(offsetDelta),
-    timestamp: header.baseTimestamp + timestampDelta,
+    // In a LogAppendTime batch every record has the broker's time, kept as the batch max timestamp.
+    timestamp: (header.attributes & Attributes.timestampTypeLogAppend) !== 0 ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
     key,
     value,
     headers,

@@ -57,6 +57,23 @@ describe('encodeRecordBatch', () => {
 });
 
 describe('decodeRecordBatch', () => {
+  it('gives every record of a LogAppendTime batch the batch max timestamp, as Kafka does', () => {
+    const batch = encodeRecordBatch(
+      [
+        { value: 'a', timestamp: 1000n },
+        { value: 'b', timestamp: 1200n },
+      ],
+      { logAppendTime: 5000n },
+    );
+    expect(readBatchHeader(batch).attributes & Attributes.timestampTypeLogAppend).not.toBe(0);
+    expect(decodeRecordBatch(batch).records.map((r) => r.timestamp)).toEqual([5000n, 5000n]);
+    const createTime = encodeRecordBatch([
+      { value: 'a', timestamp: 1000n },
+      { value: 'b', timestamp: 1200n },
+    ]);
+    expect(decodeRecordBatch(createTime).records.map((r) => r.timestamp)).toEqual([1000n, 1200n]);
+  });
+
   const records = [
     { key: 'k1', value: 'v1', timestamp: 1_700_000_000_000n, headers: [{ key: 'h1', value: 'x' }, { key: 'h2', value: null }] },
     { key: null, value: null, timestamp: 1_699_999_999_000n },

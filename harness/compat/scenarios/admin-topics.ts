@@ -1,4 +1,4 @@
-import { check, checkEqual, waitUntil } from '../check.js';
+import { check, checkEqual, step, waitUntil } from '../check.js';
 import { defineScenario } from '../scenario.js';
 
 export default defineScenario({
@@ -9,7 +9,7 @@ export default defineScenario({
     const topic = ctx.name('t');
     const spec = { topic, numPartitions: 3, replicationFactor: ctx.replicationFactor };
 
-    const validated = await admin.createTopics({ topics: [spec], validateOnly: true, waitForLeaders: false });
+    const validated = await step('createTopics with validateOnly', admin.createTopics({ topics: [spec], validateOnly: true, waitForLeaders: false }));
     check(validated, `createTopics with validateOnly answered ${String(validated)} (false means "already exists")`);
     check(!(await admin.listTopics()).includes(topic), 'createTopics with validateOnly created the topic');
 
@@ -21,7 +21,7 @@ export default defineScenario({
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     checkEqual(topics[0]?.partitions.length, 3, 'partitions of the created topic');
 
-    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+    await step('deleteTopics', admin.deleteTopics({ topics: [topic], timeout: 10_000 }));
     // Deletion finishes asynchronously on every broker; listTopics asks one of them.
     await waitUntil(async () => !(await admin.listTopics()).includes(topic), 15_000, `${topic} to leave listTopics after deleteTopics`);
   },

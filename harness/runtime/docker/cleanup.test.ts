@@ -60,16 +60,29 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime cl
     expect(info.runtime).toBe('docker');
     const clusterName = info.nodes[0]!.container.replace(/-node-1$/, '');
     const before = await labelled(LABEL.cluster, clusterName);
-    expect(before.containers.sort()).toEqual([`${clusterName}-node-1`, `${clusterName}-toxiproxy`]);
+    expect(before.containers.sort()).toEqual([`${clusterName}-node-1`, `${clusterName}-node-1-net`, `${clusterName}-toxiproxy`]);
     expect(before.networks).toEqual([clusterName]);
 
+    // Still up (serving the cluster) until killed: the reaper, not the harness, cleans up.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(cli.child.exitCode).toBeNull();
     cli.child.kill('SIGKILL');
-    await cli.exit;
+    expect((await cli.exit).signal).toBe('SIGKILL');
     const gone = await until(async () => {
       const now = await labelled(LABEL.cluster, clusterName);
       return now.containers.length === 0 && now.networks.length === 0;
     }, 30_000);
     expect(gone, JSON.stringify(await labelled(LABEL.cluster, clusterName))).toBe(true);
+  }, 300_000);
+
+  it('removes them itself on Ctrl-C, before it exits', async () => {
+    const cli = runCli(['cluster', 'up', '--runtime', 'docker', '--images', testImageSource(), '--broker', 'kafka', '--nodes', '1', '--out', scratch]);
+    const info = JSON.parse(await cli.line(/^\{/, 240_000)) as { nodes: { container: string }[] };
+    const clusterName = info.nodes[0]!.container.replace(/-node-1$/, '');
+    expect((await labelled(LABEL.cluster, clusterName)).containers).toHaveLength(3);
+    cli.child.kill('SIGINT');
+    expect((await cli.exit).code).toBe(130);
+    expect(await labelled(LABEL.cluster, clusterName)).toEqual({ containers: [], networks: [] });
   }, 300_000);
 
   it('sweeps what dead harnesses left behind, and leaves the objects of live ones alone', async () => {

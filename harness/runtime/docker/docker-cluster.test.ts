@@ -78,6 +78,12 @@ async function inspect(node: number) {
   return docker.getContainer(cluster.node(node).container!).inspect();
 }
 
+/** The container that holds a node's network interface. */
+async function inspectSandbox(node: number) {
+  const { docker } = await dockerEngine();
+  return docker.getContainer(`${cluster.node(node).container!}-net`).inspect();
+}
+
 describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on real Apache Kafka'), () => {
   beforeAll(async () => {
     cluster = (await startCluster({ broker: 'kafka', nodes: 3, runtime: 'docker', images: testImageSource(), logDir })) as DockerCluster;
@@ -95,7 +101,9 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
   it('runs every node and toxiproxy in a labelled container on its own internal network, publishing nothing', async () => {
     expect(cluster.runtime).toBe('docker');
     const { containers, networks } = await labelled(LABEL.cluster, cluster.name);
-    expect(containers.sort()).toEqual([`${cluster.name}-node-1`, `${cluster.name}-node-2`, `${cluster.name}-node-3`, `${cluster.name}-toxiproxy`]);
+    const nodes = cluster.nodeIds().map((id) => `${cluster.name}-node-${id}`);
+    const sandboxes = nodes.map((n) => `${n}-net`);
+    expect(containers.sort()).toEqual([...nodes, ...sandboxes, `${cluster.name}-toxiproxy`].sort());
     expect(networks).toEqual([cluster.networkName]);
     const { docker } = await dockerEngine();
     const network = await docker.getNetwork(cluster.networkName).inspect();
@@ -105,8 +113,14 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
       const info = await docker.getContainer(name).inspect();
       expect(info.Config.Labels[LABEL.run]).toBe(supervisor().runId);
       expect(info.Config.Labels[LABEL.harnessPid]).toBe(String(process.pid));
-      expect(Object.keys(info.NetworkSettings.Networks)).toEqual([cluster.networkName]);
       expect(Object.values(info.HostConfig.PortBindings ?? {}).flat()).toEqual([]);
+      if (nodes.includes(name)) {
+        // A node lives in its sandbox's network namespace, which alone is on the network.
+        const sandbox = await docker.getContainer(`${name}-net`).inspect();
+        expect(info.HostConfig.NetworkMode).toBe(`container:${sandbox.Id}`);
+      } else {
+        expect(Object.keys(info.NetworkSettings.Networks)).toEqual([cluster.networkName]);
+      }
     }
   });
 
@@ -161,6 +175,10 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
     const killed = await inspect(leader);
     expect(killed.State.Running).toBe(false);
     expect(killed.State.ExitCode).toBe(137);
+    // A dead process on a live host: its ports refuse at once, they do not swallow connections.
+    const refusedWithin = performance.now();
+    expect(await canConnect(cluster.node(leader).harnessAddress)).toBe(false);
+    expect(performance.now() - refusedWithin).toBeLessThan(1000);
     await observer.waitFor(async () => {
       const now = await observer.leaderOf('failover', 0);
       return now >= 0 && now !== leader;
@@ -200,7 +218,7 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
     const address = cluster.node(3).harnessAddress;
     await cluster.partitions.disconnect(3);
     expect(cluster.partitions.isDisconnected(3)).toBe(true);
-    expect(Object.keys((await inspect(3)).NetworkSettings.Networks)).toEqual([]);
+    expect(Object.keys((await inspectSandbox(3)).NetworkSettings.Networks)).toEqual([]);
     expect((await inspect(3)).State.Running).toBe(true);
     expect(await canConnect(address)).toBe(false);
     // The others fence it once its broker session times out.
@@ -208,7 +226,7 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
     await cluster.partitions.reconnect(3);
     expect(cluster.partitions.isDisconnected(3)).toBe(false);
     expect(cluster.node(3).harnessAddress).toBe(address);
-    expect((await inspect(3)).NetworkSettings.Networks[cluster.networkName]?.IPAddress).toBe(address.split(':')[0]);
+    expect((await inspectSandbox(3)).NetworkSettings.Networks[cluster.networkName]?.IPAddress).toBe(address.split(':')[0]);
     expect(await canConnect(address)).toBe(true);
     await observer.waitFor(async () => (await observer.brokerIds()).length === 3, 60_000, 'node 3 to return');
     expect(await observer.waitHealthy('failover', 60_000)).toBe(true);

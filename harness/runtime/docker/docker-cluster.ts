@@ -13,10 +13,10 @@ import { removeLabelled, sweepAbandonedDockerRuns } from './cleanup.js';
 import { containerOutput } from './container-logs.js';
 import type { ContainerNodeKind } from './container-node.js';
 import { dockerEngine, type DockerEngine } from './engine.js';
-import { FixedAddressContainer } from './fixed-address-container.js';
 import { LABEL, runLabels, type HarnessIdentity } from './labels.js';
 import { createRunNetwork, type RunNetwork } from './network.js';
 import { CONTAINER_DATA_DIR, CONTAINER_NODE_DIR, containerNodeProperties } from './node-properties.js';
+import { RuntimeContainer } from './runtime-container.js';
 import { ToxiproxyContainer } from './toxiproxy-container.js';
 
 export interface DockerClusterOptions {
@@ -32,6 +32,8 @@ export interface DockerClusterOptions {
 interface NodeSlot {
   id: number;
   containerName: string;
+  /** Holds the node's network interface and address (see createNode). */
+  sandboxName: string;
   container: Dockerode.Container | undefined;
   /** Host pid of the container's init while it runs. */
   pid: number | undefined;
@@ -57,6 +59,11 @@ function statusOf(err: unknown): number | undefined {
  * kill` (SIGKILL to everything in the container), pause is `docker pause` (the cgroup freezer),
  * stop is `docker stop`; a node can also be disconnected from the network and reconnected.
  * Everything carries the labels of the run (labels.ts), so nothing outlives the harness.
+ *
+ * A node's network interface belongs to a small sandbox container that the node's container
+ * joins, as a pod's containers share its network: a killed or stopped node is a dead process on a
+ * live host, whose ports refuse connections at once (as on the process runtime), not a vanished
+ * host that swallows them until they time out. Taking the host off the network is `disconnect`.
  */
 export class DockerCluster implements Cluster, NetworkPartitions {
   readonly runtime = 'docker' as const;
@@ -83,6 +90,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
       this.slots.set(id, {
         id,
         containerName: `${name}-node-${id}`,
+        sandboxName: `${name}-node-${id}-net`,
         container: undefined,
         pid: undefined,
         nodeDir: join(logDir, `node-${id}`),
@@ -166,11 +174,20 @@ export class DockerCluster implements Cluster, NetworkPartitions {
 
   private async createNode(slot: NodeSlot): Promise<void> {
     const cmd = this.nodeKind.command();
+    // Every node image (Debian, the official Kafka and Node.js images) has `sleep`: all the sandbox runs.
+    const sandbox = await new RuntimeContainer(cmd.image)
+      .atAddress(this.network, this.plan.nodeAddress(slot.id))
+      .withName(slot.sandboxName)
+      .withHostname(`node-${slot.id}`)
+      .withLabels(runLabels(this.harness, this.name, `node-${slot.id}-network`))
+      .withEntrypoint(['sleep'])
+      .withCommand(['infinity'])
+      .start();
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
-    let container = new FixedAddressContainer(cmd.image, this.network, this.plan.nodeAddress(slot.id))
+    let container = new RuntimeContainer(cmd.image)
+      .inNetworkOf(sandbox.getId())
       .withName(slot.containerName)
-      .withHostname(`node-${slot.id}`)
       .withLabels(runLabels(this.harness, this.name, `node-${slot.id}`))
       // The harness's own user: what the node writes into the bind mounts stays removable by it.
       .withUser(`${uid}:${gid}`)
@@ -333,7 +350,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
   async disconnect(id: number): Promise<void> {
     const slot = this.slot(id);
     if (slot.disconnected) return;
-    await this.engine.docker.getNetwork(this.network.id).disconnect({ Container: slot.containerName, Force: true });
+    await this.engine.docker.getNetwork(this.network.id).disconnect({ Container: slot.sandboxName, Force: true });
     slot.disconnected = true;
   }
 
@@ -341,7 +358,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     const slot = this.slot(id);
     if (!slot.disconnected) return;
     await this.engine.docker.getNetwork(this.network.id).connect({
-      Container: slot.containerName,
+      Container: slot.sandboxName,
       EndpointConfig: { IPAMConfig: { IPv4Address: this.plan.nodeAddress(id) } },
     });
     slot.disconnected = false;

@@ -3,7 +3,7 @@ import { HarnessError, errorMessage } from '../../errors.js';
 import type { ToxiproxyControl } from '../cluster.js';
 import { TOXIPROXY_API_PORT, type ProxyPlan } from './address-plan.js';
 import type { DockerEngine } from './engine.js';
-import { FixedAddressContainer } from './fixed-address-container.js';
+import { RuntimeContainer } from './runtime-container.js';
 import type { RunNetwork } from './network.js';
 
 export interface ToxiproxyContainerOptions {
@@ -24,7 +24,8 @@ export class ToxiproxyContainer implements ToxiproxyControl {
   ) {}
 
   static async start(engine: DockerEngine, options: ToxiproxyContainerOptions): Promise<ToxiproxyContainer> {
-    const started = await new FixedAddressContainer(options.image, options.network, options.address)
+    const started = await new RuntimeContainer(options.image)
+      .atAddress(options.network, options.address)
       .withName(options.name)
       .withLabels(options.labels)
       // The image's entry point is the server; listen on the container's own interfaces only.

@@ -63,6 +63,8 @@ export function commonNodeProperties(node: NodeLayout, cluster: ClusterLayout): 
     'transaction.state.log.min.isr': String(Math.min(2, n)),
     'transaction.state.log.num.partitions': '3',
     'group.initial.rebalance.delay.ms': '0',
+    // Lets the chaos consumers use short session timeouts, so a killed member is noticed quickly.
+    'group.min.session.timeout.ms': '1000',
     'auto.leader.rebalance.enable': 'false',
     'broker.heartbeat.interval.ms': '500',
     'broker.session.timeout.ms': '3000',

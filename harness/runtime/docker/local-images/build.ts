@@ -57,7 +57,16 @@ export async function dockerBuild(
   for (const [k, v] of Object.entries(buildArgs)) args.push('--build-arg', `${k}=${v}`);
   args.push(context);
   await dockerCli(args, { logFile: join(buildLogDir(), `${image.replace(/[/:]/g, '_')}.log`) });
-  return before !== undefined && before === (await imageId(engine, image)) ? 'cached' : 'built';
+  const after = await imageId(engine, image);
+  if (before === undefined) return 'built';
+  if (before === after) return 'cached';
+  // The image this build replaced would stay behind untagged, build after build (broker-ts is
+  // rebuilt before every run); one still used by a container or another tag is kept.
+  await engine.docker
+    .getImage(before)
+    .remove()
+    .catch(() => {});
+  return 'built';
 }
 
 async function timed(image: string, step: () => Promise<BuildOutcome>): Promise<BuildStep> {

@@ -1,0 +1,842 @@
+// The group coordinator for classic groups (JoinGroup / SyncGroup / Heartbeat / LeaveGroup) and
+// committed offsets, following Kafka's GroupMetadataManager and OffsetMetadataManager rule for
+// rule: MEMBER_ID_REQUIRED for new members (JoinGroup v4+), the initial rebalance delay, join and
+// sync phases bounded by the rebalance timeout, members expired by their session timeout, the
+// leader's assignment persisted before it is handed out. Groups and offsets live in the
+// __consumer_offsets partition that owns the group; this node serves the groups of the partitions
+// it leads, once their records are loaded.
+import type { Logger } from '../logging/logger.js';
+import { ErrorCode } from '../protocol/index.js';
+import type { Partition } from '../cluster/partition.js';
+import { ClassicGroup, ClassicGroupMember } from './classic-group.js';
+import type { GroupProtocol, GroupState, JoinResult, SyncResult } from './classic-group.js';
+import { CommittedOffsets } from './committed-offsets.js';
+import type { CommittedOffset } from './committed-offsets.js';
+import {
+  decodeCoordinatorKey,
+  decodeGroupMetadataValue,
+  decodeOffsetCommitValue,
+  groupMetadataKey,
+  groupMetadataValue,
+  offsetCommitKey,
+  offsetCommitValue,
+} from './coordinator-records.js';
+import { asCoordinatorError } from './group-log.js';
+import type { CoordinatorRecord, GroupLog } from './group-log.js';
+import { partitionForGroup } from './group-partitioner.js';
+import { KeyedTimers } from './keyed-timers.js';
+
+export interface GroupCoordinatorSettings {
+  offsetsTopicPartitions: number;
+  initialRebalanceDelayMs: number;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  maxGroupSize: number;
+  offsetMetadataMaxBytes: number;
+}
+
+/** How long a member that joined in a rebalance may wait for it without heartbeating (Kafka's constant). */
+const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface MemberContext {
+  clientId: string;
+  clientHost: string;
+  apiVersion: number;
+}
+
+export interface JoinRequest {
+  groupId: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  protocolType: string;
+  protocols: GroupProtocol[];
+}
+
+export interface SyncRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  protocolType: string | null;
+  protocolName: string | null;
+  assignments: { memberId: string; assignment: Buffer }[];
+}
+
+export interface LeaveResult {
+  errorCode: number;
+  members: { memberId: string; groupInstanceId: string | null; errorCode: number }[];
+}
+
+export interface OffsetCommitRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  topics: { name: string; partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[] }[];
+}
+
+export interface PartitionResult {
+  partitionIndex: number;
+  errorCode: number;
+}
+
+export interface FetchedOffsets {
+  errorCode: number;
+  topics: { name: string; partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; metadata: string; errorCode: number }[] }[];
+}
+
+export interface GroupDescription {
+  errorCode: number;
+  groupId: string;
+  groupState: string;
+  protocolType: string;
+  protocolData: string;
+  members: { memberId: string; groupInstanceId: string | null; clientId: string; clientHost: string; memberMetadata: Buffer; memberAssignment: Buffer }[];
+}
+
+export interface GroupListing {
+  groupId: string;
+  protocolType: string;
+  groupState: string;
+  groupType: string;
+}
+
+type JoinCallback = (result: JoinResult) => void;
+
+function joinError(errorCode: number, memberId: string): JoinResult {
+  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, members: [] };
+}
+
+function syncError(errorCode: number): SyncResult {
+  return { errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+}
+
+export class GroupCoordinator {
+  private readonly groups = new Map<string, ClassicGroup>();
+  private readonly offsets = new CommittedOffsets();
+  /** __consumer_offsets partitions led here whose records are loaded. */
+  private readonly loaded = new Set<number>();
+  private readonly loading = new Set<number>();
+  private readonly timers = new KeyedTimers();
+
+  constructor(
+    private readonly settings: GroupCoordinatorSettings,
+    private readonly log: GroupLog,
+    private readonly logger: Logger,
+  ) {}
+
+  partitionFor(groupId: string): number {
+    return partitionForGroup(groupId, this.settings.offsetsTopicPartitions);
+  }
+
+  /** NONE when this node serves the group now, else why not. */
+  coordinatorError(groupId: string): number {
+    const partition = this.partitionFor(groupId);
+    if (this.loaded.has(partition)) return ErrorCode.NONE;
+    return this.loading.has(partition) ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NOT_COORDINATOR;
+  }
+
+  // ---- Loading: this node starts or stops leading a partition of __consumer_offsets ----
+
+  onLeadershipChange(partition: Partition, leading: boolean): void {
+    if (leading) this.load(partition);
+    else this.unload(partition.index);
+  }
+
+  private load(partition: Partition): void {
+    const index = partition.index;
+    this.loading.add(index);
+    try {
+      const groupMetadata = new Map<string, Buffer | null>();
+      for (const record of this.log.records(partition)) {
+        const key = decodeCoordinatorKey(record.key);
+        if (key === undefined) continue;
+        if (key.type === 'offset') {
+          if (record.value === null) this.offsets.delete(key.group, key.topic, key.partition);
+          else {
+            const value = decodeOffsetCommitValue(record.value);
+            this.offsets.set(key.group, key.topic, key.partition, {
+              offset: value.offset,
+              leaderEpoch: value.leaderEpoch,
+              metadata: value.metadata,
+              commitTimestamp: value.commitTimestamp,
+            });
+          }
+        } else {
+          groupMetadata.set(key.group, record.value);
+          if (record.value === null) this.offsets.deleteGroup(key.group);
+        }
+      }
+      for (const [groupId, value] of groupMetadata) if (value !== null) this.groups.set(groupId, this.restoreGroup(groupId, value));
+      // Offsets committed outside group management belong to a "simple" group, which exists too.
+      for (const groupId of this.offsets.groupIds()) {
+        if (this.partitionFor(groupId) === index && !this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId));
+      }
+      this.loaded.add(index);
+      this.logger.info({ partition: index, groups: [...this.groups.keys()].filter((g) => this.partitionFor(g) === index).length }, 'loaded group coordinator partition');
+    } finally {
+      this.loading.delete(index);
+    }
+  }
+
+  private restoreGroup(groupId: string, value: Buffer): ClassicGroup {
+    const stored = decodeGroupMetadataValue(value);
+    const group = new ClassicGroup(groupId);
+    group.generationId = stored.generation;
+    group.protocolType = stored.protocolType === '' ? null : stored.protocolType;
+    group.protocolName = stored.protocol;
+    for (const m of stored.members) {
+      const protocols = stored.protocol === null ? [] : [{ name: stored.protocol, metadata: m.subscription }];
+      const member = new ClassicGroupMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, m.rebalanceTimeout, m.sessionTimeout, stored.protocolType, protocols);
+      member.assignment = m.assignment;
+      group.add(member);
+    }
+    group.leaderId = stored.leader;
+    if (group.members.size > 0) {
+      group.state = 'Stable';
+      for (const member of group.members.values()) this.rescheduleHeartbeat(group, member);
+    }
+    return group;
+  }
+
+  private unload(index: number): void {
+    this.loaded.delete(index);
+    for (const [groupId, group] of this.groups) {
+      if (this.partitionFor(groupId) !== index) continue;
+      this.timers.cancelPrefix(`${groupId}\0`);
+      for (const member of group.members.values()) {
+        member.completeJoin(joinError(ErrorCode.NOT_COORDINATOR, member.memberId));
+        member.completeSync(syncError(ErrorCode.NOT_COORDINATOR));
+      }
+      group.state = 'Dead';
+      this.groups.delete(groupId);
+      this.offsets.deleteGroup(groupId);
+    }
+  }
+
+  shutdown(): void {
+    this.timers.cancelAll();
+    for (const group of this.groups.values()) {
+      for (const member of group.members.values()) {
+        member.completeJoin(joinError(ErrorCode.NOT_COORDINATOR, member.memberId));
+        member.completeSync(syncError(ErrorCode.NOT_COORDINATOR));
+      }
+    }
+  }
+
+  // ---- JoinGroup ----
+
+  joinGroup(context: MemberContext, request: JoinRequest): Promise<JoinResult> {
+    const { groupId, memberId } = request;
+    if (groupId === '') return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, memberId));
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) return Promise.resolve(joinError(coordinatorError, memberId));
+    if (request.sessionTimeoutMs < this.settings.minSessionTimeoutMs || request.sessionTimeoutMs > this.settings.maxSessionTimeoutMs) {
+      return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId));
+    }
+    const isUnknownMember = memberId === '';
+    let group = this.groups.get(groupId);
+    if (group === undefined) {
+      if (!isUnknownMember) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
+      group = new ClassicGroup(groupId);
+      this.groups.set(groupId, group);
+    }
+    const target = group;
+    return new Promise((resolve) => {
+      if (!this.acceptJoiningMember(target, memberId)) {
+        target.remove(memberId);
+        resolve(joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, ''));
+      } else if (isUnknownMember) {
+        this.joinNewMember(context, request, target, resolve);
+      } else {
+        this.joinExistingMember(context, request, target, resolve);
+      }
+    });
+  }
+
+  private acceptJoiningMember(group: ClassicGroup, memberId: string): boolean {
+    switch (group.state) {
+      case 'Empty':
+      case 'Dead':
+        return true;
+      case 'PreparingRebalance': {
+        const awaiting = [...group.members.values()].filter((m) => m.isAwaitingJoin).length;
+        return (group.member(memberId)?.isAwaitingJoin ?? false) || awaiting < this.settings.maxGroupSize;
+      }
+      case 'CompletingRebalance':
+      case 'Stable':
+        return group.has(memberId) || group.members.size < this.settings.maxGroupSize;
+    }
+  }
+
+  private joinNewMember(context: MemberContext, request: JoinRequest, group: ClassicGroup, resolve: JoinCallback): void {
+    const protocolNames = request.protocols.map((p) => p.name);
+    if (group.is('Dead')) return resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, ''));
+    if (!group.supportsProtocols(request.protocolType, protocolNames)) return resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, ''));
+    const newMemberId = group.generateMemberId(context.clientId);
+    if (context.apiVersion >= 4) {
+      // KIP-394: the member must come back with this id, so a client retrying after a lost response does not leave a ghost member.
+      group.pendingJoinMembers.add(newMemberId);
+      this.timers.schedule(heartbeatKey(group.groupId, newMemberId), request.sessionTimeoutMs, () => this.expireHeartbeat(group.groupId, newMemberId));
+      return resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, newMemberId));
+    }
+    this.addMemberThenRebalanceOrCompleteJoin(context, request, group, newMemberId, resolve);
+  }
+
+  private joinExistingMember(context: MemberContext, request: JoinRequest, group: ClassicGroup, resolve: JoinCallback): void {
+    const { memberId } = request;
+    if (group.is('Dead')) return resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId));
+    if (!group.supportsProtocols(request.protocolType, request.protocols.map((p) => p.name))) {
+      return resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId));
+    }
+    if (group.pendingJoinMembers.has(memberId)) return this.addMemberThenRebalanceOrCompleteJoin(context, request, group, memberId, resolve);
+    const member = group.member(memberId);
+    if (member === undefined) return resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
+    switch (group.state) {
+      case 'PreparingRebalance':
+        return this.updateMemberThenRebalanceOrCompleteJoin(request, group, member, resolve, `member ${memberId} is joining group during PreparingRebalance`);
+      case 'CompletingRebalance':
+        if (member.matches(request.protocols)) {
+          // The member lost its JoinGroup response: give it the current generation again.
+          return resolve(this.joinResponse(group, member, group.isLeader(memberId)));
+        }
+        return this.updateMemberThenRebalanceOrCompleteJoin(request, group, member, resolve, `updating metadata for member ${memberId} during CompletingRebalance`);
+      case 'Stable':
+        if (group.isLeader(memberId)) {
+          return this.updateMemberThenRebalanceOrCompleteJoin(request, group, member, resolve, `leader ${memberId} re-joining group during Stable`);
+        }
+        if (!member.matches(request.protocols)) {
+          return this.updateMemberThenRebalanceOrCompleteJoin(request, group, member, resolve, `updating metadata for member ${memberId} during Stable`);
+        }
+        return resolve(this.joinResponse(group, member, false));
+      default:
+        return resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
+    }
+  }
+
+  private joinResponse(group: ClassicGroup, member: ClassicGroupMember, withMembers: boolean): JoinResult {
+    return {
+      errorCode: ErrorCode.NONE,
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocolName: group.protocolName,
+      leader: group.leaderId ?? '',
+      memberId: member.memberId,
+      members: withMembers ? group.joinedMembers() : [],
+    };
+  }
+
+  private addMemberThenRebalanceOrCompleteJoin(context: MemberContext, request: JoinRequest, group: ClassicGroup, memberId: string, resolve: JoinCallback): void {
+    const member = new ClassicGroupMember(
+      memberId,
+      request.groupInstanceId,
+      context.clientId,
+      context.clientHost,
+      request.rebalanceTimeoutMs,
+      request.sessionTimeoutMs,
+      request.protocolType,
+      request.protocols,
+    );
+    member.isNew = true;
+    if (group.is('PreparingRebalance') && group.previousState === 'Empty') group.newMemberAdded = true;
+    group.add(member, resolve);
+    // A parked JoinGroup cannot heartbeat: new members get a generous timeout instead of their session.
+    this.rescheduleHeartbeat(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
+    this.maybePrepareRebalanceOrCompleteJoin(group, `adding new member ${memberId}`);
+  }
+
+  private updateMemberThenRebalanceOrCompleteJoin(request: JoinRequest, group: ClassicGroup, member: ClassicGroupMember, resolve: JoinCallback, reason: string): void {
+    group.updateMember(member, request.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, resolve);
+    this.maybePrepareRebalanceOrCompleteJoin(group, reason);
+  }
+
+  private maybePrepareRebalanceOrCompleteJoin(group: ClassicGroup, reason: string): void {
+    if (group.canRebalance()) this.prepareRebalance(group, reason);
+    else this.maybeCompleteJoinPhase(group);
+  }
+
+  private prepareRebalance(group: ClassicGroup, reason: string): void {
+    if (group.is('CompletingRebalance')) this.resetAndPropagateAssignmentWithError(group, ErrorCode.REBALANCE_IN_PROGRESS);
+    this.removeSyncExpiration(group);
+    const initialRebalance = group.is('Empty');
+    if (initialRebalance) {
+      const delay = this.settings.initialRebalanceDelayMs;
+      const remaining = Math.max(group.rebalanceTimeoutMs() - delay, 0);
+      this.timers.schedule(joinKey(group.groupId), delay, () => this.tryCompleteInitialRebalance(group.groupId, delay, remaining));
+    }
+    group.transitionTo('PreparingRebalance');
+    this.logger.info({ group: group.groupId, generation: group.generationId, reason }, 'preparing to rebalance group');
+    if (!initialRebalance) this.maybeCompleteJoinElseSchedule(group);
+  }
+
+  private maybeCompleteJoinElseSchedule(group: ClassicGroup): void {
+    if (group.hasAllMembersJoined()) this.completeJoin(group);
+    else this.timers.schedule(joinKey(group.groupId), group.rebalanceTimeoutMs(), () => this.completeJoinById(group.groupId));
+  }
+
+  private tryCompleteInitialRebalance(groupId: string, delayMs: number, remainingMs: number): void {
+    const group = this.groups.get(groupId);
+    if (group === undefined) return;
+    if (group.newMemberAdded && remainingMs !== 0) {
+      group.newMemberAdded = false;
+      const nextDelay = Math.min(this.settings.initialRebalanceDelayMs, remainingMs);
+      const nextRemaining = Math.max(remainingMs - delayMs, 0);
+      this.timers.schedule(joinKey(groupId), nextDelay, () => this.tryCompleteInitialRebalance(groupId, nextDelay, nextRemaining));
+    } else {
+      this.completeJoin(group);
+    }
+  }
+
+  private maybeCompleteJoinPhase(group: ClassicGroup): void {
+    if (!group.is('PreparingRebalance')) return;
+    // The initial rebalance waits for its delay to pass.
+    if (group.previousState === 'Empty') return;
+    if (group.hasAllMembersJoined()) this.completeJoin(group);
+  }
+
+  private completeJoinById(groupId: string): void {
+    const group = this.groups.get(groupId);
+    if (group !== undefined) this.completeJoin(group);
+  }
+
+  private completeJoin(group: ClassicGroup): void {
+    this.timers.cancel(joinKey(group.groupId));
+    const dropped = group.notYetRejoinedMembers();
+    for (const member of dropped) {
+      member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+      group.remove(member.memberId);
+      this.timers.cancel(heartbeatKey(group.groupId, member.memberId));
+    }
+    if (dropped.length > 0) this.logger.info({ group: group.groupId, members: dropped.map((m) => m.memberId) }, 'removed members that did not rejoin');
+    if (group.is('Dead')) return;
+    if (!group.maybeElectNewJoinedLeader() && group.members.size > 0) {
+      // Nobody rejoined: wait again, until sessions expire the unresponsive members.
+      this.timers.schedule(joinKey(group.groupId), group.rebalanceTimeoutMs(), () => this.completeJoinById(group.groupId));
+      return;
+    }
+    group.initNextGeneration();
+    if (group.is('Empty')) {
+      this.logger.info({ group: group.groupId, generation: group.generationId }, 'group is now empty');
+      this.persistGroup(group, new Map()).catch((error) => this.logger.warn({ group: group.groupId, err: error }, 'failed to store empty group metadata'));
+      return;
+    }
+    this.logger.info({ group: group.groupId, generation: group.generationId, members: group.members.size, protocol: group.protocolName }, 'stabilized group');
+    for (const member of group.members.values()) {
+      member.completeJoin(this.joinResponse(group, member, group.isLeader(member.memberId)));
+      this.rescheduleHeartbeat(group, member);
+      member.isNew = false;
+      group.pendingSyncMembers.add(member.memberId);
+    }
+    const generation = group.generationId;
+    this.timers.schedule(syncKey(group.groupId), group.rebalanceTimeoutMs(), () => this.expirePendingSync(group.groupId, generation));
+  }
+
+  private expirePendingSync(groupId: string, generation: number): void {
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.generationId !== generation) return;
+    if (!(group.is('CompletingRebalance') || group.is('Stable')) || group.pendingSyncMembers.size === 0) return;
+    const missing = [...group.pendingSyncMembers];
+    for (const memberId of missing) {
+      group.remove(memberId);
+      this.timers.cancel(heartbeatKey(groupId, memberId));
+    }
+    this.prepareRebalance(group, `removing ${missing.join(', ')} on pending sync request expiration`);
+  }
+
+  private removeSyncExpiration(group: ClassicGroup): void {
+    group.pendingSyncMembers.clear();
+    this.timers.cancel(syncKey(group.groupId));
+  }
+
+  private resetAndPropagateAssignmentWithError(group: ClassicGroup, errorCode: number): void {
+    for (const member of group.members.values()) member.assignment = Buffer.alloc(0);
+    this.propagateAssignment(group, errorCode);
+  }
+
+  private propagateAssignment(group: ClassicGroup, errorCode: number): void {
+    const ok = errorCode === ErrorCode.NONE;
+    for (const member of group.members.values()) {
+      const completed = member.completeSync({
+        errorCode,
+        protocolType: ok ? group.protocolType : null,
+        protocolName: ok ? group.protocolName : null,
+        assignment: member.assignment,
+      });
+      // A session that lapsed while the member waited for its assignment starts again from here.
+      if (completed) this.rescheduleHeartbeat(group, member);
+    }
+  }
+
+  // ---- Heartbeats and session expiry ----
+
+  private rescheduleHeartbeat(group: ClassicGroup, member: ClassicGroupMember, timeoutMs = member.sessionTimeoutMs): void {
+    this.timers.schedule(heartbeatKey(group.groupId, member.memberId), timeoutMs, () => this.expireHeartbeat(group.groupId, member.memberId));
+  }
+
+  private expireHeartbeat(groupId: string, memberId: string): void {
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.is('Dead')) return;
+    if (group.pendingJoinMembers.has(memberId)) {
+      group.remove(memberId);
+      if (group.is('PreparingRebalance') && group.hasAllMembersJoined()) this.completeJoin(group);
+      return;
+    }
+    const member = group.member(memberId);
+    if (member === undefined || member.hasSatisfiedHeartbeat()) return;
+    this.logger.info({ group: groupId, member: memberId }, 'member failed to heartbeat within its session timeout, removing it');
+    this.removeMemberAndUpdateGroup(group, member, `removing member ${memberId} on heartbeat expiration`);
+  }
+
+  private removeMemberAndUpdateGroup(group: ClassicGroup, member: ClassicGroupMember, reason: string): void {
+    member.completeJoin(joinError(ErrorCode.UNKNOWN_MEMBER_ID, ''));
+    member.completeSync(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    group.remove(member.memberId);
+    if (group.is('Stable') || group.is('CompletingRebalance')) this.maybePrepareRebalanceOrCompleteJoin(group, reason);
+    else if (group.is('PreparingRebalance') && group.hasAllMembersJoined()) this.completeJoin(group);
+  }
+
+  heartbeat(groupId: string, memberId: string, generationId: number): number {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return ErrorCode.NONE; // as Kafka: loading groups answer heartbeats blindly
+    if (coordinatorError !== ErrorCode.NONE) return coordinatorError;
+    const group = this.groups.get(groupId);
+    if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const member = group.member(memberId);
+    if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    switch (group.state) {
+      case 'Empty':
+        return ErrorCode.UNKNOWN_MEMBER_ID;
+      case 'PreparingRebalance':
+        this.rescheduleHeartbeat(group, member);
+        return ErrorCode.REBALANCE_IN_PROGRESS;
+      default:
+        this.rescheduleHeartbeat(group, member);
+        return ErrorCode.NONE;
+    }
+  }
+
+  // ---- SyncGroup ----
+
+  syncGroup(request: SyncRequest): Promise<SyncResult> {
+    const { groupId, memberId } = request;
+    if (groupId === '') return Promise.resolve(syncError(ErrorCode.INVALID_GROUP_ID));
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) return Promise.resolve(syncError(coordinatorError));
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.is('Empty')) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    if (group.is('Dead')) return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    const member = group.member(memberId);
+    if (member === undefined) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    if (request.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
+    if (isInconsistent(request.protocolType, group.protocolType) || isInconsistent(request.protocolName, group.protocolName)) {
+      return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+    }
+    if (group.is('PreparingRebalance')) return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+    if (group.is('Stable')) {
+      this.removePendingSyncMember(group, memberId);
+      return Promise.resolve({ errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment });
+    }
+    // CompletingRebalance: wait for the leader's assignment.
+    return new Promise((resolve) => {
+      member.awaitingSync = resolve;
+      this.removePendingSyncMember(group, memberId);
+      if (group.isLeader(memberId)) this.storeLeaderAssignment(group, request);
+    });
+  }
+
+  private removePendingSyncMember(group: ClassicGroup, memberId: string): void {
+    group.pendingSyncMembers.delete(memberId);
+    if ((group.is('CompletingRebalance') || group.is('Stable')) && group.pendingSyncMembers.size === 0) this.timers.cancel(syncKey(group.groupId));
+  }
+
+  private storeLeaderAssignment(group: ClassicGroup, request: SyncRequest): void {
+    const assignment = new Map<string, Buffer>();
+    for (const { memberId, assignment: bytes } of request.assignments) assignment.set(memberId, bytes);
+    for (const memberId of group.members.keys()) if (!assignment.has(memberId)) assignment.set(memberId, Buffer.alloc(0));
+    this.persistGroup(group, assignment).then(
+      () => {
+        if (!group.is('CompletingRebalance') || group.generationId !== request.generationId) return;
+        for (const member of group.members.values()) member.assignment = assignment.get(member.memberId) ?? Buffer.alloc(0);
+        this.propagateAssignment(group, ErrorCode.NONE);
+        group.transitionTo('Stable');
+      },
+      (error: unknown) => {
+        if (!group.is('CompletingRebalance') || group.generationId !== request.generationId) return;
+        this.resetAndPropagateAssignmentWithError(group, asCoordinatorError(error).code);
+        this.maybePrepareRebalanceOrCompleteJoin(group, 'error when storing group assignment during SyncGroup');
+      },
+    );
+  }
+
+  private persistGroup(group: ClassicGroup, assignment: ReadonlyMap<string, Buffer>): Promise<void> {
+    const protocol = group.protocolName;
+    const value = groupMetadataValue({
+      protocolType: group.protocolType ?? '',
+      generation: group.generationId,
+      protocol,
+      leader: group.leaderId,
+      currentStateTimestamp: BigInt(group.stateTimestamp),
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeout: m.rebalanceTimeoutMs,
+        sessionTimeout: m.sessionTimeoutMs,
+        subscription: protocol === null ? Buffer.alloc(0) : m.metadataFor(protocol),
+        assignment: assignment.get(m.memberId) ?? Buffer.alloc(0),
+      })),
+    });
+    return this.log.append(this.partitionFor(group.groupId), [{ key: groupMetadataKey(group.groupId), value }]);
+  }
+
+  // ---- LeaveGroup ----
+
+  leaveGroup(groupId: string, members: readonly { memberId: string; groupInstanceId: string | null }[]): LeaveResult {
+    const fail = (errorCode: number): LeaveResult => ({ errorCode, members: [] });
+    if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) return fail(coordinatorError);
+    const group = this.groups.get(groupId);
+    if (group === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (group.is('Dead')) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const results = members.map(({ memberId, groupInstanceId }) => {
+      let errorCode: number = ErrorCode.NONE;
+      if (memberId === '') errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+      else if (group.pendingJoinMembers.has(memberId)) {
+        group.remove(memberId);
+        this.timers.cancel(heartbeatKey(groupId, memberId));
+      } else {
+        const member = group.member(memberId);
+        if (member === undefined) errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+        else {
+          this.timers.cancel(heartbeatKey(groupId, memberId));
+          this.logger.info({ group: groupId, member: memberId }, 'member left the group');
+          member.completeJoin(joinError(ErrorCode.UNKNOWN_MEMBER_ID, ''));
+          member.completeSync(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+          group.remove(memberId);
+        }
+      }
+      return { memberId, groupInstanceId, errorCode };
+    });
+    if (results.some((r) => r.errorCode === ErrorCode.NONE)) {
+      if (group.is('Stable') || group.is('CompletingRebalance')) this.maybePrepareRebalanceOrCompleteJoin(group, 'explicit LeaveGroup request');
+      else if (group.is('PreparingRebalance')) this.maybeCompleteJoinPhase(group);
+    }
+    return { errorCode: ErrorCode.NONE, members: results };
+  }
+
+  // ---- Committed offsets ----
+
+  /**
+   * OffsetCommit: the group checks (generation, member, state) apply to the whole request; the
+   * result has an error per partition. Topics the caller found unknown are left out beforehand.
+   */
+  async commitOffsets(apiVersion: number, request: OffsetCommitRequest): Promise<Map<string, PartitionResult[]>> {
+    const results = new Map<string, PartitionResult[]>();
+    const failAll = (errorCode: number) => {
+      for (const topic of request.topics) results.set(topic.name, topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })));
+      return results;
+    };
+    const coordinatorError = this.coordinatorError(request.groupId);
+    if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
+    let group = this.groups.get(request.groupId);
+    if (group === undefined) {
+      if (request.generationId >= 0) return failAll(apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
+      // Offsets committed without group management create a "simple" group.
+      group = new ClassicGroup(request.groupId);
+      this.groups.set(request.groupId, group);
+    }
+    const validation = validateOffsetCommit(group, request);
+    if (validation !== ErrorCode.NONE) return failAll(validation);
+    const member = group.member(request.memberId);
+    if (member !== undefined && (group.is('Stable') || group.is('PreparingRebalance'))) this.rescheduleHeartbeat(group, member);
+
+    const now = BigInt(Date.now());
+    const records: CoordinatorRecord[] = [];
+    const accepted: { topic: string; partition: number; committed: CommittedOffset }[] = [];
+    for (const topic of request.topics) {
+      const partitions: PartitionResult[] = [];
+      results.set(topic.name, partitions);
+      for (const p of topic.partitions) {
+        const metadata = p.committedMetadata ?? '';
+        if (p.committedMetadata !== null && p.committedMetadata.length > this.settings.offsetMetadataMaxBytes) {
+          partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
+          continue;
+        }
+        const committed: CommittedOffset = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp: now };
+        records.push({ key: offsetCommitKey(request.groupId, topic.name, p.partitionIndex), value: offsetCommitValue(committed) });
+        accepted.push({ topic: topic.name, partition: p.partitionIndex, committed });
+        partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
+      }
+    }
+    try {
+      await this.log.append(this.partitionFor(request.groupId), records);
+    } catch (error) {
+      const errorCode = asCoordinatorError(error).code;
+      for (const partitions of results.values()) for (const p of partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
+      return results;
+    }
+    for (const { topic, partition, committed } of accepted) this.offsets.set(request.groupId, topic, partition, committed);
+    return results;
+  }
+
+  /** OffsetFetch for some partitions, or for every partition with a committed offset (topics null). */
+  fetchOffsets(groupId: string, topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null): FetchedOffsets {
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) return { errorCode: coordinatorError, topics: [] };
+    const group = this.groups.get(groupId);
+    const known = group !== undefined && !group.is('Dead');
+    if (topics === null) {
+      if (!known) return { errorCode: ErrorCode.NONE, topics: [] };
+      return {
+        errorCode: ErrorCode.NONE,
+        topics: [...this.offsets.ofGroup(groupId)].map(([name, partitions]) => ({
+          name,
+          partitions: [...partitions].map(([partitionIndex, c]) => offsetEntry(partitionIndex, c)),
+        })),
+      };
+    }
+    return {
+      errorCode: ErrorCode.NONE,
+      topics: topics.map(({ name, partitionIndexes }) => ({
+        name,
+        partitions: partitionIndexes.map((partitionIndex) => offsetEntry(partitionIndex, known ? this.offsets.get(groupId, name, partitionIndex) : undefined)),
+      })),
+    };
+  }
+
+  /** Topics deleted from the cluster take their committed offsets with them. */
+  async onTopicsDeleted(topics: ReadonlySet<string>): Promise<void> {
+    const byPartition = new Map<number, CoordinatorRecord[]>();
+    for (const groupId of [...this.offsets.groupIds()]) {
+      if (this.coordinatorError(groupId) !== ErrorCode.NONE) continue;
+      for (const [topic, partitions] of this.offsets.ofGroup(groupId)) {
+        if (!topics.has(topic)) continue;
+        const records = byPartition.get(this.partitionFor(groupId)) ?? [];
+        for (const partition of partitions.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
+        byPartition.set(this.partitionFor(groupId), records);
+        for (const partition of [...partitions.keys()]) this.offsets.delete(groupId, topic, partition);
+      }
+    }
+    for (const [partition, records] of byPartition) {
+      await this.log.append(partition, records).catch((error) => this.logger.warn({ err: error }, 'failed to delete offsets of deleted topics'));
+    }
+  }
+
+  // ---- DescribeGroups, ListGroups, DeleteGroups ----
+
+  describeGroup(groupId: string): GroupDescription {
+    const described: GroupDescription = { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) return { ...described, errorCode: coordinatorError, groupState: '' };
+    const group = this.groups.get(groupId);
+    if (group === undefined) return described;
+    const stable = group.is('Stable') && group.protocolName !== null;
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId,
+      groupState: group.state,
+      protocolType: group.protocolType ?? '',
+      protocolData: stable ? group.protocolName! : '',
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: stable ? m.metadataFor(group.protocolName!) : Buffer.alloc(0),
+        memberAssignment: stable ? m.assignment : Buffer.alloc(0),
+      })),
+    };
+  }
+
+  listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): GroupListing[] {
+    const states = new Set(statesFilter.map((s) => s.toLowerCase()));
+    const types = new Set(typesFilter.map((t) => t.toLowerCase()));
+    if (types.size > 0 && !types.has('classic')) return [];
+    const listings: GroupListing[] = [];
+    for (const group of this.groups.values()) {
+      if (group.is('Dead') || this.coordinatorError(group.groupId) !== ErrorCode.NONE) continue;
+      if (states.size > 0 && !states.has(group.state.toLowerCase())) continue;
+      listings.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state, groupType: 'classic' });
+    }
+    return listings;
+  }
+
+  async deleteGroup(groupId: string): Promise<number> {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) return coordinatorError;
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
+    const records: CoordinatorRecord[] = [];
+    for (const [topic, partitions] of this.offsets.ofGroup(groupId)) {
+      for (const partition of partitions.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
+    }
+    records.push({ key: groupMetadataKey(groupId), value: null });
+    try {
+      await this.log.append(this.partitionFor(groupId), records);
+    } catch (error) {
+      return asCoordinatorError(error).code;
+    }
+    // A member may have joined while the tombstones were written; the group then lives on.
+    if (this.groups.get(groupId) === group && group.is('Empty')) {
+      group.transitionTo('Dead');
+      this.groups.delete(groupId);
+      this.offsets.deleteGroup(groupId);
+      this.timers.cancelPrefix(`${groupId}\0`);
+    }
+    return ErrorCode.NONE;
+  }
+
+  /** For logs and tests. */
+  groupState(groupId: string): GroupState | undefined {
+    return this.groups.get(groupId)?.state;
+  }
+}
+
+function validateOffsetCommit(group: ClassicGroup, request: OffsetCommitRequest): number {
+  if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  // Generation -1 comes from the admin client or a consumer managing its own partitions.
+  if (request.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
+  if (request.generationId >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
+    if (!group.has(request.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+  } else if (!group.is('Empty')) {
+    return ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+  if (group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
+  return ErrorCode.NONE;
+}
+
+function offsetEntry(partitionIndex: number, committed: CommittedOffset | undefined) {
+  return {
+    partitionIndex,
+    committedOffset: committed?.offset ?? -1n,
+    committedLeaderEpoch: committed?.leaderEpoch ?? -1,
+    metadata: committed?.metadata ?? '',
+    errorCode: ErrorCode.NONE,
+  };
+}
+
+function isInconsistent(requested: string | null, current: string | null): boolean {
+  return requested !== null && current !== null && requested !== current;
+}
+
+function heartbeatKey(groupId: string, memberId: string): string {
+  return `${groupId}\0heartbeat\0${memberId}`;
+}
+
+function joinKey(groupId: string): string {
+  return `${groupId}\0join`;
+}
+
+function syncKey(groupId: string): string {
+  return `${groupId}\0sync`;
+}
+

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKey, ErrorCode, WireClient } from '../protocol/index.js';
+import { startInProcessBroker } from '../testing/in-process-broker.js';
+import type { InProcessBroker } from '../testing/in-process-broker.js';
+
+/** Kafka 4.x minimum versions (KIP-896) for the keys broker-ts serves. */
+const EXPECTED_RANGES: Record<number, [number, number]> = {
+  0: [0, 11],
+  1: [4, 16],
+  2: [1, 8],
+  3: [0, 12],
+  8: [2, 9],
+  9: [1, 9],
+  10: [0, 6],
+  11: [0, 9],
+  12: [0, 4],
+  13: [0, 5],
+  14: [0, 5],
+  15: [0, 5],
+  16: [0, 5],
+  18: [0, 4],
+  19: [2, 7],
+  20: [1, 6],
+  21: [0, 2],
+  22: [0, 5],
+  23: [2, 4],
+  32: [1, 4],
+  33: [0, 2],
+  37: [0, 3],
+  42: [0, 2],
+  60: [0, 1],
+};
+
+let node: InProcessBroker;
+
+beforeAll(async () => {
+  node = await startInProcessBroker();
+});
+
+afterAll(async () => {
+  await node.stop();
+});
+
+describe('ApiVersions', () => {
+  it('advertises exactly the APIs broker-ts serves, with Kafka 4 minimum versions', async () => {
+    const client = await node.client();
+    const versions = await client.negotiateVersions();
+    expect(Object.fromEntries([...versions].map(([key, v]) => [key, [v.minVersion, v.maxVersion]]))).toEqual(EXPECTED_RANGES);
+  });
+
+  it('answers every version from v0 to v4, and refuses an invalid client software name in v3+', async () => {
+    const client = await node.client();
+    for (const version of [0, 1, 2]) expect((await client.send(ApiKey.ApiVersions, version, {})).errorCode).toBe(ErrorCode.NONE);
+    const ok = await client.send(ApiKey.ApiVersions, 4, { clientSoftwareName: 'kafkajs', clientSoftwareVersion: '2.2.4' });
+    expect(ok.errorCode).toBe(ErrorCode.NONE);
+    const bad = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: '', clientSoftwareVersion: '1' });
+    expect(bad).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
+  });
+
+  it('answers an unknown ApiVersions version in the v0 layout with its own range', async () => {
+    const client = await node.client();
+    const frame = await client.sendRaw(ApiKey.ApiVersions, 99, Buffer.alloc(0));
+    // correlation id, UNSUPPORTED_VERSION, one entry: ApiVersions 0-4 (no throttle time: v0 layout)
+    expect(frame.subarray(4).toString('hex')).toBe('0023' + '00000001' + '0012' + '0000' + '0004');
+  });
+
+  it('closes the connection for an unknown API key, a version out of range and an API it does not serve', async () => {
+    for (const [apiKey, version] of [
+      [1000, 0],
+      [ApiKey.Produce, 2],
+      [ApiKey.Metadata, 13],
+      [ApiKey.SaslHandshake, 1],
+      [ApiKey.EndTxn, 0],
+      [ApiKey.Vote, 0],
+    ] as const) {
+      const client = await WireClient.connect({ host: node.host, port: node.port, requestTimeoutMs: 5000 });
+      await expect(client.sendRaw(apiKey, version, Buffer.alloc(8)), `key ${apiKey} v${version}`).rejects.toThrow(/closed/);
+      await client.close();
+    }
+  });
+
+  it('serves only ApiVersions on the controller listener', async () => {
+    const controller = node.broker.listeners().find((l) => l.name === 'CONTROLLER')!;
+    const client = await WireClient.connect({ host: '127.0.0.1', port: controller.port });
+    const versions = await client.negotiateVersions();
+    expect([...versions.keys()]).toEqual([ApiKey.ApiVersions]);
+    await expect(client.send(ApiKey.Metadata, 1, { topics: [] })).rejects.toThrow(/closed/);
+    await client.close();
+  });
+});

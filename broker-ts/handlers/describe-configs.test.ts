@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKey, ErrorCode } from '../protocol/index.js';
+import type { WireClient } from '../protocol/index.js';
+import { startInProcessBroker } from '../testing/in-process-broker.js';
+import type { InProcessBroker } from '../testing/in-process-broker.js';
+import { createTopic } from '../testing/wire-helpers.js';
+
+let node: InProcessBroker;
+
+beforeAll(async () => {
+  node = await startInProcessBroker({ properties: { 'log.segment.bytes': '2097152' } });
+  await createTopic(await node.client(), 'cfg', 1, { 'cleanup.policy': 'compact' });
+});
+
+afterAll(async () => {
+  await node.stop();
+});
+
+function describeConfigs(client: WireClient, resourceType: number, resourceName: string, keys: string[] | null = null) {
+  return client.send(ApiKey.DescribeConfigs, 4, {
+    resources: [{ resourceType, resourceName, configurationKeys: keys }],
+    includeSynonyms: true,
+    includeDocumentation: false,
+  });
+}
+
+describe('DescribeConfigs', () => {
+  it("describes a topic's keys with their sources", async () => {
+    const client = await node.client();
+    const result = (await describeConfigs(client, 2, 'cfg')).results[0]!;
+    expect(result.errorCode).toBe(0);
+    const byName = new Map(result.configs.map((c) => [c.name, c]));
+    expect(byName.get('cleanup.policy')).toMatchObject({ value: 'compact', configSource: 1, readOnly: false, configType: 7 });
+    expect(byName.get('segment.bytes')).toMatchObject({ value: '2097152', configSource: 4 });
+    expect(byName.get('max.message.bytes')).toMatchObject({ value: '1048588', configSource: 5 });
+    expect(byName.get('segment.bytes')!.synonyms.map((s) => [s.name, s.source])).toEqual([
+      ['log.segment.bytes', 4],
+      ['log.segment.bytes', 5],
+    ]);
+  });
+
+  it('describes the broker, and refuses other broker ids', async () => {
+    const client = await node.client();
+    const broker = (await describeConfigs(client, 4, '1', ['num.partitions', 'log.segment.bytes'])).results[0]!;
+    expect(broker.configs.map((c) => [c.name, c.value, c.configSource, c.readOnly])).toEqual([
+      ['log.segment.bytes', '2097152', 4, false],
+      ['num.partitions', '1', 5, true],
+    ]);
+    const other = (await describeConfigs(client, 4, '7')).results[0]!;
+    expect(other).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unexpected broker id, expected 1 or empty string, but received 7' });
+    expect((await describeConfigs(client, 2, 'nope')).results[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+});
+
+describe('AlterConfigs', () => {
+  it('replaces a topic\'s overrides and applies them to its logs', async () => {
+    const client = await node.client();
+    const response = await client.send(ApiKey.AlterConfigs, 2, {
+      resources: [{ resourceType: 2, resourceName: 'cfg', configs: [{ name: 'max.message.bytes', value: '5000' }] }],
+      validateOnly: false,
+    });
+    expect(response.responses[0]!.errorCode).toBe(0);
+    const configs = (await describeConfigs(client, 2, 'cfg')).results[0]!.configs;
+    expect(configs.find((c) => c.name === 'max.message.bytes')).toMatchObject({ value: '5000', configSource: 1 });
+    // The legacy AlterConfigs replaces the whole set: cleanup.policy went back to its default.
+    expect(configs.find((c) => c.name === 'cleanup.policy')).toMatchObject({ value: 'delete', configSource: 5 });
+    expect(node.broker.replicas.partition('cfg', 0)!.log.config.maxMessageBytes).toBe(5000);
+  });
+
+  it('refuses invalid values, unknown topics and broker keys that are not dynamic', async () => {
+    const client = await node.client();
+    const response = await client.send(ApiKey.AlterConfigs, 2, {
+      resources: [
+        { resourceType: 2, resourceName: 'cfg', configs: [{ name: 'segment.bytes', value: '1000' }] },
+        { resourceType: 2, resourceName: 'nope', configs: [{ name: 'retention.ms', value: '5' }] },
+        { resourceType: 4, resourceName: '1', configs: [{ name: 'num.partitions', value: '5' }] },
+      ],
+      validateOnly: true,
+    });
+    expect(response.responses.map((r) => [r.errorCode, r.errorMessage])).toEqual([
+      [ErrorCode.INVALID_CONFIG, 'Invalid value 1000 for configuration segment.bytes: Value must be at least 1048576'],
+      [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "The topic 'nope' does not exist."],
+      [ErrorCode.INVALID_REQUEST, 'Cannot update these configs dynamically: [num.partitions]'],
+    ]);
+  });
+
+  it('sets dynamic broker configs that topics then inherit', async () => {
+    const client = await node.client();
+    await createTopic(client, 'inherits');
+    const response = await client.send(ApiKey.AlterConfigs, 2, {
+      resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'log.flush.interval.messages', value: '1' }] }],
+      validateOnly: false,
+    });
+    expect(response.responses[0]!.errorCode).toBe(0);
+    expect(node.broker.replicas.partition('inherits', 0)!.log.config.flushIntervalMessages).toBe(1);
+    const configs = (await describeConfigs(client, 2, 'inherits', ['flush.messages'])).results[0]!.configs;
+    expect(configs[0]).toMatchObject({ value: '1', configSource: 3 });
+  });
+});

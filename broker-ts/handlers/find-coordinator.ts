@@ -1,0 +1,54 @@
+// FindCoordinator (key 10): the group coordinator of a group is the leader of the __consumer_offsets
+// partition the group id hashes to. The first request creates __consumer_offsets (with
+// offsets.topic.num.partitions and offsets.topic.replication.factor), as Kafka does. v4+ looks up
+// several keys at once. Transaction coordinators come with transactions (a later issue).
+import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../cluster/topic-names.js';
+import { errorCodeOf } from '../server/api-error.js';
+import { defineHandler } from '../server/api-handler.js';
+import type { BrokerServices } from '../server/broker-services.js';
+import { brokerOnListener } from './listener-endpoints.js';
+
+const CoordinatorType = { GROUP: 0, TRANSACTION: 1 } as const;
+
+interface Coordinator {
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export const findCoordinatorHandler = defineHandler({
+  apiKey: ApiKey.FindCoordinator,
+  minVersion: 0,
+  maxVersion: 6,
+  async handle(broker, body, context) {
+    const keyType = body.keyType ?? CoordinatorType.GROUP;
+    if (context.apiVersion >= 4) {
+      const keys = body.coordinatorKeys ?? [];
+      const coordinators: Coordinator[] = [];
+      for (const key of keys) coordinators.push(await findCoordinator(broker, keyType, key, context.listenerName));
+      return { throttleTimeMs: 0, coordinators };
+    }
+    const found = await findCoordinator(broker, keyType, body.key ?? '', context.listenerName);
+    return { throttleTimeMs: 0, errorCode: found.errorCode, errorMessage: found.errorMessage, nodeId: found.nodeId, host: found.host, port: found.port };
+  },
+});
+
+async function findCoordinator(broker: BrokerServices, keyType: number, key: string, listenerName: string): Promise<Coordinator> {
+  const fail = (errorCode: number, errorMessage: string | null): Coordinator => ({ key, nodeId: -1, host: '', port: -1, errorCode, errorMessage });
+  if (keyType === CoordinatorType.TRANSACTION) return fail(ErrorCode.INVALID_REQUEST, 'broker-ts does not support transactions yet');
+  if (keyType !== CoordinatorType.GROUP) return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator type: ${keyType}`);
+  try {
+    await broker.ensureOffsetsTopic();
+  } catch (error) {
+    broker.logger.warn({ err: error }, `cannot create ${CONSUMER_OFFSETS_TOPIC}`);
+    return fail(errorCodeOf(error) === ErrorCode.UNKNOWN_SERVER_ERROR ? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+  }
+  const registration = broker.image.partition(CONSUMER_OFFSETS_TOPIC, broker.groups.partitionFor(key));
+  const leader = registration === undefined || registration.leader < 0 ? undefined : brokerOnListener(broker, registration.leader, listenerName);
+  if (leader === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+  return { key, nodeId: leader.nodeId, host: leader.host, port: leader.port, errorCode: ErrorCode.NONE, errorMessage: null };
+}

@@ -1,0 +1,12 @@
+// Heartbeat (key 12): keeps a member's session alive and tells it when to rejoin.
+import { ApiKey } from '../protocol/index.js';
+import { defineHandler } from '../server/api-handler.js';
+
+export const heartbeatHandler = defineHandler({
+  apiKey: ApiKey.Heartbeat,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(broker, body) {
+    return { throttleTimeMs: 0, errorCode: broker.groups.heartbeat(body.groupId, body.memberId, body.generationId) };
+  },
+});

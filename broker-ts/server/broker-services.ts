@@ -1,0 +1,41 @@
+// What request handlers may use of the broker: its configuration and identity, the metadata image,
+// the controller, partitions, the group coordinator and the producer id manager. All of it lives
+// on the one event loop; handlers read state directly and await only I/O.
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { ConfigResolver } from '../config/config-resolver.js';
+import type { Controller } from '../cluster/controller.js';
+import type { MetadataImage } from '../cluster/metadata-image.js';
+import type { ReplicaManager } from '../cluster/replica-manager.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { Logger } from '../logging/logger.js';
+import type { ProducerIdManager } from '../producer/producer-id-manager.js';
+import type { FetchSessionCache } from './fetch-session-cache.js';
+
+export interface AdvertisedVersion {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
+
+export interface BrokerServices {
+  readonly config: BrokerConfig;
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly logger: Logger;
+  readonly image: MetadataImage;
+  readonly controller: Controller;
+  readonly replicas: ReplicaManager;
+  readonly groups: GroupCoordinator;
+  readonly producerIds: ProducerIdManager;
+  readonly configs: ConfigResolver;
+  readonly fetchSessions: FetchSessionCache;
+  /** The APIs and versions served on a listener (ApiVersions). */
+  advertisedVersions(listenerName: string): readonly AdvertisedVersion[];
+  /** Creates __consumer_offsets if it does not exist yet (the first FindCoordinator does). */
+  ensureOffsetsTopic(): Promise<void>;
+  /**
+   * Starts creating topics a Metadata request asked for (auto.create.topics.enable), without
+   * waiting; false for a topic whose creation is already under way.
+   */
+  autoCreateTopic(name: string): boolean;
+}

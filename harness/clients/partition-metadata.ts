@@ -1,0 +1,69 @@
+import { ApiKey } from '../../broker-ts/protocol/api-keys.js';
+import { WireClient } from '../../broker-ts/protocol/client.js';
+import { errorMessage } from '../errors.js';
+import type { Cluster } from '../runtime/cluster.js';
+
+export interface PartitionLeadership {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+}
+
+/**
+ * Leader, leader epoch and ISR of each partition of a topic, as a live node reports them (Metadata
+ * v7+ over the node's harness listener). kafkajs's Metadata v6 carries no leader epochs, and the
+ * epoch is what tells which leadership truncated a lost write.
+ */
+export class PartitionMetadataProbe {
+  private client: WireClient | undefined;
+  private version = 0;
+
+  constructor(private readonly cluster: Cluster) {}
+
+  private async connect(): Promise<WireClient> {
+    if (this.client) return this.client;
+    let last = 'no node is running';
+    for (const id of this.cluster.nodeIds()) {
+      const node = this.cluster.node(id);
+      if (node.state !== 'running') continue;
+      const [host, port] = node.harnessAddress.split(':') as [string, string];
+      try {
+        const client = await WireClient.connect({ host, port: Number(port), clientId: 'kafka-chaos-leaders', requestTimeoutMs: 2000 });
+        await client.negotiateVersions();
+        this.version = Math.min(client.highestCommonVersion(ApiKey.Metadata) ?? 0, 12);
+        client.on('close', () => {
+          if (this.client === client) this.client = undefined;
+        });
+        this.client = client;
+        return client;
+      } catch (err) {
+        last = `node ${id}: ${errorMessage(err)}`;
+      }
+    }
+    throw new Error(`no node answered (${last})`);
+  }
+
+  async partitions(topic: string): Promise<PartitionLeadership[]> {
+    const client = await this.connect();
+    try {
+      const answer = await client.send(ApiKey.Metadata, this.version, {
+        topics: [{ name: topic }],
+        allowAutoTopicCreation: false,
+      });
+      const t = answer.topics.find((x) => x.name === topic);
+      return (t?.partitions ?? [])
+        .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch ?? -1, isr: [...p.isrNodes] }))
+        .sort((a, b) => a.partition - b.partition);
+    } catch (err) {
+      // A paused or dead node: drop the connection so the next poll tries another node.
+      this.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.client?.close();
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import type { ScenarioContext } from '../context.js';
+import { runTool, startTool, type ToolRun } from './external-tool.js';
+
+/**
+ * Kafka's own VerifiableProducer and VerifiableConsumer (the clients of Kafka's system tests),
+ * from the provisioned jars. Both print one JSON object per event on stdout.
+ */
+
+export interface VerifiableRecord {
+  key: string | null;
+  value: string;
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+const JVM = ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-Djava.awt.headless=true'];
+
+async function javaArgs(ctx: ScenarioContext, mainClass: string, args: string[]): Promise<string[]> {
+  const install = await ctx.kafkaJars();
+  return [...JVM, '-cp', `${install.libs}/*`, mainClass, '--bootstrap-server', ctx.bootstrapServers().join(','), ...args];
+}
+
+export interface ProducerOutcome {
+  acked: VerifiableRecord[];
+  errors: Record<string, unknown>[];
+  /** The tool's own summary: `{ sent, acked }`. */
+  summary: Record<string, unknown> | undefined;
+}
+
+/** Sends `count` records with acks=all (values "0", "1", ...) and reports each acknowledgement. */
+export async function verifiableProduce(ctx: ScenarioContext, topic: string, count: number): Promise<ProducerOutcome> {
+  const args = await javaArgs(ctx, 'org.apache.kafka.tools.VerifiableProducer', ['--topic', topic, '--max-messages', String(count), '--acks', '-1']);
+  const run = await runTool(ctx, 'java-verifiable-producer', 'java', args, 90_000);
+  const named = (name: string) => run.events.filter((e) => e.name === name);
+  return {
+    acked: named('producer_send_success') as unknown as VerifiableRecord[],
+    errors: named('producer_send_error'),
+    summary: named('tool_data')[0],
+  };
+}
+
+/** A VerifiableConsumer in `groupId`, from the earliest offset, reporting every record (--verbose). */
+export async function startVerifiableConsumer(ctx: ScenarioContext, topic: string, groupId: string): Promise<ToolRun> {
+  const args = await javaArgs(ctx, 'org.apache.kafka.tools.VerifiableConsumer', ['--topic', topic, '--group-id', groupId, '--reset-policy', 'earliest', '--verbose']);
+  return startTool(ctx, 'java-verifiable-consumer', 'java', args);
+}
+
+export function consumedRecords(run: ToolRun): VerifiableRecord[] {
+  return run.events.filter((e) => e.name === 'record_data') as unknown as VerifiableRecord[];
+}
