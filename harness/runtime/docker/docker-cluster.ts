@@ -158,7 +158,9 @@ export class DockerCluster implements Cluster, NetworkPartitions {
         options.nodeKind.prepare(slot.nodeDir, containerNodeProperties(slot.id, cluster.plan, clusterId, options.brokerConfig ?? {}), clusterId);
       }
       const started = performance.now();
-      await Promise.all([...cluster.slots.values()].map((slot) => cluster.createNode(slot)));
+      // Settled, not raced: a failure closes the cluster only once no container is still being created.
+      const created = await Promise.allSettled([...cluster.slots.values()].map((slot) => cluster.createNode(slot)));
+      for (const c of created) if (c.status === 'rejected') throw c.reason;
       await cluster.waitReady(options.readyTimeoutMs ?? 120_000);
       cluster.timings.startupMs = Math.round(performance.now() - started);
       log.info(

@@ -48,7 +48,7 @@ function loggingConfig(install: KafkaInstall, logDir: string): { file: string; j
   return { file, jvmFlag: `-Dlog4j.configuration=file:${file}` };
 }
 
-function runJava(args: string[], logFile: string): Promise<void> {
+function runJava(what: string, args: string[], logFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -58,7 +58,10 @@ function runJava(args: string[], logFile: string): Promise<void> {
     child.on('exit', (code) => {
       writeFileSync(logFile, output);
       if (code === 0) resolve();
-      else reject(new HarnessError(`${args.slice(-5).join(' ')} failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`));
+      else {
+        const cause = output.split('\n').find((l) => /Exception|Error/.test(l))?.replace(/^.*?(\w+(Exception|Error): )/, '$1') ?? `exit ${code}`;
+        reject(new HarnessError(`${what} failed: ${cause.trim()}\nLast lines of ${logFile}:\n${output.trim().split('\n').slice(-12).join('\n')}`));
+      }
     });
   });
 }
@@ -97,6 +100,7 @@ export class KafkaLauncher implements NodeLauncher {
         writeFileSync(this.configFile(node), toProperties(props));
         this.jvmLogging.set(node.id, loggingConfig(this.install, node.logDir).jvmFlag);
         await runJava(
+          `formatting the data dir of Kafka node ${node.id} (kafka.tools.StorageTool)`,
           ['-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '-t', cluster.clusterId, '-c', this.configFile(node), '--ignore-formatted'],
           join(node.logDir, 'format.log'),
         );
