@@ -25,6 +25,7 @@ import type { AdvertisedVersion, BrokerServices } from './server/broker-services
 import { FetchSessionCache } from './server/fetch-session-cache.js';
 import { SocketServer } from './server/socket-server.js';
 import type { BoundListener } from './server/socket-server.js';
+import { ErrorCode } from './protocol/index.js';
 import { LogManager } from './storage/index.js';
 
 /** What __consumer_offsets is created with, as Kafka's group coordinator asks for it. */
@@ -147,7 +148,7 @@ export class Broker implements BrokerServices {
       name === CONSUMER_OFFSETS_TOPIC
         ? this.ensureOffsetsTopic()
         : this.controller.createTopics([{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], false).then(([result]) => {
-            if (result?.error !== undefined && result.error.code !== 36) this.logger.warn({ topic: name, error: result.error.message }, 'auto topic creation failed');
+            if (result?.error !== undefined && result.error.code !== ErrorCode.TOPIC_ALREADY_EXISTS) this.logger.warn({ topic: name, error: result.error.message }, 'auto topic creation failed');
           });
     creation
       .catch((error) => this.logger.warn({ err: error, topic: name }, 'auto topic creation failed'))

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from 'testcontainers';
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBrokerConfig } from '../broker-ts/config/broker-config.js';
@@ -18,7 +18,7 @@ import { noDockerReason, testImageSource } from '../harness/runtime/docker/test-
 import { isSameProcess, processStartTime } from '../harness/runtime/proc.js';
 
 const COMPOSE_DIR = dirname(fileURLToPath(import.meta.url));
-const BOOTSTRAP = ['127.0.0.1:19091', '127.0.0.1:19092', '127.0.0.1:19093'];
+const BOOTSTRAP = ['127.0.0.1:61091', '127.0.0.1:61092', '127.0.0.1:61093'];
 const PROJECT_PREFIX = 'kafka-chaos-compose-test-';
 
 /** Compose v2 (the docker CLI plugin) where installed, else Debian's docker-compose (v1). */
@@ -62,7 +62,10 @@ function environment(file: string, env: Record<string, string>): DockerComposeEn
   return new DockerComposeEnvironment(COMPOSE_DIR, file)
     .withProjectName(`${PROJECT_PREFIX}${process.pid}-${processStartTime(process.pid) ?? 0}`)
     .withEnvironment(env)
-    .withClientOptions(tool.standalone ? { executable: { standalone: true } } : {});
+    .withClientOptions(tool.standalone ? { executable: { standalone: true } } : {})
+    // Up means each server says it started; the test then waits for three registered brokers.
+    .withDefaultWaitStrategy(Wait.forLogMessage(/Kafka Server started|broker-ts.*listening|Starting Toxiproxy HTTP server/))
+    .withStartupTimeout(180_000);
 }
 
 function refused(address: string): Promise<boolean> {
@@ -144,7 +147,7 @@ describe.skipIf(skipReason !== undefined)(`compose files${skipReason ? ` (skippe
       expect(await produceAndConsume('compose-kafka')).toEqual(['through compose']);
 
       // Every client connection crosses toxiproxy: disabling node 1's client proxy closes its port.
-      const toxiproxy = new Toxiproxy('http://127.0.0.1:8474');
+      const toxiproxy = new Toxiproxy('http://127.0.0.1:61474');
       const proxy = await toxiproxy.get('n1-client');
       await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
       expect(await refused(BOOTSTRAP[0]!)).toBe(true);

@@ -7,15 +7,18 @@ import type { Logger } from '../logging/logger.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { NotDynamicError, validateBrokerConfigs, validateTopicConfigs } from '../config/config-validation.js';
+import { ErrorCode, schema } from '../protocol/index.js';
 import { ApiError } from '../server/api-error.js';
 import { randomKafkaUuid } from './kafka-uuid.js';
 import { MetadataDelta } from './metadata-image.js';
 import type { MetadataImage, TopicImage } from './metadata-image.js';
 import type { MetadataLog } from './metadata-log.js';
 import type { MetadataRecord } from './metadata-records.js';
-import { ConfigResourceType, SECURITY_PROTOCOL_IDS } from './metadata-records.js';
+import { ConfigResourceType, NO_LEADER, SECURITY_PROTOCOL_IDS } from './metadata-records.js';
 import { placeReplicas, validateAssignment } from './replica-placement.js';
 import { isInternalTopic, unifyCollisionChars, validateTopicName } from './topic-names.js';
+
+const ZERO_UUID = schema.ZERO_UUID;
 
 /** Producer ids are handed to brokers in blocks (KRaft's AllocateProducerIds). */
 export const PRODUCER_ID_BLOCK_SIZE = 1000;
@@ -88,10 +91,28 @@ export class Controller {
     return delta;
   }
 
-  /** Registers this node (a new broker epoch each start, as KRaft gives a restarted broker). */
+  /**
+   * Registers this node (a new broker epoch each start, as KRaft gives a restarted broker) and
+   * elects it leader of its partitions again. KRaft fences the previous incarnation (its partitions
+   * lose their leader) and unfences the new one (it is elected again): each step bumps the leader
+   * epoch, so clients holding the old epoch are told to refresh, as with Kafka.
+   */
   registerBroker(endpoints: readonly BrokerEndpointRegistration[], rack: string | null): Promise<bigint> {
     return this.enqueue(async () => {
       const brokerEpoch = this.metadataLog.endOffset;
+      const nodeId = this.config.nodeId;
+      const reelections: MetadataRecord[] = [];
+      for (const topic of this.image.topics()) {
+        for (const partition of topic.partitions.values()) {
+          if (!partition.replicas.includes(nodeId) || (partition.leader !== nodeId && partition.leader !== NO_LEADER)) continue;
+          const change = (leader: number): MetadataRecord => ({
+            type: 'PartitionChange',
+            data: { partitionId: partition.partition, topicId: topic.id, isr: null, leader, replicas: null },
+          });
+          if (partition.leader === nodeId) reelections.push(change(NO_LEADER));
+          reelections.push(change(nodeId));
+        }
+      }
       await this.commit([
         {
           type: 'RegisterBroker',
@@ -104,6 +125,7 @@ export class Controller {
             fenced: false,
           },
         },
+        ...reelections,
       ]);
       return brokerEpoch;
     });
@@ -111,11 +133,10 @@ export class Controller {
 
   createTopics(topics: readonly NewTopic[], validateOnly: boolean): Promise<CreatedTopic[]> {
     return this.enqueue(async () => {
-      const counts = new Map<string, number>();
-      for (const { name } of topics) counts.set(name, (counts.get(name) ?? 0) + 1);
       const records: MetadataRecord[] = [];
       const claimed = new Set<string>();
-      const results = topics.map((topic): CreatedTopic => {
+      const { unique, duplicated } = splitDuplicates(topics, (t) => t.name);
+      const results = unique.map((topic): CreatedTopic => {
         const result: CreatedTopic = {
           name: topic.name,
           topicId: undefined,
@@ -125,7 +146,6 @@ export class Controller {
           configs: new Map(),
         };
         try {
-          if (counts.get(topic.name)! > 1) throw ApiError.of('INVALID_REQUEST', 'Duplicate topic name.');
           const planned = this.planTopic(topic, claimed);
           Object.assign(result, { numPartitions: planned.assignments.length, replicationFactor: planned.assignments[0]!.length, configs: planned.configs });
           claimed.add(unifyCollisionChars(topic.name));
@@ -138,6 +158,9 @@ export class Controller {
         }
         return result;
       });
+      for (const name of duplicated) {
+        results.push({ name, topicId: undefined, error: ApiError.of('INVALID_REQUEST', 'Duplicate topic name.'), numPartitions: -1, replicationFactor: -1, configs: new Map() });
+      }
       await this.commit(records);
       for (const result of results) {
         if (result.topicId !== undefined) {
@@ -165,10 +188,11 @@ export class Controller {
     return this.enqueue(async () => {
       const records: MetadataRecord[] = [];
       const removing = new Set<string>();
-      const results = references.map((reference): DeletedTopic => {
-        const byId = reference.topicId !== undefined && reference.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA';
+      const { unique, duplicated } = splitDuplicates(references, (r) => (r.topicId !== undefined && r.topicId !== ZERO_UUID ? `id:${r.topicId}` : `name:${r.name}`));
+      const results = unique.map((reference): DeletedTopic => {
+        const byId = reference.topicId !== undefined && reference.topicId !== ZERO_UUID;
         const topic = byId ? this.image.topicById(reference.topicId!) : this.image.topic(reference.name ?? '');
-        const result: DeletedTopic = { name: topic?.name ?? reference.name ?? null, topicId: topic?.id ?? reference.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA', error: undefined };
+        const result: DeletedTopic = { name: topic?.name ?? reference.name ?? null, topicId: topic?.id ?? reference.topicId ?? ZERO_UUID, error: undefined };
         if (byId && reference.name != null) result.error = ApiError.of('INVALID_REQUEST', 'Topic name and topic id cannot both be set.');
         else if (topic === undefined) {
           result.error = byId ? ApiError.of('UNKNOWN_TOPIC_ID', 'This server does not host this topic ID.') : ApiError.of('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
@@ -180,6 +204,14 @@ export class Controller {
         }
         return result;
       });
+      for (const key of duplicated) {
+        const byId = key.startsWith('id:');
+        results.push({
+          name: byId ? null : key.slice(5),
+          topicId: byId ? key.slice(3) : ZERO_UUID,
+          error: ApiError.of('INVALID_REQUEST', byId ? 'Duplicate topic id.' : 'Duplicate topic name.'),
+        });
+      }
       await this.commit(records);
       for (const result of results) if (result.error === undefined) this.logger.info({ topic: result.name, topicId: result.topicId }, 'deleted topic');
       return results;
@@ -189,7 +221,8 @@ export class Controller {
   createPartitions(requests: readonly NewPartitions[], validateOnly: boolean): Promise<{ name: string; error: ApiError | undefined }[]> {
     return this.enqueue(async () => {
       const records: MetadataRecord[] = [];
-      const results = requests.map((request) => {
+      const { unique, duplicated } = splitDuplicates(requests, (r) => r.name);
+      const results: { name: string; error: ApiError | undefined }[] = unique.map((request) => {
         try {
           const newRecords = this.planPartitions(request);
           if (!validateOnly) records.push(...newRecords);
@@ -198,6 +231,7 @@ export class Controller {
           return { name: request.name, error: asApiError(error) };
         }
       });
+      for (const name of duplicated) results.push({ name, error: ApiError.of('INVALID_REQUEST', 'Duplicate topic name.') });
       await this.commit(records);
       return results;
     });
@@ -290,7 +324,7 @@ export class Controller {
 
   private planPartitions(request: NewPartitions): MetadataRecord[] {
     const topic = this.image.topic(request.name);
-    if (topic === undefined) throw ApiError.of('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
+    if (topic === undefined) throw new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
     const current = topic.partitions.size;
     if (request.count < current) {
       throw ApiError.of('INVALID_PARTITIONS', `The topic ${request.name} currently has ${current} partition(s); ${request.count} would not be an increase.`);
@@ -378,4 +412,17 @@ function replaceConfigs(resourceType: number, resourceName: string, current: Rea
     if (current.get(name) !== value) records.push({ type: 'Config', data: { resourceType, resourceName, name, value } });
   }
   return records;
+}
+
+/**
+ * Kafka answers a name given twice in one admin request once, with INVALID_REQUEST, after the
+ * answers to the other entries.
+ */
+function splitDuplicates<T>(items: readonly T[], keyOf: (item: T) => string): { unique: T[]; duplicated: string[] } {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
+  return {
+    unique: items.filter((item) => counts.get(keyOf(item)) === 1),
+    duplicated: [...counts].filter(([, count]) => count > 1).map(([key]) => key),
+  };
 }

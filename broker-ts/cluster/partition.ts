@@ -139,16 +139,6 @@ export class Partition {
     return this.log.read(fetchOffset, maxBytes, options);
   }
 
-  /** Bytes a consumer at fetchOffset could read now, up to `limit`: how a long poll knows it may end. */
-  availableBytes(fetchOffset: bigint, limit: number, isolationLevel: number): number {
-    if (fetchOffset >= this.highWatermark) return 0;
-    try {
-      return this.readForConsumer(fetchOffset, limit, isolationLevel, true).length;
-    } catch {
-      return 0;
-    }
-  }
-
   offsetForTimestamp(timestamp: bigint, isolationLevel: number): TimestampAndOffset | undefined {
     const maxOffset = isolationLevel === IsolationLevel.READ_COMMITTED ? this.lastStableOffset : this.highWatermark;
     return this.log.offsetForTimestamp(timestamp, { maxOffset });

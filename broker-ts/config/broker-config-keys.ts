@@ -100,7 +100,7 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   }),
   applied('auto.create.topics.enable', 'boolean', 'true', 'Enable auto creation of topic on the server.'),
   applied('delete.topic.enable', 'boolean', 'true', 'Enables deleting topics.'),
-  applied('unclean.leader.election.enable', 'boolean', 'false', 'Whether replicas not in the ISR may be elected leader as a last resort.', {
+  accepted('unclean.leader.election.enable', 'boolean', 'false', 'Whether replicas not in the ISR may be elected leader as a last resort.', {
     dynamic: true,
   }),
 
@@ -128,10 +128,10 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   }),
   accepted('offsets.commit.timeout.ms', 'int', '5000', 'Offset commit is delayed until all replicas received the commit or this timeout is reached.'),
 
-  // Replication and the KRaft controller (issue 4: broker-ts runs single nodes so far)
-  applied('replica.lag.time.max.ms', 'long', '30000', 'A follower that has not caught up for this long is removed from the ISR.'),
-  applied('broker.session.timeout.ms', 'int', '9000', 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.'),
-  applied('broker.heartbeat.interval.ms', 'int', '2000', 'The length of time in milliseconds between broker heartbeats.'),
+  // Replication and the KRaft controller: parsed and checked now, acted on once broker-ts replicates (issue 4)
+  accepted('replica.lag.time.max.ms', 'long', '30000', 'A follower that has not caught up for this long is removed from the ISR.'),
+  accepted('broker.session.timeout.ms', 'int', '9000', 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.'),
+  accepted('broker.heartbeat.interval.ms', 'int', '2000', 'The length of time in milliseconds between broker heartbeats.'),
   accepted('unclean.leader.election.interval.ms', 'long', '300000', 'How often the controller looks for partitions that need an unclean election.'),
   accepted('auto.leader.rebalance.enable', 'boolean', 'true', 'Enables auto leader balancing.'),
   accepted('leader.imbalance.check.interval.seconds', 'long', '300', 'The frequency with which the partition rebalance check is triggered.'),

@@ -13,7 +13,7 @@ beforeAll(async () => {
   const client = await node.client();
   await createTopic(client, 'gt', 2);
   const found = await client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['warm-up'] });
-  expect(found.coordinators[0]).toMatchObject({ errorCode: 0, nodeId: 1, port: node.port });
+  expect(found.coordinators![0]).toMatchObject({ errorCode: 0, nodeId: 1, port: node.port });
 });
 
 afterAll(async () => {
@@ -105,7 +105,7 @@ describe('classic groups', () => {
     expect((await syncB).assignment).toEqual(Buffer.from('b:1'));
 
     const left = await b.send(ApiKey.LeaveGroup, 5, { groupId: 'g2', members: [{ memberId: memberB, groupInstanceId: null, reason: 'bye' }, { memberId: 'ghost', groupInstanceId: null, reason: null }] });
-    expect(left.members.map((m) => [m.memberId, m.errorCode])).toEqual([
+    expect(left.members!.map((m) => [m.memberId, m.errorCode])).toEqual([
       [memberB, 0],
       ['ghost', ErrorCode.UNKNOWN_MEMBER_ID],
     ]);
@@ -156,7 +156,7 @@ describe('committed offsets', () => {
 
     const v7 = await client.send(ApiKey.OffsetFetch, 7, { groupId: 'g6', topics: [{ name: 'gt', partitionIndexes: [0, 1] }], requireStable: false });
     expect(v7.errorCode).toBe(0);
-    expect(v7.topics[0]!.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata])).toEqual([
+    expect(v7.topics![0]!.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata])).toEqual([
       [0, 42n, 'meta'],
       [1, -1n, ''],
     ]);
@@ -167,7 +167,7 @@ describe('committed offsets', () => {
       ],
       requireStable: true,
     });
-    expect(v8.groups.map((g) => [g.groupId, g.errorCode, g.topics.map((t) => t.partitions.map((p) => p.committedOffset))])).toEqual([
+    expect(v8.groups!.map((g) => [g.groupId, g.errorCode, g.topics.map((t) => t.partitions.map((p) => p.committedOffset))])).toEqual([
       ['g6', 0, [[42n]]],
       ['unknown-group', 0, [[-1n]]],
     ]);
@@ -228,7 +228,7 @@ describe('persistence', () => {
     try {
       const again = await second.client();
       const fetched = await again.send(ApiKey.OffsetFetch, 8, { groups: [{ groupId: 'kept', topics: null }], requireStable: false });
-      expect(fetched.groups[0]!.topics[0]!.partitions[0]!.committedOffset).toBe(123n);
+      expect(fetched.groups![0]!.topics[0]!.partitions[0]!.committedOffset).toBe(123n);
       const listed = await again.send(ApiKey.ListGroups, 4, { statesFilter: [] });
       expect(listed.groups.map((g) => [g.groupId, g.groupState])).toContainEqual(['kept', 'Empty']);
     } finally {

@@ -602,7 +602,8 @@ export class GroupCoordinator {
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return fail(coordinatorError);
     const group = this.groups.get(groupId);
-    if (group === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    // As Kafka's coordinator service does, an unknown group is told member by member.
+    if (group === undefined) return { errorCode: ErrorCode.NONE, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
     if (group.is('Dead')) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     const results = members.map(({ memberId, groupInstanceId }) => {
       let errorCode: number = ErrorCode.NONE;
@@ -647,9 +648,8 @@ export class GroupCoordinator {
     let group = this.groups.get(request.groupId);
     if (group === undefined) {
       if (request.generationId >= 0) return failAll(apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
-      // Offsets committed without group management create a "simple" group.
+      // Offsets committed without group management create a "simple" group, once something is stored.
       group = new ClassicGroup(request.groupId);
-      this.groups.set(request.groupId, group);
     }
     const validation = validateOffsetCommit(group, request);
     if (validation !== ErrorCode.NONE) return failAll(validation);
@@ -681,6 +681,7 @@ export class GroupCoordinator {
       for (const partitions of results.values()) for (const p of partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
       return results;
     }
+    if (accepted.length > 0 && !this.groups.has(request.groupId)) this.groups.set(request.groupId, group);
     for (const { topic, partition, committed } of accepted) this.offsets.set(request.groupId, topic, partition, committed);
     return results;
   }
@@ -768,7 +769,6 @@ export class GroupCoordinator {
   }
 
   async deleteGroup(groupId: string): Promise<number> {
-    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return coordinatorError;
     const group = this.groups.get(groupId);

@@ -17,7 +17,7 @@ export const alterConfigsHandler = defineHandler({
       throttleTimeMs: 0,
       responses: body.resources.map((resource, i) => ({
         errorCode: results[i]!.error?.code ?? ErrorCode.NONE,
-        errorMessage: results[i]!.error?.message ?? null,
+        errorMessage: results[i]!.error?.responseMessage ?? null,
         resourceType: resource.resourceType,
         resourceName: resource.resourceName,
       })),

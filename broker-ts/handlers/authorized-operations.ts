@@ -11,8 +11,6 @@ const AclOperation = {
   DESCRIBE_CONFIGS: 10,
   ALTER_CONFIGS: 11,
   IDEMPOTENT_WRITE: 12,
-  CREATE_TOKENS: 13,
-  DESCRIBE_TOKENS: 14,
 } as const;
 
 function bits(...operations: number[]): number {
@@ -41,8 +39,12 @@ export const CLUSTER_OPERATIONS = bits(
   AclOperation.DESCRIBE_CONFIGS,
   AclOperation.ALTER_CONFIGS,
   AclOperation.IDEMPOTENT_WRITE,
-  AclOperation.CREATE_TOKENS,
-  AclOperation.DESCRIBE_TOKENS,
 );
 
-export const GROUP_OPERATIONS = bits(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE);
+export const GROUP_OPERATIONS = bits(
+  AclOperation.READ,
+  AclOperation.DELETE,
+  AclOperation.DESCRIBE,
+  AclOperation.DESCRIBE_CONFIGS,
+  AclOperation.ALTER_CONFIGS,
+);

@@ -13,7 +13,7 @@ export const createPartitionsHandler = defineHandler({
     );
     return {
       throttleTimeMs: 0,
-      results: results.map((r) => ({ name: r.name, errorCode: r.error?.code ?? ErrorCode.NONE, errorMessage: r.error?.message ?? null })),
+      results: results.map((r) => ({ name: r.name, errorCode: r.error?.code ?? ErrorCode.NONE, errorMessage: r.error?.responseMessage ?? null })),
     };
   },
 });

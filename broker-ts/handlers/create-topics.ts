@@ -2,7 +2,6 @@
 // before the commit); v5+ answers with the partition count, replication factor and the effective
 // configs of each created topic.
 import { ApiKey, ErrorCode, schema } from '../protocol/index.js';
-import { ConfigSource } from '../config/config-key.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const createTopicsHandler = defineHandler({
@@ -28,7 +27,7 @@ export const createTopicsHandler = defineHandler({
             name: result.name,
             topicId: schema.ZERO_UUID,
             errorCode: result.error.code,
-            errorMessage: result.error.message,
+            errorMessage: result.error.responseMessage,
             numPartitions: -1,
             replicationFactor: -1,
             configs: [],
@@ -45,7 +44,7 @@ export const createTopicsHandler = defineHandler({
             name: entry.name,
             value: entry.value,
             readOnly: entry.readOnly,
-            configSource: entry.source === ConfigSource.TOPIC_CONFIG ? ConfigSource.TOPIC_CONFIG : entry.source,
+            configSource: entry.source,
             isSensitive: entry.sensitive,
           })),
         };

@@ -16,8 +16,8 @@ export const deleteTopicsHandler = defineHandler({
         name: result.name ?? null,
         topicId: result.topicId,
         errorCode: result.error?.code ?? ErrorCode.NONE,
-        errorMessage: result.error?.message ?? null,
-      })) as never,
+        errorMessage: result.error?.responseMessage ?? null,
+      })),
     };
   },
 });

@@ -13,6 +13,7 @@ beforeAll(async () => {
   const client = await node.client();
   topicId = await createTopic(client, 'f', 3);
   for (let i = 0; i < 5; i++) await produce(client, 'f', 0, [{ value: Buffer.alloc(1000, i) }]);
+  for (let i = 0; i < 3; i++) await produce(client, 'f', 2, [{ value: Buffer.alloc(1000, i) }]);
 });
 
 afterAll(async () => {
@@ -81,9 +82,12 @@ describe('Fetch', () => {
     expect(decodeRecordBatches(tiny.responses[0]!.partitions[0]!.records!)).toHaveLength(1);
     const two = await fetch(client, { partitions: [{ partition: 0, fetchOffset: 1n, partitionMaxBytes: 2200 }] });
     expect(decodeRecordBatches(two.responses[0]!.partitions[0]!.records!).map((b) => b.header.baseOffset)).toEqual([1n, 2n]);
-    const capped = await fetch(client, { maxBytes: 1500, partitions: [{ partition: 0, fetchOffset: 0n }, { partition: 0, fetchOffset: 2n }] });
+    // max_bytes is spent by the first partition's batch: the second gets nothing this time.
+    const capped = await fetch(client, { maxBytes: 1500, partitions: [{ partition: 0, fetchOffset: 0n }, { partition: 2, fetchOffset: 0n }] });
     expect(decodeRecordBatches(capped.responses[0]!.partitions[0]!.records!)).toHaveLength(1);
     expect(capped.responses[0]!.partitions[1]!.records!.length).toBe(0);
+    const both = await fetch(client, { maxBytes: 5000, partitions: [{ partition: 0, fetchOffset: 3n }, { partition: 2, fetchOffset: 0n }] });
+    expect(both.responses[0]!.partitions.map((p) => decodeRecordBatches(p.records!).length)).toEqual([2, 2]);
   });
 
   it('answers OFFSET_OUT_OF_RANGE past the log end, and nothing between the high watermark and the end', async () => {

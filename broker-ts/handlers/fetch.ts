@@ -40,11 +40,16 @@ export const fetchHandler = defineHandler({
     const version = context.apiVersion;
     const usesTopicIds = version >= 13;
     const requested: FetchedPartitionRequest[] = [];
+    // A partition named twice is fetched once, with its last fetch position, as Kafka's request map does.
+    const positions = new Map<string, number>();
     for (const topic of body.topics) {
       const name = usesTopicIds ? (broker.image.topicById(topic.topicId!)?.name ?? '') : topic.topic!;
       const topicId = usesTopicIds ? topic.topicId! : (broker.image.topic(name)?.id ?? schema.ZERO_UUID);
       for (const p of topic.partitions) {
-        requested.push({
+        const key = `${usesTopicIds ? topicId : name}\0${p.partition}`;
+        const at = positions.get(key) ?? requested.length;
+        positions.set(key, at);
+        requested[at] = {
           topic: name,
           topicId,
           partition: p.partition,
@@ -52,7 +57,7 @@ export const fetchHandler = defineHandler({
           partitionMaxBytes: p.partitionMaxBytes,
           currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
           logStartOffset: p.logStartOffset ?? -1n,
-        });
+        };
       }
     }
     const forgotten = (body.forgottenTopicsData ?? []).flatMap((t) =>
@@ -85,8 +90,10 @@ export const fetchHandler = defineHandler({
     }));
     let sessionId = INVALID_SESSION_ID;
     let included = results.map(() => true);
-    if (fetchContext.kind === 'full') sessionId = broker.fetchSessions.createSession(usesTopicIds, partitions, summaries);
-    else if (fetchContext.kind === 'incremental') {
+    if (fetchContext.kind === 'full') {
+      sessionId = broker.fetchSessions.createSession(usesTopicIds, partitions, summaries);
+      broker.logger.debug({ sessionId, partitions: partitions.length, client: context.clientId }, 'fetch session created');
+    } else if (fetchContext.kind === 'incremental') {
       sessionId = fetchContext.session.id;
       included = broker.fetchSessions.selectIncremental(fetchContext, summaries);
     }
@@ -188,11 +195,14 @@ function readPartitions(
       if (data.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) {
         broker.logger.error({ err: error, topic: request.topic, partition: request.partition }, 'fetch failed');
       }
-      if (data.errorCode !== ErrorCode.OFFSET_OUT_OF_RANGE) {
-        data.highWatermark = -1n;
-        data.lastStableOffset = -1n;
-        data.logStartOffset = -1n;
-      }
+      data.highWatermark = -1n;
+      data.lastStableOffset = -1n;
+      data.logStartOffset = -1n;
+      data.records = EMPTY_RECORDS;
+      // Kafka answers partitions it does not know before reading (an empty aborted list) and read
+      // failures after (no list at all).
+      const unknown = data.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || data.errorCode === ErrorCode.UNKNOWN_TOPIC_ID;
+      data.abortedTransactions = unknown ? [] : null;
       if (data.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || data.errorCode === ErrorCode.FENCED_LEADER_EPOCH) {
         const registration = broker.image.partition(request.topic, request.partition);
         if (registration !== undefined) data.currentLeader = { leaderId: registration.leader, leaderEpoch: registration.leaderEpoch };

@@ -33,7 +33,9 @@ export const findCoordinatorHandler = defineHandler({
       return { throttleTimeMs: 0, coordinators };
     }
     const found = await findCoordinator(broker, keyType, body.key ?? '', context.listenerName);
-    return { throttleTimeMs: 0, errorCode: found.errorCode, errorMessage: found.errorMessage, nodeId: found.nodeId, host: found.host, port: found.port };
+    // Kafka sends an empty message with each coordinator of a v4+ answer, none before.
+    const errorMessage = found.errorCode === ErrorCode.NONE ? null : found.errorMessage;
+    return { throttleTimeMs: 0, errorCode: found.errorCode, errorMessage, nodeId: found.nodeId, host: found.host, port: found.port };
   },
 });
 
@@ -50,5 +52,5 @@ async function findCoordinator(broker: BrokerServices, keyType: number, key: str
   const registration = broker.image.partition(CONSUMER_OFFSETS_TOPIC, broker.groups.partitionFor(key));
   const leader = registration === undefined || registration.leader < 0 ? undefined : brokerOnListener(broker, registration.leader, listenerName);
   if (leader === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
-  return { key, nodeId: leader.nodeId, host: leader.host, port: leader.port, errorCode: ErrorCode.NONE, errorMessage: null };
+  return { key, nodeId: leader.nodeId, host: leader.host, port: leader.port, errorCode: ErrorCode.NONE, errorMessage: '' };
 }

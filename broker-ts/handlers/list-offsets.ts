@@ -16,12 +16,14 @@ export const listOffsetsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       topics: body.topics.map((topic) => {
-        const seen = new Set<number>();
-        const duplicates = new Set(topic.partitions.map((p) => p.partitionIndex).filter((index) => (seen.has(index) ? true : (seen.add(index), false))));
+        const counts = new Map<number, number>();
+        for (const p of topic.partitions) counts.set(p.partitionIndex, (counts.get(p.partitionIndex) ?? 0) + 1);
+        // A partition asked for twice is answered once, with INVALID_REQUEST, as Kafka does.
+        const firstOccurrences = topic.partitions.filter((p, i) => topic.partitions.findIndex((q) => q.partitionIndex === p.partitionIndex) === i);
         return {
           name: topic.name,
-          partitions: topic.partitions.map((p) => {
-            if (duplicates.has(p.partitionIndex)) return failed(p.partitionIndex, ErrorCode.INVALID_REQUEST);
+          partitions: firstOccurrences.map((p) => {
+            if (counts.get(p.partitionIndex)! > 1) return failed(p.partitionIndex, ErrorCode.INVALID_REQUEST);
             try {
               return lookUp(broker, topic.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch ?? -1, isolationLevel);
             } catch (error) {

@@ -17,7 +17,7 @@ afterAll(async () => {
   await node.stop();
 });
 
-function metadata(client: WireClient, topics: { name?: string | null; topicId?: string }[] | null, allowAutoTopicCreation = false, version = 12) {
+function metadata(client: WireClient, topics: { name: string | null; topicId?: string }[] | null, allowAutoTopicCreation = false, version = 12) {
   return client.send(ApiKey.Metadata, version, { topics, allowAutoTopicCreation, includeTopicAuthorizedOperations: false });
 }
 
@@ -78,5 +78,21 @@ describe('Metadata', () => {
     expect(byId.topics[0]).toMatchObject({ name: 'm', topicId, errorCode: 0 });
     const unknown = await metadata(client, [{ name: null, topicId: 'AAAAAAAAAAAAAAAAAAAAAw' }]);
     expect(unknown.topics[0]).toMatchObject({ name: null, errorCode: ErrorCode.UNKNOWN_TOPIC_ID });
+  });
+});
+
+describe('leader epochs across restarts', () => {
+  it('bumps them twice per restart, as KRaft fencing the old incarnation and electing the new one does', async () => {
+    const first = await startInProcessBroker();
+    await createTopic(await first.client(), 'epoch', 1);
+    await first.stop({ keepData: true });
+    const second = await startInProcessBroker({ dataDir: first.dataDir });
+    try {
+      const response = await metadata(await second.client(), [{ name: 'epoch' }]);
+      expect(response.topics[0]!.partitions[0]).toMatchObject({ leaderId: 1, leaderEpoch: 2 });
+      expect(second.broker.replicas.partition('epoch', 0)!.log.latestEpoch).toBe(2);
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -45,6 +45,8 @@ export const metadataHandler = defineHandler({
     } else {
       topics = [];
       const seen = new Set<string>();
+      // Kafka answers by id alone as soon as one topic is named by id.
+      const byIdOnly = body.topics!.some((t) => t.topicId !== undefined && t.topicId !== schema.ZERO_UUID);
       for (const requested of body.topics!) {
         const byId = requested.topicId !== undefined && requested.topicId !== schema.ZERO_UUID;
         if (byId) {
@@ -52,15 +54,17 @@ export const metadataHandler = defineHandler({
           topics.push(topic === undefined ? missingTopic(ErrorCode.UNKNOWN_TOPIC_ID, null, requested.topicId!) : describe(topic));
           continue;
         }
+        if (byIdOnly) continue;
         const name = requested.name ?? '';
         if (seen.has(name)) continue;
         seen.add(name);
         const topic = broker.image.topic(name);
+        const operations = includeTopicOperations ? TOPIC_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
         if (topic !== undefined) topics.push(describe(topic));
-        else if (!isValidTopicName(name)) topics.push(missingTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name));
+        else if (!isValidTopicName(name)) topics.push(missingTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name, schema.ZERO_UUID, operations));
         else {
           if (allowAutoCreation) broker.autoCreateTopic(name);
-          topics.push(missingTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name));
+          topics.push(missingTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, schema.ZERO_UUID, operations));
         }
       }
     }
@@ -76,15 +80,8 @@ export const metadataHandler = defineHandler({
   },
 });
 
-function missingTopic(errorCode: number, name: string | null, topicId: string = schema.ZERO_UUID): TopicMetadata {
-  return {
-    errorCode,
-    name,
-    topicId,
-    isInternal: name !== null && isInternalTopic(name),
-    partitions: [],
-    topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
-  };
+function missingTopic(errorCode: number, name: string | null, topicId: string = schema.ZERO_UUID, topicAuthorizedOperations = AUTHORIZED_OPERATIONS_OMITTED): TopicMetadata {
+  return { errorCode, name, topicId, isInternal: name !== null && isInternalTopic(name), partitions: [], topicAuthorizedOperations };
 }
 
 function describeTopic(broker: BrokerServices, topic: TopicImage, listenerName: string, version: number, includeOperations: boolean): TopicMetadata {

@@ -37,16 +37,15 @@ export const offsetCommitHandler = defineHandler({
       groupInstanceId: body.groupInstanceId ?? null,
       topics: known,
     });
-    return {
-      throttleTimeMs: 0,
-      topics: body.topics.map((topic) => ({
-        name: topic.name,
-        partitions: topic.partitions.map((p) => {
-          const fromCoordinator = results.get(topic.name)?.find((r) => r.partitionIndex === p.partitionIndex);
-          const fromCheck = unknown.get(topic.name)?.find((r) => r.partitionIndex === p.partitionIndex);
-          return { partitionIndex: p.partitionIndex, errorCode: fromCheck?.errorCode ?? fromCoordinator?.errorCode ?? ErrorCode.NONE };
-        }),
-      })),
+    // Kafka's response builder lists the partitions refused up front first, then the coordinator's answers.
+    const topics = new Map<string, { partitionIndex: number; errorCode: number }[]>();
+    const add = (name: string, partition: { partitionIndex: number; errorCode: number }) => {
+      const list = topics.get(name) ?? [];
+      list.push(partition);
+      topics.set(name, list);
     };
+    for (const [name, partitions] of unknown) for (const p of partitions) add(name, p);
+    for (const [name, partitions] of results) for (const p of partitions) add(name, p);
+    return { throttleTimeMs: 0, topics: [...topics].map(([name, partitions]) => ({ name, partitions })) };
   },
 });

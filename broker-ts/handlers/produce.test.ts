@@ -13,6 +13,7 @@ beforeAll(async () => {
   await createTopic(client, 'flushed', 1, { 'flush.messages': '1' });
   await createTopic(client, 'strict', 1, { 'min.insync.replicas': '2' });
   await createTopic(client, 'append-time', 1, { 'message.timestamp.type': 'LogAppendTime' });
+  await createTopic(client, 'small-segments', 1, { 'segment.bytes': '1048576', 'max.message.bytes': '600000' });
 });
 
 afterAll(async () => {
@@ -78,6 +79,13 @@ describe('Produce', () => {
     const response = await produce(client, 'flushed', 0, values(3), { acks: 1 });
     expect(response.errorCode).toBe(0);
     expect(node.broker.replicas.partition('flushed', 0)!.log.recoveryPoint).toBe(3n);
+  });
+
+  it('rolls segments at segment.bytes', async () => {
+    const client = await node.client();
+    for (let i = 0; i < 5; i++) expect((await produce(client, 'small-segments', 0, [{ value: Buffer.alloc(400_000, i) }])).errorCode).toBe(0);
+    const log = node.broker.replicas.partition('small-segments', 0)!.log;
+    expect(log.segmentBaseOffsets()).toEqual([0n, 2n, 4n]);
   });
 
   it('reports the append time for LogAppendTime topics', async () => {

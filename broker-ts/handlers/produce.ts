@@ -99,6 +99,7 @@ function waitForAcks(broker: BrokerServices, topic: string, index: number, resul
   if (partition.highWatermark >= target) return undefined;
   return partition.waitForHighWatermark(target, timeoutMs).then((reached) => {
     if (reached) return;
+    if (partition.isRemoved) throw ApiError.of('UNKNOWN_TOPIC_OR_PARTITION');
     if (!partition.isLeader) throw ApiError.of('NOT_LEADER_OR_FOLLOWER');
     throw ApiError.of('REQUEST_TIMED_OUT');
   });

@@ -8,11 +8,15 @@ import { StorageError } from '../storage/index.js';
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 
+  /** What goes in the response's error message field: null when Kafka sends none. */
+  readonly responseMessage: string | null;
+
   constructor(
     readonly code: number,
-    message?: string,
+    message?: string | null,
   ) {
     super(message ?? errorName(code));
+    this.responseMessage = message === undefined ? this.message : message;
   }
 
   static of(name: ErrorCodeName, message?: string): ApiError {
@@ -29,6 +33,7 @@ export function errorCodeOf(error: unknown): number {
 
 /** The message for the response, if the error carries one worth sending. */
 export function errorMessageOf(error: unknown): string | null {
-  if (error instanceof ApiError || error instanceof StorageError) return error.message;
+  if (error instanceof ApiError) return error.responseMessage;
+  if (error instanceof StorageError) return error.message;
   return null;
 }

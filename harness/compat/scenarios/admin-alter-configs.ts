@@ -1,4 +1,5 @@
-import { checkEqual } from '../check.js';
+import { isDeepStrictEqual } from 'node:util';
+import { checkEqual, show, sleep, waitUntil } from '../check.js';
 import { defineScenario } from '../scenario.js';
 
 export default defineScenario({
@@ -30,12 +31,25 @@ export default defineScenario({
         ],
       });
 
+    // A change reaches the broker that describes it through the cluster's metadata, a moment after
+    // the call returns: nothing must have arrived a second after a validateOnly call.
     await change(true);
+    await sleep(1000);
     checkEqual(await current(), { 'cleanup.policy': 'compact', 'retention.ms': '3600000', 'segment.ms': '604800000' }, 'configs after a validateOnly alterConfigs');
 
     await change(false);
     // AlterConfigs (not the incremental API) sets the complete list of overrides: cleanup.policy,
     // not named, goes back to its default.
-    checkEqual(await current(), { 'cleanup.policy': 'delete', 'retention.ms': '7200000', 'segment.ms': '600000' }, 'configs after alterConfigs');
+    const expected = { 'cleanup.policy': 'delete', 'retention.ms': '7200000', 'segment.ms': '600000' };
+    let seen: Record<string, string> = {};
+    await waitUntil(
+      async () => {
+        seen = await current();
+        return isDeepStrictEqual(seen, expected);
+      },
+      10_000,
+      `describeConfigs to show ${show(expected)} after alterConfigs`,
+      () => show(seen),
+    );
   },
 });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { check, checkEqual, show, waitUntil } from '../check.js';
 import { kcatConsume, kcatMetadata, kcatProduce, type KcatRecord } from '../clients/kcat.js';
 import { readTopic, text } from '../read-topic.js';
@@ -62,7 +63,7 @@ export default defineScenario({
         const byPartition = (offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]).sort();
         committed = byPartition;
         const ends = [0, 1, 2].map((p) => [p, sent.filter((m) => m.partition === p).length]);
-        return JSON.stringify(byPartition) === JSON.stringify(ends);
+        return isDeepStrictEqual(byPartition, ends);
       },
       10_000,
       "kcat's group offsets to show every partition read to its end",

@@ -61,11 +61,10 @@ export async function dockerBuild(
   if (before === undefined) return 'built';
   if (before === after) return 'cached';
   // The image this build replaced would stay behind untagged, build after build (broker-ts is
-  // rebuilt before every run); one still used by a container or another tag is kept.
-  await engine.docker
-    .getImage(before)
-    .remove()
-    .catch(() => {});
+  // rebuilt before every run). One that another tag still names, or a container uses, is kept.
+  const replaced = engine.docker.getImage(before);
+  const tags = (await replaced.inspect().catch(() => undefined))?.RepoTags ?? [];
+  if (tags.filter((t) => t !== '<none>:<none>').length === 0) await replaced.remove().catch(() => {});
   return 'built';
 }
 
