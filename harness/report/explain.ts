@@ -8,6 +8,8 @@ export interface ExplainedLoss extends LostMessage {
   ackedBy: number | undefined;
   /** Faults in force at that moment. */
   faultsInForce: string[];
+  /** Faults that began within two seconds after it: it may not have been copied yet. */
+  faultsSoonAfter: string[];
   /** The first leader change after the acknowledgement: the node whose log replaced it. */
   nextLeader: { time: number; leader: number; epoch: number; isr: number[] } | undefined;
   explanation: string;
@@ -21,6 +23,8 @@ export function describeFault(f: FaultRecord): string {
   return `${f.fault}${params ? ` (${params})` : ''} of node ${f.nodes.join(',')}`;
 }
 
+/** How soon after an acknowledgement a fault still counts as part of its story. */
+const SOON_MS = 2000;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const epochText = (epoch: number) => (epoch >= 0 ? ` in leader epoch ${epoch}` : '');
 
@@ -43,10 +47,15 @@ export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faul
     const inForce = faults.filter(
       (f) => f.injectedAt !== undefined && f.injectedAt <= m.ackTime && (f.healedAt === undefined || f.healedAt > m.ackTime),
     );
+    // A write acknowledged just before a fault may not have been copied yet when it struck.
+    const justAfter = faults.filter((f) => f.injectedAt !== undefined && f.injectedAt > m.ackTime && f.injectedAt - m.ackTime <= SOON_MS);
     const parts = [
       `acknowledged at ${seconds(m.ackTime)}${m.offset !== undefined ? ` at offset ${m.offset}` : ''}` +
         (current ? ` while node ${current.leader} led partition ${m.partition}${epochText(current.epoch)} (ISR ${current.isr.join(',')})` : ''),
-      inForce.length ? `during ${inForce.map(describeFault).join('; ')}` : 'with no fault in force',
+      [
+        inForce.length ? `during ${inForce.map(describeFault).join('; ')}` : 'with no fault in force',
+        ...justAfter.map((f) => `${(f.injectedAt! - m.ackTime).toFixed(0)} ms before ${describeFault(f)}`),
+      ].join(', '),
       (wentOffline ? `the partition went offline at ${seconds(wentOffline.time)}; ` : '') +
         (next
           ? `node ${next.leader} took over at ${seconds(next.time)}${epochText(next.epoch)} (ISR ${next.isr.join(',')}) without it`
@@ -57,6 +66,7 @@ export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faul
       ...m,
       ackedBy: current?.leader,
       faultsInForce: inForce.map(describeFault),
+      faultsSoonAfter: justAfter.map(describeFault),
       nextLeader: next ? { time: next.time, leader: next.leader, epoch: next.epoch, isr: next.isr } : undefined,
       explanation: `${parts.join('; ')}.`,
     };

@@ -75,7 +75,7 @@ interface LossGroup {
 function groupLosses(lost: ExplainedLoss[]): LossGroup[] {
   const groups = new Map<string, LossGroup>();
   for (const m of lost) {
-    const key = [m.partition, m.ackedBy, m.faultsInForce.join(';'), m.nextLeader?.leader].join('|');
+    const key = [m.partition, m.ackedBy, m.faultsInForce.join(';'), m.faultsSoonAfter.join(';'), m.nextLeader?.leader].join('|');
     const g = groups.get(key);
     if (!g) {
       groups.set(key, { key, partition: m.partition, count: 1, offsets: m.offset !== undefined ? [m.offset, m.offset] : undefined, ackTimes: [m.ackTime, m.ackTime], example: m });
@@ -97,6 +97,7 @@ function lostTable(r: RunResult): string {
       const cause = [
         m.ackedBy !== undefined ? `acknowledged by node ${m.ackedBy}, the leader then` : 'leader at acknowledgement not observed',
         m.faultsInForce.length ? `during ${m.faultsInForce.join('; ')}` : 'with no fault in force',
+        ...m.faultsSoonAfter.map((f) => `just before ${f}`),
         m.nextLeader
           ? `node ${m.nextLeader.leader} took over at ${s(m.nextLeader.time)}${m.nextLeader.epoch >= 0 ? ` (leader epoch ${m.nextLeader.epoch})` : ''} without them`
           : 'no later leader change observed',

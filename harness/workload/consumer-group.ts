@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { kafkaClient } from '../clients/kafkajs.js';
 import { HarnessError } from '../errors.js';
 import { log } from '../log.js';
-import { REPO_ROOT, supervisor, tsNodeArgs, type ManagedProcess } from '../runtime/supervisor.js';
+import type { ManagedProcess } from '../runtime/supervisor.js';
+import { startClientProcess } from './client-process.js';
 import type { ConsumerMemberConfig } from './consumer-child-main.js';
 
 /**
@@ -79,18 +79,7 @@ export class ConsumerGroupWorkload {
       journalFile: this.journalFile(m, i),
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
     };
-    const proc = supervisor().spawn(
-      `consumer-${m.name}-${i}`,
-      process.execPath,
-      [...tsNodeArgs(join(REPO_ROOT, 'harness/workload/consumer-child-main.ts')), JSON.stringify(config)],
-      { logFile: join(this.dir, `consumer-${m.name}-${i}.log`), pipeStdout: true },
-    );
-    m.process = proc;
-    const ready = await new Promise<boolean>((resolve) => {
-      createInterface({ input: proc.stdoutStream! }).on('line', (l) => l === 'ready' && resolve(true));
-      void proc.exited.then(() => resolve(false));
-    });
-    if (!ready) throw new HarnessError(`consumer ${m.name} exited during start-up; see ${join(this.dir, `consumer-${m.name}-${i}.log`)}`);
+    m.process = await startClientProcess(`consumer-${m.name}-${i}`, 'consumer-child-main.ts', config, join(this.dir, `consumer-${m.name}-${i}.log`));
   }
 
   private member(name: string): Member {

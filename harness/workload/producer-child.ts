@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { HarnessError } from '../errors.js';
-import { REPO_ROOT, supervisor, tsNodeArgs, type ManagedProcess } from '../runtime/supervisor.js';
+import type { ManagedProcess } from '../runtime/supervisor.js';
+import { startClientProcess } from './client-process.js';
 import type { ChildProducerConfig } from './producer-child-main.js';
 import type { ProducerHandle, ProducerStats } from './producer.js';
 
@@ -52,19 +51,8 @@ export class ChildProducer implements ProducerHandle {
       historyFile: join(this.dir, `history-${this.name}-${i}.jsonl`),
       statsFile: join(this.dir, `stats-${this.name}-${i}.json`),
     };
-    const proc = supervisor().spawn(
-      `producer-${this.name}-${i}`,
-      process.execPath,
-      [...tsNodeArgs(join(REPO_ROOT, 'harness/workload/producer-child-main.ts')), JSON.stringify(config)],
-      { logFile: join(this.dir, `producer-${this.name}-${i}.log`), pipeStdout: true },
-    );
+    const proc = await startClientProcess(`producer-${this.name}-${i}`, 'producer-child-main.ts', config, join(this.dir, `producer-${this.name}-${i}.log`));
     this.process = proc;
-    const ready = await new Promise<boolean>((resolve) => {
-      const lines = createInterface({ input: proc.stdoutStream! });
-      lines.on('line', (l) => l === 'ready' && resolve(true));
-      void proc.exited.then(() => resolve(false));
-    });
-    if (!ready) throw new HarnessError(`producer ${this.name} exited during start-up; see ${join(this.dir, `producer-${this.name}-${i}.log`)}`);
     void proc.exited.then(() => {
       if (existsSync(config.statsFile)) this.finished.push(JSON.parse(readFileSync(config.statsFile, 'utf8')) as ProducerStats);
     });

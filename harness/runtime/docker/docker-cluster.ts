@@ -49,10 +49,6 @@ function tail(file: string, lines = 30): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
-}
-
 /**
  * Every node and toxiproxy in its own container on a network created for the cluster (see
  * network.ts and address-plan.ts). Node operations are container operations: kill is `docker
@@ -390,11 +386,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     if (this.closed) return;
     this.closed = true;
     await this.saveOutput();
-    try {
-      await this.removeContainers();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
+    await this.removeContainers();
     for (const slot of this.slots.values()) slot.state = 'stopped';
     this.untrack();
     this.sup.forgetTempDir(this.dataRoot);

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findExperiment, listExperiments } from '../harness/experiment/load.js';
+import { runExperiment } from '../harness/experiment/runner.js';
+
+const out = mkdtempSync(join(tmpdir(), 'kafka-chaos-catalogue-test-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function run(name: string, seed = 3) {
+  return runExperiment(findExperiment(name), 'kafka', { runId: 'catalogue-test', runDir: out, seed });
+}
+
+// The whole catalogue runs in the nightly job; these cover the machinery each family of
+// experiments depends on, against real Kafka.
+describe('experiment catalogue on Apache Kafka', () => {
+  it('has every experiment the catalogue promises', () => {
+    const names = listExperiments().map((e) => e.name);
+    for (const n of [
+      'acks0-leader-kill', 'acks1-leader-kill', 'acksall-leader-kill', 'minisr1-leader-isolated', 'minisr2-leader-isolated',
+      'unclean-election-on', 'unclean-election-off', 'isr-below-min', 'producer-crash-buffered',
+      'consumer-commit-before-processing', 'consumer-commit-after-processing', 'consumer-autocommit-unawaited', 'consumer-autocommit-awaited',
+      'idempotence-off-network-reset', 'idempotence-on-network-reset', 'leader-zombie', 'leader-pause', 'rolling-restart',
+      'network-degraded', 'disk-wipe-replica', 'power-loss-unflushed', 'random-nemesis', 'controller-kill',
+    ]) expect(names, n).toContain(n);
+  });
+
+  it('producer-crash-buffered: a killed producer process loses what it had in flight, nothing it had acknowledged', async () => {
+    const r = await run('producer-crash-buffered');
+    expect(r.verdict, r.reason).toBe('pass');
+    expect(r.counts.lost).toBe(0);
+    expect(r.counts.indeterminate).toBeGreaterThan(0);
+    expect(r.faults.map((f) => f.fault)).toEqual(['toxic', 'kill-producer']);
+  }, 300_000);
+
+  it('consumer-autocommit-unawaited: processing committed before it is done is lost with the member', async () => {
+    const r = await run('consumer-autocommit-unawaited');
+    expect(r.verdict, r.reason).toBe('pass');
+    expect(r.processing?.processedLost).toBeGreaterThan(0);
+    expect(r.processing?.unprocessed).toBe(0);
+  }, 300_000);
+
+  it('leader-zombie: the acks=1 producer loses what the zombie acknowledged, the acks=all one does not', async () => {
+    const r = await run('leader-zombie');
+    expect(r.verdict, r.reason).toBe('pass');
+    expect(r.byClient.acks1?.lost).toBeGreaterThan(0);
+    expect(r.byClient.acksall?.lost).toBe(0);
+    expect(r.lost.some((m) => /^cut \(listeners=replication\+controller\) of node \d$/.test(m.faultsInForce[0] ?? ''))).toBe(true);
+  }, 300_000);
+
+  it('power-loss-unflushed: not applicable to Kafka, with the reason', async () => {
+    const r = await run('power-loss-unflushed');
+    expect(r.verdict).toBe('not-applicable');
+    expect(r.reason).toMatch(/page cache/);
+  });
+});

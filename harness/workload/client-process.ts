@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { HarnessError } from '../errors.js';
+import { REPO_ROOT, supervisor, tsNodeArgs, type ManagedProcess } from '../runtime/supervisor.js';
+
+/**
+ * Starts a client (producer, consumer-group member) in a process of its own, so a fault can kill
+ * it, and waits until it prints "ready". `entry` is a TypeScript module of this folder that reads
+ * its configuration as JSON from argv[2].
+ */
+export async function startClientProcess(name: string, entry: string, config: unknown, logFile: string): Promise<ManagedProcess> {
+  const proc = supervisor().spawn(
+    name,
+    process.execPath,
+    [...tsNodeArgs(join(REPO_ROOT, 'harness/workload', entry)), JSON.stringify(config)],
+    { logFile, pipeStdout: true },
+  );
+  const ready = await new Promise<boolean>((resolve) => {
+    createInterface({ input: proc.stdoutStream! }).on('line', (l) => l === 'ready' && resolve(true));
+    void proc.exited.then(() => resolve(false));
+  });
+  if (!ready) throw new HarnessError(`${name} exited during start-up; see ${logFile}`);
+  return proc;
+}
