@@ -181,7 +181,7 @@ async function checkReportsInBrowser(runDir: string): Promise<void> {
     }
     expect(Number(await page.locator('[data-count="lost"]').innerText())).toBeGreaterThan(0);
     const cause = await page.locator('#loss-groups tr.loss-group').first().innerText();
-    expect(cause).toMatch(/acknowledged by node \d, the leader then; during cut \(listeners=replication\) of node \d; node \d took over/);
+    expect(cause).toMatch(/acknowledged by node \d, the leader then; during cut \(listeners=replication\) of node \d;( just before kill of node \d;)? node \d took over at [\d.]+s \(leader epoch \d+\) without them/);
     expect(errors).toEqual([]);
   } finally {
     await browser.close();
