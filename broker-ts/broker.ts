@@ -1,47 +1,65 @@
-// One broker-ts node: wires the metadata log and image, the controller, the logs and partitions,
-// the group coordinator and the listeners, starts them in order and stops them cleanly.
+// One broker-ts node, broker and controller in one process (KRaft combined mode): wires the
+// metadata log, the metadata quorum and the controller, the image built from committed records,
+// the logs and partitions (with their replication), the group coordinator and the listeners,
+// starts them in order and stops them cleanly.
 //
-// Start-up: meta.properties -> replay the metadata log into the image -> open the partition logs
-// (recovering them after a crash) -> take up the partitions the image places here (which loads the
-// groups of __consumer_offsets) -> bind the listeners -> register this broker (a RegisterBroker
-// record, a new broker epoch) -> serve.
+// Start-up: meta.properties -> open the metadata log and the partition logs (recovering them after
+// a crash) -> bind the listeners -> join the metadata quorum (controller listeners serve from now
+// on) -> apply committed metadata as the quorum commits it (taking up the partitions it places
+// here) -> register with the active controller -> once unfenced, serve the broker listeners.
+// Shutdown: controlled shutdown (leadership moves off this broker) -> stop listening -> hand over
+// quorum leadership -> flush and close every log.
 import type { BrokerConfig } from './config/broker-config.js';
 import { ConfigResolver } from './config/config-resolver.js';
 import type { Endpoint } from './config/listeners.js';
+import { BrokerLifecycle } from './cluster/broker-lifecycle.js';
 import { Controller } from './cluster/controller.js';
+import { ControllerChannel } from './cluster/controller-channel.js';
 import { ensureMetaProperties } from './cluster/meta-properties.js';
 import { MetadataImage } from './cluster/metadata-image.js';
 import type { MetadataDelta } from './cluster/metadata-image.js';
+import { MetadataLoader } from './cluster/metadata-loader.js';
 import { METADATA_TOPIC, MetadataLog } from './cluster/metadata-log.js';
+import { MetadataQuorum } from './cluster/metadata-quorum.js';
 import { ReplicaManager } from './cluster/replica-manager.js';
 import { CONSUMER_OFFSETS_TOPIC } from './cluster/topic-names.js';
+import { SECURITY_PROTOCOL_IDS } from './cluster/metadata-records.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
 import { GroupLog } from './group/group-log.js';
 import { BROKER_API_HANDLERS, CONTROLLER_API_HANDLERS } from './handlers/api-table.js';
 import type { Logger } from './logging/logger.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
+import { RaftDriver } from './raft/raft-driver.js';
+import { controllerClientSecurity } from './security/client-security.js';
 import { ApiDispatcher } from './server/api-dispatcher.js';
 import type { AdvertisedVersion, BrokerServices } from './server/broker-services.js';
 import { FetchSessionCache } from './server/fetch-session-cache.js';
-import { SocketServer } from './server/socket-server.js';
+import { SocketServer, socketServerOptions } from './server/socket-server.js';
 import type { BoundListener } from './server/socket-server.js';
-import { ErrorCode } from './protocol/index.js';
+import { ApiKey, ErrorCode } from './protocol/index.js';
+import type { RequestContext } from './server/request-context.js';
 import { LogManager } from './storage/index.js';
 
 /** What __consumer_offsets is created with, as Kafka's group coordinator asks for it. */
-const OFFSETS_TOPIC_CONFIGS = (segmentBytes: number) =>
-  new Map([
-    ['cleanup.policy', 'compact'],
-    ['compression.type', 'producer'],
-    ['segment.bytes', String(segmentBytes)],
-  ]);
+const OFFSETS_TOPIC_CONFIGS = (segmentBytes: number) => [
+  { name: 'cleanup.policy', value: 'compact' },
+  { name: 'compression.type', value: 'producer' },
+  { name: 'segment.bytes', value: String(segmentBytes) },
+];
+
+/** How often the active controller checks broker leases and leaderless partitions. */
+const CONTROLLER_TICK_MS = 100;
+/** How long a graceful stop waits for the controller to move leadership away. */
+const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 5000;
 
 export class Broker implements BrokerServices {
   readonly nodeId: number;
   readonly fetchSessions: FetchSessionCache;
-  private brokerEpoch = -1n;
   private readonly autoCreating = new Set<string>();
   private stopping: Promise<void> | undefined;
+  private controllerTimer: NodeJS.Timeout | undefined;
+  lifecycle!: BrokerLifecycle;
+  controllerChannel!: ControllerChannel;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -50,6 +68,8 @@ export class Broker implements BrokerServices {
     readonly image: MetadataImage,
     private readonly metadataLog: MetadataLog,
     readonly configs: ConfigResolver,
+    readonly raft: RaftDriver,
+    readonly quorum: MetadataQuorum,
     readonly controller: Controller,
     readonly replicas: ReplicaManager,
     readonly groups: GroupCoordinator,
@@ -61,15 +81,16 @@ export class Broker implements BrokerServices {
     this.fetchSessions = new FetchSessionCache(config.fetchSessionCacheSlots);
   }
 
+  get brokerEpoch(): bigint {
+    return this.lifecycle.brokerEpoch;
+  }
+
   static async start(config: BrokerConfig, logger: Logger): Promise<Broker> {
     const clusterId = ensureMetaProperties([...new Set([config.metadataLogDir, ...config.logDirs])], config.nodeId, config.clusterId);
-    logger.info({ clusterId, nodeId: config.nodeId, logDirs: config.logDirs }, 'starting broker-ts');
+    logger.info({ clusterId, nodeId: config.nodeId, logDirs: config.logDirs, voters: config.quorumVoters.map((v) => v.id) }, 'starting broker-ts');
 
     const metadataLog = await MetadataLog.open(config.metadataLogDir, logger);
     const image = new MetadataImage();
-    Controller.replay(image, metadataLog);
-    logger.info({ offset: image.offset, topics: [...image.topics()].length, epoch: metadataLog.epoch }, 'replayed the metadata log');
-
     const configs = new ConfigResolver(config.staticValues, {
       node: () => image.brokerConfigs(String(config.nodeId)),
       clusterDefault: () => image.brokerConfigs(''),
@@ -79,12 +100,20 @@ export class Broker implements BrokerServices {
       excludeTopics: [METADATA_TOPIC],
       topicConfig: (topic) => configs.logConfig(image.topicConfigs(topic)),
       onBackgroundError: (error) => logger.error({ err: error }, 'log background failure'),
+      onLogDirFailure: (dir, error, remaining) => {
+        logger.error({ err: error, logDir: dir }, `Stopped serving replicas in dir ${dir}: its partitions answer KAFKA_STORAGE_ERROR`);
+        if (remaining > 0) return;
+        // As Kafka halts: with no log dir left there is nothing to serve, and nothing more to flush.
+        logger.fatal(`Shutdown broker because all log dirs in ${config.logDirs.join(', ')} have failed`);
+        process.exit(1);
+      },
     });
-    const replicas = new ReplicaManager(config.nodeId, logs, image, configs, logger);
+    let broker: Broker | undefined;
+    const replicas = new ReplicaManager(config, logs, image, configs, () => broker, logger.child({ component: 'replica-manager' }));
     const groupLog = new GroupLog(replicas, 5000);
     const groups = new GroupCoordinator(
       {
-        offsetsTopicPartitions: image.topic(CONSUMER_OFFSETS_TOPIC)?.partitions.size ?? config.offsetsTopicNumPartitions,
+        offsetsTopicPartitions: config.offsetsTopicNumPartitions,
         initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
         minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
         maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
@@ -101,17 +130,71 @@ export class Broker implements BrokerServices {
       await replicas.applyDelta(delta);
       if (delta.deletedTopics.length > 0) await groups.onTopicsDeleted(new Set(delta.deletedTopics.map((t) => t.name)));
     };
-    const controller = new Controller(image, metadataLog, config, publish, logger.child({ component: 'controller' }));
-    let broker: Broker | undefined;
-    const producerIds = new ProducerIdManager(controller, () => broker!.brokerEpoch);
+    const loader = new MetadataLoader(image, metadataLog, publish, logger.child({ component: 'metadata-loader' }));
+    let quorum: MetadataQuorum | undefined;
+    let controller: Controller | undefined;
+    const raft = new RaftDriver({
+      nodeId: config.nodeId,
+      clusterId,
+      voters: config.quorumVoters,
+      log: metadataLog,
+      config: config.raft,
+      requestTimeoutMs: config.raft.requestTimeoutMs,
+      clientSecurity: controllerClientSecurity(config),
+      logger: logger.child({ component: 'raft' }),
+      onCommit: (highWatermark) => loader.onCommit(highWatermark),
+      onStateChange: () => {
+        controller?.onQuorumChange();
+        quorum?.notify();
+      },
+    });
+    quorum = new MetadataQuorum(raft, loader, metadataLog);
+    controller = new Controller(
+      image,
+      quorum,
+      {
+        nodeId: config.nodeId,
+        numPartitions: config.numPartitions,
+        defaultReplicationFactor: config.defaultReplicationFactor,
+        deleteTopicEnable: config.deleteTopicEnable,
+        brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
+        electAnyReplica: config.bugs.electAnyReplica,
+      },
+      configs,
+      logger.child({ component: 'controller' }),
+    );
+    const producerIds = new ProducerIdManager(() => broker!);
     const dispatcher = new ApiDispatcher(BROKER_API_HANDLERS, CONTROLLER_API_HANDLERS, config.controllerListenerNames, logger);
-    const server = new SocketServer(dispatcher, { maxRequestBytes: config.socketRequestMaxBytes, idleTimeoutMs: config.connectionsMaxIdleMs }, logger);
-    broker = new Broker(config, clusterId, logger, image, metadataLog, configs, controller, replicas, groups, producerIds, dispatcher, server);
+    const server = new SocketServer(dispatcher, socketServerOptions(config), logger);
+    broker = new Broker(config, clusterId, logger, image, metadataLog, configs, raft, quorum, controller, replicas, groups, producerIds, dispatcher, server);
+    const started = broker;
+    loader.onApplied(() => {
+      controller.onQuorumChange();
+      quorum.notify();
+      started.lifecycle?.onMetadataApplied();
+    });
     try {
-      await replicas.loadFromImage();
       const bound = await server.bind(config.listeners);
       const advertised = resolveBoundPorts(config.advertisedListeners, bound);
-      broker.brokerEpoch = await controller.registerBroker(advertised, config.rack);
+      broker.controllerChannel = new ControllerChannel(config.nodeId, config.quorumVoters, quorum, (apiKey, version, body) => broker.serveLocally(apiKey, version, body), controllerClientSecurity(config), logger);
+      broker.lifecycle = new BrokerLifecycle(
+        {
+          nodeId: config.nodeId,
+          clusterId,
+          rack: config.rack,
+          heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+          endpoints: advertised.map((e) => ({ ...e, securityProtocol: SECURITY_PROTOCOL_IDS[config.listenerSecurity.get(e.name)?.protocol ?? 'PLAINTEXT'] ?? 0 })),
+        },
+        broker.controllerChannel,
+        image,
+        logger.child({ component: 'broker-lifecycle' }),
+      );
+      dispatcher.openControllerListeners(broker);
+      raft.start();
+      broker.controllerTimer = setInterval(() => void controller.tick().catch(() => undefined), CONTROLLER_TICK_MS);
+      broker.lifecycle.start();
+      await broker.lifecycle.whenUnfenced();
+      await replicas.deleteStrayLogs();
       dispatcher.open(broker);
       logger.info({ brokerEpoch: broker.brokerEpoch, listeners: bound, advertised }, 'broker-ts is ready');
       return broker;
@@ -119,6 +202,20 @@ export class Broker implements BrokerServices {
       await broker.shutdown().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Serves a controller request in process (this node is the active controller). */
+  private serveLocally(apiKey: number, version: number, body: unknown): Promise<unknown> {
+    const listenerName = this.config.controllerListenerNames[0]!;
+    const context: RequestContext = {
+      header: { apiKey, apiVersion: version, correlationId: 0, clientId: 'broker-ts-local' },
+      apiVersion: version,
+      listenerName,
+      clientId: 'broker-ts-local',
+      clientHost: '/127.0.0.1',
+      connectionId: 'local',
+    } as RequestContext;
+    return Promise.resolve(this.dispatcher.dispatch({ apiKey, apiVersion: version, header: context.header, body } as never, context));
   }
 
   /** The listeners as bound (port 0 resolved). */
@@ -133,12 +230,29 @@ export class Broker implements BrokerServices {
   async ensureOffsetsTopic(): Promise<void> {
     if (this.image.topic(CONSUMER_OFFSETS_TOPIC) !== undefined) return;
     // As in Kafka, offsets.topic.replication.factor is not lowered to fit: too few brokers, no coordinator.
-    await this.controller.ensureTopic(
-      CONSUMER_OFFSETS_TOPIC,
-      this.config.offsetsTopicNumPartitions,
-      this.config.offsetsTopicReplicationFactor,
-      OFFSETS_TOPIC_CONFIGS(this.config.offsetsTopicSegmentBytes),
+    const response = await this.controllerChannel.send(
+      ApiKey.CreateTopics,
+      7,
+      {
+        topics: [
+          {
+            name: CONSUMER_OFFSETS_TOPIC,
+            numPartitions: this.config.offsetsTopicNumPartitions,
+            replicationFactor: this.config.offsetsTopicReplicationFactor,
+            assignments: [],
+            configs: OFFSETS_TOPIC_CONFIGS(this.config.offsetsTopicSegmentBytes),
+          },
+        ],
+        timeoutMs: 30_000,
+        validateOnly: false,
+      },
+      30_000,
     );
+    const result = response.topics[0];
+    if (result !== undefined && result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+      throw new Error(`creating ${CONSUMER_OFFSETS_TOPIC} failed: ${result.errorMessage ?? result.errorCode}`);
+    }
+    await this.quorum.waitFor(() => this.image.topic(CONSUMER_OFFSETS_TOPIC) !== undefined, 10_000);
   }
 
   autoCreateTopic(name: string): boolean {
@@ -147,20 +261,32 @@ export class Broker implements BrokerServices {
     const creation =
       name === CONSUMER_OFFSETS_TOPIC
         ? this.ensureOffsetsTopic()
-        : this.controller.createTopics([{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], false).then(([result]) => {
-            if (result?.error !== undefined && result.error.code !== ErrorCode.TOPIC_ALREADY_EXISTS) this.logger.warn({ topic: name, error: result.error.message }, 'auto topic creation failed');
-          });
+        : this.controllerChannel
+            .send(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false }, 30_000)
+            .then((response) => {
+              const result = response.topics[0];
+              if (result !== undefined && result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+                this.logger.warn({ topic: name, error: result.errorMessage }, 'auto topic creation failed');
+              }
+            });
     creation
       .catch((error) => this.logger.warn({ err: error, topic: name }, 'auto topic creation failed'))
       .finally(() => this.autoCreating.delete(name));
     return true;
   }
 
-  /** Clean shutdown: stop listening, finish controller work, flush and close every log. */
+  /** Clean shutdown: controlled shutdown, stop listening, hand over quorum leadership, flush and close every log. */
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
+      if (this.lifecycle !== undefined && this.config.quorumVoters.length > 1) {
+        await this.lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+      }
+      this.lifecycle?.stop();
+      if (this.controllerTimer !== undefined) clearInterval(this.controllerTimer);
       await this.server.close();
+      this.raft.shutdown();
+      this.controllerChannel?.close();
       this.groups.shutdown();
       await this.controller.drain();
       await this.replicas.shutdown();

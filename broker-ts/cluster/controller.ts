@@ -1,20 +1,19 @@
-// The controller: the only writer of the metadata log. It validates admin changes against the
-// image, turns them into metadata records, appends them (fsynced), applies them to the image and
-// publishes the delta to this node's replica manager. Operations run one at a time, in order, like
-// KRaft's controller event queue, so each one validates against every change before it.
-// With one node this node is the active controller; issue 4 makes the append a Raft commit.
+// The controller (KRaft's QuorumController with its cluster and replication control): validates
+// admin changes, broker registrations, heartbeats and ISR changes against the metadata image, turns
+// them into metadata records and commits them through the metadata quorum; every node then applies
+// them to its image in log order (metadata-loader.ts).
 import type { Logger } from '../logging/logger.js';
-import type { BrokerConfig } from '../config/broker-config.js';
+import type { ConfigResolver } from '../config/config-resolver.js';
 import { ConfigError } from '../config/config-error.js';
 import { NotDynamicError, validateBrokerConfigs, validateTopicConfigs } from '../config/config-validation.js';
 import { ErrorCode, schema } from '../protocol/index.js';
 import { ApiError } from '../server/api-error.js';
 import { randomKafkaUuid } from './kafka-uuid.js';
-import { MetadataDelta } from './metadata-image.js';
-import type { MetadataImage, TopicImage } from './metadata-image.js';
-import type { MetadataLog } from './metadata-log.js';
+import type { MetadataImage, PartitionRegistration, TopicImage } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
-import { ConfigResourceType, NO_LEADER, SECURITY_PROTOCOL_IDS } from './metadata-records.js';
+import { ConfigResourceType, NO_LEADER_CHANGE } from './metadata-records.js';
+import { changeForDeparture, changeForElection, changeRecordFields } from './partition-election.js';
+import type { ElectionRules } from './partition-election.js';
 import { placeReplicas, validateAssignment } from './replica-placement.js';
 import { isInternalTopic, unifyCollisionChars, validateTopicName } from './topic-names.js';
 
@@ -71,64 +70,234 @@ export interface BrokerEndpointRegistration {
   port: number;
 }
 
-export type DeltaPublisher = (delta: MetadataDelta) => Promise<void>;
+/** What the controller needs from the metadata quorum. */
+export interface ControllerQuorum {
+  /** This node leads the quorum and has applied everything committed before its epoch. */
+  readonly isActive: boolean;
+  /** Appends records as the leader and resolves once they are committed and applied to the image; rejects with NOT_CONTROLLER if leadership is lost first. */
+  commit(records: readonly MetadataRecord[]): Promise<void>;
+  /** The offset the next appended record will get (a new broker epoch). */
+  readonly nextOffset: bigint;
+}
 
+export interface ControllerSettings {
+  nodeId: number;
+  numPartitions: number;
+  defaultReplicationFactor: number;
+  deleteTopicEnable: boolean;
+  brokerSessionTimeoutMs: number;
+  /** broker.ts.bug.elect.any.replica */
+  electAnyReplica: boolean;
+}
+
+export interface BrokerRegistrationRequest {
+  brokerId: number;
+  incarnationId: string;
+  listeners: readonly { name: string; host: string; port: number; securityProtocol: number }[];
+  rack: string | null;
+}
+
+export interface HeartbeatRequest {
+  brokerId: number;
+  brokerEpoch: bigint;
+  currentMetadataOffset: bigint;
+  wantFence: boolean;
+  wantShutDown: boolean;
+}
+
+export interface HeartbeatResult {
+  errorCode: number;
+  isCaughtUp: boolean;
+  isFenced: boolean;
+  shouldShutDown: boolean;
+}
+
+export interface AlterPartitionItem {
+  topicId: string;
+  partitionIndex: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  newIsr: readonly { brokerId: number; brokerEpoch: bigint }[];
+}
+
+export interface AlterPartitionResult {
+  errorCode: number;
+  state: PartitionRegistration | undefined;
+}
+
+/**
+ * The active controller: the only writer of the metadata log. Every node has one; it acts only while
+ * its node leads the metadata quorum (other nodes forward their requests to it). Operations run one
+ * at a time, like KRaft's controller event queue, each validating against the committed image left
+ * by the one before. Broker liveness (heartbeat leases) is kept in memory and rebuilt by each new
+ * active controller, as in KRaft.
+ */
 export class Controller {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly leases = new Map<number, number>();
+  private wasActive = false;
 
   constructor(
     private readonly image: MetadataImage,
-    private readonly metadataLog: MetadataLog,
-    private readonly config: BrokerConfig,
-    private readonly publish: DeltaPublisher,
+    private readonly quorum: ControllerQuorum,
+    private readonly settings: ControllerSettings,
+    private readonly configs: ConfigResolver,
     private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Replays the metadata log into the image at start-up, before anything is published. */
-  static replay(image: MetadataImage, metadataLog: MetadataLog): MetadataDelta {
-    const delta = new MetadataDelta();
-    for (const { record, offset } of metadataLog.records()) image.apply(record, offset, delta);
-    return delta;
+  get isActive(): boolean {
+    return this.quorum.isActive;
   }
 
-  /**
-   * Registers this node (a new broker epoch each start, as KRaft gives a restarted broker) and
-   * elects it leader of its partitions again. KRaft fences the previous incarnation (its partitions
-   * lose their leader) and unfences the new one (it is elected again): each step bumps the leader
-   * epoch, so clients holding the old epoch are told to refresh, as with Kafka.
-   */
-  registerBroker(endpoints: readonly BrokerEndpointRegistration[], rack: string | null): Promise<bigint> {
+  /** Called on quorum and image changes: a newly active controller gives every broker a fresh lease. */
+  onQuorumChange(): void {
+    const active = this.quorum.isActive;
+    if (active && !this.wasActive) {
+      const now = this.now();
+      this.leases.clear();
+      for (const broker of this.image.brokers()) this.leases.set(broker.id, now);
+      this.logger.info({ brokers: [...this.leases.keys()] }, 'became the active controller');
+    }
+    this.wasActive = active;
+  }
+
+  /** Periodic work of the active controller: fence brokers whose lease expired, elect leaders where possible. */
+  tick(): Promise<void> {
+    if (!this.quorum.isActive) return Promise.resolve();
     return this.enqueue(async () => {
-      const brokerEpoch = this.metadataLog.endOffset;
-      const nodeId = this.config.nodeId;
-      const reelections: MetadataRecord[] = [];
-      for (const topic of this.image.topics()) {
-        for (const partition of topic.partitions.values()) {
-          if (!partition.replicas.includes(nodeId) || (partition.leader !== nodeId && partition.leader !== NO_LEADER)) continue;
-          const change = (leader: number): MetadataRecord => ({
-            type: 'PartitionChange',
-            data: { partitionId: partition.partition, topicId: topic.id, isr: null, leader, replicas: null },
-          });
-          if (partition.leader === nodeId) reelections.push(change(NO_LEADER));
-          reelections.push(change(nodeId));
+      const now = this.now();
+      const records: MetadataRecord[] = [];
+      const departed: number[] = [];
+      for (const broker of this.image.brokers()) {
+        if (broker.fenced) continue;
+        const last = this.leases.get(broker.id) ?? now;
+        if (now - last > this.settings.brokerSessionTimeoutMs) {
+          this.logger.info({ brokerId: broker.id, silentMs: now - last }, 'fencing a broker whose session expired');
+          records.push({ type: 'BrokerRegistrationChange', data: { brokerId: broker.id, brokerEpoch: broker.epoch, fenced: 1, inControlledShutdown: 0 } });
+          departed.push(broker.id);
         }
       }
-      await this.commit([
+      const unavailable = new Set(departed);
+      records.push(...this.partitionChanges(unavailable, departed));
+      await this.commitIfAny(records);
+    }, false);
+  }
+
+  registerBroker(request: BrokerRegistrationRequest): Promise<bigint> {
+    return this.enqueue(async () => {
+      const brokerEpoch = this.quorum.nextOffset;
+      const existing = this.image.broker(request.brokerId);
+      const records: MetadataRecord[] = [
         {
           type: 'RegisterBroker',
           data: {
-            brokerId: this.config.nodeId,
-            incarnationId: randomKafkaUuid(),
+            brokerId: request.brokerId,
+            incarnationId: request.incarnationId,
             brokerEpoch,
-            endPoints: endpoints.map((e) => ({ ...e, securityProtocol: SECURITY_PROTOCOL_IDS.PLAINTEXT! })),
-            rack,
-            fenced: false,
+            endPoints: request.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port, securityProtocol: l.securityProtocol })),
+            rack: request.rack,
+            fenced: true,
           },
         },
-        ...reelections,
-      ]);
+      ];
+      // A new incarnation replaces the old one: it leaves its partitions (leadership, ISR) until it catches up again.
+      if (existing !== undefined) records.push(...this.partitionChanges(new Set([request.brokerId]), [request.brokerId]));
+      this.leases.set(request.brokerId, this.now());
+      await this.quorum.commit(records);
+      this.logger.info({ brokerId: request.brokerId, brokerEpoch }, 'registered broker');
       return brokerEpoch;
     });
+  }
+
+  heartbeat(request: HeartbeatRequest): Promise<HeartbeatResult> {
+    return this.enqueue(async () => {
+      const broker = this.image.broker(request.brokerId);
+      if (broker === undefined) return { errorCode: ErrorCode.BROKER_ID_NOT_REGISTERED, isCaughtUp: false, isFenced: true, shouldShutDown: false };
+      if (broker.epoch !== request.brokerEpoch) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, isCaughtUp: false, isFenced: true, shouldShutDown: false };
+      this.leases.set(request.brokerId, this.now());
+      const caughtUp = request.currentMetadataOffset >= broker.registeredAt;
+      const records: MetadataRecord[] = [];
+      if (request.wantShutDown) {
+        if (!broker.inControlledShutdown) {
+          this.logger.info({ brokerId: broker.id }, 'controlled shutdown: moving leadership off the broker');
+          records.push({ type: 'BrokerRegistrationChange', data: { brokerId: broker.id, brokerEpoch: broker.epoch, fenced: 0, inControlledShutdown: 1 } });
+          records.push(...this.partitionChanges(new Set([broker.id]), [broker.id]));
+        }
+      } else if (broker.fenced && caughtUp && !request.wantFence) {
+        records.push({ type: 'BrokerRegistrationChange', data: { brokerId: broker.id, brokerEpoch: broker.epoch, fenced: -1, inControlledShutdown: 0 } });
+        records.push(...this.partitionChanges(new Set(), [], broker.id));
+      }
+      await this.commitIfAny(records);
+      const current = this.image.broker(request.brokerId)!;
+      const leads = [...this.image.topics()].some((t) => [...t.partitions.values()].some((p) => p.leader === current.id));
+      return { errorCode: ErrorCode.NONE, isCaughtUp: caughtUp, isFenced: current.fenced, shouldShutDown: request.wantShutDown && !leads };
+    });
+  }
+
+  alterPartition(brokerId: number, brokerEpoch: bigint, items: readonly AlterPartitionItem[]): Promise<AlterPartitionResult[]> {
+    return this.enqueue(async () => {
+      const broker = this.image.broker(brokerId);
+      if (broker === undefined || (brokerEpoch !== -1n && broker.epoch !== brokerEpoch)) {
+        return items.map(() => ({ errorCode: ErrorCode.STALE_BROKER_EPOCH, state: undefined }));
+      }
+      const records: MetadataRecord[] = [];
+      const outcomes = items.map((item): { errorCode: number; topic: string | undefined } => {
+        const topic = this.image.topicById(item.topicId);
+        const partition = topic?.partitions.get(item.partitionIndex);
+        if (topic === undefined || partition === undefined) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, topic: undefined };
+        if (partition.leader !== brokerId) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, topic: topic.name };
+        if (item.leaderEpoch !== partition.leaderEpoch) return { errorCode: ErrorCode.FENCED_LEADER_EPOCH, topic: topic.name };
+        if (item.partitionEpoch !== partition.partitionEpoch) return { errorCode: ErrorCode.INVALID_UPDATE_VERSION, topic: topic.name };
+        const newIsr = item.newIsr.map((m) => m.brokerId);
+        for (const member of item.newIsr) {
+          const registration = this.image.broker(member.brokerId);
+          const eligible = registration !== undefined && !registration.fenced && !registration.inControlledShutdown && (member.brokerEpoch === -1n || member.brokerEpoch === registration.epoch);
+          if (!eligible && !partition.isr.includes(member.brokerId)) return { errorCode: ErrorCode.INELIGIBLE_REPLICA, topic: topic.name };
+          if (!partition.replicas.includes(member.brokerId)) return { errorCode: ErrorCode.INVALID_REQUEST, topic: topic.name };
+        }
+        if (!newIsr.includes(brokerId) || newIsr.length === 0) return { errorCode: ErrorCode.INVALID_REQUEST, topic: topic.name };
+        records.push({ type: 'PartitionChange', data: { partitionId: partition.partition, topicId: topic.id, isr: newIsr, leader: NO_LEADER_CHANGE, replicas: null } });
+        return { errorCode: ErrorCode.NONE, topic: topic.name };
+      });
+      await this.commitIfAny(records);
+      return outcomes.map((outcome, i) => ({
+        errorCode: outcome.errorCode,
+        state: outcome.topic === undefined ? undefined : this.image.partition(outcome.topic, items[i]!.partitionIndex),
+      }));
+    });
+  }
+
+  /**
+   * The partition changes that follow from brokers leaving (`departing`, no longer eligible) or
+   * joining (`joining`, now eligible): ISR shrinks and leader elections, as PartitionChangeRecords.
+   */
+  private partitionChanges(unavailable: ReadonlySet<number>, departing: readonly number[], joining?: number): MetadataRecord[] {
+    const records: MetadataRecord[] = [];
+    const eligible = (id: number) => {
+      if (unavailable.has(id)) return false;
+      const broker = this.image.broker(id);
+      return broker !== undefined && (id === joining || (!broker.fenced && !broker.inControlledShutdown));
+    };
+    for (const topic of this.image.topics()) {
+      const unclean = this.configs.topicValue('unclean.leader.election.enable', this.image.topicConfigs(topic.name)) === true;
+      const rules: ElectionRules = { eligible, unclean, electAnyReplica: this.settings.electAnyReplica };
+      for (const partition of topic.partitions.values()) {
+        let current = partition;
+        for (const brokerId of departing) {
+          const change = changeForDeparture(current, brokerId, rules);
+          if (change !== undefined) current = { ...current, ...change };
+        }
+        const election = changeForElection(current, rules);
+        if (election !== undefined) current = { ...current, ...election };
+        if (current === partition) continue;
+        const fields = changeRecordFields(partition, { leader: current.leader, isr: [...current.isr] });
+        if (fields.leader === NO_LEADER_CHANGE && fields.isr === null) continue;
+        this.logger.info({ topic: topic.name, partition: partition.partition, leader: current.leader, isr: current.isr }, 'partition change');
+        records.push({ type: 'PartitionChange', data: { partitionId: partition.partition, topicId: topic.id, isr: fields.isr, leader: fields.leader, replicas: null } });
+      }
+    }
+    return records;
   }
 
   createTopics(topics: readonly NewTopic[], validateOnly: boolean): Promise<CreatedTopic[]> {
@@ -171,19 +340,6 @@ export class Controller {
     });
   }
 
-  /** Creates a topic the broker needs itself (__consumer_offsets) unless it exists. */
-  ensureTopic(name: string, numPartitions: number, replicationFactor: number, configs: ReadonlyMap<string, string>): Promise<TopicImage> {
-    return this.enqueue(async () => {
-      const existing = this.image.topic(name);
-      if (existing !== undefined) return existing;
-      const brokers = this.image.unfencedBrokers().map((b) => b.id);
-      const assignments = placeReplicas(brokers, 0, numPartitions, replicationFactor);
-      await this.commit(topicRecords(name, randomKafkaUuid(), assignments, configs));
-      this.logger.info({ topic: name, partitions: numPartitions, replicationFactor }, 'created internal topic');
-      return this.image.topic(name)!;
-    });
-  }
-
   deleteTopics(references: readonly TopicReference[]): Promise<DeletedTopic[]> {
     return this.enqueue(async () => {
       const records: MetadataRecord[] = [];
@@ -196,7 +352,7 @@ export class Controller {
         if (byId && reference.name != null) result.error = ApiError.of('INVALID_REQUEST', 'Topic name and topic id cannot both be set.');
         else if (topic === undefined) {
           result.error = byId ? ApiError.of('UNKNOWN_TOPIC_ID', 'This server does not host this topic ID.') : ApiError.of('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
-        } else if (!this.config.deleteTopicEnable) result.error = ApiError.of('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
+        } else if (!this.settings.deleteTopicEnable) result.error = ApiError.of('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
         else if (removing.has(topic.id)) result.error = ApiError.of('INVALID_REQUEST', 'Duplicate topic in the request.');
         else {
           removing.add(topic.id);
@@ -255,13 +411,13 @@ export class Controller {
     });
   }
 
-  /** Reserves a block of producer ids; resolves with its first id once the reservation is durable. */
-  allocateProducerIds(brokerEpoch: bigint): Promise<bigint> {
+  /** Reserves a block of producer ids for a broker; resolves with its first id once the reservation is committed. */
+  allocateProducerIds(brokerId: number, brokerEpoch: bigint): Promise<bigint> {
     return this.enqueue(async () => {
+      const broker = this.image.broker(brokerId);
+      if (broker === undefined || broker.epoch !== brokerEpoch) throw ApiError.of('STALE_BROKER_EPOCH');
       const first = this.image.nextProducerId;
-      await this.commit([
-        { type: 'ProducerIds', data: { brokerId: this.config.nodeId, brokerEpoch, nextProducerId: first + BigInt(PRODUCER_ID_BLOCK_SIZE) } },
-      ]);
+      await this.quorum.commit([{ type: 'ProducerIds', data: { brokerId, brokerEpoch, nextProducerId: first + BigInt(PRODUCER_ID_BLOCK_SIZE) } }]);
       return first;
     });
   }
@@ -271,19 +427,24 @@ export class Controller {
     await this.queue.catch(() => undefined);
   }
 
-  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(operation, operation);
+  /** Runs operations one at a time, and only while this node is the active controller. */
+  private enqueue<T>(operation: () => Promise<T>, requireActive = true): Promise<T> {
+    const guarded = () => {
+      if (requireActive && !this.quorum.isActive) throw ApiError.of('NOT_CONTROLLER', 'This node is not the active controller.');
+      return operation();
+    };
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async commit(records: readonly MetadataRecord[]): Promise<MetadataDelta> {
-    const delta = new MetadataDelta();
-    if (records.length === 0) return delta;
-    const offsets = await this.metadataLog.append(records);
-    records.forEach((record, i) => this.image.apply(record, offsets[i]!, delta));
-    await this.publish(delta);
-    return delta;
+  private async commit(records: readonly MetadataRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.quorum.commit(records);
+  }
+
+  private async commitIfAny(records: readonly MetadataRecord[]): Promise<void> {
+    await this.commit(records);
   }
 
   private planTopic(topic: NewTopic, claimed: ReadonlySet<string>): { assignments: number[][]; configs: Map<string, string> } {
@@ -315,9 +476,9 @@ export class Controller {
       }
       return { assignments: sorted.map((a) => [...a.brokerIds]), configs };
     }
-    const numPartitions = topic.numPartitions === -1 ? this.config.numPartitions : topic.numPartitions;
+    const numPartitions = topic.numPartitions === -1 ? this.settings.numPartitions : topic.numPartitions;
     if (numPartitions <= 0) throw ApiError.of('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.');
-    const replicationFactor = topic.replicationFactor === -1 ? this.config.defaultReplicationFactor : topic.replicationFactor;
+    const replicationFactor = topic.replicationFactor === -1 ? this.settings.defaultReplicationFactor : topic.replicationFactor;
     if (replicationFactor <= 0) throw ApiError.of('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.');
     return { assignments: placeReplicas(brokers, 0, numPartitions, replicationFactor), configs };
   }
@@ -356,8 +517,8 @@ export class Controller {
       return replaceConfigs(ConfigResourceType.TOPIC, resource.resourceName, this.image.topicConfigs(resource.resourceName), next);
     }
     if (resource.resourceType === ConfigResourceType.BROKER) {
-      if (resource.resourceName !== '' && resource.resourceName !== String(this.config.nodeId)) {
-        throw ApiError.of('INVALID_REQUEST', `Unexpected broker id, expected ${this.config.nodeId} or empty string, but received ${resource.resourceName}`);
+      if (resource.resourceName !== '' && this.image.broker(Number(resource.resourceName)) === undefined) {
+        throw ApiError.of('INVALID_REQUEST', `Unexpected broker id, expected a registered broker or empty string, but received ${resource.resourceName}`);
       }
       let next: Map<string, string | null>;
       try {

@@ -20,6 +20,9 @@ export interface BrokerRegistration {
   endpoints: ReadonlyMap<string, BrokerEndpointInfo>;
   rack: string | null;
   fenced: boolean;
+  inControlledShutdown: boolean;
+  /** Offset of the registration record: the broker has caught up once its metadata reaches it. */
+  registeredAt: bigint;
 }
 
 export interface PartitionRegistration {
@@ -121,8 +124,19 @@ export class MetadataImage {
   apply(record: MetadataRecord, offset: bigint, delta: MetadataDelta): void {
     switch (record.type) {
       case 'RegisterBroker':
-        this.applyRegisterBroker(record.data);
+        this.applyRegisterBroker(record.data, offset);
         delta.brokersChanged = true;
+        break;
+      case 'BrokerRegistrationChange': {
+        const broker = this.brokerMap.get(record.data.brokerId);
+        if (broker !== undefined && broker.epoch === record.data.brokerEpoch) {
+          if (record.data.fenced !== 0) broker.fenced = record.data.fenced === 1;
+          if (record.data.inControlledShutdown !== 0) broker.inControlledShutdown = record.data.inControlledShutdown === 1;
+          delta.brokersChanged = true;
+        }
+        break;
+      }
+      case 'NoOp':
         break;
       case 'Topic':
         this.applyTopic(record.data);
@@ -146,7 +160,7 @@ export class MetadataImage {
     this.appliedOffset = offset;
   }
 
-  private applyRegisterBroker(data: RecordData<'RegisterBroker'>): void {
+  private applyRegisterBroker(data: RecordData<'RegisterBroker'>, offset: bigint): void {
     this.brokerMap.set(data.brokerId, {
       id: data.brokerId,
       incarnationId: data.incarnationId,
@@ -154,6 +168,8 @@ export class MetadataImage {
       endpoints: new Map(data.endPoints.map((e) => [e.name, { host: e.host, port: e.port, securityProtocol: e.securityProtocol }])),
       rack: data.rack,
       fenced: data.fenced,
+      inControlledShutdown: false,
+      registeredAt: offset,
     });
   }
 

@@ -62,6 +62,17 @@ const RemoveTopicRecord = t.struct({
   topicId: t.uuid,
 });
 
+/** A registered broker is fenced or unfenced, or begins a controlled shutdown (1 = yes, -1 = no, 0 = unchanged). */
+const BrokerRegistrationChangeRecord = t.struct({
+  brokerId: t.int32,
+  brokerEpoch: t.int64,
+  fenced: t.tagged(0, t.int8, 0),
+  inControlledShutdown: t.tagged(1, t.int8, 0),
+});
+
+/** Written first by every new quorum leader, so that it can commit entries of its own epoch. */
+const NoOpRecord = t.struct({});
+
 /** The next producer id the controller will hand out: ids below it are taken, even after a restart. */
 const ProducerIdsRecord = t.struct({
   brokerId: t.int32,
@@ -77,6 +88,8 @@ const RECORD_TYPES = {
   PartitionChange: { apiKey: 5, schema: PartitionChangeRecord },
   RemoveTopic: { apiKey: 9, schema: RemoveTopicRecord },
   ProducerIds: { apiKey: 15, schema: ProducerIdsRecord },
+  BrokerRegistrationChange: { apiKey: 17, schema: BrokerRegistrationChangeRecord },
+  NoOp: { apiKey: 20, schema: NoOpRecord },
 } as const;
 
 type RecordTypes = typeof RECORD_TYPES;

@@ -1,39 +1,69 @@
 // One partition replica on this node: its log and its replication state (leader, leader epoch,
 // partition epoch, replicas, ISR, high watermark, log end offset), after Kafka's Partition class.
 //
-// The high watermark is what consumers may read: the highest offset every ISR member has, and (as in
-// Kafka, whose append fsyncs before the high watermark moves when the flush policy asks for it)
-// never past an append still waiting for its required fsync. On one node the ISR is this replica
-// alone, so the high watermark follows the log end offset; issue 4 adds followers' fetch positions
-// to `replicaEndOffsets`, and the same computation then gives Kafka's rule.
+// As leader it appends produce requests, serves follower fetches (checking that the follower's log
+// agrees with its own, else answering with the epoch where they diverge), tracks each follower's
+// log end offset, and moves the high watermark to the smallest one over the ISR. It proposes ISR
+// changes (a follower that caught up joins, one that lags longer than replica.lag.time.max.ms
+// leaves) to the controller; until one is committed the high watermark counts the larger ISR. The
+// high watermark also never passes an append still waiting for an fsync the flush policy requires
+// (Kafka's append fsyncs before its high watermark moves). As follower it copies the leader's
+// batches and learns the high watermark from the leader's answers.
+import { OffsetOutOfRangeError } from '../storage/index.js';
 import type { AppendResult, PartitionLog, ReadOptions, TimestampAndOffset } from '../storage/index.js';
 import { ApiError } from '../server/api-error.js';
+import { FollowerTracking } from '../replication/follower-tracking.js';
+import { divergingEpoch } from '../replication/log-divergence.js';
 import type { PartitionRegistration } from './metadata-image.js';
 
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const;
+
+export interface FollowerFetchResult {
+  records: Buffer;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  /** Set when the follower's log diverges from this leader's: it must truncate to at most this. */
+  divergingEpoch: { epoch: number; endOffset: bigint } | undefined;
+}
+
+/** What the partition needs from its owner to change the ISR. */
+export interface IsrChangeSink {
+  /** Sends an AlterPartition for this partition; the answer comes back through onIsrCommitted. */
+  proposeIsr(partition: Partition, isr: readonly number[]): void;
+  /** A broker that may join an ISR (registered, unfenced, not shutting down). */
+  eligible(brokerId: number): boolean;
+}
 
 export class Partition {
   private registration: PartitionRegistration;
   private highWatermarkOffset: bigint;
   /** Base offsets of appends whose acknowledgement waits for the fsync the flush policy requires, oldest first. */
   private readonly awaitingFlush: bigint[] = [];
-  /** Log end offsets followers reported by fetching (issue 4); this replica's own is the log's. */
-  private readonly replicaEndOffsets = new Map<number, bigint>();
+  /** The leader's view of its followers; undefined while this replica follows. */
+  private followers: FollowerTracking | undefined;
+  /** Where this leader's epoch starts in the log. */
+  private epochStartOffset = 0n;
+  /** The ISR of an AlterPartition in flight. */
+  private pendingIsr: readonly number[] | undefined;
   private readonly waiters = new Set<() => void>();
+  private readonly appendWaiters = new Set<() => void>();
   private removed = false;
   /** The topic's min.insync.replicas, kept current by the replica manager as configs change. */
   minInsyncReplicas = 1;
+  isrSink: IsrChangeSink | undefined;
 
   constructor(
     readonly localNodeId: number,
     readonly log: PartitionLog,
     registration: PartitionRegistration,
+    private readonly now: () => number = Date.now,
   ) {
     this.registration = registration;
-    this.highWatermarkOffset = log.logEndOffset;
+    // Not known until the ISR (or, as follower, the leader) says so: nothing is readable yet.
+    this.highWatermarkOffset = log.logStartOffset;
     this.becomeLeaderIfElected(undefined);
+    this.maybeIncrementHighWatermark();
   }
-
   get topic(): string {
     return this.registration.topicName;
   }
@@ -87,13 +117,94 @@ export class Partition {
     return this.removed;
   }
 
-  /** A new registration from the metadata log (leader or ISR change, new epochs). */
+  /** The ISR as the high watermark counts it: the committed one plus members being added. */
+  get maximalIsr(): readonly number[] {
+    if (this.pendingIsr === undefined) return this.registration.isr;
+    return [...new Set([...this.registration.isr, ...this.pendingIsr])];
+  }
+
+  get leaderEpochStartOffset(): bigint {
+    return this.epochStartOffset;
+  }
+
+  /** A new registration from the metadata log (leader or ISR change, new epochs); older ones are ignored. */
   update(registration: PartitionRegistration): void {
     const previous = this.registration;
+    const older =
+      registration.leaderEpoch < previous.leaderEpoch || (registration.leaderEpoch === previous.leaderEpoch && registration.partitionEpoch < previous.partitionEpoch);
+    if (older && previous !== registration) return;
     this.registration = registration;
+    if (registration.partitionEpoch !== previous.partitionEpoch) this.pendingIsr = undefined;
     this.becomeLeaderIfElected(previous);
+    if (!this.isLeader) this.followers = undefined;
     this.maybeIncrementHighWatermark();
     this.wakeWaiters();
+    this.wakeAppendWaiters();
+  }
+
+  /** An AlterPartition this leader sent was answered with the partition's new state. */
+  onIsrCommitted(state: { leaderEpoch: number; partitionEpoch: number; isr: readonly number[] }): void {
+    if (state.leaderEpoch !== this.registration.leaderEpoch || state.partitionEpoch <= this.registration.partitionEpoch) {
+      if (state.partitionEpoch === this.registration.partitionEpoch) this.pendingIsr = undefined;
+      return;
+    }
+    this.registration = { ...this.registration, isr: [...state.isr], partitionEpoch: state.partitionEpoch };
+    this.pendingIsr = undefined;
+    this.maybeIncrementHighWatermark();
+    this.wakeWaiters();
+  }
+
+  /** The AlterPartition failed or was refused: the next check may propose again. */
+  onIsrProposalFailed(): void {
+    this.pendingIsr = undefined;
+  }
+
+  /** Drops ISR members that have not caught up for `lagMs` (Kafka's ISR expiration). */
+  maybeShrinkIsr(lagMs: number): void {
+    if (!this.isLeader || this.followers === undefined || this.pendingIsr !== undefined || this.removed) return;
+    const lagging = this.followers.laggingMembers(this.registration.isr, this.now(), lagMs);
+    if (lagging.length === 0) return;
+    this.proposeIsr(this.registration.isr.filter((id) => !lagging.includes(id)));
+  }
+
+  /**
+   * A follower's fetch (KIP-595 validation with its last fetched epoch, then its progress): returns
+   * the batches after `fetchOffset` up to the log end, or the epoch where the follower diverges.
+   */
+  readForFollower(replicaId: number, fetchOffset: bigint, lastFetchedEpoch: number, currentLeaderEpoch: number, maxBytes: number): FollowerFetchResult {
+    this.checkLeader(currentLeaderEpoch);
+    if (lastFetchedEpoch >= 0) {
+      const diverging = divergingEpoch(this.log.endOffsetForEpoch(lastFetchedEpoch), fetchOffset, lastFetchedEpoch);
+      if (diverging !== undefined) return { records: Buffer.alloc(0), highWatermark: this.highWatermarkOffset, logStartOffset: this.log.logStartOffset, divergingEpoch: diverging };
+    }
+    if (fetchOffset > this.log.logEndOffset || fetchOffset < this.log.logStartOffset) {
+      throw new OffsetOutOfRangeError(`follower ${replicaId} fetched ${this.topic}-${this.index} at ${fetchOffset}, outside [${this.log.logStartOffset}, ${this.log.logEndOffset}]`);
+    }
+    this.followers!.onFetch(replicaId, fetchOffset, this.log.logEndOffset, this.now());
+    this.maybeIncrementHighWatermark();
+    this.maybeExpandIsr(replicaId);
+    const records = fetchOffset < this.log.logEndOffset ? this.log.read(fetchOffset, maxBytes, { minOneBatch: true }) : Buffer.alloc(0);
+    return { records, highWatermark: this.highWatermarkOffset, logStartOffset: this.log.logStartOffset, divergingEpoch: undefined };
+  }
+
+  /** Batches fetched from the leader, appended as they are. */
+  appendAsFollower(records: Buffer): void {
+    if (this.isLeader || this.removed) return;
+    this.log.appendAsFollower(records);
+  }
+
+  /** The leader's high watermark, as its fetch answer gave it (never past this log's end). */
+  updateFollowerHighWatermark(leaderHighWatermark: bigint): void {
+    if (this.isLeader) return;
+    const end = this.log.logEndOffset;
+    this.highWatermarkOffset = leaderHighWatermark < end ? leaderHighWatermark : end;
+  }
+
+  /** Drops this replica's batches from `offset` on (a diverging suffix). */
+  truncateTo(offset: bigint): void {
+    if (this.isLeader) return;
+    this.log.truncateTo(offset);
+    if (this.highWatermarkOffset > this.log.logEndOffset) this.highWatermarkOffset = this.log.logEndOffset;
   }
 
   /** Throws NOT_LEADER_OR_FOLLOWER unless this replica leads, and checks a client's idea of the epoch (KIP-320). */
@@ -129,6 +240,7 @@ export class Partition {
       result.flushed.then(settled, settled);
     }
     this.maybeIncrementHighWatermark();
+    if (!result.duplicate) this.wakeAppendWaiters();
     return result;
   }
 
@@ -173,48 +285,69 @@ export class Partition {
     });
   }
 
-  /** Called whenever the high watermark moves or the partition changes (long-polling fetches). */
-  addWaiter(waiter: () => void): void {
-    this.waiters.add(waiter);
+  /**
+   * Called whenever the high watermark moves or the partition changes (consumers' long polls), and
+   * with `onAppend` also when the leader appends (followers' long polls).
+   */
+  addWaiter(waiter: () => void, onAppend = false): void {
+    (onAppend ? this.appendWaiters : this.waiters).add(waiter);
   }
 
   removeWaiter(waiter: () => void): void {
     this.waiters.delete(waiter);
+    this.appendWaiters.delete(waiter);
   }
 
   /** The partition left this node (topic deleted or reassigned): wake everyone waiting on it. */
   markRemoved(): void {
     this.removed = true;
+    this.followers = undefined;
     this.wakeWaiters();
+    this.wakeAppendWaiters();
   }
 
   private becomeLeaderIfElected(previous: PartitionRegistration | undefined): void {
     if (!this.isLeader) return;
-    if (previous === undefined || previous.leaderEpoch !== this.registration.leaderEpoch || previous.leader !== this.registration.leader) {
+    if (previous === undefined || previous.leaderEpoch !== this.registration.leaderEpoch || previous.leader !== this.registration.leader || this.followers === undefined) {
       // The new epoch starts at the log end: what a follower with a longer log must truncate to (KIP-101).
       const latest = this.log.latestEpoch;
       if (latest === undefined || latest < this.leaderEpoch) this.log.assignEpochStartOffset(this.leaderEpoch, this.log.logEndOffset);
-      this.replicaEndOffsets.clear();
+      this.epochStartOffset = this.log.logEndOffset;
+      this.followers = new FollowerTracking(this.localNodeId, this.registration.replicas, this.registration.isr, this.now());
+      this.pendingIsr = undefined;
     }
   }
 
+  private maybeExpandIsr(replicaId: number): void {
+    if (this.pendingIsr !== undefined || this.registration.isr.includes(replicaId) || !this.registration.replicas.includes(replicaId)) return;
+    if (!this.followers!.canJoin(replicaId, this.highWatermarkOffset, this.epochStartOffset)) return;
+    if (this.isrSink !== undefined && !this.isrSink.eligible(replicaId)) return;
+    this.proposeIsr([...this.registration.isr, replicaId]);
+  }
+
+  private proposeIsr(isr: readonly number[]): void {
+    if (this.isrSink === undefined || isr.length === 0) return;
+    this.pendingIsr = isr;
+    this.isrSink.proposeIsr(this, isr);
+  }
+
   private maybeIncrementHighWatermark(): void {
-    if (!this.isLeader) return;
-    let candidate = this.log.logEndOffset;
+    if (!this.isLeader || this.followers === undefined) return;
+    let leaderEnd = this.log.logEndOffset;
     const oldestUnflushed = this.awaitingFlush[0];
-    if (oldestUnflushed !== undefined && oldestUnflushed < candidate) candidate = oldestUnflushed;
-    for (const replica of this.registration.isr) {
-      if (replica === this.localNodeId) continue;
-      const end = this.replicaEndOffsets.get(replica) ?? this.highWatermarkOffset;
-      if (end < candidate) candidate = end;
-    }
-    if (candidate > this.highWatermarkOffset) {
-      this.highWatermarkOffset = candidate;
+    if (oldestUnflushed !== undefined && oldestUnflushed < leaderEnd) leaderEnd = oldestUnflushed;
+    const next = this.followers.highWatermark(this.highWatermarkOffset, leaderEnd, this.maximalIsr);
+    if (next > this.highWatermarkOffset) {
+      this.highWatermarkOffset = next;
       this.wakeWaiters();
     }
   }
 
   private wakeWaiters(): void {
     for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private wakeAppendWaiters(): void {
+    for (const waiter of [...this.appendWaiters]) waiter();
   }
 }

@@ -1,28 +1,52 @@
 // The partitions this node holds a replica of (Kafka's ReplicaManager): it follows the metadata
-// image (creating, updating and deleting partitions and their logs as deltas are published), keeps
-// each log's settings in line with topic and broker configs, and tells the group coordinator when
-// this node starts or stops leading a partition of __consumer_offsets.
-import type { Logger } from '../logging/logger.js';
+// image (creating, updating and deleting partitions and their logs as committed changes are
+// published), makes each replica leader or follower as the image says (a follower fetches from its
+// leader through the fetcher of that leader's broker), shrinks the ISR of led partitions whose
+// followers lag (every replica.lag.time.max.ms / 2) and sends ISR changes to the controller with
+// AlterPartition. It keeps each log's settings in line with topic and broker configs, and tells the
+// group coordinator when this node starts or stops leading a partition of __consumer_offsets.
+import type { BrokerConfig } from '../config/broker-config.js';
 import type { ConfigResolver } from '../config/config-resolver.js';
+import type { Logger } from '../logging/logger.js';
+import { ApiKey, ErrorCode } from '../protocol/index.js';
 import type { LogManager } from '../storage/index.js';
+import { ReplicaFetcher } from '../replication/replica-fetcher.js';
+import { interBrokerClientSecurity } from '../security/client-security.js';
+import type { BrokerServices } from '../server/broker-services.js';
 import type { MetadataDelta, MetadataImage, PartitionRegistration } from './metadata-image.js';
 import { METADATA_TOPIC } from './metadata-log.js';
+import { NO_LEADER } from './metadata-records.js';
 import { Partition } from './partition.js';
+import type { IsrChangeSink } from './partition.js';
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata-file.js';
 
 export type LeadershipListener = (partition: Partition, leading: boolean) => void | Promise<void>;
 
-export class ReplicaManager {
+/** How long an AlterPartition may take before the leader gives up and proposes again later. */
+const ALTER_PARTITION_TIMEOUT_MS = 5000;
+
+export class ReplicaManager implements IsrChangeSink {
   private readonly byTopic = new Map<string, Map<number, Partition>>();
   private readonly leadershipListeners: LeadershipListener[] = [];
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private readonly isrTimer: NodeJS.Timeout;
+  readonly localNodeId: number;
 
   constructor(
-    readonly localNodeId: number,
+    private readonly config: BrokerConfig,
     private readonly logs: LogManager,
     private readonly image: MetadataImage,
     private readonly configs: ConfigResolver,
+    private readonly broker: () => BrokerServices | undefined,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.localNodeId = config.nodeId;
+    const lagMs = config.replicaLagTimeMaxMs;
+    this.isrTimer = setInterval(() => {
+      for (const partition of this.partitions()) if (partition.isLeader) partition.maybeShrinkIsr(lagMs);
+    }, Math.max(50, Math.floor(lagMs / 2)));
+    this.isrTimer.unref();
+  }
 
   onLeadershipChange(listener: LeadershipListener): void {
     this.leadershipListeners.push(listener);
@@ -37,36 +61,38 @@ export class ReplicaManager {
   }
 
   /**
-   * Start-up: drops logs the image does not know (a topic deleted, or deleted and created again,
-   * while the node was down), then takes up every partition the image places here.
+   * Once this broker has caught up with the metadata: drops logs the cluster no longer has (a topic
+   * deleted, or deleted and created again, while the node was down).
    */
-  async loadFromImage(): Promise<void> {
+  async deleteStrayLogs(): Promise<void> {
     for (const { topic, partition, dir } of this.logs.all()) {
       const expected = this.image.topic(topic);
       const recorded = readPartitionMetadata(dir);
       const stale = expected === undefined || !expected.partitions.has(partition) || (recorded !== undefined && recorded !== expected.id);
-      if (stale) {
+      if (stale && this.partition(topic, partition) === undefined) {
         this.logger.info({ topic, partition, dir }, 'deleting the log of a partition the cluster no longer has');
         await this.logs.delete(topic, partition);
       }
     }
-    for (const topic of this.image.topics()) {
-      for (const registration of topic.partitions.values()) await this.applyRegistration(registration);
-    }
   }
 
-  /** Follows the changes the controller just committed. */
+  /** Follows the changes the quorum just committed. */
   async applyDelta(delta: MetadataDelta): Promise<void> {
     for (const topic of delta.deletedTopics) {
       const partitions = this.byTopic.get(topic.name);
       this.byTopic.delete(topic.name);
       for (const partition of partitions?.values() ?? []) {
+        this.stopFetching(partition);
         partition.markRemoved();
         if (partition.isLeader) await this.notifyLeadership(partition, false);
       }
       await this.logs.deleteTopic(topic.name);
     }
     for (const registration of delta.changedPartitions.values()) await this.applyRegistration(registration);
+    if (delta.brokersChanged) {
+      // A leader's address may have changed with a new registration; fetchers look it up on reconnect.
+      for (const partition of this.partitions()) this.followLeader(partition);
+    }
     if (delta.brokerConfigsChanged) {
       for (const partition of this.partitions()) this.reconfigure(partition);
     } else {
@@ -75,9 +101,71 @@ export class ReplicaManager {
   }
 
   async shutdown(): Promise<void> {
+    clearInterval(this.isrTimer);
+    for (const fetcher of this.fetchers.values()) fetcher.stop();
+    this.fetchers.clear();
     for (const partition of this.partitions()) partition.markRemoved();
     await this.logs.close();
   }
+
+  // ---- IsrChangeSink ----
+
+  eligible(brokerId: number): boolean {
+    const broker = this.image.broker(brokerId);
+    return broker !== undefined && !broker.fenced && !broker.inControlledShutdown;
+  }
+
+  proposeIsr(partition: Partition, isr: readonly number[]): void {
+    const services = this.broker();
+    if (services === undefined) {
+      partition.onIsrProposalFailed();
+      return;
+    }
+    const state = partition.state;
+    this.logger.info({ topic: partition.topic, partition: partition.index, isr: state.isr, proposed: isr, leaderEpoch: state.leaderEpoch, partitionEpoch: state.partitionEpoch }, 'proposing an ISR change');
+    services.controllerChannel
+      .send(
+        ApiKey.AlterPartition,
+        3,
+        {
+          brokerId: this.localNodeId,
+          brokerEpoch: services.lifecycle.brokerEpoch,
+          topics: [
+            {
+              topicId: partition.topicId,
+              partitions: [
+                {
+                  partitionIndex: partition.index,
+                  leaderEpoch: state.leaderEpoch,
+                  newIsrWithEpochs: isr.map((brokerId) => ({ brokerId, brokerEpoch: this.image.broker(brokerId)?.epoch ?? -1n })),
+                  leaderRecoveryState: 0,
+                  partitionEpoch: state.partitionEpoch,
+                },
+              ],
+            },
+          ],
+        },
+        ALTER_PARTITION_TIMEOUT_MS,
+      )
+      .then(
+        (response) => {
+          const result = response.topics[0]?.partitions[0];
+          const errorCode = response.errorCode !== ErrorCode.NONE ? response.errorCode : (result?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR);
+          if (errorCode !== ErrorCode.NONE || result === undefined) {
+            this.logger.info({ topic: partition.topic, partition: partition.index, errorCode }, 'ISR change refused');
+            partition.onIsrProposalFailed();
+            return;
+          }
+          partition.onIsrCommitted({ leaderEpoch: result.leaderEpoch, partitionEpoch: result.partitionEpoch, isr: result.isr });
+        },
+        (error: unknown) => {
+          this.logger.info({ topic: partition.topic, partition: partition.index, err: error }, 'ISR change not answered');
+          partition.onIsrProposalFailed();
+        },
+      );
+  }
+
+  // ---- Following the image ----
 
   private async applyRegistration(registration: PartitionRegistration): Promise<void> {
     const { topicName, partition: index } = registration;
@@ -86,6 +174,7 @@ export class ReplicaManager {
     if (!registration.replicas.includes(this.localNodeId)) {
       if (existing !== undefined) {
         this.byTopic.get(topicName)!.delete(index);
+        this.stopFetching(existing);
         existing.markRemoved();
         if (existing.isLeader) await this.notifyLeadership(existing, false);
         await this.logs.delete(topicName, index);
@@ -95,6 +184,7 @@ export class ReplicaManager {
     if (existing !== undefined) {
       const wasLeader = existing.isLeader;
       existing.update(registration);
+      this.followLeader(existing);
       if (wasLeader !== existing.isLeader) await this.notifyLeadership(existing, existing.isLeader);
       return;
     }
@@ -105,11 +195,45 @@ export class ReplicaManager {
     const current = this.image.partition(topicName, index);
     if (current === undefined || current.topicId !== registration.topicId) return;
     const partition = new Partition(this.localNodeId, log, current);
+    partition.isrSink = this;
     partition.minInsyncReplicas = this.minInsyncReplicas(topicName);
     let partitions = this.byTopic.get(topicName);
     if (partitions === undefined) this.byTopic.set(topicName, (partitions = new Map()));
     partitions.set(index, partition);
+    this.followLeader(partition);
     if (partition.isLeader) await this.notifyLeadership(partition, true);
+  }
+
+  /** A follower fetches from its leader's broker; a leader, or a replica without a leader, fetches from nobody. */
+  private followLeader(partition: Partition): void {
+    const leader = partition.leaderId;
+    const shouldFetchFrom = partition.isLeader || partition.isRemoved || leader === NO_LEADER || leader === this.localNodeId ? undefined : leader;
+    for (const fetcher of this.fetchers.values()) {
+      if (fetcher.leaderId !== shouldFetchFrom) fetcher.remove(partition);
+    }
+    if (shouldFetchFrom === undefined) return;
+    let fetcher = this.fetchers.get(shouldFetchFrom);
+    if (fetcher === undefined) {
+      fetcher = new ReplicaFetcher({
+        localId: this.localNodeId,
+        leaderId: shouldFetchFrom,
+        address: () => {
+          const endpoint = this.image.broker(shouldFetchFrom)?.endpoints.get(this.config.interBrokerListenerName);
+          return endpoint === undefined ? undefined : { host: endpoint.host, port: endpoint.port };
+        },
+        maxWaitMs: this.config.replicaFetchWaitMaxMs,
+        maxBytes: this.config.replicaFetchMaxBytes,
+        skipTruncation: this.config.bugs.skipTruncation,
+        clientSecurity: interBrokerClientSecurity(this.config),
+        logger: this.logger.child({ fetcher: shouldFetchFrom }),
+      });
+      this.fetchers.set(shouldFetchFrom, fetcher);
+    }
+    fetcher.add(partition);
+  }
+
+  private stopFetching(partition: Partition): void {
+    for (const fetcher of this.fetchers.values()) fetcher.remove(partition);
   }
 
   private reconfigure(partition: Partition): void {

@@ -42,7 +42,7 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     'listener.security.protocol.map',
     'string',
     'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
-    'Map between listener names and security protocols (broker-ts serves PLAINTEXT only).',
+    'Map between listener names and security protocols: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.',
     { dynamic: true },
   ),
   applied('inter.broker.listener.name', 'string', null, 'Name of the listener used for communication between brokers.'),
@@ -52,6 +52,42 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   applied('controller.listener.names', 'list', null, 'Names of the listeners used by the controller.'),
   applied('controller.quorum.voters', 'list', '', 'Map of id/endpoint information for the set of voters: id@host:port,...'),
   applied('controller.quorum.bootstrap.servers', 'list', '', 'Bootstrap controllers of a dynamic quorum (not supported by broker-ts yet).'),
+
+  // Security (KIP-43, KIP-84, KIP-103): per listener with the prefix listener.name.<listener>.
+  applied('sasl.enabled.mechanisms', 'list', 'GSSAPI', 'The SASL mechanisms enabled on SASL listeners (broker-ts: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).', { dynamic: true }),
+  applied('sasl.mechanism.inter.broker.protocol', 'string', 'GSSAPI', 'SASL mechanism used for inter-broker communication.', { dynamic: true }),
+  applied('sasl.mechanism.controller.protocol', 'string', 'GSSAPI', 'SASL mechanism used for communication with controllers.'),
+  applied('sasl.jaas.config', 'password', null, 'JAAS login context parameters for SASL connections in the format used by JAAS configuration files.', { dynamic: true, sensitive: true }),
+  applied('sasl.server.max.receive.size', 'int', '524288', 'The maximum receive size allowed before and during initial SASL authentication.'),
+  applied('connection.failed.authentication.delay.ms', 'int', '100', 'Connection close delay on failed authentication.', { validate: atLeast(0) }),
+  accepted('connections.max.reauth.ms', 'long', '0', 'When positive, the session lifetime after which SASL clients must re-authenticate (not enforced by broker-ts).'),
+  applied('ssl.keystore.type', 'string', 'JKS', 'The file format of the key store file (broker-ts: PEM).', { dynamic: true }),
+  applied('ssl.keystore.location', 'string', null, 'The location of the key store file: for PEM, the private key and the certificate chain.', { dynamic: true }),
+  applied('ssl.keystore.password', 'password', null, 'The store password for the key store file (not used with PEM files).', { dynamic: true, sensitive: true }),
+  applied('ssl.key.password', 'password', null, 'The password of the private key in the key store file or ssl.keystore.key.', { dynamic: true, sensitive: true }),
+  applied('ssl.keystore.key', 'password', null, 'Private key in PEM format, with ssl.keystore.certificate.chain.', { dynamic: true, sensitive: true }),
+  applied('ssl.keystore.certificate.chain', 'password', null, 'Certificate chain in PEM format, with ssl.keystore.key.', { dynamic: true, sensitive: true }),
+  applied('ssl.truststore.type', 'string', 'JKS', 'The file format of the trust store file (broker-ts: PEM).', { dynamic: true }),
+  applied('ssl.truststore.location', 'string', null, 'The location of the trust store file: for PEM, the trusted certificates.', { dynamic: true }),
+  applied('ssl.truststore.password', 'password', null, 'The password for the trust store file (not used with PEM files).', { dynamic: true, sensitive: true }),
+  applied('ssl.truststore.certificates', 'password', null, 'Trusted certificates in PEM format.', { dynamic: true, sensitive: true }),
+  applied('ssl.client.auth', 'string', 'none', 'Whether the broker requires (required), asks for (requested) or ignores (none) client certificates.', {
+    dynamic: true,
+    validate: oneOf('required', 'requested', 'none'),
+  }),
+  applied('ssl.enabled.protocols', 'list', 'TLSv1.2,TLSv1.3', 'The list of protocols enabled for SSL connections.', { dynamic: true }),
+  applied('ssl.endpoint.identification.algorithm', 'string', 'https', 'The endpoint identification algorithm to validate server hostname using server certificate (empty: none).', {
+    dynamic: true,
+  }),
+  accepted('ssl.protocol', 'string', 'TLSv1.3', 'The SSL protocol used to generate the SSLContext.', { dynamic: true }),
+  accepted('ssl.cipher.suites', 'list', '', 'A list of cipher suites (broker-ts uses Node.js defaults).', { dynamic: true }),
+  accepted('ssl.principal.mapping.rules', 'string', 'DEFAULT', 'Rules for mapping from distinguished name from the client certificate to short name.'),
+  applied('max.connections', 'int', '2147483647', 'The maximum number of connections the broker accepts at any time (per listener with the listener prefix).', {
+    dynamic: true,
+    validate: atLeast(0),
+  }),
+  applied('max.connections.per.ip', 'int', '2147483647', 'The maximum number of connections allowed from each ip address.', { dynamic: true, validate: atLeast(0) }),
+  applied('max.connections.per.ip.overrides', 'string', '', 'A comma-separated list of per-ip or hostname overrides: hostName:100,127.0.0.1:200.', { dynamic: true }),
 
   // Storage
   applied('log.dir', 'string', DEFAULT_LOG_DIR, 'The directory in which the log data is kept (supplemental for log.dirs).'),
@@ -100,7 +136,7 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   }),
   applied('auto.create.topics.enable', 'boolean', 'true', 'Enable auto creation of topic on the server.'),
   applied('delete.topic.enable', 'boolean', 'true', 'Enables deleting topics.'),
-  accepted('unclean.leader.election.enable', 'boolean', 'false', 'Whether replicas not in the ISR may be elected leader as a last resort.', {
+  applied('unclean.leader.election.enable', 'boolean', 'false', 'Whether replicas not in the ISR may be elected leader as a last resort.', {
     dynamic: true,
   }),
 
@@ -128,22 +164,23 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   }),
   accepted('offsets.commit.timeout.ms', 'int', '5000', 'Offset commit is delayed until all replicas received the commit or this timeout is reached.'),
 
-  // Replication and the KRaft controller: parsed and checked now, acted on once broker-ts replicates (issue 4)
-  accepted('replica.lag.time.max.ms', 'long', '30000', 'A follower that has not caught up for this long is removed from the ISR.'),
-  accepted('broker.session.timeout.ms', 'int', '9000', 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.'),
-  accepted('broker.heartbeat.interval.ms', 'int', '2000', 'The length of time in milliseconds between broker heartbeats.'),
+  // Replication and the KRaft controller
+  applied('replica.lag.time.max.ms', 'long', '30000', 'A follower that has not caught up for this long is removed from the ISR.'),
+  applied('broker.session.timeout.ms', 'int', '9000', 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.'),
+  applied('broker.heartbeat.interval.ms', 'int', '2000', 'The length of time in milliseconds between broker heartbeats.'),
   accepted('unclean.leader.election.interval.ms', 'long', '300000', 'How often the controller looks for partitions that need an unclean election.'),
   accepted('auto.leader.rebalance.enable', 'boolean', 'true', 'Enables auto leader balancing.'),
   accepted('leader.imbalance.check.interval.seconds', 'long', '300', 'The frequency with which the partition rebalance check is triggered.'),
   accepted('num.replica.fetchers', 'int', '1', 'Number of fetcher threads used to replicate records from each source broker.', { dynamic: true }),
-  accepted('replica.fetch.max.bytes', 'int', '1048576', 'The number of bytes of messages to attempt to fetch for each partition.'),
-  accepted('replica.fetch.wait.max.ms', 'int', '500', 'The maximum wait time for each fetcher request issued by follower replicas.'),
+  applied('replica.fetch.max.bytes', 'int', '1048576', 'The number of bytes of messages to attempt to fetch for each partition.'),
+  applied('replica.fetch.wait.max.ms', 'int', '500', 'The maximum wait time for each fetcher request issued by follower replicas.'),
   accepted('replica.fetch.min.bytes', 'int', '1', 'Minimum bytes expected for each fetch response.'),
   accepted('replica.socket.timeout.ms', 'int', '30000', 'The socket timeout for network requests.'),
-  accepted('controller.quorum.election.timeout.ms', 'int', '1000', 'Maximum time in milliseconds to wait without being able to fetch from the leader before triggering a new election.'),
-  accepted('controller.quorum.fetch.timeout.ms', 'int', '2000', 'Maximum time without a successful fetch from the current leader before becoming a candidate.'),
-  accepted('controller.quorum.election.backoff.max.ms', 'int', '1000', 'Maximum time in milliseconds before starting new elections.'),
-  accepted('controller.quorum.request.timeout.ms', 'int', '2000', 'The maximum amount of time the client will wait for the response of a request.'),
+  applied('controller.quorum.election.timeout.ms', 'int', '1000', 'Maximum time in milliseconds to wait without being able to fetch from the leader before triggering a new election.'),
+  applied('controller.quorum.fetch.timeout.ms', 'int', '2000', 'Maximum time without a successful fetch from the current leader before becoming a candidate.'),
+  applied('controller.quorum.election.backoff.max.ms', 'int', '1000', 'Maximum time in milliseconds before starting new elections.'),
+  applied('controller.quorum.request.timeout.ms', 'int', '2000', 'The maximum amount of time the client will wait for the response of a request.'),
+  applied('controller.quorum.retry.backoff.ms', 'int', '20', 'The amount of time to wait before attempting to retry a failed request to a given topic partition.'),
   accepted('controller.quorum.append.linger.ms', 'int', '25', 'The duration in milliseconds that the leader will wait for writes to accumulate before flushing them to disk.'),
   accepted('initial.broker.registration.timeout.ms', 'int', '60000', 'How long to wait for the initial broker registration.'),
 
@@ -198,7 +235,9 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   }),
   accepted('socket.send.buffer.bytes', 'int', '102400', 'The SO_SNDBUF buffer of the socket server sockets.'),
   accepted('socket.receive.buffer.bytes', 'int', '102400', 'The SO_RCVBUF buffer of the socket server sockets.'),
-  accepted('socket.listen.backlog.size', 'int', '50', 'The maximum number of pending connections on the socket.'),
+  applied('socket.listen.backlog.size', 'int', '50', 'The maximum number of pending connections on the socket (connections over max.connections wait there).', {
+    validate: atLeast(1),
+  }),
   accepted('queued.max.requests', 'int', '500', 'The number of queued requests allowed for the data-plane before blocking the network threads.'),
   accepted('request.timeout.ms', 'int', '30000', 'The maximum amount of time the client will wait for the response of a request.'),
   accepted('group.coordinator.rebalance.protocols', 'list', 'classic,consumer,streams', 'The list of enabled rebalance protocols (broker-ts: classic).'),
@@ -211,10 +250,46 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
   applied('cluster.id', 'string', null, 'The cluster id; Kafka reads it from meta.properties written by kafka-storage format. Generated when absent.'),
   applied('log.unflushed.in.memory', 'boolean', 'false', 'Keep appended data in process memory until it is flushed, so kill -9 loses what a power loss would.'),
   applied('log.tail.cache.bytes', 'int', '1048576', 'Recently appended batches kept in memory for tailing consumers.', { validate: atLeast(0) }),
+  // Bugs on purpose, off by default: they make broker-ts unsafe so that tests can show the harness catches the loss.
+  applied('broker.ts.bug.ack.before.replication', 'boolean', 'false', 'UNSAFE, for testing the checker: answer acks=all produce requests once the leader has appended, before the ISR has the batch.'),
+  applied('broker.ts.bug.elect.any.replica', 'boolean', 'false', 'UNSAFE, for testing the checker: the controller elects any live replica, preferring one outside the ISR.'),
+  applied('broker.ts.bug.skip.truncation', 'boolean', 'false', 'UNSAFE, for testing the checker: followers neither send their last fetched epoch nor truncate a diverging log.'),
+  applied(
+    'sasl.scram.credentials',
+    'password',
+    null,
+    'SCRAM users, in the syntax of kafka-storage format --add-scram, separated by ";": SCRAM-SHA-512=[name=alice,password=alice-secret]. Kafka keeps them in the metadata log.',
+    { sensitive: true },
+  ),
 ];
 
 const BY_NAME = new Map([...BROKER_CONFIG_KEYS, ...BROKER_TS_ONLY_KEYS].map((key) => [key.name, key]));
 
 export function brokerConfigKey(name: string): ConfigKey | undefined {
   return BY_NAME.get(name);
+}
+
+/** Keys Kafka lets a listener override with the prefix listener.name.<listener>. */
+const LISTENER_OVERRIDABLE = new Set([
+  'sasl.enabled.mechanisms',
+  'sasl.server.max.receive.size',
+  'connections.max.reauth.ms',
+  'max.connections',
+  ...BROKER_CONFIG_KEYS.filter((key) => key.name.startsWith('ssl.')).map((key) => key.name),
+]);
+
+const LISTENER_PREFIXED = /^listener\.name\.([a-z0-9_]+)\.(.+)$/;
+const MECHANISM_JAAS = /^(plain|scram-sha-256|scram-sha-512|gssapi|oauthbearer)\.sasl\.jaas\.config$/;
+
+/**
+ * A listener-prefixed key (`listener.name.client.ssl.keystore.location`,
+ * `listener.name.client.plain.sasl.jaas.config`) as the key it overrides, under its full name.
+ */
+export function listenerOverrideKey(name: string): ConfigKey | undefined {
+  const match = LISTENER_PREFIXED.exec(name);
+  if (match === null) return undefined;
+  const base = match[2]!;
+  if (LISTENER_OVERRIDABLE.has(base)) return { ...BY_NAME.get(base)!, name };
+  if (MECHANISM_JAAS.test(base)) return { ...BY_NAME.get('sasl.jaas.config')!, name };
+  return undefined;
 }

@@ -88,16 +88,15 @@ describe('loadBrokerConfig', () => {
     expect(errorOf({ 'log.message.timestamp.type': 'Now' })).toContain('String must be one of: CreateTime, LogAppendTime');
   });
 
-  it('refuses a multi-voter quorum until replication exists', () => {
-    expect(errorOf({ 'controller.quorum.voters': '1@127.0.0.1:9093,2@127.0.0.1:9193,3@127.0.0.1:9293' })).toMatch(
-      /^Invalid value .* for configuration controller\.quorum\.voters: broker-ts runs a single node so far: it cannot join a quorum of 3 voters/,
-    );
-    expect(errorOf({ 'controller.quorum.voters': '2@127.0.0.1:9093' })).toMatch(/the only voter must be this node \(node\.id 1\)/);
-    expect(errorOf({ 'process.roles': 'broker' })).toMatch(/process\.roles: broker-ts runs combined nodes only/);
+  it('takes a quorum of several voters that includes this node, and refuses one without it', () => {
+    const { config } = load({ 'controller.quorum.voters': '1@127.0.0.1:9093,2@127.0.0.1:9193,3@127.0.0.1:9293' });
+    expect(config.quorumVoters.map((v) => v.id)).toEqual([1, 2, 3]);
+    expect(errorOf({ 'controller.quorum.voters': '2@127.0.0.1:9093,3@127.0.0.1:9193' })).toMatch(/this node \(node\.id 1\) must be one of the voters/);
+    expect(errorOf({ 'controller.quorum.voters': '1@127.0.0.1:9093,1@127.0.0.1:9193' })).toMatch(/a voter id appears twice/);
   });
 
   it('refuses listeners it cannot serve', () => {
-    expect(errorOf({ 'listener.security.protocol.map': 'PLAINTEXT:SSL,CONTROLLER:PLAINTEXT' })).toMatch(/listener PLAINTEXT uses SSL; broker-ts supports PLAINTEXT listeners only/);
+    expect(errorOf({ 'listener.security.protocol.map': 'PLAINTEXT:SSL,CONTROLLER:PLAINTEXT' })).toMatch(/ssl.keystore.location: listener PLAINTEXT uses TLS and needs a key store/);
     expect(errorOf({ listeners: 'PLAINTEXT://127.0.0.1:9092,PLAINTEXT://127.0.0.1:9093' })).toMatch(/Each listener must have a different name/);
     expect(errorOf({ 'controller.listener.names': 'NOPE' })).toMatch(/controller\.listener\.names.*NOPE is not a listener/);
     expect(errorOf({ 'inter.broker.listener.name': 'OTHER' })).toMatch(/inter\.broker\.listener\.name must be a listener name defined in advertised\.listeners/);

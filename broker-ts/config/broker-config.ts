@@ -1,14 +1,18 @@
 // The broker's static configuration: server.properties (plus --override) checked key by key with
 // Kafka's rules, then across keys as KafkaConfig does in KRaft mode. What broker-ts cannot do yet
-// (several controllers, security protocols other than PLAINTEXT) is refused here with a message
-// that names the key.
+// (several controllers) is refused here with a message that names the key.
 import { hostname } from 'node:os';
-import { BROKER_CONFIG_KEYS, BROKER_TS_ONLY_KEYS, brokerConfigKey } from './broker-config-keys.js';
+import { checkClientMechanism, listenerPrefix, resolveListenerSecurity } from '../security/listener-security.js';
+import type { ListenerSecurity } from '../security/listener-security.js';
+import { BROKER_CONFIG_KEYS, BROKER_TS_ONLY_KEYS, brokerConfigKey, listenerOverrideKey } from './broker-config-keys.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigValue } from './config-key.js';
 import { parseConfigValue } from './config-key.js';
 import type { Endpoint, QuorumVoter } from './listeners.js';
 import { parseEndpoints, parseQuorumVoters, parseSecurityProtocolMap } from './listeners.js';
+import { resolveConnectionLimits } from './connection-limits.js';
+import type { ConnectionLimits } from './connection-limits.js';
+import type { RaftConfig } from '../raft/raft-node.js';
 
 export type ProcessRole = 'broker' | 'controller';
 
@@ -46,6 +50,23 @@ export interface BrokerConfig {
   replicaLagTimeMaxMs: number;
   brokerSessionTimeoutMs: number;
   brokerHeartbeatIntervalMs: number;
+  uncleanLeaderElectionEnable: boolean;
+  replicaFetchMaxBytes: number;
+  replicaFetchWaitMaxMs: number;
+  /** The metadata quorum's timeouts (controller.quorum.*). */
+  raft: RaftConfig & { requestTimeoutMs: number };
+  /** broker.ts.bug.*: unsafe behaviours for testing the checker, all off by default. */
+  bugs: { ackBeforeReplication: boolean; electAnyReplica: boolean; skipTruncation: boolean };
+  /** Per listener name: its security protocol, TLS material and SASL users. */
+  listenerSecurity: ReadonlyMap<string, ListenerSecurity>;
+  /** The mechanism this node authenticates with on the inter-broker listener, when it uses SASL. */
+  saslMechanismInterBrokerProtocol: string;
+  /** The mechanism this node authenticates with on controller listeners, when they use SASL. */
+  saslMechanismControllerProtocol: string;
+  /** Frames larger than this are refused before a SASL client is authenticated. */
+  saslServerMaxReceiveSize: number;
+  connectionFailedAuthenticationDelayMs: number;
+  connectionLimits: ConnectionLimits;
   /** Every known key given in the file, as written (trimmed): DescribeConfigs' STATIC_BROKER_CONFIG values. */
   staticValues: ReadonlyMap<string, string>;
 }
@@ -65,7 +86,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
   const parsed = new Map<string, ConfigValue>();
   const staticValues = new Map<string, string>();
   for (const [name, raw] of properties) {
-    const key = brokerConfigKey(name);
+    const key = brokerConfigKey(name) ?? listenerOverrideKey(name);
     if (key === undefined) {
       warnings.push(`The configuration '${name}' was supplied but isn't a known config.`);
       continue;
@@ -90,9 +111,21 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
   const listeners = parseEndpoints('listeners', list('listeners'));
   const controllerListenerNames = list('controller.listener.names').map((name) => name.toUpperCase());
   checkControllerListeners(controllerListenerNames, listeners);
-  checkSecurityProtocols(string('listener.security.protocol.map')!, listeners, controllerListenerNames);
+  const listenerValue = (listener: string, name: string): ConfigValue | null => (listener === '' ? undefined : parsed.get(listenerPrefix(listener) + name)) ?? value(name);
+  const listenerSecurity = resolveListenerSecurity({
+    listenerNames: listeners.map((l) => l.name),
+    protocolMap: parseSecurityProtocolMap(string('listener.security.protocol.map')!),
+    controllerListenerNames,
+    lookup: listenerValue,
+    properties,
+    warnings,
+  });
   const advertisedListeners = resolveAdvertisedListeners(parsed, listeners, controllerListenerNames);
   const interBrokerListenerName = resolveInterBrokerListener(parsed, advertisedListeners);
+  const saslMechanismInterBrokerProtocol = string('sasl.mechanism.inter.broker.protocol')!;
+  const saslMechanismControllerProtocol = string('sasl.mechanism.controller.protocol')!;
+  checkClientMechanism('sasl.mechanism.inter.broker.protocol', saslMechanismInterBrokerProtocol, listenerSecurity.get(interBrokerListenerName));
+  for (const name of controllerListenerNames) checkClientMechanism('sasl.mechanism.controller.protocol', saslMechanismControllerProtocol, listenerSecurity.get(name));
   const quorumVoters = checkQuorum(nodeId, list('controller.quorum.voters'), list('controller.quorum.bootstrap.servers'));
   const logDirs = parsed.has('log.dirs') ? list('log.dirs') : [string('log.dir')!];
   if (logDirs.length === 0) throw ConfigError.invalidValue('log.dirs', '', 'At least one log directory must be defined via log.dirs or log.dir.');
@@ -130,6 +163,29 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     replicaLagTimeMaxMs: number('replica.lag.time.max.ms'),
     brokerSessionTimeoutMs: number('broker.session.timeout.ms'),
     brokerHeartbeatIntervalMs: number('broker.heartbeat.interval.ms'),
+    uncleanLeaderElectionEnable: bool('unclean.leader.election.enable'),
+    replicaFetchMaxBytes: number('replica.fetch.max.bytes'),
+    replicaFetchWaitMaxMs: number('replica.fetch.wait.max.ms'),
+    raft: {
+      electionTimeoutMs: number('controller.quorum.election.timeout.ms'),
+      fetchTimeoutMs: number('controller.quorum.fetch.timeout.ms'),
+      electionBackoffMaxMs: number('controller.quorum.election.backoff.max.ms'),
+      fetchMaxWaitMs: 500,
+      retryBackoffMs: number('controller.quorum.retry.backoff.ms'),
+      fetchMaxBytes: 8 * 1024 * 1024,
+      requestTimeoutMs: number('controller.quorum.request.timeout.ms'),
+    },
+    bugs: {
+      ackBeforeReplication: bool('broker.ts.bug.ack.before.replication'),
+      electAnyReplica: bool('broker.ts.bug.elect.any.replica'),
+      skipTruncation: bool('broker.ts.bug.skip.truncation'),
+    },
+    listenerSecurity,
+    saslMechanismInterBrokerProtocol,
+    saslMechanismControllerProtocol,
+    saslServerMaxReceiveSize: number('sasl.server.max.receive.size'),
+    connectionFailedAuthenticationDelayMs: number('connection.failed.authentication.delay.ms'),
+    connectionLimits: resolveConnectionLimits(listeners, listenerValue, string('max.connections.per.ip.overrides') ?? ''),
     staticValues,
   };
   return { config, warnings, notApplied };
@@ -194,20 +250,6 @@ function checkControllerListeners(names: readonly string[], listeners: readonly 
   }
 }
 
-function checkSecurityProtocols(mapText: string, listeners: readonly Endpoint[], controllerNames: readonly string[]): void {
-  const map = parseSecurityProtocolMap(mapText);
-  for (const { name } of listeners) {
-    // As in KafkaConfig: a controller listener missing from the map is PLAINTEXT; other names must be mapped or be a protocol name.
-    const protocol = map.get(name) ?? (controllerNames.includes(name) ? 'PLAINTEXT' : ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(name) ? name : undefined);
-    if (protocol === undefined) {
-      throw ConfigError.invalidValue('listener.security.protocol.map', mapText, `No security protocol defined for listener ${name}`);
-    }
-    if (protocol !== 'PLAINTEXT') {
-      throw ConfigError.invalidValue('listener.security.protocol.map', mapText, `listener ${name} uses ${protocol}; broker-ts supports PLAINTEXT listeners only`);
-    }
-  }
-}
-
 function resolveAdvertisedListeners(
   parsed: ReadonlyMap<string, ConfigValue>,
   listeners: readonly Endpoint[],
@@ -257,18 +299,14 @@ function checkQuorum(nodeId: number, voterItems: readonly string[], bootstrapSer
     throw ConfigError.invalidValue('controller.quorum.voters', '', 'controller.quorum.voters must contain a parseable set of voters (id@host:port)');
   }
   const voters = parseQuorumVoters(voterItems);
-  if (voters.length > 1) {
-    throw ConfigError.invalidValue(
-      'controller.quorum.voters',
-      voterItems.join(','),
-      `broker-ts runs a single node so far: it cannot join a quorum of ${voters.length} voters (replication and the Raft controller come with issue 4)`,
-    );
+  if (new Set(voters.map((v) => v.id)).size !== voters.length) {
+    throw ConfigError.invalidValue('controller.quorum.voters', voterItems.join(','), 'a voter id appears twice');
   }
-  if (voters[0]!.id !== nodeId) {
+  if (!voters.some((v) => v.id === nodeId)) {
     throw ConfigError.invalidValue(
       'controller.quorum.voters',
       voterItems.join(','),
-      `the only voter must be this node (node.id ${nodeId}), since broker-ts runs combined broker and controller nodes`,
+      `this node (node.id ${nodeId}) must be one of the voters, since broker-ts runs combined broker and controller nodes`,
     );
   }
   return voters;

@@ -1,6 +1,7 @@
 // Every API broker-ts serves to clients, one handler per key. What is here is what ApiVersions
-// advertises on broker listeners; SASL, transactions and the Raft/controller APIs are left out
-// until they are implemented.
+// advertises on broker listeners; transactions and the Raft/controller APIs are left out until
+// they are implemented. SaslHandshake and SaslAuthenticate are listed on every listener, as Kafka
+// lists them; their handlers only answer requests that come after authentication.
 import type { ApiHandler } from '../server/api-handler.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { apiVersionsHandler } from './api-versions.js';
@@ -25,7 +26,19 @@ import { offsetCommitHandler } from './offset-commit.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
+import { saslAuthenticateHandler } from './sasl-authenticate.js';
+import { saslHandshakeHandler } from './sasl-handshake.js';
 import { syncGroupHandler } from './sync-group.js';
+import { allocateProducerIdsHandler } from './allocate-producer-ids.js';
+import { alterPartitionHandler } from './alter-partition.js';
+import { beginQuorumEpochHandler } from './begin-quorum-epoch.js';
+import { brokerHeartbeatHandler } from './broker-heartbeat.js';
+import { brokerRegistrationHandler } from './broker-registration.js';
+import { describeQuorumHandler } from './describe-quorum.js';
+import { endQuorumEpochHandler } from './end-quorum-epoch.js';
+import { forwardToController } from './forward-to-controller.js';
+import { metadataFetchHandler } from './metadata-fetch.js';
+import { voteHandler } from './vote.js';
 
 export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   produceHandler,
@@ -41,18 +54,42 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  saslHandshakeHandler,
   apiVersionsHandler,
-  createTopicsHandler,
-  deleteTopicsHandler,
+  forwardToController(createTopicsHandler),
+  forwardToController(deleteTopicsHandler),
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
   describeConfigsHandler,
-  alterConfigsHandler,
-  createPartitionsHandler,
+  forwardToController(alterConfigsHandler),
+  saslAuthenticateHandler,
+  forwardToController(createPartitionsHandler),
   deleteGroupsHandler,
+  describeQuorumHandler,
   describeClusterHandler,
 ] as unknown as readonly ApiHandler[];
 
-/** A controller listener serves only the Raft and controller APIs; none exist yet besides ApiVersions. */
-export const CONTROLLER_API_HANDLERS: readonly ApiHandler[] = [apiVersionsHandler] as unknown as readonly ApiHandler[];
+/**
+ * A controller listener serves the metadata quorum (Vote, BeginQuorumEpoch, EndQuorumEpoch, Fetch of
+ * __cluster_metadata, DescribeQuorum), the brokers' controller APIs (BrokerRegistration,
+ * BrokerHeartbeat, AlterPartition, AllocateProducerIds) and the admin requests brokers forward.
+ */
+export const CONTROLLER_API_HANDLERS: readonly ApiHandler[] = [
+  metadataFetchHandler,
+  saslHandshakeHandler,
+  apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  alterConfigsHandler,
+  saslAuthenticateHandler,
+  createPartitionsHandler,
+  voteHandler,
+  beginQuorumEpochHandler,
+  endQuorumEpochHandler,
+  describeQuorumHandler,
+  alterPartitionHandler,
+  brokerRegistrationHandler,
+  brokerHeartbeatHandler,
+  allocateProducerIdsHandler,
+] as unknown as readonly ApiHandler[];

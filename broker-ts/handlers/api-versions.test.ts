@@ -18,6 +18,7 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   14: [0, 5],
   15: [0, 5],
   16: [0, 5],
+  17: [0, 1],
   18: [0, 4],
   19: [2, 7],
   20: [1, 6],
@@ -26,6 +27,7 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   23: [2, 4],
   32: [1, 4],
   33: [0, 2],
+  36: [0, 2],
   37: [0, 3],
   42: [0, 2],
   60: [0, 1],
@@ -52,6 +54,8 @@ describe('ApiVersions', () => {
     const client = await node.client();
     for (const version of [0, 1, 2]) expect((await client.send(ApiKey.ApiVersions, version, {})).errorCode).toBe(ErrorCode.NONE);
     const ok = await client.send(ApiKey.ApiVersions, 4, { clientSoftwareName: 'kafkajs', clientSoftwareVersion: '2.2.4' });
+    // On a PLAINTEXT listener the SASL APIs are listed but answer ILLEGAL_SASL_STATE, as in Kafka.
+    expect((await client.send(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode).toBe(ErrorCode.ILLEGAL_SASL_STATE);
     expect(ok.errorCode).toBe(ErrorCode.NONE);
     const bad = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: '', clientSoftwareVersion: '1' });
     expect(bad).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
@@ -69,7 +73,7 @@ describe('ApiVersions', () => {
       [1000, 0],
       [ApiKey.Produce, 2],
       [ApiKey.Metadata, 13],
-      [ApiKey.SaslHandshake, 1],
+      [ApiKey.SaslHandshake, 2],
       [ApiKey.EndTxn, 0],
       [ApiKey.Vote, 0],
     ] as const) {
@@ -79,11 +83,11 @@ describe('ApiVersions', () => {
     }
   });
 
-  it('serves only ApiVersions on the controller listener', async () => {
+  it('serves only ApiVersions (and the SASL APIs) on the controller listener', async () => {
     const controller = node.broker.listeners().find((l) => l.name === 'CONTROLLER')!;
     const client = await WireClient.connect({ host: '127.0.0.1', port: controller.port });
     const versions = await client.negotiateVersions();
-    expect([...versions.keys()]).toEqual([ApiKey.ApiVersions]);
+    expect([...versions.keys()]).toEqual([ApiKey.SaslHandshake, ApiKey.ApiVersions, ApiKey.SaslAuthenticate]);
     await expect(client.send(ApiKey.Metadata, 1, { topics: [] })).rejects.toThrow(/closed/);
     await client.close();
   });

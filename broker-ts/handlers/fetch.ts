@@ -1,9 +1,11 @@
-// Fetch (key 1) for consumers. Reads whole batches as stored (never decompressed) up to the high
-// watermark (the last stable offset for READ_COMMITTED, the same without transactions), within
-// partition_max_bytes and max_bytes, always at least one batch of the first partition with data
-// (KIP-74). With less than min_bytes available it waits up to max_wait_ms, woken by appends rather
-// than polling. Fetch sessions (KIP-227, v7+) are kept in the FetchSessionCache; v13+ names topics
-// by id. Fetches from follower replicas come with replication (issue 4).
+// Fetch (key 1) for consumers and follower replicas. Reads whole batches as stored (never
+// decompressed) within partition_max_bytes and max_bytes, always at least one batch of the first
+// partition with data (KIP-74): consumers up to the high watermark (the last stable offset for
+// READ_COMMITTED, the same without transactions), followers (replica_id >= 0) up to the log end,
+// after checking their last fetched epoch (answering with the diverging epoch, v12+) and recording
+// their progress, which moves the high watermark. With less than min_bytes available it waits up
+// to max_wait_ms, woken by high watermark moves (consumers) or appends (followers) rather than
+// polling. Fetch sessions (KIP-227, v7+) are kept in the FetchSessionCache; v13+ names topics by id.
 import { ApiKey, ErrorCode, schema } from '../protocol/index.js';
 import type { Partition } from '../cluster/partition.js';
 import { IsolationLevel } from '../cluster/partition.js';
@@ -25,6 +27,7 @@ interface PartitionData {
   preferredReadReplica: number;
   records: Buffer;
   currentLeader?: { leaderId: number; leaderEpoch: number };
+  divergingEpoch?: { epoch: number; endOffset: bigint };
 }
 
 interface FetchParameters {
@@ -54,6 +57,7 @@ export const fetchHandler = defineHandler({
           topicId,
           partition: p.partition,
           fetchOffset: p.fetchOffset,
+          lastFetchedEpoch: p.lastFetchedEpoch ?? -1,
           partitionMaxBytes: p.partitionMaxBytes,
           currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
           logStartOffset: p.logStartOffset ?? -1n,
@@ -110,7 +114,7 @@ export const fetchHandler = defineHandler({
 function isComplete(results: readonly PartitionData[], minBytes: number): boolean {
   let bytes = 0;
   for (const result of results) {
-    if (result.errorCode !== ErrorCode.NONE) return true;
+    if (result.errorCode !== ErrorCode.NONE || result.divergingEpoch !== undefined) return true;
     bytes += result.records.length;
   }
   return bytes >= minBytes;
@@ -151,7 +155,7 @@ function longPoll(
       });
     };
     const timer = setTimeout(finish, maxWaitMs);
-    for (const partition of watched) partition.addWaiter(wake);
+    for (const partition of watched) partition.addWaiter(wake, replicaId >= 0);
   });
 }
 
@@ -177,11 +181,23 @@ function readPartitions(
       records: EMPTY_RECORDS,
     };
     try {
-      const partition = leaderPartition(broker, request, version, replicaId);
+      const partition = leaderPartition(broker, request, version);
+      const limit = Math.min(request.partitionMaxBytes, remaining);
+      if (replicaId >= 0) {
+        const read = partition.readForFollower(replicaId, request.fetchOffset, version >= 12 ? (request.lastFetchedEpoch ?? -1) : -1, request.currentLeaderEpoch, Math.max(limit, 1));
+        data.highWatermark = read.highWatermark;
+        data.lastStableOffset = read.highWatermark;
+        data.logStartOffset = read.logStartOffset;
+        if (read.divergingEpoch !== undefined) data.divergingEpoch = read.divergingEpoch;
+        if (read.records.length > 0) {
+          data.records = read.records;
+          remaining = Math.max(0, remaining - read.records.length);
+        }
+        return data;
+      }
       data.highWatermark = partition.highWatermark;
       data.lastStableOffset = partition.lastStableOffset;
       data.logStartOffset = partition.logStartOffset;
-      const limit = Math.min(request.partitionMaxBytes, remaining);
       if (limit > 0 || minOneBatch) {
         const records = partition.readForConsumer(request.fetchOffset, Math.max(limit, 0), parameters.isolationLevel, minOneBatch);
         if (records.length > 0) {
@@ -212,13 +228,11 @@ function readPartitions(
   });
 }
 
-function leaderPartition(broker: BrokerServices, request: FetchedPartitionRequest, version: number, replicaId: number): Partition {
+function leaderPartition(broker: BrokerServices, request: FetchedPartitionRequest, version: number): Partition {
   if (request.topic === '') throw ApiError.of(version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION');
   if (broker.image.partition(request.topic, request.partition) === undefined) throw ApiError.of('UNKNOWN_TOPIC_OR_PARTITION');
   const partition = broker.replicas.partition(request.topic, request.partition);
   if (partition === undefined) throw ApiError.of('NOT_LEADER_OR_FOLLOWER');
-  // Follower fetches come with replication (issue 4); no broker replicates from this one yet.
-  if (replicaId >= 0) throw ApiError.of('NOT_LEADER_OR_FOLLOWER');
   partition.checkLeader(request.currentLeaderEpoch);
   return partition;
 }

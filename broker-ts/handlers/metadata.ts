@@ -100,7 +100,8 @@ function describeTopic(broker: BrokerServices, topic: TopicImage, listenerName: 
         leaderEpoch: p.leaderEpoch,
         replicaNodes: [...p.replicas],
         isrNodes: [...p.isr],
-        offlineReplicas: p.replicas.filter((id) => !alive(id)),
+        // A replica whose log dir failed here is offline too (Kafka learns it from the broker's offline dirs).
+        offlineReplicas: p.replicas.filter((id) => !alive(id) || (id === broker.nodeId && broker.replicas.partition(topic.name, p.partition)?.log.isOffline === true)),
       };
     });
   return {

@@ -93,12 +93,25 @@ function append(broker: BrokerServices, topic: string, index: number, records: B
 /** The promise that settles when the append may be acknowledged, or undefined when it already may. */
 function waitForAcks(broker: BrokerServices, topic: string, index: number, result: AppendResult, acks: number, timeoutMs: number): Promise<void> | undefined {
   if (acks === 0) return undefined;
-  if (acks === 1) return result.flushed;
+  // broker.ts.bug.ack.before.replication answers acks=all as if it were acks=1: unsafe on purpose.
+  if (acks === 1 || broker.config.bugs.ackBeforeReplication) return result.flushed;
   const partition = broker.replicas.partition(topic, index)!;
   const target = result.lastOffset + 1n;
-  if (partition.highWatermark >= target) return undefined;
+  const enoughReplicas = () => {
+    // As Kafka's delayed produce: the ISR may have shrunk below the minimum while the write waited.
+    if (partition.isr.length < partition.minInsyncReplicas) {
+      throw ApiError.of(
+        'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+        `The size of the current ISR [${partition.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${partition.minInsyncReplicas} for partition ${topic}-${index}`,
+      );
+    }
+  };
+  if (partition.highWatermark >= target) {
+    enoughReplicas();
+    return undefined;
+  }
   return partition.waitForHighWatermark(target, timeoutMs).then((reached) => {
-    if (reached) return;
+    if (reached && partition.isLeader) return enoughReplicas();
     if (partition.isRemoved) throw ApiError.of('UNKNOWN_TOPIC_OR_PARTITION');
     if (!partition.isLeader) throw ApiError.of('NOT_LEADER_OR_FOLLOWER');
     throw ApiError.of('REQUEST_TIMED_OUT');

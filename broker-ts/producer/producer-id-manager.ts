@@ -1,32 +1,40 @@
 // Producer ids for InitProducerId. The controller reserves them in blocks through the metadata log
-// (ProducerIdsRecord), so an id is never handed out twice, even across restarts; a broker gives out
-// the ids of its current block one by one, as Kafka's RPCProducerIdManager does.
-import { PRODUCER_ID_BLOCK_SIZE } from '../cluster/controller.js';
-import type { Controller } from '../cluster/controller.js';
+// (ProducerIdsRecord), so an id is never handed out twice in the cluster, even across restarts and
+// controller changes; a broker asks the active controller for a block (AllocateProducerIds) and
+// gives out its ids one by one, as Kafka's RPCProducerIdManager does.
+import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiError } from '../server/api-error.js';
+import type { BrokerServices } from '../server/broker-services.js';
+
+const ALLOCATION_TIMEOUT_MS = 10_000;
 
 export class ProducerIdManager {
   private next = 0n;
   private end = 0n;
   private pending: Promise<void> | undefined;
 
-  constructor(
-    private readonly controller: Controller,
-    private readonly brokerEpoch: () => bigint,
-  ) {}
+  constructor(private readonly broker: () => BrokerServices) {}
 
   async generateProducerId(): Promise<bigint> {
     while (this.next >= this.end) {
-      this.pending ??= this.controller
-        .allocateProducerIds(this.brokerEpoch())
-        .then((first) => {
-          this.next = first;
-          this.end = first + BigInt(PRODUCER_ID_BLOCK_SIZE);
-        })
-        .finally(() => {
-          this.pending = undefined;
-        });
+      this.pending ??= this.allocate().finally(() => {
+        this.pending = undefined;
+      });
       await this.pending;
     }
     return this.next++;
+  }
+
+  private async allocate(): Promise<void> {
+    const broker = this.broker();
+    const response = await broker.controllerChannel.send(
+      ApiKey.AllocateProducerIds,
+      0,
+      { brokerId: broker.nodeId, brokerEpoch: broker.lifecycle.brokerEpoch },
+      ALLOCATION_TIMEOUT_MS,
+    );
+    if (response.errorCode !== ErrorCode.NONE) throw new ApiError(response.errorCode, 'producer id block allocation failed');
+    this.next = response.producerIdStart;
+    this.end = response.producerIdStart + BigInt(response.producerIdLen);
   }
 }

@@ -1,10 +1,14 @@
 // A minimal Kafka wire client: one TCP connection, typed requests at versions the caller picks,
 // pipelined and matched to responses by correlation id. It does no metadata handling, retries or
 // routing, so tests and the harness see exactly what a broker answers (and can compare real Kafka
-// with broker-ts request by request).
+// with broker-ts request by request). It speaks to SSL, SASL_PLAINTEXT and SASL_SSL listeners too
+// (options `tls` and `sasl`), authenticating before `connect` resolves, as a Kafka client does.
 import { EventEmitter } from 'node:events';
+import { isIP } from 'node:net';
 import { connect as connectTcp } from 'node:net';
 import type { Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { ApiKey, apiKeyName } from './api-keys.js';
 import { ErrorCode } from './error-codes.js';
 import { FrameDecoder } from './frame.js';
@@ -13,6 +17,8 @@ import { encodeRawRequest, encodeRequest } from './request-codec.js';
 import { decodeResponse, peekCorrelationId } from './response-codec.js';
 import type { RequestBody, ResponseBody, SupportedApiKey } from './registry.js';
 import { apiByKey } from './registry.js';
+import { saslClientExchange } from './sasl/client-mechanisms.js';
+import type { SaslCredentials } from './sasl/client-mechanisms.js';
 
 export interface WireClientOptions {
   host: string;
@@ -23,6 +29,17 @@ export interface WireClientOptions {
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
   maxResponseSize?: number;
+  /**
+   * TLS, for SSL and SASL_SSL listeners: node:tls options (`ca` to trust, `cert` and `key` for a
+   * listener with ssl.client.auth=required, `rejectUnauthorized`), or true for the system's trust.
+   * The broker's certificate must name `host` unless `checkServerIdentity` says otherwise.
+   */
+  tls?: TlsConnectionOptions | true;
+  /**
+   * SASL, for SASL_PLAINTEXT and SASL_SSL listeners: ApiVersions, SaslHandshake v1 and
+   * SaslAuthenticate run before `connect` resolves; a refusal rejects it with SaslAuthenticationError.
+   */
+  sasl?: SaslCredentials;
 }
 
 export interface SendOptions {
@@ -31,6 +48,18 @@ export interface SendOptions {
 
 export class ConnectionClosedError extends Error {
   override readonly name = 'ConnectionClosedError';
+}
+
+/** The broker refused the SASL mechanism or the credentials (the connection is closed). */
+export class SaslAuthenticationError extends Error {
+  override readonly name = 'SaslAuthenticationError';
+
+  constructor(
+    readonly errorCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class RequestTimeoutError extends Error {
@@ -84,7 +113,7 @@ export class WireClient extends EventEmitter<WireClientEvents> {
 
   private constructor(
     private readonly socket: Socket,
-    private readonly options: Required<Omit<WireClientOptions, 'host' | 'port'>>,
+    private readonly options: Required<Omit<WireClientOptions, 'host' | 'port' | 'tls' | 'sasl'>>,
   ) {
     super();
     this.frames = new FrameDecoder(options.maxResponseSize);
@@ -94,29 +123,24 @@ export class WireClient extends EventEmitter<WireClientEvents> {
     socket.on('close', () => this.shutdown(new ConnectionClosedError('connection closed by the peer')));
   }
 
-  static connect(options: WireClientOptions): Promise<WireClient> {
+  static async connect(options: WireClientOptions): Promise<WireClient> {
     const settings = {
       clientId: options.clientId === undefined ? 'broker-ts-wire-client' : options.clientId,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       maxResponseSize: options.maxResponseSize ?? 1 << 30,
     };
-    return new Promise((resolve, reject) => {
-      const socket = connectTcp({ host: options.host, port: options.port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`connecting to ${options.host}:${options.port} timed out after ${settings.connectTimeoutMs} ms`));
-      }, settings.connectTimeoutMs);
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(new WireClient(socket, settings));
-      });
-    });
+    const socket = await openSocket(options, settings.connectTimeoutMs);
+    const client = new WireClient(socket, settings);
+    if (options.sasl !== undefined) {
+      try {
+        await client.authenticate(options.sasl);
+      } catch (error) {
+        await client.close();
+        throw error;
+      }
+    }
+    return client;
   }
 
   get closed(): boolean {
@@ -194,6 +218,36 @@ export class WireClient extends EventEmitter<WireClientEvents> {
     if (ours === undefined || theirs === undefined) return undefined;
     const version = Math.min(ours.maxVersion, theirs.maxVersion, cap);
     return version >= Math.max(ours.minVersion, theirs.minVersion) ? version : undefined;
+  }
+
+  /**
+   * The SASL exchange of a Kafka client: ApiVersions (the one request a broker serves before the
+   * handshake), SaslHandshake v1, then SaslAuthenticate until the mechanism is done.
+   */
+  private async authenticate(credentials: SaslCredentials): Promise<void> {
+    await this.negotiateVersions();
+    const handshake = await this.send(ApiKey.SaslHandshake, 1, { mechanism: credentials.mechanism });
+    if (handshake.errorCode !== ErrorCode.NONE) {
+      throw new SaslAuthenticationError(
+        handshake.errorCode,
+        `the broker does not enable SASL mechanism ${credentials.mechanism} on this listener (enabled: ${handshake.mechanisms.join(', ') || 'none'})`,
+      );
+    }
+    const version = this.highestCommonVersion(ApiKey.SaslAuthenticate);
+    if (version === undefined) throw new SaslAuthenticationError(ErrorCode.UNSUPPORTED_VERSION, 'the broker does not offer SaslAuthenticate');
+    const exchange = saslClientExchange(credentials);
+    let token: Buffer | undefined = exchange.initialToken();
+    while (token !== undefined) {
+      const response = await this.send(ApiKey.SaslAuthenticate, version, { authBytes: token });
+      if (response.errorCode !== ErrorCode.NONE) {
+        throw new SaslAuthenticationError(response.errorCode, response.errorMessage ?? `SaslAuthenticate failed with error code ${response.errorCode}`);
+      }
+      try {
+        token = exchange.respond(response.authBytes);
+      } catch (error) {
+        throw new SaslAuthenticationError(ErrorCode.SASL_AUTHENTICATION_FAILED, (error as Error).message);
+      }
+    }
   }
 
   /** Closes the connection; requests in flight are rejected with ConnectionClosedError. */
@@ -289,4 +343,29 @@ export class WireClient extends EventEmitter<WireClientEvents> {
     this.socket.destroy();
     this.emit('close', reason);
   }
+}
+
+/** A TCP connection, or a TLS one once its handshake is done, within the connect timeout. */
+function openSocket(options: WireClientOptions, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const tls = options.tls === true ? {} : options.tls;
+    const socket: Socket =
+      tls === undefined
+        ? connectTcp({ host: options.host, port: options.port })
+        : connectTls({ host: options.host, port: options.port, ...(isIP(options.host) === 0 ? { servername: options.host } : {}), ...tls });
+    const ready = tls === undefined ? 'connect' : 'secureConnect';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`connecting to ${options.host}:${options.port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.once(ready, () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+  });
 }

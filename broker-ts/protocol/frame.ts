@@ -24,7 +24,8 @@ export class FrameDecoder {
   private expected = -1;
   private failure: ProtocolError | undefined;
 
-  constructor(readonly maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {}
+  /** Frames announcing more than this end the stream; a connection may raise it (after SASL authentication). */
+  constructor(public maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {}
 
   /** Bytes received but not yet returned as frames. */
   get buffered(): number {

@@ -1,7 +1,7 @@
 // The Kafka wire protocol as broker-ts, its tests and the harness use it.
 //
 // Broker side:  FrameDecoder -> decodeRequest(frame) -> switch (request.apiKey) -> encodeResponse(...)
-// Client side:  WireClient.connect(...) -> client.send(ApiKey.Metadata, 12, {...})
+// Client side:  WireClient.connect({ host, port, tls?, sasl? }) -> client.send(ApiKey.Metadata, 12, {...})
 // Records:      encodeRecordBatch / decodeRecordBatches; batch headers in record-batch.ts
 
 export { Reader } from './codec/reader.js';
@@ -60,5 +60,28 @@ export { ControlRecordType, encodeTransactionMarkerBatch, readTransactionMarker 
 export type { MarkerBatchOptions, TransactionMarker } from './records/control-record.js';
 export { MAX_DECOMPRESSED_BYTES, UnsupportedCompressionError } from './records/compression.js';
 
-export { ConnectionClosedError, RequestTimeoutError, WireClient } from './client.js';
+export { ConnectionClosedError, RequestTimeoutError, SaslAuthenticationError, WireClient } from './client.js';
 export type { SendOptions, VersionRange, WireClientOptions } from './client.js';
+
+export { SASL_MECHANISMS, isSaslMechanism, saslClientExchange } from './sasl/client-mechanisms.js';
+export type { SaslClientExchange, SaslCredentials, SaslMechanism } from './sasl/client-mechanisms.js';
+export { encodePlainToken, parsePlainToken } from './sasl/plain.js';
+export type { PlainCredentials } from './sasl/plain.js';
+export {
+  GS2_HEADER,
+  GS2_HEADER_BASE64,
+  SCRAM_MAX_ITERATIONS,
+  SCRAM_MECHANISMS,
+  SCRAM_MIN_ITERATIONS,
+  ScramClient,
+  ScramFormatError,
+  isScramMechanism,
+  parseScramAttributes,
+  requireAttribute,
+  scramCredential,
+  scramNonce,
+  serverSignature,
+  unescapeSaslName,
+  verifyClientProof,
+} from './sasl/scram.js';
+export type { ScramCredential, ScramMechanism } from './sasl/scram.js';

@@ -44,6 +44,7 @@ describe('registry', () => {
       DescribeCluster: '0-1',
       BrokerRegistration: '0-4',
       BrokerHeartbeat: '0-2',
+      AllocateProducerIds: '0-0',
     });
     expect(supportedVersionRanges()).toContainEqual({ apiKey: ApiKey.Fetch, minVersion: 4, maxVersion: 16 });
   });

@@ -39,6 +39,7 @@ import { AlterPartition } from './apis/alter-partition/index.js';
 import { DescribeCluster } from './apis/describe-cluster/index.js';
 import { BrokerRegistration } from './apis/broker-registration/index.js';
 import { BrokerHeartbeat } from './apis/broker-heartbeat/index.js';
+import { AllocateProducerIds } from './apis/allocate-producer-ids/index.js';
 
 export const APIS = {
   0: Produce,
@@ -78,6 +79,7 @@ export const APIS = {
   60: DescribeCluster,
   62: BrokerRegistration,
   63: BrokerHeartbeat,
+  67: AllocateProducerIds,
 } as const;
 
 export type Apis = typeof APIS;

@@ -1,6 +1,7 @@
 // Routes decoded requests to their handler by API key, and knows which APIs and versions each
 // listener serves: broker listeners the client APIs, controller listeners (for now) only
-// ApiVersions. Requests wait until the broker is ready (logs loaded, broker registered).
+// ApiVersions. Controller listeners serve as soon as the node has joined the metadata quorum;
+// broker listeners wait until the broker is ready (logs loaded, registered and unfenced).
 import type { DecodedRequest } from '../protocol/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { ApiHandler } from './api-handler.js';
@@ -9,8 +10,10 @@ import type { RequestDispatcher } from './connection.js';
 import type { RequestContext } from './request-context.js';
 
 export class ApiDispatcher implements RequestDispatcher {
-  readonly ready: Promise<void>;
+  private readonly ready: Promise<void>;
   private markReady!: () => void;
+  private readonly controllerReady: Promise<void>;
+  private markControllerReady!: () => void;
   private readonly brokerHandlers: ReadonlyMap<number, ApiHandler>;
   private readonly controllerHandlers: ReadonlyMap<number, ApiHandler>;
   private services: BrokerServices | undefined;
@@ -22,14 +25,25 @@ export class ApiDispatcher implements RequestDispatcher {
     private readonly logger: Logger,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.controllerReady = new Promise((resolve) => (this.markControllerReady = resolve));
     this.brokerHandlers = new Map(brokerHandlers.map((h) => [h.apiKey, h]));
     this.controllerHandlers = new Map(controllerHandlers.map((h) => [h.apiKey, h]));
   }
 
-  /** Starts serving requests with these services. */
-  open(services: BrokerServices): void {
+  /** Starts serving controller listeners with these services. */
+  openControllerListeners(services: BrokerServices): void {
     this.services = services;
+    this.markControllerReady();
+  }
+
+  /** Starts serving every listener. */
+  open(services: BrokerServices): void {
+    this.openControllerListeners(services);
     this.markReady();
+  }
+
+  readyFor(listenerName: string): Promise<void> {
+    return this.controllerListenerNames.includes(listenerName) ? this.controllerReady : this.ready;
   }
 
   serves(listenerName: string, apiKey: number, apiVersion: number): boolean {

@@ -4,6 +4,10 @@
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { ConfigResolver } from '../config/config-resolver.js';
 import type { Controller } from '../cluster/controller.js';
+import type { ControllerChannel } from '../cluster/controller-channel.js';
+import type { BrokerLifecycle } from '../cluster/broker-lifecycle.js';
+import type { MetadataQuorum } from '../cluster/metadata-quorum.js';
+import type { RaftDriver } from '../raft/raft-driver.js';
 import type { MetadataImage } from '../cluster/metadata-image.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
@@ -24,6 +28,13 @@ export interface BrokerServices {
   readonly logger: Logger;
   readonly image: MetadataImage;
   readonly controller: Controller;
+  /** This node's voter in the metadata quorum. */
+  readonly raft: RaftDriver;
+  readonly quorum: MetadataQuorum;
+  /** Requests to the active controller (forwarded admin requests, AlterPartition, producer id blocks). */
+  readonly controllerChannel: ControllerChannel;
+  /** Registration and heartbeats: this broker's epoch and whether it is fenced. */
+  readonly lifecycle: BrokerLifecycle;
   readonly replicas: ReplicaManager;
   readonly groups: GroupCoordinator;
   readonly producerIds: ProducerIdManager;

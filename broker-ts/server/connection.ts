@@ -4,6 +4,9 @@
 // answer. Anything that makes the byte stream unusable (a frame over socket.request.max.bytes, a
 // malformed request, an API or version the listener does not serve) closes this connection only,
 // with a log line; ApiVersions of an unknown version is answered in the v0 layout as Kafka does.
+// On a SASL listener every frame goes to the authenticator until the client is authenticated, with
+// frames limited to sasl.server.max.receive.size meanwhile; a failed authentication is answered and
+// the connection closed after connection.failed.authentication.delay.ms, as Kafka delays it.
 import type { Socket } from 'node:net';
 import {
   ApiKey,
@@ -17,6 +20,7 @@ import {
 } from '../protocol/index.js';
 import type { DecodedRequest } from '../protocol/index.js';
 import type { Logger } from '../logging/logger.js';
+import type { SaslServerAuthenticator } from '../security/sasl-authenticator.js';
 import { CloseConnectionError } from './api-handler.js';
 import type { RequestContext } from './request-context.js';
 
@@ -27,11 +31,22 @@ export interface RequestDispatcher {
   /** Whether the listener serves this API at this version (Kafka closes the connection otherwise). */
   serves(listenerName: string, apiKey: number, apiVersion: number): boolean;
   dispatch(request: DecodedRequest, context: RequestContext): Promise<unknown>;
-  /** Resolves once the broker is ready to serve requests. */
-  readonly ready: Promise<void>;
+  /** Resolves once the broker is ready to serve requests on this listener. */
+  readyFor(listenerName: string): Promise<void>;
 }
 
 let nextConnectionNumber = 0;
+
+export interface ConnectionOptions {
+  maxRequestBytes: number;
+  idleTimeoutMs: number;
+  /** On SASL listeners: runs the SASL exchange before any other request is served. */
+  authenticator?: SaslServerAuthenticator;
+  saslMaxReceiveSize?: number;
+  failedAuthenticationDelayMs?: number;
+  logger: Logger;
+  onClose: (connection: Connection) => void;
+}
 
 export class Connection {
   readonly id: string;
@@ -40,19 +55,26 @@ export class Connection {
   private processing = false;
   private closed = false;
   private readonly log: Logger;
+  private readonly authenticator: SaslServerAuthenticator | undefined;
+  private readonly maxRequestBytes: number;
+  private readonly failedAuthenticationDelayMs: number;
+  private readonly onClose: (connection: Connection) => void;
 
   constructor(
     private readonly socket: Socket,
     private readonly listenerName: string,
     private readonly dispatcher: RequestDispatcher,
-    maxRequestBytes: number,
-    idleTimeoutMs: number,
-    logger: Logger,
-    private readonly onClose: (connection: Connection) => void,
+    options: ConnectionOptions,
   ) {
+    const { idleTimeoutMs, logger } = options;
     this.id = `${socket.localAddress}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${nextConnectionNumber++}`;
     this.log = logger.child({ connection: this.id, listener: listenerName });
-    this.frames = new FrameDecoder(maxRequestBytes);
+    this.onClose = options.onClose;
+    this.authenticator = options.authenticator;
+    this.maxRequestBytes = options.maxRequestBytes;
+    this.failedAuthenticationDelayMs = options.failedAuthenticationDelayMs ?? 0;
+    const limit = this.authenticator === undefined ? this.maxRequestBytes : Math.min(this.maxRequestBytes, options.saslMaxReceiveSize ?? this.maxRequestBytes);
+    this.frames = new FrameDecoder(limit);
     socket.setNoDelay(true);
     if (Number.isFinite(idleTimeoutMs) && idleTimeoutMs > 0) {
       socket.setTimeout(idleTimeoutMs, () => this.close('idle for longer than connections.max.idle.ms'));
@@ -95,7 +117,7 @@ export class Connection {
     if (this.processing) return;
     this.processing = true;
     try {
-      await this.dispatcher.ready;
+      await this.dispatcher.readyFor(this.listenerName);
       while (!this.closed && this.queue.length > 0) {
         const frame = this.queue.shift()!;
         if (this.queue.length < MAX_QUEUED_FRAMES / 2 && this.socket.isPaused()) this.socket.resume();
@@ -110,6 +132,7 @@ export class Connection {
   }
 
   private async serve(frame: Buffer): Promise<void> {
+    if (this.authenticator !== undefined && !this.authenticator.complete) return this.authenticate(this.authenticator, frame);
     let request: DecodedRequest;
     try {
       request = decodeRequest(frame);
@@ -122,6 +145,10 @@ export class Connection {
       }
       throw error;
     }
+    return this.dispatch(request);
+  }
+
+  private async dispatch(request: DecodedRequest): Promise<void> {
     if (!this.dispatcher.serves(this.listenerName, request.apiKey, request.apiVersion)) {
       return this.refuse(request.apiKey, request.apiVersion, request.header.correlationId);
     }
@@ -143,6 +170,35 @@ export class Connection {
     }
     if (response === undefined || this.closed) return;
     await this.write(encodeResponseChunks(request.header, request.apiKey, request.apiVersion, response as never));
+  }
+
+  private async authenticate(authenticator: SaslServerAuthenticator, frame: Buffer): Promise<void> {
+    const step = authenticator.receive(frame);
+    switch (step.kind) {
+      case 'serve':
+        return this.dispatch(step.request);
+      case 'close':
+        this.log.info({ peer: this.clientHost }, `closing connection: ${step.reason}`);
+        this.close(step.reason);
+        return;
+      case 'reply':
+        await this.write(step.chunks);
+        if (step.outcome === 'authenticated') {
+          this.frames.maxFrameSize = this.maxRequestBytes;
+          this.log.debug({ principal: authenticator.principal, mechanism: authenticator.saslMechanism }, 'authenticated');
+        } else if (step.outcome === 'failed') {
+          this.log.info({ peer: this.clientHost, mechanism: authenticator.saslMechanism }, `Failed authentication with ${this.clientHost} (${step.reason})`);
+          this.closeAfterFailedAuthentication(step.reason ?? 'authentication failed');
+        }
+    }
+  }
+
+  /** Kafka holds a failed client's connection a little before closing, to slow down password guessing. */
+  private closeAfterFailedAuthentication(reason: string): void {
+    this.socket.pause();
+    this.queue.length = 0;
+    const timer = setTimeout(() => this.close(reason), this.failedAuthenticationDelayMs);
+    this.socket.once('close', () => clearTimeout(timer));
   }
 
   private async refuse(apiKey: number, apiVersion: number, correlationId: number): Promise<void> {

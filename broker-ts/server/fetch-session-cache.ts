@@ -21,6 +21,8 @@ export interface FetchedPartitionRequest {
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
   logStartOffset: bigint;
+  /** Followers (v12+): the epoch of their last batch, checked against the leader's log. */
+  lastFetchedEpoch?: number;
 }
 
 /** A partition of a session, with what the client was last told about it. */

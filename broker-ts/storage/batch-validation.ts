@@ -1,6 +1,9 @@
 // Splitting an append into its batches and checking them, header only, before anything is stored:
 // one bad batch rejects the whole request.
+import { ProtocolError } from '../protocol/codec/protocol-error.js';
 import { BATCH_HEADER_SIZE, batchSizeAt, isControlBatch, readBatchHeader, validateBatch } from '../protocol/record-batch.js';
+import { UnsupportedCompressionError } from '../protocol/records/compression.js';
+import { decodeRecordBatch } from '../protocol/records/decode-batch.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
 import { hasProducerId } from './batch-header-helpers.js';
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from './errors.js';
@@ -28,7 +31,8 @@ export function splitSoundBatches(batches: Buffer): BatchView[] {
 /**
  * The batches of a produce request, checked as Kafka checks them and in the same order: base
  * offset 0 (INVALID_RECORD), max.message.bytes (MESSAGE_TOO_LARGE), CRC, magic and counts
- * (CORRUPT_MESSAGE), then LogValidator's rules for client batches (INVALID_RECORD).
+ * (CORRUPT_MESSAGE), then LogValidator's rules for client batches (INVALID_RECORD), and the
+ * records themselves (CORRUPT_MESSAGE), so that a batch no consumer could read is never stored.
  */
 export function validateProducedBatches(batches: Buffer, origin: AppendOrigin, maxMessageBytes: number): BatchView[] {
   const views: BatchView[] = [];
@@ -49,6 +53,7 @@ export function validateProducedBatches(batches: Buffer, origin: AppendOrigin, m
     if (client && hasProducerId(header) && header.baseSequence < 0) {
       throw new InvalidRecordError(`batch of producer ${header.producerId} has no sequence number`);
     }
+    if (client) checkRecords(batches, at, size, maxMessageBytes);
     views.push({ position: at, size, header });
     at += size;
   }
@@ -61,4 +66,25 @@ function wholeBatchSize(batches: Buffer, at: number): number {
     throw new CorruptRecordError(`incomplete batch at byte ${at} of ${batches.length}`);
   }
   return size;
+}
+
+/**
+ * Every record of a client batch must parse (varints, lengths, header counts) and the batch must
+ * hold exactly its declared count, as Kafka's LogValidator finds when it iterates the records.
+ * Compressed batches are decompressed for this (at most max.message.bytes × 64 bytes, a zip bomb
+ * guard); codecs broker-ts cannot decompress (snappy, lz4, zstd) are stored unchecked.
+ */
+function checkRecords(batches: Buffer, at: number, size: number, maxMessageBytes: number): void {
+  try {
+    const { consumed, available } = decodeRecordBatch(batches.subarray(0, at + size), at, {
+      verify: false,
+      maxDecompressedBytes: Math.max(1 << 20, maxMessageBytes * 64),
+      measure: true,
+    }).extent!;
+    if (consumed !== available) throw new CorruptRecordError(`batch at byte ${at}: ${available - consumed} bytes follow its last record`);
+  } catch (error) {
+    if (error instanceof UnsupportedCompressionError) return;
+    if (error instanceof ProtocolError) throw new CorruptRecordError(`batch at byte ${at}: ${error.message}`);
+    throw error;
+  }
 }

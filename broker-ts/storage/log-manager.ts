@@ -2,11 +2,17 @@
 // deletes partition logs. A partition lives in <log dir>/<topic>-<partition>; deleting one renames
 // its directory to <topic>-<partition>.<id>-delete before removing it, so a crash in between leaves
 // something start-up recognises and finishes deleting.
+//
+// A log dir fails as a whole, as in Kafka (LogDirFailureChannel): the first I/O error of any of its
+// logs (a full disk, a read-only or vanished file system) takes every log in it offline, so all its
+// partitions answer KAFKA_STORAGE_ERROR while the other dirs keep serving; new partitions go to dirs
+// still online; what was written stays on disk for the next start.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { fsyncDirectory } from './durable-fs.js';
+import { KafkaStorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
 import type { PartitionLogOptions } from './partition-log.js';
@@ -21,6 +27,8 @@ export interface LogManagerOptions extends Omit<PartitionLogOptions, 'config'> {
   producerExpirationCheckMs?: number;
   /** Topics whose directories belong to someone else (the cluster metadata log) and are left alone. */
   excludeTopics?: readonly string[];
+  /** A log dir went offline; `remaining` dirs are still online. */
+  onLogDirFailure?: (dir: string, error: KafkaStorageError, remaining: number) => void;
 }
 
 export interface TopicPartitionLog {
@@ -49,6 +57,7 @@ export function parsePartitionDirName(name: string): { topic: string; partition:
 export class LogManager {
   private readonly logs = new Map<string, TopicPartitionLog>();
   private readonly opening = new Map<string, { dir: string; log: Promise<PartitionLog> }>();
+  private readonly offline = new Set<string>();
   private readonly expirationTimer: NodeJS.Timeout;
 
   private constructor(private readonly options: LogManagerOptions & { logDirs: string[] }) {
@@ -76,7 +85,7 @@ export class LogManager {
           if (parsed === undefined || options.excludeTopics?.includes(parsed.topic)) continue;
           const key = partitionDirName(parsed.topic, parsed.partition);
           if (manager.logs.has(key)) throw new Error(`partition ${key} exists in two log directories`);
-          const log = await PartitionLog.open(full, manager.partitionOptions(parsed.topic));
+          const log = await PartitionLog.open(full, manager.partitionOptions(parsed.topic, logDir));
           manager.logs.set(key, { ...parsed, dir: full, log });
         }
       }
@@ -95,6 +104,23 @@ export class LogManager {
     return [...this.logs.values()];
   }
 
+  /** Log dirs taken offline by an I/O error since start-up. */
+  offlineLogDirs(): string[] {
+    return [...this.offline];
+  }
+
+  onlineLogDirs(): string[] {
+    return this.options.logDirs.filter((dir) => !this.offline.has(dir));
+  }
+
+  /** Takes a log dir and every log in it offline (the first I/O error in it does this). */
+  failLogDir(logDir: string, error: KafkaStorageError): void {
+    if (this.offline.has(logDir)) return;
+    this.offline.add(logDir);
+    for (const { dir, log } of this.logs.values()) if (path.dirname(dir) === logDir) log.markOffline();
+    this.options.onLogDirFailure?.(logDir, error, this.onlineLogDirs().length);
+  }
+
   /** The partition's log, created in the least loaded log directory if it does not exist. */
   getOrCreate(topic: string, partition: number, config?: Partial<LogConfig>): Promise<PartitionLog> {
     if (!LEGAL_TOPIC.test(topic)) throw new RangeError(`illegal topic name "${topic}"`);
@@ -104,8 +130,15 @@ export class LogManager {
     if (existing !== undefined) return Promise.resolve(existing.log);
     const pending = this.opening.get(key);
     if (pending !== undefined) return pending.log;
-    const dir = path.join(this.leastLoadedLogDir(), key);
-    const opening = PartitionLog.open(dir, this.partitionOptions(topic, config))
+    const logDir = this.leastLoadedLogDir();
+    const dir = path.join(logDir, key);
+    const opening = PartitionLog.open(dir, this.partitionOptions(topic, logDir, config))
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && 'syscall' in error)) throw error;
+        const failure = new KafkaStorageError(`cannot create ${dir}: ${error.message}`, error);
+        this.failLogDir(logDir, failure);
+        throw failure;
+      })
       .then((log) => {
         this.logs.set(key, { topic, partition, dir, log });
         return log;
@@ -146,16 +179,26 @@ export class LogManager {
     if (failure !== undefined) throw failure.reason;
   }
 
-  private partitionOptions(topic: string, config?: Partial<LogConfig>): PartitionLogOptions {
-    const { logDirs: _logDirs, topicConfig, producerExpirationCheckMs: _check, excludeTopics: _excluded, config: brokerConfig, ...shared } = this.options;
-    return { ...shared, config: { ...brokerConfig, ...topicConfig?.(topic), ...config } };
+  private partitionOptions(topic: string, logDir: string, config?: Partial<LogConfig>): PartitionLogOptions {
+    const {
+      logDirs: _logDirs,
+      topicConfig,
+      producerExpirationCheckMs: _check,
+      excludeTopics: _excluded,
+      onLogDirFailure: _dirFailure,
+      config: brokerConfig,
+      ...shared
+    } = this.options;
+    return { ...shared, config: { ...brokerConfig, ...topicConfig?.(topic), ...config }, onIoFailure: (error) => this.failLogDir(logDir, error) };
   }
 
   private leastLoadedLogDir(): string {
-    const counts = new Map(this.options.logDirs.map((dir) => [dir, 0]));
+    const online = this.onlineLogDirs();
+    if (online.length === 0) throw new KafkaStorageError(`every log dir is offline (${this.options.logDirs.join(', ')})`);
+    const counts = new Map(online.map((dir) => [dir, 0]));
     for (const { dir } of [...this.logs.values(), ...this.opening.values()]) {
       const parent = path.dirname(dir);
-      counts.set(parent, (counts.get(parent) ?? 0) + 1);
+      if (counts.has(parent)) counts.set(parent, counts.get(parent)! + 1);
     }
     return [...counts.entries()].reduce((best, entry) => (entry[1] < best[1] ? entry : best))[0];
   }

@@ -56,6 +56,8 @@ export interface PartitionLogOptions {
   decompress?: RecordsDecompressor;
   /** Failures of work nobody awaits (background checkpoint writes, flushes after a roll). */
   onBackgroundError?: (error: unknown) => void;
+  /** Called once when an I/O error takes the log offline (the log manager then fails its whole log dir). */
+  onIoFailure?: (error: KafkaStorageError) => void;
 }
 
 export interface AppendAsLeaderOptions {
@@ -106,9 +108,13 @@ export class PartitionLog {
   private readonly now: () => number;
   private readonly decompress: RecordsDecompressor | undefined;
   private readonly onBackgroundError: (error: unknown) => void;
+  private readonly onIoFailure: ((error: KafkaStorageError) => void) | undefined;
   /** Work a close cut short (a queued flush, say) is not worth reporting. */
   private readonly reportBackgroundError = (error: unknown): void => {
-    if (this.state !== 'closed') this.onBackgroundError(error);
+    if (this.state === 'closed') return;
+    // A checkpoint or snapshot that cannot be written fails the log (and its dir), as in Kafka.
+    if (this.state === 'open' && isIoError(error)) this.fail(error);
+    this.onBackgroundError(error);
   };
   private readonly recoveryPointWriter: CheckpointWriter;
   private readonly logStartWriter: CheckpointWriter;
@@ -144,6 +150,7 @@ export class PartitionLog {
     this.now = options.now ?? Date.now;
     this.decompress = options.decompress;
     this.onBackgroundError = options.onBackgroundError ?? ((error) => process.emitWarning(`partition log ${dir}: ${String(error)}`));
+    this.onIoFailure = options.onIoFailure;
     this.producers = new ProducerStateManager(config.producerIdExpirationMs);
     this.lastFlushTime = this.now();
     this.recoveryPointWriter = new CheckpointWriter(path.join(dir, RECOVERY_POINT_CHECKPOINT), () =>
@@ -220,6 +227,21 @@ export class PartitionLog {
 
   get isOpen(): boolean {
     return this.state === 'open';
+  }
+
+  /** Offline after an I/O error, here or elsewhere in its log dir: every access fails with KAFKA_STORAGE_ERROR. */
+  get isOffline(): boolean {
+    return this.state === 'failed';
+  }
+
+  /**
+   * Takes the log offline because its log dir failed (as Kafka does with every log of a failed dir):
+   * files are released, nothing more is written, and what was written stays for the next start.
+   */
+  markOffline(): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    this.state = 'failed';
+    this.closeHandles();
   }
 
   segmentBaseOffsets(): bigint[] {
@@ -573,9 +595,12 @@ export class PartitionLog {
   }
 
   private fail(error: unknown): KafkaStorageError {
+    const first = this.state !== 'failed';
     this.state = 'failed';
     this.stopFlushTimer();
-    return error instanceof KafkaStorageError ? error : new KafkaStorageError(`${this.dir}: ${String(error)}`, error);
+    const failure = error instanceof KafkaStorageError ? error : new KafkaStorageError(`${this.dir}: ${String(error)}`, error);
+    if (first) this.onIoFailure?.(failure);
+    return failure;
   }
 
   /** Index of the segment holding `offset`: the last one whose base offset is <= it (-1 if none). */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiKey, WireClient } from '../protocol/index.js';
+import type { WireClientOptions } from '../protocol/index.js';
 import { freePort } from './free-port.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'broker-ts.js');
@@ -17,6 +18,10 @@ export interface BrokerProcessOptions {
   properties?: Record<string, string>;
   /** Milliseconds to wait for the node to answer Metadata. */
   startTimeoutMs?: number;
+  /** How to reach the CLIENT listener when its security protocol is not PLAINTEXT. */
+  clientSecurity?: Pick<WireClientOptions, 'tls' | 'sasl'>;
+  /** Ports to use instead of free ones (for listeners named in `properties`). */
+  ports?: { client: number; controller: number };
 }
 
 export class BrokerProcess {
@@ -29,11 +34,12 @@ export class BrokerProcess {
     readonly configFile: string,
     readonly logFile: string,
     private readonly startTimeoutMs: number,
+    private readonly clientSecurity: Pick<WireClientOptions, 'tls' | 'sasl'>,
   ) {}
 
   static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'broker-ts-process-'));
-    const [port, controllerPort] = [await freePort(), await freePort()];
+    const [port, controllerPort] = options.ports !== undefined ? [options.ports.client, options.ports.controller] : [await freePort(), await freePort()];
     const properties: Record<string, string> = {
       'process.roles': 'broker,controller',
       'node.id': '1',
@@ -51,7 +57,7 @@ export class BrokerProcess {
     };
     const configFile = join(dir, 'server.properties');
     writeFileSync(configFile, Object.entries(properties).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    const node = new BrokerProcess(dir, port, configFile, join(dir, 'server.log'), options.startTimeoutMs ?? 30_000);
+    const node = new BrokerProcess(dir, port, configFile, join(dir, 'server.log'), options.startTimeoutMs ?? 30_000, options.clientSecurity ?? {});
     await node.launch();
     return node;
   }
@@ -118,7 +124,7 @@ export class BrokerProcess {
   private async answersMetadata(): Promise<boolean> {
     let client: WireClient | undefined;
     try {
-      client = await WireClient.connect({ host: '127.0.0.1', port: this.port, connectTimeoutMs: 1000, requestTimeoutMs: 2000 });
+      client = await WireClient.connect({ host: '127.0.0.1', port: this.port, connectTimeoutMs: 1000, requestTimeoutMs: 2000, ...this.clientSecurity });
       const response = await client.send(ApiKey.Metadata, 1, { topics: [] });
       return response.brokers.length > 0;
     } catch {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { BrokerKind } from '../runtime/cluster.js';
 import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
+import type { SecuritySettings } from '../security/cluster-security.js';
 import { newRunId } from './run-command.js';
 import { onInterrupt } from './interrupt.js';
 
@@ -10,6 +11,7 @@ export interface ClusterUpOptions {
   kafkaVersion?: string;
   runtime: RuntimeKind;
   out: string;
+  security?: SecuritySettings;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<number> {
     runtime: options.runtime,
     logDir,
     ...(options.kafkaVersion !== undefined ? { kafkaVersion: options.kafkaVersion } : {}),
+    ...(options.security !== undefined ? { security: options.security } : {}),
   });
   onInterrupt(() => cluster.close());
   const line = {
@@ -34,6 +37,17 @@ export async function clusterUp(options: ClusterUpOptions): Promise<number> {
     toxiproxyUrl: cluster.toxiproxy.url,
     startupMs: cluster.timings.startupMs,
     logs: logDir,
+    // How to connect when the listeners are secured: the CA to trust, the SASL login.
+    ...(cluster.clientSecurity !== undefined && cluster.clientSecurity.mode !== 'plaintext'
+      ? {
+          security: {
+            mode: cluster.clientSecurity.mode,
+            caFile: cluster.clientSecurity.tls?.caFile,
+            clientKeyStoreFile: cluster.clientSecurity.tls?.keyStoreFile,
+            sasl: cluster.clientSecurity.sasl,
+          },
+        }
+      : {}),
     nodes: cluster.nodeIds().map((id) => {
       const n = cluster.node(id);
       return { id, pid: n.pid, ...(n.container ? { container: n.container } : {}), clientAddress: n.clientAddress, harnessAddress: n.harnessAddress, proxies: n.proxies };

@@ -11,6 +11,7 @@ import { install } from './interrupt.js';
 import { nightlyCommand } from './nightly-command.js';
 import { runCommand } from './run-command.js';
 import { RUNTIME_ARGS, RUNTIME_USAGE, runtimeSelection } from './runtime-options.js';
+import { SECURITY_ARGS, SECURITY_USAGE, securitySelection } from './security-options.js';
 
 const USAGE = `kafka-chaos: chaos experiments against Apache Kafka and broker-ts
 
@@ -18,7 +19,9 @@ Usage:
   kafka-chaos list
   kafka-chaos run <experiment...> [--broker kafka|broker-ts|both] [--seed N] [--out DIR]
                   [--kafka-version V] ${RUNTIME_USAGE}
+                  ${SECURITY_USAGE}
   kafka-chaos cluster up --broker kafka|broker-ts [--nodes N] [--kafka-version V] ${RUNTIME_USAGE}
+                  ${SECURITY_USAGE}
   kafka-chaos images build [--broker kafka|broker-ts|both] [--kafka-version V]
   kafka-chaos nightly [--quick] [--broker kafka|broker-ts|both] [--kafka-version V]... [--repeat N]
                       [--baseline FILE] [--update-baseline] [--seed N] [--out DIR] [experiment...]
@@ -63,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
       baseline: { type: 'string', default: 'results/baseline.json' },
       'update-baseline': { type: 'boolean' },
       ...RUNTIME_ARGS,
+      ...SECURITY_ARGS,
       nodes: { type: 'string' },
       kafkajs: { type: 'string' },
       'broker-config': { type: 'string', multiple: true },
@@ -88,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
         brokers: brokersOf(values.broker),
         out: values.out!,
         runtime: runtimeSelection(values),
+        security: securitySelection(values),
         ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
         ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
       });
@@ -99,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
         broker: broker[0]!,
         nodes: intOf('nodes', values.nodes) ?? 3,
         runtime: runtimeSelection(values),
+        security: securitySelection(values),
         out: values.out!,
         ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
       });

@@ -11,6 +11,8 @@ import { writeRunSummary } from '../report/write-reports.js';
 import { resultTable } from '../report/table.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import type { RuntimeKind } from '../runtime/start-cluster.js';
+import { PLAINTEXT, type SecuritySettings } from '../security/cluster-security.js';
+import { securityLabel } from '../experiment/runner.js';
 import { onInterrupt } from './interrupt.js';
 import { checkRuntimeCanRun, preflightRuntime } from './runtime-options.js';
 
@@ -21,6 +23,7 @@ export interface RunCommandOptions {
   out: string;
   kafkaVersion?: string;
   runtime: RuntimeKind;
+  security?: SecuritySettings;
 }
 
 export function newRunId(): string {
@@ -59,6 +62,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
           seed,
           runtime: options.runtime,
           ...(options.kafkaVersion !== undefined ? { kafkaVersion: options.kafkaVersion } : {}),
+          ...(options.security !== undefined ? { security: options.security } : {}),
           onCluster: (c) => (current = c),
         });
         results.push(result);
@@ -68,7 +72,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   } finally {
     unregister();
   }
-  writeRunSummary(runDir, `kafka-chaos run ${runId}`, `seed ${seed} · ${options.runtime} runtime · ${new Date().toISOString()}`, results);
+  const security = securityLabel(options.security ?? PLAINTEXT);
+  writeRunSummary(runDir, `kafka-chaos run ${runId}`, `seed ${seed} · ${options.runtime} runtime · ${security} · ${new Date().toISOString()}`, results);
   process.stdout.write(`${resultTable(results)}\n\nreport: ${join(runDir, 'index.html')}\nseed: ${seed}\n`);
   if (results.some((r) => r.verdict === 'error')) return 2;
   if (results.some((r) => r.verdict === 'fail')) return 1;

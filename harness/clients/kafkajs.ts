@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { log } from '../log.js';
+import { kafkajsSecurity, type ClientSecurity } from '../security/cluster-security.js';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -21,13 +22,15 @@ function logCreator() {
   };
 }
 
-export function kafkaClient(clientId: string, brokers: string[], extra: Partial<KafkaConfig> = {}): Kafka {
+/** Every kafkajs client of the harness; `security` is the cluster's (TLS and SASL settings), if it has any. */
+export function kafkaClient(clientId: string, brokers: string[], extra: Partial<KafkaConfig> = {}, security?: ClientSecurity): Kafka {
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.INFO,
     logCreator,
     connectionTimeout: 3000,
+    ...kafkajsSecurity(security),
     ...extra,
   });
 }

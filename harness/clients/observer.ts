@@ -22,11 +22,12 @@ export class ClusterObserver {
   private connected = false;
 
   constructor(private readonly cluster: Cluster) {
-    this.admin = kafkaClient('kafka-chaos-observer', cluster.harnessServers(), {
-      connectionTimeout: 1000,
-      requestTimeout: 5000,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
-    }).admin();
+    this.admin = kafkaClient(
+      'kafka-chaos-observer',
+      cluster.harnessServers(),
+      { connectionTimeout: 1000, requestTimeout: 5000, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } },
+      cluster.clientSecurity,
+    ).admin();
   }
 
   private async ready(): Promise<Admin> {

@@ -1,6 +1,7 @@
 import { ApiKey } from '../../broker-ts/protocol/api-keys.js';
 import { WireClient } from '../../broker-ts/protocol/client.js';
 import { errorMessage } from '../errors.js';
+import { wireClientSecurity } from '../security/cluster-security.js';
 import type { Cluster } from '../runtime/cluster.js';
 
 export interface PartitionLeadership {
@@ -29,7 +30,9 @@ export class PartitionMetadataProbe {
       if (node.state !== 'running') continue;
       const [host, port] = node.harnessAddress.split(':') as [string, string];
       try {
-        const client = await WireClient.connect({ host, port: Number(port), clientId: 'kafka-chaos-leaders', requestTimeoutMs: 2000 });
+        const client = await WireClient.connect({
+          host, port: Number(port), clientId: 'kafka-chaos-leaders', requestTimeoutMs: 2000, ...wireClientSecurity(this.cluster.clientSecurity),
+        });
         await client.negotiateVersions();
         this.version = Math.min(client.highestCommonVersion(ApiKey.Metadata) ?? 0, 12);
         client.on('close', () => {

@@ -1,6 +1,7 @@
 import { ApiKey } from '../../broker-ts/protocol/api-keys.js';
 import { WireClient } from '../../broker-ts/protocol/client.js';
 import { errorMessage, HarnessError } from '../errors.js';
+import { wireClientSecurity } from '../security/cluster-security.js';
 import type { Cluster } from '../runtime/cluster.js';
 
 const METADATA_TOPIC = '__cluster_metadata';
@@ -23,7 +24,9 @@ export async function describeQuorum(cluster: Cluster): Promise<QuorumState> {
     const [host, port] = node.harnessAddress.split(':') as [string, string];
     let client: WireClient | undefined;
     try {
-      client = await WireClient.connect({ host, port: Number(port), clientId: 'kafka-chaos-quorum', requestTimeoutMs: 3000 });
+      client = await WireClient.connect({
+        host, port: Number(port), clientId: 'kafka-chaos-quorum', requestTimeoutMs: 3000, ...wireClientSecurity(cluster.clientSecurity),
+      });
       await client.negotiateVersions();
       const version = client.highestCommonVersion(ApiKey.DescribeQuorum);
       if (version === undefined) throw new Error('DescribeQuorum is not supported');

@@ -14,6 +14,7 @@ import type { RunResult } from '../report/result.js';
 import { TimelineBuilder } from '../report/timeline.js';
 import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
+import { PLAINTEXT, type SecuritySettings } from '../security/cluster-security.js';
 import { brokerVersionOf, startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
 import { ConsumerGroupWorkload, readJournal } from '../workload/consumer-group.js';
 import { drainTopic, type DrainResult } from '../workload/drain.js';
@@ -29,6 +30,8 @@ export interface RunOptions {
   seed: number;
   kafkaVersion?: string;
   runtime?: RuntimeKind;
+  /** TLS and SASL on every listener of both brokers (--security); plaintext when absent. */
+  security?: SecuritySettings;
   /** Called with the cluster while it runs, so an interrupted run can close it. */
   onCluster?: (cluster: Cluster | undefined) => void;
 }
@@ -53,6 +56,7 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
       producers: exp.producers,
       workload: { durationMs: exp.workload.duration, settleMs: exp.workload.settle, recoveryMs: exp.workload.recovery },
       kafkajs: kafkajsVersion,
+      security: securityLabel(opts.security ?? PLAINTEXT),
     },
     faults: [],
     counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
@@ -73,6 +77,11 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
     timings: {},
     files: { history: 'history.jsonl', logs: 'nodes/' },
   };
+}
+
+/** "sasl_ssl (SCRAM-SHA-512)", "ssl", "plaintext". */
+export function securityLabel(security: SecuritySettings): string {
+  return security.mode.startsWith('sasl') ? `${security.mode} (${security.mechanism})` : security.mode;
 }
 
 /**
@@ -109,6 +118,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
       ...(opts.kafkaVersion !== undefined ? { kafkaVersion: opts.kafkaVersion } : {}),
       runtime: opts.runtime ?? 'process',
       logDir: join(dir, 'nodes'),
+      ...(opts.security !== undefined ? { security: opts.security } : {}),
     });
     opts.onCluster?.(cluster);
     result.brokerVersion = cluster.brokerVersion;
@@ -130,6 +140,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
         cluster.bootstrapServers(),
         exp.topic.name,
         dir,
+        cluster.clientSecurity,
       );
       await consumers.start();
     }

@@ -15,6 +15,10 @@ const TOOLS: Record<string, ToolInfo> = {
     versionArgs: ['-v'],
     howToGet: 'install Maven (Debian: apt-get install maven), or set KAFKA_HOME to an existing Kafka installation',
   },
+  openssl: {
+    versionArgs: ['version'],
+    howToGet: 'install OpenSSL (Debian: apt-get install openssl)',
+  },
   go: {
     versionArgs: ['version'],
     howToGet: 'install Go 1.23 or newer (Debian bookworm-backports: golang-1.23, or https://go.dev/dl), or set TOXIPROXY_BIN to an existing toxiproxy-server binary',

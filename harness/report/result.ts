@@ -28,6 +28,8 @@ export interface RunResult {
     producers: Record<string, unknown>[];
     workload: { durationMs: number; settleMs: number; recoveryMs: number };
     kafkajs: string;
+    /** The listeners' security (--security): "plaintext", "ssl", "sasl_ssl (SCRAM-SHA-512)"... */
+    security?: string;
   };
   faults: FaultRecord[];
   counts: Counts;

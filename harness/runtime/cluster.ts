@@ -1,4 +1,5 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
+import type { ClientSecurity } from '../security/cluster-security.js';
 
 export type BrokerKind = 'kafka' | 'broker-ts';
 export const BROKER_KINDS: readonly BrokerKind[] = ['kafka', 'broker-ts'];
@@ -67,6 +68,8 @@ export interface Cluster {
   readonly timings: ClusterTimings;
   /** Where configs and broker logs are kept. */
   readonly logDir: string;
+  /** What clients need to connect (TLS material, SASL login); absent or mode plaintext: nothing. */
+  readonly clientSecurity?: ClientSecurity;
 
   nodeIds(): number[];
   node(id: number): NodeInfo;

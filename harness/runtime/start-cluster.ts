@@ -1,4 +1,6 @@
+import { HarnessError } from '../errors.js';
 import { provisionKafka } from '../provision/kafka.js';
+import type { SecuritySettings } from '../security/cluster-security.js';
 import type { BrokerKind, Cluster, RuntimeCapability } from './cluster.js';
 import type { ImageSource } from './docker/images.js';
 import { BrokerTsLauncher } from './process/broker-ts-launcher.js';
@@ -24,6 +26,8 @@ export interface ClusterRequest {
   /** Docker only: official or locally built images (default: KAFKA_CHAOS_IMAGES, else official). */
   images?: ImageSource;
   logDir: string;
+  /** TLS and SASL on every listener; plaintext when absent. */
+  security?: SecuritySettings;
 }
 
 async function launcherFor(request: ClusterRequest): Promise<NodeLauncher> {
@@ -34,6 +38,9 @@ async function launcherFor(request: ClusterRequest): Promise<NodeLauncher> {
 export async function startCluster(request: ClusterRequest): Promise<Cluster> {
   const runtime = request.runtime ?? 'process';
   if (runtime === 'docker') {
+    if (request.security !== undefined && request.security.mode !== 'plaintext') {
+      throw new HarnessError(`--security ${request.security.mode} runs on the process runtime only for now (the docker runtime writes its own node properties)`);
+    }
     // Loaded on demand: runs on the process runtime need neither testcontainers nor an engine.
     const { startDockerCluster } = await import('./docker/start-docker-cluster.js');
     return startDockerCluster(request);
@@ -43,6 +50,7 @@ export async function startCluster(request: ClusterRequest): Promise<Cluster> {
     nodes: request.nodes,
     brokerConfig: request.brokerConfig,
     logDir: request.logDir,
+    ...(request.security !== undefined ? { security: request.security } : {}),
   });
 }
 

@@ -3,12 +3,14 @@
 // offset is committed relative to that is the experiment's variable.
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { kafkaClient } from '../clients/kafkajs.js';
+import type { ClientSecurity } from '../security/cluster-security.js';
 import type { CommitMode } from './consumer-group.js';
 import { decodeMessageId } from './message.js';
 
 export interface ConsumerMemberConfig {
   member: string;
   brokers: string[];
+  security?: ClientSecurity;
   groupId: string;
   topic: string;
   commit: CommitMode;
@@ -28,7 +30,7 @@ async function handle(partition: number, offset: string, value: Buffer | null): 
   fdatasyncSync(journal);
 }
 
-const consumer = kafkaClient(`kafka-chaos-${config.member}`, config.brokers, { requestTimeout: 10_000 }).consumer({
+const consumer = kafkaClient(`kafka-chaos-${config.member}`, config.brokers, { requestTimeout: 10_000 }, config.security).consumer({
   groupId: config.groupId,
   sessionTimeout: config.sessionTimeoutMs,
   heartbeatInterval: Math.max(100, Math.floor(config.sessionTimeoutMs / 5)),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { kafkaClient } from '../clients/kafkajs.js';
 import { HarnessError } from '../errors.js';
 import { log } from '../log.js';
+import type { ClientSecurity } from '../security/cluster-security.js';
 import type { ManagedProcess } from '../runtime/supervisor.js';
 import { startClientProcess } from './client-process.js';
 import type { ConsumerMemberConfig } from './consumer-child-main.js';
@@ -47,6 +48,7 @@ export class ConsumerGroupWorkload {
     private readonly brokers: string[],
     private readonly topic: string,
     private readonly dir: string,
+    private readonly security?: ClientSecurity,
   ) {
     this.members = Array.from({ length: settings.members }, (_, i) => new Member(`member-${i + 1}`));
   }
@@ -72,6 +74,7 @@ export class ConsumerGroupWorkload {
     const config: ConsumerMemberConfig = {
       member: `${m.name}#${i}`,
       brokers: this.brokers,
+      ...(this.security ? { security: this.security } : {}),
       groupId: this.settings.groupId,
       topic: this.topic,
       commit: this.settings.commit,
@@ -108,7 +111,7 @@ export class ConsumerGroupWorkload {
 
   /** The group's committed offset per partition (-1 when none). */
   async committedOffsets(): Promise<Map<number, number>> {
-    const admin = kafkaClient('kafka-chaos-group-check', this.brokers).admin();
+    const admin = kafkaClient('kafka-chaos-group-check', this.brokers, {}, this.security).admin();
     await admin.connect();
     try {
       const [entry] = await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [this.topic] });

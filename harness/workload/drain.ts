@@ -44,7 +44,7 @@ export async function drainTopic(
   });
   if (done()) return result(true, 0);
 
-  const consumer = kafkaClient('kafka-chaos-drain', cluster.harnessServers(), { requestTimeout: 10_000 }).consumer({
+  const consumer = kafkaClient('kafka-chaos-drain', cluster.harnessServers(), { requestTimeout: 10_000 }, cluster.clientSecurity).consumer({
     groupId: `kafka-chaos-drain-${randomUUID()}`,
     maxWaitTimeInMs: 250,
     sessionTimeout: 10_000,

@@ -3,12 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { kafkaClient } from '../clients/kafkajs.js';
 import { HistoryRecorder } from '../history/recorder.js';
+import type { ClientSecurity } from '../security/cluster-security.js';
 import type { ProducerSettings } from './producer.js';
 import { ProducerWorkload } from './producer.js';
 
 export interface ChildProducerConfig {
   name: string;
   brokers: string[];
+  security?: ClientSecurity;
   settings: ProducerSettings;
   client: { requestTimeout: number; retry: { retries: number } };
   idBase: number;
@@ -20,7 +22,7 @@ export interface ChildProducerConfig {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildProducerConfig;
 const recorder = new HistoryRecorder(config.historyFile, config.epochMs);
-const kafka = kafkaClient(`kafka-chaos-${config.name}`, config.brokers, config.client);
+const kafka = kafkaClient(`kafka-chaos-${config.name}`, config.brokers, config.client, config.security);
 const workload = new ProducerWorkload(config.name, kafka, recorder, config.settings, config.idBase);
 
 let stopping = false;

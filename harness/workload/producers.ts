@@ -18,8 +18,13 @@ export class Producers {
       const idBase = i * ID_SPACE_PER_PRODUCER;
       const handle =
         spec.process === 'child'
-          ? new ChildProducer(spec.name, dir, { name: spec.name, brokers: cluster.bootstrapServers(), settings, client, epochMs: recorder.epochMs, settleMs }, idBase)
-          : new ProducerWorkload(spec.name, kafkaClient(`kafka-chaos-${spec.name}`, cluster.bootstrapServers(), client), recorder, settings, idBase);
+          ? new ChildProducer(
+              spec.name,
+              dir,
+              { name: spec.name, brokers: cluster.bootstrapServers(), ...(cluster.clientSecurity ? { security: cluster.clientSecurity } : {}), settings, client, epochMs: recorder.epochMs, settleMs },
+              idBase,
+            )
+          : new ProducerWorkload(spec.name, kafkaClient(`kafka-chaos-${spec.name}`, cluster.bootstrapServers(), client, cluster.clientSecurity), recorder, settings, idBase);
       this.byName.set(spec.name, handle);
     });
   }

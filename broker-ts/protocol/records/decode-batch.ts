@@ -10,6 +10,8 @@ import type { DecodedRecord, RecordHeader } from './record.js';
 export interface DecodedBatch {
   header: BatchHeader;
   records: DecodedRecord[];
+  /** With `measure`: bytes of the (decompressed) records section the records took, and its size. */
+  extent?: { consumed: number; available: number };
 }
 
 export interface DecodeOptions {
@@ -17,6 +19,8 @@ export interface DecodeOptions {
   verify?: boolean;
   /** Limit for a decompressed records section. */
   maxDecompressedBytes?: number;
+  /** Report how much of the records section the records took (bytes left over mean a corrupt batch). */
+  measure?: boolean;
 }
 
 function readNullableVarBytes(r: Reader): Buffer | null {
@@ -88,7 +92,7 @@ export function decodeRecordBatch(buf: Buffer, at = 0, options: DecodeOptions = 
   }
   const records: DecodedRecord[] = [];
   for (let i = 0; i < header.recordCount; i++) records.push(readRecord(r, header));
-  return { header, records };
+  return options.measure ? { header, records, extent: { consumed: r.offset, available: section.length } } : { header, records };
 }
 
 /** Decodes every complete batch in `buf`, in order. */

@@ -26,7 +26,7 @@ export class BrokerTsLauncher implements NodeLauncher {
     for (const node of nodes) {
       mkdirSync(node.logDir, { recursive: true });
       mkdirSync(node.dataDir, { recursive: true });
-      const props = { 'cluster.id': cluster.clusterId, ...commonNodeProperties(node, cluster) };
+      const props = { 'cluster.id': cluster.clusterId, ...cluster.security?.brokerTsProperties(), ...commonNodeProperties(node, cluster) };
       writeFileSync(this.configFile(node), toProperties(props));
     }
   }

@@ -101,7 +101,11 @@ export class KafkaLauncher implements NodeLauncher {
         this.jvmLogging.set(node.id, loggingConfig(this.install, node.logDir).jvmFlag);
         await runJava(
           `formatting the data dir of Kafka node ${node.id} (kafka.tools.StorageTool)`,
-          ['-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '-t', cluster.clusterId, '-c', this.configFile(node), '--ignore-formatted'],
+          [
+            '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '-t', cluster.clusterId, '-c', this.configFile(node), '--ignore-formatted',
+            // SCRAM users live in the metadata log: the bootstrap checkpoint the format writes.
+            ...(cluster.security?.kafkaFormatArgs() ?? []),
+          ],
           join(node.logDir, 'format.log'),
         );
       }),

@@ -1,3 +1,4 @@
+import type { ClusterSecurity } from '../../security/cluster-security.js';
 import type { ListenerKind } from '../cluster.js';
 
 /** Where one node of a process cluster lives: its ports, proxies, data and logs. */
@@ -19,6 +20,8 @@ export interface ClusterLayout {
   nodes: NodeLayout[];
   /** Broker configuration given by the experiment (Kafka's property names). */
   brokerConfig: Record<string, string>;
+  /** TLS and SASL of every listener (--security); absent: PLAINTEXT. */
+  security?: ClusterSecurity;
 }
 
 /** Listener names as they appear in server.properties, for Kafka and broker-ts alike. */
@@ -68,6 +71,7 @@ export function commonNodeProperties(node: NodeLayout, cluster: ClusterLayout): 
     'auto.leader.rebalance.enable': 'false',
     'broker.heartbeat.interval.ms': '500',
     'broker.session.timeout.ms': '3000',
+    ...cluster.security?.nodeProperties(node.id),
     ...cluster.brokerConfig,
   };
 }

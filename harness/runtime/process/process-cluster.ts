@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaClient } from '../../clients/kafkajs.js';
+import { ClusterSecurity, type ClientSecurity, type SecuritySettings } from '../../security/cluster-security.js';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
 import type { Cluster, ClusterTimings, ListenerKind, NodeInfo, NodeState } from '../cluster.js';
@@ -11,7 +12,7 @@ import { supervisor, type ManagedProcess, type Supervisor } from '../supervisor.
 import { ToxiproxyServer } from '../toxiproxy-server.js';
 import { randomClusterId } from './kafka-launcher.js';
 import type { NodeLauncher } from './launcher.js';
-import type { ClusterLayout, NodeLayout } from './layout.js';
+import { LISTENER_NAMES, type ClusterLayout, type NodeLayout } from './layout.js';
 
 export interface ProcessClusterOptions {
   launcher: NodeLauncher;
@@ -20,6 +21,8 @@ export interface ProcessClusterOptions {
   /** Where configs and broker logs go (kept); data dirs always live in a temp dir. */
   logDir: string;
   readyTimeoutMs?: number;
+  /** TLS and SASL on every listener (--security); plaintext when absent. */
+  security?: SecuritySettings;
 }
 
 interface NodeSlot {
@@ -74,6 +77,10 @@ export class ProcessCluster implements Cluster {
     return this.launcher.broker;
   }
 
+  get clientSecurity(): ClientSecurity | undefined {
+    return this.layout.security?.client;
+  }
+
   get brokerVersion(): string {
     return this.launcher.version;
   }
@@ -100,6 +107,10 @@ export class ProcessCluster implements Cluster {
       });
     }
     const layout: ClusterLayout = { clusterId: randomClusterId(), nodes, brokerConfig: options.brokerConfig ?? {} };
+    if (options.security !== undefined && options.security.mode !== 'plaintext') {
+      // Certificates and keys stay in the run's temp dir, removed with it.
+      layout.security = new ClusterSecurity(options.security, join(dataRoot, 'security'), nodes.map((n) => n.id), LISTENER_NAMES);
+    }
     const cluster = new ProcessCluster(sup, options.launcher, toxiproxy, options.logDir, dataRoot, layout);
     try {
       for (const node of nodes) {
@@ -145,11 +156,12 @@ export class ProcessCluster implements Cluster {
   /** Ready: a Metadata request through the client proxies lists every node. */
   private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const admin = kafkaClient('kafka-chaos-ready', this.bootstrapServers(), {
-      connectionTimeout: 1000,
-      requestTimeout: 2000,
-      retry: { retries: 0 },
-    }).admin();
+    const admin = kafkaClient(
+      'kafka-chaos-ready',
+      this.bootstrapServers(),
+      { connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } },
+      this.clientSecurity,
+    ).admin();
     let lastError = 'no answer yet';
     try {
       while (Date.now() < deadline) {

@@ -1,0 +1,232 @@
+// `npm run bench [-- --quick] [-- --repeat N] [-- --profile] [-- --only name,name]`: broker-ts
+// against Kafka on the same machine in one run, and the harness's own speed.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ClusterObserver } from '../clients/observer.js';
+import { errorMessage } from '../errors.js';
+import { log } from '../log.js';
+import { provisionKafka } from '../provision/kafka.js';
+import { writeJsonAtomic } from '../report/result.js';
+import type { BrokerKind, Cluster } from '../runtime/cluster.js';
+import { startCluster } from '../runtime/start-cluster.js';
+import { supervisor } from '../runtime/supervisor.js';
+import { measureChecker, type CheckerSpeed } from './checker-speed.js';
+import { hotspots, type Hotspot } from './cpu-profile.js';
+import { endToEndLatency } from './end-to-end-latency.js';
+import { javaProducerPerformance } from './java-producer-performance.js';
+import { kafkajsConsume } from './kafkajs-consume.js';
+import { kafkajsProduce } from './kafkajs-produce.js';
+import type { BenchTarget, Measurement, Workload } from './measurement.js';
+import { MemorySampler } from './memory-sampler.js';
+import { benchMarkdown, type BenchReport, type WorkloadResult } from './bench-report.js';
+import { round, summarize } from './stats.js';
+
+const BROKERS: BrokerKind[] = ['kafka', 'broker-ts'];
+const CLUSTER_CONFIG = { 'min.insync.replicas': '2', 'default.replication.factor': '3' };
+
+const WORKLOADS: Workload[] = [
+  kafkajsProduce('produce-100B-unbatched', { messageBytes: 100, batch: 1, concurrency: 32, partitions: 6 }),
+  kafkajsProduce('produce-100B-batched', { messageBytes: 100, batch: 100, concurrency: 8, partitions: 6 }),
+  kafkajsProduce('produce-1KiB-unbatched', { messageBytes: 1024, batch: 1, concurrency: 32, partitions: 6 }),
+  kafkajsProduce('produce-1KiB-batched', { messageBytes: 1024, batch: 100, concurrency: 8, partitions: 6 }),
+  kafkajsConsume('consume-1KiB', 200_000, 1024, 6),
+  endToEndLatency('end-to-end-latency', 1000, 100),
+  javaProducerPerformance('java-producer-100B', 100, 2_000_000),
+  javaProducerPerformance('java-producer-1KiB', 1024, 1_000_000),
+];
+const HEAVIEST = 'produce-1KiB-batched';
+
+async function startBenchCluster(broker: BrokerKind, logDir: string): Promise<Cluster> {
+  return startCluster({ broker, nodes: 3, brokerConfig: CLUSTER_CONFIG, logDir: join(logDir, `${broker}-${Date.now()}`) });
+}
+
+function targetOf(cluster: Cluster, observer: ClusterObserver): BenchTarget {
+  let n = 0;
+  return {
+    broker: cluster.broker,
+    // The harness listeners: clients reach the brokers without toxiproxy in the way; replication
+    // still crosses the proxies, for both brokers alike.
+    bootstrap: cluster.harnessServers(),
+    topic: async (name, partitions) => {
+      const topic = `${name}-${++n}`;
+      await observer.createTopic(topic, partitions, 3, {});
+      return topic;
+    },
+    pids: () => cluster.nodeIds().map((id) => cluster.node(id).pid).filter((p): p is number => p !== undefined),
+  };
+}
+
+/** Cluster start-up: from the first node process to Metadata through the proxies listing all nodes. */
+async function measureStartup(broker: BrokerKind, times: number, logDir: string): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const c = await startBenchCluster(broker, logDir);
+    ms.push(c.timings.startupMs);
+    await c.close();
+  }
+  return ms;
+}
+
+async function profileBrokerTs(logDir: string, quick: boolean): Promise<{ samples: number; hotspots: Hotspot[]; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-chaos-cpu-prof-'));
+  // broker-ts nodes inherit the environment at spawn: NODE_OPTIONS makes each write a profile at exit.
+  const previous = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${previous ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  let cluster: Cluster;
+  try {
+    cluster = await startBenchCluster('broker-ts', logDir);
+  } finally {
+    if (previous === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = previous;
+  }
+  const observer = new ClusterObserver(cluster);
+  try {
+    await WORKLOADS.find((w) => w.name === HEAVIEST)!.run(targetOf(cluster, observer), quick);
+  } finally {
+    await observer.close();
+    // A profile is written when the process exits on its own: stop every node gracefully.
+    for (const id of cluster.nodeIds()) await cluster.stop(id);
+    await cluster.close();
+  }
+  return { ...hotspots(dir), dir };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      repeat: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string', default: 'results/bench' },
+    },
+  });
+  const quick = values.quick!;
+  const repeat = Number(values.repeat ?? (quick ? 1 : 3));
+  const only = values.only?.split(',');
+  const workloads = only ? WORKLOADS.filter((w) => only.includes(w.name)) : WORKLOADS;
+  const out = resolve(values.out!);
+  const logDir = join(out, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const kafkaVersion = (await provisionKafka()).version;
+
+  log.info({ quick, repeat, workloads: workloads.map((w) => w.name) }, 'bench started');
+  const startup: Record<BrokerKind, number[]> = {
+    kafka: await measureStartup('kafka', quick ? 1 : 3, logDir),
+    'broker-ts': await measureStartup('broker-ts', quick ? 3 : 5, logDir),
+  };
+
+  // Both clusters stay up and workloads alternate between them, so machine noise hits both alike.
+  const clusters = new Map<BrokerKind, { cluster: Cluster; observer: ClusterObserver }>();
+  const runs = new Map<string, Record<BrokerKind, (Measurement | null)[]>>();
+  const peakRss: Record<BrokerKind, number> = { kafka: 0, 'broker-ts': 0 };
+  try {
+    for (const broker of BROKERS) {
+      const cluster = await startBenchCluster(broker, logDir);
+      clusters.set(broker, { cluster, observer: new ClusterObserver(cluster) });
+    }
+    for (const w of workloads) {
+      const perBroker: Record<BrokerKind, (Measurement | null)[]> = { kafka: [], 'broker-ts': [] };
+      runs.set(w.name, perBroker);
+      for (let rep = 0; rep < repeat; rep++) {
+        const order = rep % 2 === 0 ? BROKERS : [...BROKERS].reverse();
+        for (const broker of order) {
+          const { cluster, observer } = clusters.get(broker)!;
+          const target = targetOf(cluster, observer);
+          const sampler = new MemorySampler();
+          sampler.start(target.pids);
+          try {
+            const m = await w.run(target, quick);
+            perBroker[broker].push(m);
+            log.info({ workload: w.name, broker, rep: rep + 1, msgsPerSec: Math.round(m.msgsPerSec), p99Ms: round(m.p99Ms) }, 'bench run');
+          } catch (err) {
+            perBroker[broker].push(null);
+            log.error({ workload: w.name, broker, err: errorMessage(err) }, 'bench run failed');
+          } finally {
+            peakRss[broker] = Math.max(peakRss[broker], sampler.stop());
+          }
+        }
+      }
+    }
+  } finally {
+    for (const { cluster, observer } of clusters.values()) {
+      await observer.close();
+      await cluster.close();
+    }
+  }
+
+  const checker: CheckerSpeed = measureChecker(quick ? 2_000_000 : 10_000_000);
+  log.info(checker, 'checker speed');
+  const profile = values.profile ? await profileBrokerTs(logDir, quick) : undefined;
+
+  const results: WorkloadResult[] = workloads.map((w) => {
+    const r = runs.get(w.name)!;
+    const side = (ms: (Measurement | null)[]) => {
+      const ok = ms.filter((m): m is Measurement => m !== null);
+      const s = (f: (m: Measurement) => number | null) => summarize(ok.map(f));
+      return {
+        msgsPerSec: round(s((m) => m.msgsPerSec).median, 0),
+        mbPerSec: round(s((m) => m.mbPerSec).median, 2),
+        p50Ms: round(s((m) => m.p50Ms).median, 2),
+        p99Ms: round(s((m) => m.p99Ms).median, 2),
+        p999Ms: round(s((m) => m.p999Ms).median, 2),
+        spread: { msgsPerSec: [round(s((m) => m.msgsPerSec).min, 0), round(s((m) => m.msgsPerSec).max, 0)] as [number | null, number | null] },
+        runs: ok.length,
+        failedRuns: ms.length - ok.length,
+      };
+    };
+    const kafka = side(r.kafka);
+    const brokerTs = side(r['broker-ts']);
+    return {
+      name: w.name,
+      describe: w.describe,
+      kafka,
+      brokerTs,
+      throughputRatio: kafka.msgsPerSec && brokerTs.msgsPerSec ? round(brokerTs.msgsPerSec / kafka.msgsPerSec, 2) : null,
+      p99Ratio: kafka.p99Ms && brokerTs.p99Ms ? round(brokerTs.p99Ms / kafka.p99Ms, 2) : null,
+    };
+  });
+
+  const report: BenchReport = {
+    createdAt: new Date().toISOString(),
+    command: `npm run bench${quick ? ' -- --quick' : ''}${values.profile ? ' -- --profile' : ''}`,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+      node: process.version,
+      kafkaVersion,
+    },
+    quick,
+    repeat,
+    workloads: results,
+    startup: {
+      kafkaMs: round(summarize(startup.kafka).median, 0),
+      brokerTsMs: round(summarize(startup['broker-ts']).median, 0),
+      kafkaRunsMs: startup.kafka,
+      brokerTsRunsMs: startup['broker-ts'],
+    },
+    memory: { kafkaPeakRssMiB: peakRss.kafka, brokerTsPeakRssMiB: peakRss['broker-ts'] },
+    checker,
+    ...(profile ? { profile: { workload: HEAVIEST, samples: profile.samples, hotspots: profile.hotspots } } : {}),
+  };
+  mkdirSync(out, { recursive: true });
+  writeJsonAtomic(join(out, 'latest.json'), report);
+  writeJsonAtomic(join(out, `bench-${report.createdAt.replace(/[:.]/g, '-')}.json`), report);
+  const md = benchMarkdown(report);
+  writeFileSync(join(out, 'latest.md'), md);
+  process.stdout.write(`${md}\n${join(out, 'latest.json')}\n`);
+  return results.some((r) => r.kafka.failedRuns > 0 || r.brokerTs.failedRuns > 0) ? 1 : 0;
+}
+
+let code = 2;
+try {
+  code = await main();
+} catch (err) {
+  log.error({ err: errorMessage(err) }, 'bench failed');
+}
+await supervisor().shutdown();
+process.exit(code);

@@ -1,0 +1,65 @@
+import type { CheckerSpeed } from './checker-speed.js';
+import type { Hotspot } from './cpu-profile.js';
+
+export interface Side {
+  msgsPerSec: number | null;
+  mbPerSec: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  p999Ms: number | null;
+  spread: { msgsPerSec: [number | null, number | null] };
+  runs: number;
+  failedRuns: number;
+}
+
+export interface WorkloadResult {
+  name: string;
+  describe: string;
+  kafka: Side;
+  brokerTs: Side;
+  /** broker-ts / Kafka: above 1 means broker-ts is faster. */
+  throughputRatio: number | null;
+  /** broker-ts / Kafka: below 1 means broker-ts has the lower p99. */
+  p99Ratio: number | null;
+}
+
+/** The contract of results/bench/latest.json. */
+export interface BenchReport {
+  createdAt: string;
+  command: string;
+  machine: Record<string, string | number>;
+  quick: boolean;
+  repeat: number;
+  workloads: WorkloadResult[];
+  startup: { kafkaMs: number | null; brokerTsMs: number | null; kafkaRunsMs: number[]; brokerTsRunsMs: number[] };
+  memory: { kafkaPeakRssMiB: number; brokerTsPeakRssMiB: number };
+  checker: CheckerSpeed;
+  profile?: { workload: string; samples: number; hotspots: Hotspot[] };
+}
+
+const n = (x: number | null, unit = '') => (x === null ? '-' : `${x.toLocaleString('en-US')}${unit}`);
+
+export function benchMarkdown(r: BenchReport): string {
+  const lines = [
+    `# Benchmark: broker-ts against Kafka ${r.machine.kafkaVersion}`,
+    '',
+    `${r.createdAt} · \`${r.command}\` · ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB · Node ${r.machine.node} · 3 nodes each, RF 3, min.insync.replicas 2, acks=all · median of ${r.repeat} run(s)`,
+    '',
+    '| workload | Kafka msg/s | broker-ts msg/s | throughput ratio | Kafka p99 ms | broker-ts p99 ms | p99 ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...r.workloads.map(
+      (w) =>
+        `| ${w.name} | ${n(w.kafka.msgsPerSec)} | ${n(w.brokerTs.msgsPerSec)} | ${n(w.throughputRatio)} | ${n(w.kafka.p99Ms)} | ${n(w.brokerTs.p99Ms)} | ${n(w.p99Ratio)} |`,
+    ),
+    '',
+    `Cluster start (3 nodes, ready through the proxies): Kafka ${n(r.startup.kafkaMs, ' ms')}, broker-ts ${n(r.startup.brokerTsMs, ' ms')}.`,
+    `Peak resident memory of one broker process under load: Kafka ${r.memory.kafkaPeakRssMiB} MiB, broker-ts ${r.memory.brokerTsPeakRssMiB} MiB.`,
+    `Checker: ${n(r.checker.opsPerSec)} history operations/s over ${n(r.checker.operations)} operations (${n(r.checker.bytesPerMessage)} bytes of heap per message).`,
+  ];
+  if (r.profile) {
+    lines.push('', `## Where broker-ts spends its time (${r.profile.workload}, ${n(r.profile.samples)} samples, self time)`, '', '| % | function | location |', '|---:|---|---|');
+    for (const h of r.profile.hotspots) lines.push(`| ${h.selfPercent} | ${h.function} | ${h.location} |`);
+  }
+  lines.push('', ...r.workloads.map((w) => `- **${w.name}**: ${w.describe}.`));
+  return `${lines.join('\n')}\n`;
+}

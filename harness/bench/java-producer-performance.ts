@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { HarnessError } from '../errors.js';
+import { provisionKafka } from '../provision/kafka.js';
+import type { Measurement, Workload } from './measurement.js';
+
+const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/;
+
+/**
+ * Kafka's own load generator (org.apache.kafka.tools.ProducerPerformance, the Java client), so that
+ * the client is not what limits the brokers.
+ */
+export function javaProducerPerformance(name: string, recordBytes: number, records: number): Workload {
+  return {
+    name,
+    describe: `Kafka's ProducerPerformance (Java client), ${records} records of ${recordBytes} B, acks=all, linger.ms=5, 6 partitions`,
+    async run(target, quick): Promise<Measurement> {
+      const topic = await target.topic(name, 6);
+      const install = await provisionKafka();
+      const count = quick ? Math.floor(records / 4) : records;
+      const args = [
+        '-Xms256m', '-Xmx512m', '-cp', `${install.libs}/*`, 'org.apache.kafka.tools.ProducerPerformance',
+        '--topic', topic, '--num-records', String(count), '--record-size', String(recordBytes), '--throughput', '-1',
+        '--producer-props', `bootstrap.servers=${target.bootstrap.join(',')}`, 'acks=all', 'linger.ms=5', 'batch.size=65536',
+      ];
+      const output = await new Promise<string>((resolve, reject) => {
+        const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new HarnessError(`ProducerPerformance exited ${code}:\n${out.slice(-2000)}`))));
+      });
+      const m = SUMMARY.exec(output.trim().split('\n').reverse().find((l) => SUMMARY.test(l)) ?? '');
+      if (!m) throw new HarnessError(`ProducerPerformance printed no summary:\n${output.slice(-2000)}`);
+      return { msgsPerSec: Number(m[2]), mbPerSec: Number(m[3]), p50Ms: Number(m[6]), p99Ms: Number(m[8]), p999Ms: Number(m[9]) };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** One run of one workload against one broker. */
+export interface Measurement {
+  msgsPerSec: number;
+  mbPerSec: number;
+  /** Per-request (produce) or end-to-end (produce to consume) latency; null where it means nothing. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+  p999Ms: number | null;
+}
+
+/** What a workload needs to run against one cluster. */
+export interface BenchTarget {
+  broker: 'kafka' | 'broker-ts';
+  /** Client bootstrap addresses. */
+  bootstrap: string[];
+  /** A fresh topic name for this run, created with `partitions` partitions, RF 3. */
+  topic: (name: string, partitions: number) => Promise<string>;
+  /** Pids of the broker processes, for memory sampling. */
+  pids: () => number[];
+}
+
+export interface Workload {
+  name: string;
+  describe: string;
+  run(target: BenchTarget, quick: boolean): Promise<Measurement>;
+}
