@@ -1,4 +1,5 @@
 import type { Operation } from '../history/operation.js';
+import { OffsetTable } from './offset-table.js';
 
 /**
  * Jepsen's total-queue semantics applied to Kafka partitions. Every message id is sent at most
@@ -110,8 +111,8 @@ export class QueueChecker {
   private readonly messages = new Map<number, MessageState>();
   private readonly clients: string[] = [];
   /** partition -> offset -> id, from acknowledgements and reads. */
-  private readonly acksAt = new Map<number, Map<number, number>>();
-  private readonly readsAt = new Map<number, Map<number, number>>();
+  private readonly acksAt = new Map<number, OffsetTable>();
+  private readonly readsAt = new Map<number, OffsetTable>();
   /** A second, different message acknowledged at an offset already acknowledged. */
   private readonly ackCollisions: { partition: number; offset: number; id: number }[] = [];
   private readonly unexpected: Anomalies['unexpectedValues'] = [];
@@ -182,7 +183,7 @@ export class QueueChecker {
         m.readOffset = offset;
       }
     };
-    for (const [partition, at] of this.readsAt) for (const [offset, id] of at) apply(partition, offset, id);
+    for (const [partition, at] of this.readsAt) at.forEach((offset, id) => apply(partition, offset, id));
     for (const c of this.readConflicts) apply(c.partition, c.offset, c.id);
   }
 
@@ -209,16 +210,15 @@ export class QueueChecker {
     }
     for (const [partition, acks] of this.acksAt) {
       const reads = this.readsAt.get(partition);
-      for (const [offset, ackedId] of acks) {
+      acks.forEach((offset, ackedId) => {
         const readId = reads?.get(offset);
-        if (readId === undefined) continue;
-        const collided = places.get(`${partition}/${offset}`);
-        if (readId !== ackedId || collided) {
+        if (readId === undefined) return;
+        if (readId !== ackedId || (this.ackCollisions.length > 0 && places.has(`${partition}/${offset}`))) {
           const p = place(partition, offset);
           addUnique(p.ids, ackedId);
           addUnique(p.ids, readId);
         }
-      }
+      });
     }
     return [...places.values()].slice(0, this.cap);
   }
@@ -231,11 +231,7 @@ export class QueueChecker {
       inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: this.unexpected,
     };
     const highestRead = new Map<number, number>();
-    for (const [partition, at] of this.readsAt) {
-      let max = -1;
-      for (const offset of at.keys()) if (offset > max) max = offset;
-      highestRead.set(partition, max);
-    }
+    for (const [partition, at] of this.readsAt) highestRead.set(partition, at.highestOffset());
     const partitions = new Map<number, PartitionSummary>();
     const summary = (p: number): PartitionSummary => {
       let s = partitions.get(p);
@@ -250,7 +246,7 @@ export class QueueChecker {
     const lost: LostMessage[] = [];
     // Per process and partition, the read offsets of its acknowledged messages in invoke order.
     const lastReadByProcess = new Map<string, { id: number; offset: number }>();
-    const ids = [...this.messages.keys()].sort((a, b) => a - b);
+    const ids = Float64Array.from(this.messages.keys()).sort();
     for (const id of ids) {
       const m = this.messages.get(id)!;
       const mine = perClient[m.client]!;
@@ -327,13 +323,13 @@ function addUnique(list: number[], id: number): void {
   if (!list.includes(id)) list.push(id);
 }
 
-function placeMap(maps: Map<number, Map<number, number>>, partition: number): Map<number, number> {
-  let m = maps.get(partition);
-  if (!m) {
-    m = new Map();
-    maps.set(partition, m);
+function placeMap(tables: Map<number, OffsetTable>, partition: number): OffsetTable {
+  let t = tables.get(partition);
+  if (!t) {
+    t = new OffsetTable();
+    tables.set(partition, t);
   }
-  return m;
+  return t;
 }
 
 export async function checkHistory(ops: AsyncIterable<Operation> | Iterable<Operation>, options?: CheckOptions): Promise<CheckResult> {
