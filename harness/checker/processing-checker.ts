@@ -33,7 +33,7 @@ export class ProcessingChecker {
   private readonly done = new Map<string, number>();
 
   add(op: Operation): void {
-    if (op.f !== 'poll') return;
+    if (op.f !== 'poll' || op.topic !== undefined) return;
     for (const [partition, offset, id] of op.reads) {
       let p = this.log.get(partition);
       if (!p) this.log.set(partition, (p = new Map()));

@@ -145,7 +145,7 @@ export class QueueChecker {
       }
       return;
     }
-    if (op.f === 'poll') {
+    if (op.f === 'poll' && op.topic === undefined) {
       for (const [partition, offset, id] of op.reads) this.addRead(partition, offset, id);
     }
   }

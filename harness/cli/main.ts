@@ -12,6 +12,8 @@ import { nightlyCommand } from './nightly-command.js';
 import { runCommand } from './run-command.js';
 import { RUNTIME_ARGS, RUNTIME_USAGE, runtimeSelection } from './runtime-options.js';
 import { SECURITY_ARGS, SECURITY_USAGE, securitySelection } from './security-options.js';
+import { soakCommand } from './soak-command.js';
+import { parseDuration } from '../duration.js';
 
 const USAGE = `kafka-chaos: chaos experiments against Apache Kafka and broker-ts
 
@@ -28,10 +30,13 @@ Usage:
                       ${RUNTIME_USAGE}
   kafka-chaos compat [scenario...] [--broker kafka|broker-ts|both] [--kafkajs V1,V2] [--nodes N]
                      [--kafka-version V] [--broker-config key=value]... [--out DIR] ${RUNTIME_USAGE}
+  kafka-chaos soak --duration D --broker kafka|broker-ts [--seed N] [--nodes N] [--cycle D] [--rate N]
+                   [--max-memory-growth MB_PER_HOUR] [--kafka-version V] [--out DIR] ${SECURITY_USAGE}
 
 run exits 0 when every expectation held, 1 when one did not, 2 on a harness error;
 compat exits 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error;
-nightly exits 1 on a regression against the baseline (results/baseline.json), 2 on a harness error.
+nightly exits 1 on a regression against the baseline (results/baseline.json), 2 on a harness error;
+soak exits 0 when no cycle lost an acknowledged message and memory stayed flat, 1 otherwise, 2 on a harness error.
 Results go to <out>/<run-id>/<experiment>/<broker>/ (default out: ./results).`;
 
 function brokersOf(value: string | undefined): BrokerKind[] {
@@ -70,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
       nodes: { type: 'string' },
       kafkajs: { type: 'string' },
       'broker-config': { type: 'string', multiple: true },
+      duration: { type: 'string' },
+      cycle: { type: 'string', default: '5m' },
+      rate: { type: 'string', default: '100' },
+      'max-memory-growth': { type: 'string', default: '60' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -129,6 +138,24 @@ async function main(argv: string[]): Promise<number> {
         experiments: rest,
         ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
       });
+    case 'soak': {
+      if (values.duration === undefined) throw new HarnessError('soak: --duration is required (e.g. 1h, 30m)');
+      const broker = brokersOf(values.broker);
+      if (broker.length !== 1) throw new HarnessError('soak: --broker must name one broker');
+      return soakCommand({
+        broker: broker[0]!,
+        durationMs: parseDuration(values.duration),
+        cycleMs: parseDuration(values.cycle!),
+        nodes: intOf('nodes', values.nodes) ?? 3,
+        rate: intOf('rate', values.rate)!,
+        maxMemoryGrowthMbPerHour: intOf('max-memory-growth', values['max-memory-growth'])!,
+        out: values.out!,
+        runtime: runtimeSelection(values),
+        security: securitySelection(values),
+        ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
+        ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
+      });
+    }
     case 'compat':
       return compatCommand({
         scenarios: rest,

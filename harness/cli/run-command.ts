@@ -13,6 +13,7 @@ import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import type { RuntimeKind } from '../runtime/start-cluster.js';
 import { PLAINTEXT, type SecuritySettings } from '../security/cluster-security.js';
 import { securityLabel } from '../experiment/runner.js';
+import { supervisor } from '../runtime/supervisor.js';
 import { onInterrupt } from './interrupt.js';
 import { checkRuntimeCanRun, preflightRuntime } from './runtime-options.js';
 
@@ -34,6 +35,9 @@ export function newRunId(): string {
 /** `kafka-chaos run`: exit 0 when every expectation held, 1 when one did not, 2 on a harness error. */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (options.experiments.length === 0) throw new HarnessError('run: name at least one experiment (see `kafka-chaos list`)');
+  // The supervisor first: everything started from here on, downloads included, is marked as this
+  // run's and cleaned up if the harness dies (see runtime/run-state.ts).
+  supervisor();
   const experiments = options.experiments.map((e) => findExperiment(e));
   checkRuntimeCanRun(experiments, options.runtime);
   // Missing tools or downloads fail the whole run up front, with one clear message.

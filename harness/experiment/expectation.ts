@@ -1,5 +1,6 @@
 import type { CheckResult, Counts } from '../checker/queue-checker.js';
 import type { ProcessingResult } from '../checker/processing-checker.js';
+import type { TransactionResult } from '../checker/transaction-checker.js';
 import type { Timeline } from '../report/timeline.js';
 
 /** Quantities an expectation can constrain: the checker's counts and a few anomaly totals. */
@@ -18,6 +19,20 @@ export const MEASURES = [
   'processedLost',
   /** Consumer group: messages processed more than once. */
   'processedDuplicates',
+  /** Pipeline: records of aborted transactions seen by a read_committed consumer. */
+  'abortedReads',
+  /** Pipeline: transactions only partly visible. */
+  'tornTransactions',
+  /** Pipeline: transactions reported committed with no visible output. */
+  'lostCommittedTransactions',
+  /** Pipeline: input records visible more than once in the committed output. */
+  'outputDuplicates',
+  /** Pipeline: input records committed past with no committed output. */
+  'missingOutputs',
+  /** Pipeline: transactions that committed. */
+  'committedTransactions',
+  /** Pipeline: records of aborted transactions present in the log (read_uncommitted). */
+  'abortedRecordsInLog',
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 
@@ -28,9 +43,10 @@ export interface Observed {
   check: CheckResult;
   timeline: Timeline;
   processing?: ProcessingResult;
+  transactions?: TransactionResult;
 }
 
-export function measure({ check: result, timeline, processing }: Observed, m: Measure, client?: string): number {
+export function measure({ check: result, timeline, processing, transactions }: Observed, m: Measure, client?: string): number {
   if (client !== undefined) {
     const counts = result.byClient[client];
     if (!counts) return 0;
@@ -52,6 +68,15 @@ export function measure({ check: result, timeline, processing }: Observed, m: Me
       return processing?.processedLost ?? 0;
     case 'processedDuplicates':
       return processing?.processedDuplicates ?? 0;
+    case 'abortedReads':
+    case 'tornTransactions':
+    case 'lostCommittedTransactions':
+    case 'outputDuplicates':
+    case 'missingOutputs':
+    case 'abortedRecordsInLog':
+      return transactions?.[m] ?? 0;
+    case 'committedTransactions':
+      return transactions?.transactions.committed ?? 0;
     case 'lostWrites':
       return result.anomalies.lostWrites;
     case 'reordered':

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ProcessingChecker } from '../checker/processing-checker.js';
 import { QueueChecker } from '../checker/queue-checker.js';
+import { TransactionChecker } from '../checker/transaction-checker.js';
 import { ClusterObserver } from '../clients/observer.js';
 import { errorMessage } from '../errors.js';
 import { readHistory } from '../history/reader.js';
@@ -19,6 +20,7 @@ import { brokerVersionOf, startCluster, type RuntimeKind } from '../runtime/star
 import { ConsumerGroupWorkload, readJournal } from '../workload/consumer-group.js';
 import { drainTopic, type DrainResult } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
+import { PipelineWorkload } from '../workload/pipeline.js';
 import { Producers, historyFile } from '../workload/producers.js';
 import { evaluate } from './expectation.js';
 import type { Experiment } from './schema.js';
@@ -67,6 +69,7 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
     timeline: undefined,
     workload: undefined,
     processing: undefined,
+    transactions: undefined,
     sendErrors: {},
     drain: undefined,
     recovered: false,
@@ -108,6 +111,8 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   let producers: Producers | undefined;
   let consumers: ConsumerGroupWorkload | undefined;
   let committed = new Map<number, number>();
+  let pipeline: PipelineWorkload | undefined;
+  let pipelineCommitted = new Map<number, number>();
   let watch: LeaderWatch | undefined;
   const recorder = new HistoryRecorder(historyFile(dir));
   try {
@@ -127,6 +132,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     let phase = performance.now();
     observer = new ClusterObserver(cluster);
     await observer.createTopic(exp.topic.name, exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
+    if (exp.pipeline) await observer.createTopic(outputTopicOf(exp), exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
     mark('topicSetupMs', phase);
 
     producers = new Producers(exp.producers, cluster, recorder, exp.topic.name, exp.topic.partitions, dir, exp.workload.settle);
@@ -144,12 +150,17 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
       );
       await consumers.start();
     }
+    if (exp.pipeline) {
+      pipeline = new PipelineWorkload(exp.pipeline, cluster.bootstrapServers(), `kafka-chaos-${exp.name}-pipeline`, exp.topic.name, outputTopicOf(exp), dir, recorder.epochMs);
+      await pipeline.start();
+    }
     await producers.start();
     const workloadStart = recorder.now();
     const schedule = new FaultSchedule(
       {
         cluster, observer, recorder, random: new Random(opts.seed), topic: exp.topic.name, producers: producers.byName,
         ...(consumers ? { consumers } : {}),
+        ...(pipeline ? { pipeline } : {}),
       },
       exp.faults,
     );
@@ -187,6 +198,17 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
       if (!caughtUp) log.warn({ committed: Object.fromEntries(committed) }, 'the consumer group did not commit up to the end of the log in time');
       mark('consumersMs', phase);
     }
+
+    if (pipeline) {
+      phase = performance.now();
+      const caughtUp = await pipeline.finish(new Map(Object.entries(drain.endOffsets).map(([p, o]) => [Number(p), o])), 120_000);
+      if (!caughtUp) log.warn('the pipeline did not commit up to the end of its input in time');
+      pipelineCommitted = await pipeline.committedOffsets();
+      for (const isolation of ['committed', 'uncommitted'] as const) {
+        await drainTopic(cluster, observer, recorder, pipeline.outputTopic, 120_000, { isolation, output: true });
+      }
+      mark('pipelineMs', phase);
+    }
   } catch (err) {
     result.verdict = 'error';
     result.reason = errorMessage(err);
@@ -195,6 +217,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     watch?.stop();
     await producers?.kill();
     await consumers?.stop();
+    await pipeline?.stop();
     await observer?.close();
     await cluster?.close();
     opts.onCluster?.(undefined);
@@ -203,7 +226,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
 
   if (result.drain) {
     const phase = performance.now();
-    await analyse(exp, result, [historyFile(dir), ...(producers?.historyFiles ?? [])], consumers?.journalFiles(), committed);
+    await analyse(exp, result, [historyFile(dir), ...(producers?.historyFiles ?? []), ...(pipeline?.historyFiles ?? [])], consumers?.journalFiles(), committed, pipelineCommitted);
     mark('checkMs', phase);
   }
   result.timings.totalMs = Math.round(performance.now() - started);
@@ -218,15 +241,19 @@ async function analyse(
   histories: string[],
   journals: string[] | undefined,
   committed: Map<number, number>,
+  pipelineCommitted: Map<number, number>,
 ): Promise<void> {
   const checker = new QueueChecker({ maxListed: 1000 });
   const timeline = new TimelineBuilder();
   const processing = journals ? new ProcessingChecker() : undefined;
+  const transactions = exp.pipeline ? new TransactionChecker(outputTopicOf(exp)) : undefined;
   for await (const op of readHistory(...histories)) {
     checker.add(op);
     timeline.add(op);
     processing?.add(op);
+    transactions?.add(op);
   }
+  result.transactions = transactions?.result(pipelineCommitted);
   for (const file of journals ?? []) processing!.addJournal(readJournal(file));
   const check = checker.result();
   result.processing = processing?.result(committed);
@@ -236,7 +263,12 @@ async function analyse(
   result.anomalies = check.anomalies;
   result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
   result.partitions = check.partitions;
-  result.expectationResults = evaluate(exp.expect, { check, timeline: result.timeline, ...(result.processing ? { processing: result.processing } : {}) });
+  result.expectationResults = evaluate(exp.expect, {
+    check,
+    timeline: result.timeline,
+    ...(result.processing ? { processing: result.processing } : {}),
+    ...(result.transactions ? { transactions: result.transactions } : {}),
+  });
   const failed = result.expectationResults.filter((e) => !e.held);
   const drain = result.drain!;
   if (!drain.complete) {
@@ -249,4 +281,9 @@ async function analyse(
     result.verdict = 'pass';
     result.reason = 'every expectation held';
   }
+}
+
+/** The topic a pipeline writes to. */
+function outputTopicOf(exp: Experiment): string {
+  return `${exp.topic.name}-out`;
 }

@@ -131,6 +131,21 @@ export const experimentSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * An exactly-once consume-transform-produce pipeline from the topic to `<topic>-out`, with
+     * kafkajs transactions; some transactions are aborted on purpose.
+     */
+    pipeline: z
+      .object({
+        workers: z.number().int().min(1).max(10).default(2),
+        batch: z.number().int().min(1).max(1000).default(10),
+        abortEvery: z.number().int().min(0).default(5),
+        partitioning: z.enum(['same-as-input', 'kafkajs-default']).default('same-as-input'),
+        sessionTimeoutMs: z.number().int().min(1000).default(3000),
+        transactionTimeoutMs: z.number().int().min(1000).default(10_000),
+      })
+      .strict()
+      .optional(),
     faults: z.array(faultStep).default([]),
     /** Conditions on measures; `lost@acks1` constrains one producer's count only. */
     expect: z

@@ -31,6 +31,27 @@ export interface PollOp {
   process: number;
   time: number;
   reads: [number, number, number][];
+  /** Set when the read is of another topic than the workload's (a pipeline's output). */
+  topic?: string;
+  /** How the consumer read: only committed transactions (the default) or everything. */
+  isolation?: 'committed' | 'uncommitted';
+  /** For output records: the transaction that wrote each read, parallel to `reads`. */
+  txns?: string[];
+}
+
+/**
+ * One transaction of a consume-transform-produce pipeline worker: `inputs` are the input records
+ * ([partition, offset, id]) it turns into output and whose offsets it commits in the transaction.
+ * ok = committed, fail = certainly not committed (aborted on purpose, or fenced), info = unknown.
+ */
+export interface TxnOp {
+  f: 'txn';
+  type: OpType;
+  process: string;
+  time: number;
+  txn: string;
+  inputs?: [number, number, number][];
+  error?: string;
 }
 
 /** A fault being injected or healed. */
@@ -56,4 +77,4 @@ export interface LeaderOp {
   isr?: number[];
 }
 
-export type Operation = SendOp | PollOp | NemesisOp | LeaderOp;
+export type Operation = SendOp | PollOp | NemesisOp | LeaderOp | TxnOp;

@@ -5,6 +5,7 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import type { Random } from '../random.js';
 import type { Cluster, RuntimeCapability } from '../runtime/cluster.js';
 import type { ConsumerGroupWorkload } from '../workload/consumer-group.js';
+import type { PipelineWorkload } from '../workload/pipeline.js';
 import type { ProducerHandle } from '../workload/producer.js';
 
 export interface FaultContext {
@@ -18,6 +19,8 @@ export interface FaultContext {
   producers: ReadonlyMap<string, ProducerHandle>;
   /** The experiment's consumer group, if it has one. */
   consumers?: ConsumerGroupWorkload;
+  /** The experiment's exactly-once pipeline, if it has one. */
+  pipeline?: PipelineWorkload;
   /**
    * Injects another step now, recorded like a scheduled one; the returned heal is recorded too.
    * Lets a fault kind compose others (the random nemesis).

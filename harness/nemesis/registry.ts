@@ -3,6 +3,7 @@ import { disconnect } from './disconnect.js';
 import type { FaultKind } from './fault.js';
 import { kill } from './kill.js';
 import { killConsumer } from './kill-consumer.js';
+import { killPipeline } from './kill-pipeline.js';
 import { mix } from './mix.js';
 import { killProducer } from './kill-producer.js';
 import { pause } from './pause.js';
@@ -11,9 +12,10 @@ import { start } from './start.js';
 import { stop } from './stop.js';
 import { toxic } from './toxic.js';
 import { wipe } from './wipe.js';
+import { zombiePipeline } from './zombie-pipeline.js';
 
 /** Every fault kind an experiment can name in its `faults` list. */
-export const FAULT_KINDS: readonly FaultKind<any>[] = [kill, pause, stop, start, restart, cut, toxic, wipe, mix, killProducer, killConsumer, disconnect];
+export const FAULT_KINDS: readonly FaultKind<any>[] = [kill, pause, stop, start, restart, cut, toxic, wipe, mix, killProducer, killConsumer, killPipeline, zombiePipeline, disconnect];
 
 export function faultKind(name: string): FaultKind<any> | undefined {
   return FAULT_KINDS.find((k) => k.name === name);

@@ -1,3 +1,4 @@
+import { findCoordinator } from '../clients/coordinator.js';
 import { describeQuorum } from '../clients/quorum.js';
 import { HarnessError } from '../errors.js';
 import type { FaultContext } from './fault.js';
@@ -7,12 +8,14 @@ import type { FaultContext } from './fault.js';
  *   leader, followers, follower   of the step's partition of the workload topic
  *   isr, replicas                  that partition's in-sync replicas (leader included), or all its replicas
  *   controller                     the active controller (leader of the metadata quorum)
+ *   txn-coordinator                the transaction coordinator of the pipeline's first worker
+ *   group-coordinator              the coordinator of the experiment's consumer group or pipeline
  *   all, random                    of the cluster's nodes
  *   node:2 or node:1,3             fixed node ids
  *   @name                          the nodes an earlier step with `name: name` hit
  */
-export const TARGET_PATTERN = /^(leader|followers|follower|isr|replicas|controller|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
-export const TARGET_HELP = 'leader, followers, follower, isr, replicas, controller, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
+export const TARGET_PATTERN = /^(leader|followers|follower|isr|replicas|controller|txn-coordinator|group-coordinator|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
+export const TARGET_HELP = 'leader, followers, follower, isr, replicas, controller, txn-coordinator, group-coordinator, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
 
 export async function resolveTargets(
   ctx: FaultContext,
@@ -34,6 +37,15 @@ export async function resolveTargets(
   if (target === 'all') return all;
   if (target === 'random') return [ctx.random.pick(all)];
   if (target === 'controller') return [(await describeQuorum(ctx.cluster)).leaderId];
+  if (target === 'txn-coordinator') {
+    if (!ctx.pipeline) throw new HarnessError('target txn-coordinator: this experiment has no pipeline');
+    return [await findCoordinator(ctx.cluster, 'transaction', ctx.pipeline.transactionalId(0))];
+  }
+  if (target === 'group-coordinator') {
+    const group = ctx.pipeline?.groupId ?? ctx.consumers?.groupId;
+    if (!group) throw new HarnessError('target group-coordinator: this experiment has no consumer group or pipeline');
+    return [await findCoordinator(ctx.cluster, 'group', group)];
+  }
   const state = await ctx.observer.partition(ctx.topic, partition);
   if (state.leader < 0) throw new HarnessError(`target ${target}: partition ${ctx.topic}-${partition} has no leader now`);
   if (target === 'leader') return [state.leader];

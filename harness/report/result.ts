@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ProcessingResult } from '../checker/processing-checker.js';
+import type { TransactionResult } from '../checker/transaction-checker.js';
 import type { Anomalies, Counts, PartitionSummary } from '../checker/queue-checker.js';
 import type { ExpectationOutcome } from '../experiment/expectation.js';
 import type { FaultRecord } from '../nemesis/schedule.js';
@@ -45,6 +46,8 @@ export interface RunResult {
   timeline: Timeline | undefined;
   /** What the experiment's consumer group processed, if it has one. */
   processing: ProcessingResult | undefined;
+  /** How the experiment's exactly-once pipeline kept its promises, if it has one. */
+  transactions: TransactionResult | undefined;
   /** Errors of sends that failed or whose outcome is unknown, by message. */
   sendErrors: Record<string, number>;
   drain: DrainResult | undefined;

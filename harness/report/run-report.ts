@@ -149,6 +149,32 @@ function processing(r: RunResult): string {
 <p class="muted">Committed offsets at the end: ${Object.entries(p.committed).map(([k, v]) => `partition ${esc(k)}: ${v}`).join(', ') || 'none'}.${examples ? ` Lost processing, e.g. ${esc(examples)}.` : ''}</p>`;
 }
 
+function transactions(r: RunResult): string {
+  const t = r.transactions;
+  if (!t) return '';
+  const rows: [string, number, string][] = [
+    ['committed transactions', t.transactions.committed, ''],
+    ['aborted transactions', t.transactions.aborted, `on purpose or fenced; ${t.abortedRecordsInLog} of their records are in the log (read_uncommitted)`],
+    ['unknown outcome', t.transactions.unknown, 'the worker died or timed out mid-commit'],
+    ['aborted reads', t.abortedReads, 'records of aborted transactions a read_committed consumer saw'],
+    ['torn transactions', t.tornTransactions, 'only part of the output visible'],
+    ['lost committed transactions', t.lostCommittedTransactions, 'reported committed, no output'],
+    ['duplicated outputs', t.outputDuplicates, 'input records in the committed output more than once'],
+    ['missing outputs', t.missingOutputs, 'input committed past, no committed output'],
+  ];
+  const ex = t.examples;
+  const evidence = [
+    ...ex.abortedReads.slice(0, 5).map((e) => `message ${e.id} of aborted transaction ${e.txn} was read`),
+    ...ex.torn.slice(0, 5).map((e) => `transaction ${e.txn}: ${e.visible} of ${e.expected} records visible`),
+    ...ex.lostCommitted.slice(0, 5).map((e) => `transaction ${e} committed, nothing visible`),
+    ...ex.duplicates.slice(0, 5).map((e) => `input ${e.id} output by ${e.txns.join(' and ')}`),
+    ...ex.missing.slice(0, 5).map((e) => `input partition ${e.partition} offset ${e.offset} (message ${e.id}) committed, no output`),
+  ];
+  return `<h2>Exactly-once pipeline</h2>
+<table id="transactions">${rows.map(([k, v, help]) => `<tr><th>${esc(k)}</th><td class="num">${v}</td><td class="muted">${esc(help)}</td></tr>`).join('')}</table>
+${evidence.length ? `<p>Evidence:</p><ul>${evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '<p>Exactly-once held: every committed transaction is wholly visible once, nothing aborted was read.</p>'}`;
+}
+
 /** The self-contained HTML report of one experiment on one broker. */
 export function runReportHtml(r: RunResult): string {
   const counts = Object.entries(r.counts)
@@ -180,6 +206,7 @@ ${charts(r)}
 <h2>Lost messages</h2>
 ${lostTable(r)}
 ${processing(r)}
+${transactions(r)}
 <h2>Anomalies</h2>
 ${anomalies(r)}
 <h2>Faults</h2>

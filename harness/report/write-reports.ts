@@ -6,7 +6,7 @@ import { summaryMarkdown } from './markdown.js';
 import { writeJsonAtomic, type RunResult } from './result.js';
 import { runReportHtml } from './run-report.js';
 
-function writeAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   // rename is atomic on one file system: readers see the old report or the new one, never half.
@@ -16,7 +16,7 @@ function writeAtomic(file: string, text: string): void {
 /** The report of one experiment on one broker, next to its result.json. */
 export function writeRunReport(dir: string, result: RunResult): void {
   writeJsonAtomic(join(dir, 'result.json'), result);
-  writeAtomic(join(dir, 'report.html'), runReportHtml(result));
+  writeFileAtomic(join(dir, 'report.html'), runReportHtml(result));
 }
 
 /** summary.json, summary.md, junit.xml and index.html of a whole run. */
@@ -37,7 +37,7 @@ export function writeRunSummary(
       verdict: r.verdict, reason: r.reason, counts: r.counts, report: href(r),
     })),
   });
-  writeAtomic(join(runDir, 'summary.md'), summaryMarkdown(title, results));
-  writeAtomic(join(runDir, 'junit.xml'), junitXml(title, results));
-  writeAtomic(join(runDir, 'index.html'), comparisonHtml(title, subtitle, results, href, extraHtml));
+  writeFileAtomic(join(runDir, 'summary.md'), summaryMarkdown(title, results));
+  writeFileAtomic(join(runDir, 'junit.xml'), junitXml(title, results));
+  writeFileAtomic(join(runDir, 'index.html'), comparisonHtml(title, subtitle, results, href, extraHtml));
 }

@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { log } from '../log.js';
 import { processStartTime } from './proc.js';
-import { runStateDir, sweepAbandonedRuns, writeRunState, type RunState } from './run-state.js';
+import { RUN_ID_ENV, runStateDir, runTempDirPrefix, sweepAbandonedRuns, writeRunState, type RunState } from './run-state.js';
 
 export interface ExitStatus {
   code: number | null;
@@ -111,15 +110,21 @@ export class Supervisor {
     const runId = `${pid}-${startTime}`;
     this.stateFile = join(runStateDir(), `${runId}.json`);
     this.state = { runId, harness: { pid, startTime }, children: [], tempDirs: [] };
+    // Every process started from now on carries the run id, even one started between a spawn and
+    // the write of the run file, so a reaper or a later sweep finds it (see run-state.ts).
+    process.env[RUN_ID_ENV] = runId;
   }
 
   private persist(): void {
     writeRunState(this.stateFile, this.state);
     if (!this.reaperStarted) {
       this.reaperStarted = true;
-      const reaper = spawn(process.execPath, tsNodeArgs(join(REPO_ROOT, 'harness/runtime/reaper.ts'), ).concat(this.stateFile), {
+      // Unmarked: the reaper is not part of the run it cleans up after.
+      const { [RUN_ID_ENV]: _runId, ...env } = process.env;
+      const reaper = spawn(process.execPath, tsNodeArgs(join(REPO_ROOT, 'harness/runtime/reaper.ts')).concat(this.stateFile), {
         detached: true,
         stdio: 'ignore',
+        env,
       });
       reaper.unref();
     }
@@ -149,7 +154,7 @@ export class Supervisor {
 
   /** A fresh directory under the system temp folder, removed when the run ends. */
   tempDir(prefix: string): string {
-    const dir = mkdtempSync(join(tmpdir(), `kafka-chaos-${prefix}-`));
+    const dir = mkdtempSync(runTempDirPrefix(this.state.runId, prefix));
     this.state.tempDirs.push(dir);
     this.persist();
     return dir;
@@ -159,7 +164,7 @@ export class Supervisor {
     const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: { ...(options.env ?? process.env), [RUN_ID_ENV]: this.state.runId },
       detached: true,
       stdio: ['ignore', options.pipeStdout ? 'pipe' : out, out],
     });

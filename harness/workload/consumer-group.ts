@@ -53,6 +53,10 @@ export class ConsumerGroupWorkload {
     this.members = Array.from({ length: settings.members }, (_, i) => new Member(`member-${i + 1}`));
   }
 
+  get groupId(): string {
+    return this.settings.groupId;
+  }
+
   get memberNames(): string[] {
     return this.members.map((m) => m.name);
   }

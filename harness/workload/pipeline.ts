@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import { kafkaClient } from '../clients/kafkajs.js';
+import { HarnessError } from '../errors.js';
+import { log } from '../log.js';
+import type { ManagedProcess } from '../runtime/supervisor.js';
+import { startClientProcess } from './client-process.js';
+import type { PipelineWorkerConfig } from './pipeline-child-main.js';
+
+export interface PipelineSettings {
+  workers: number;
+  batch: number;
+  abortEvery: number;
+  partitioning: 'same-as-input' | 'kafkajs-default';
+  sessionTimeoutMs: number;
+  transactionTimeoutMs: number;
+}
+
+class Worker {
+  /** Every incarnation still running: a replacement may run beside a frozen zombie. */
+  readonly running: ManagedProcess[] = [];
+  incarnation = 0;
+  constructor(
+    readonly name: string,
+    readonly transactionalId: string,
+  ) {}
+}
+
+/**
+ * An exactly-once pipeline: workers in processes of their own, each a kafkajs consumer of the
+ * input topic and a transactional producer (its own transactional.id) to the output topic.
+ */
+export class PipelineWorkload {
+  private readonly workers: Worker[];
+  private readonly histories: string[] = [];
+
+  constructor(
+    private readonly settings: PipelineSettings,
+    private readonly brokers: string[],
+    readonly groupId: string,
+    readonly inputTopic: string,
+    readonly outputTopic: string,
+    private readonly dir: string,
+    private readonly epochMs: number,
+  ) {
+    this.workers = Array.from({ length: settings.workers }, (_, i) => new Worker(`worker-${i + 1}`, `${groupId}-tx-${i + 1}`));
+  }
+
+  get workerNames(): string[] {
+    return this.workers.map((w) => w.name);
+  }
+
+  /** The transactional.id of a worker slot (for the transaction coordinator target). */
+  transactionalId(index = 0): string {
+    return this.workers[index]!.transactionalId;
+  }
+
+  get historyFiles(): string[] {
+    return [...this.histories];
+  }
+
+  private worker(name: string): Worker {
+    const w = this.workers.find((x) => x.name === name);
+    if (!w) throw new HarnessError(`no pipeline worker "${name}" (workers: ${this.workerNames.join(', ')})`);
+    return w;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.workers.map((w) => this.startIncarnation(w)));
+  }
+
+  /** Starts another process for a worker slot, with the same transactional.id. */
+  async startIncarnation(w: Worker | string): Promise<void> {
+    const worker = typeof w === 'string' ? this.worker(w) : w;
+    const i = worker.incarnation++;
+    const historyFile = join(this.dir, `history-pipeline-${worker.name}-${i}.jsonl`);
+    this.histories.push(historyFile);
+    const config: PipelineWorkerConfig = {
+      process: `${worker.name}#${i}`,
+      brokers: this.brokers,
+      groupId: this.groupId,
+      inputTopic: this.inputTopic,
+      outputTopic: this.outputTopic,
+      transactionalId: worker.transactionalId,
+      batch: this.settings.batch,
+      abortEvery: this.settings.abortEvery,
+      partitioning: this.settings.partitioning,
+      historyFile,
+      epochMs: this.epochMs,
+      sessionTimeoutMs: this.settings.sessionTimeoutMs,
+      transactionTimeoutMs: this.settings.transactionTimeoutMs,
+    };
+    const proc = await startClientProcess(`pipeline-${worker.name}-${i}`, 'pipeline-child-main.ts', config, join(this.dir, `pipeline-${worker.name}-${i}.log`));
+    worker.running.push(proc);
+    void proc.exited.then(() => worker.running.splice(worker.running.indexOf(proc), 1));
+  }
+
+  /** The newest running process of a worker slot. */
+  current(name: string): ManagedProcess | undefined {
+    return this.worker(name).running.at(-1);
+  }
+
+  async kill(name: string): Promise<void> {
+    for (const p of [...this.worker(name).running]) {
+      p.kill();
+      await p.exited;
+    }
+  }
+
+  /** Restarts a worker slot that has no running process. */
+  async restart(name: string): Promise<void> {
+    if (this.worker(name).running.length === 0) await this.startIncarnation(name);
+  }
+
+  async committedOffsets(): Promise<Map<number, number>> {
+    const admin = kafkaClient('kafka-chaos-pipeline-check', this.brokers).admin();
+    await admin.connect();
+    try {
+      const [entry] = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.inputTopic] });
+      return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until the pipeline has committed every input up to `endOffsets`, then stops it. */
+  async finish(endOffsets: Map<number, number>, timeoutMs: number): Promise<boolean> {
+    for (const w of this.workers) if (w.running.length === 0) await this.startIncarnation(w);
+    const deadline = Date.now() + timeoutMs;
+    let caughtUp = false;
+    while (Date.now() < deadline) {
+      const committed = await this.committedOffsets().catch(() => new Map<number, number>());
+      if ([...endOffsets].every(([p, end]) => end === 0 || (committed.get(p) ?? -1) >= end)) {
+        caughtUp = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await this.stop();
+    log.info({ caughtUp }, 'pipeline finished');
+    return caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.flatMap((w) => w.running.map((p) => p.stop(15_000))));
+  }
+}
