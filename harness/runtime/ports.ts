@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { HarnessError } from '../errors.js';
 
 const handedOut = new Set<number>();
+
+/** KAFKA_CHAOS_PORT_RANGE=low-high: only these ports (a host whose firewall opens a range). */
+function configuredRange(): [number, number] | undefined {
+  const text = process.env.KAFKA_CHAOS_PORT_RANGE;
+  if (text === undefined || text === '') return undefined;
+  const match = /^(\d+)-(\d+)$/.exec(text.trim());
+  const [low, high] = match === null ? [0, 0] : [Number(match[1]), Number(match[2])];
+  if (match === null || low < 1 || high > 65535 || low > high) throw new HarnessError(`KAFKA_CHAOS_PORT_RANGE: expected low-high within 1-65535, got "${text}"`);
+  return [low, high];
+}
 
 /**
  * Ports are picked below the kernel's ephemeral range: a port from inside it can be taken by any
@@ -36,6 +47,22 @@ function canBind(port: number): Promise<number | undefined> {
  * answer by asking again.
  */
 export async function freePort(): Promise<number> {
+  const configured = configuredRange();
+  if (configured !== undefined) {
+    const [low, high] = configured;
+    const ports = Array.from({ length: high - low + 1 }, (_, i) => low + i).filter((p) => !handedOut.has(p));
+    for (let i = ports.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [ports[i], ports[j]] = [ports[j]!, ports[i]!];
+    }
+    for (const port of ports) {
+      if ((await canBind(port)) === port) {
+        handedOut.add(port);
+        return port;
+      }
+    }
+    throw new HarnessError(`no free port left in KAFKA_CHAOS_PORT_RANGE=${low}-${high}: every port of it is in use or already given to this run`);
+  }
   const [low, high] = candidateRange();
   for (let attempt = 0; attempt < 200 && high > low; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low + 1));

@@ -67,6 +67,12 @@ export class ToxiproxyServer {
     }
   }
 
+  /** Points a proxy at another upstream (a node that had to move to another port). */
+  async setUpstream(name: string, upstream: string): Promise<void> {
+    const proxy = await this.api.get(name);
+    await proxy.update({ enabled: proxy.enabled, listen: proxy.listen, upstream });
+  }
+
   async setEnabled(name: string, enabled: boolean): Promise<void> {
     const proxy = await this.api.get(name);
     await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });

@@ -64,6 +64,8 @@ const consumer = kafka.consumer({
   readUncommitted: false,
 });
 
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
+
 /** Errors after which the transaction certainly did not commit. */
 const NOT_COMMITTED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_TXN_STATE', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
@@ -115,6 +117,12 @@ await consumer.run({
       } catch (err) {
         const type = errorType(err);
         recorder.record({ f: 'txn', type: NOT_COMMITTED.has(type) ? 'fail' : 'info', process: config.process, time: recorder.now(), txn, error: `${type}: ${(err as Error).message}`.slice(0, 300) });
+        if (FENCED.has(type)) {
+          // Another instance owns this transactional.id now: a fenced producer must stop, as
+          // Kafka's documentation prescribes, or it would fence its replacement in turn.
+          await recorder.close();
+          process.exit(3);
+        }
         if (transaction.isActive()) await transaction.abort().catch(() => replaceProducer());
         throw err;
       }

@@ -29,7 +29,13 @@ interface NodeSlot {
   layout: NodeLayout;
   process: ManagedProcess | undefined;
   state: NodeState;
+  /** Times this node moved to other ports because one of its own was taken during start-up. */
+  portMoves: number;
 }
+
+/** How brokers say that a port they were given is taken (Kafka, broker-ts). */
+const PORT_TAKEN = /Address already in use|EADDRINUSE/i;
+const MAX_PORT_MOVES = 3;
 
 /** The proxy in front of a node's listener, which that node advertises. */
 function listenerProxy(node: number, listener: ListenerKind): string {
@@ -70,7 +76,7 @@ export class ProcessCluster implements Cluster {
     private readonly dataRoot: string,
     private readonly layout: ClusterLayout,
   ) {
-    for (const node of layout.nodes) this.slots.set(node.id, { layout: node, process: undefined, state: 'stopped' });
+    for (const node of layout.nodes) this.slots.set(node.id, { layout: node, process: undefined, state: 'stopped', portMoves: 0 });
   }
 
   get broker() {
@@ -167,6 +173,7 @@ export class ProcessCluster implements Cluster {
       while (Date.now() < deadline) {
         for (const slot of this.slots.values()) {
           if (slot.state === 'running' && slot.process && !slot.process.running) {
+            if (await this.moveIfPortTaken(slot)) continue;
             const status = slot.process.exitStatus;
             throw new HarnessError(
               `${this.broker} node ${slot.layout.id} exited during start-up (code ${status?.code}, signal ${status?.signal}). ` +
@@ -193,6 +200,35 @@ export class ProcessCluster implements Cluster {
       .map((s) => `--- node ${s.layout.id}: ${this.launcher.mainLog(s.layout)}\n${tail(this.launcher.mainLog(s.layout), 15)}`)
       .join('\n');
     throw new HarnessError(`${this.broker} cluster not ready after ${timeoutMs} ms (${lastError}).\n${logs}`);
+  }
+
+  /**
+   * Someone else bound one of the node's ports between the moment the harness picked it and the
+   * node's start: the node gets other ports (its proxies follow, so what it advertises stays the
+   * same) and starts again. False when that is not what happened, or it keeps happening.
+   */
+  private async moveIfPortTaken(slot: NodeSlot): Promise<boolean> {
+    const { layout } = slot;
+    const output = `${tail(this.launcher.mainLog(layout), 200)}\n${tail(join(layout.logDir, 'stdout.log'), 50)}`;
+    if (!PORT_TAKEN.test(output) || slot.portMoves >= MAX_PORT_MOVES) return false;
+    slot.portMoves += 1;
+    let ports: number[];
+    try {
+      ports = await freePorts(4);
+    } catch (err) {
+      throw new HarnessError(
+        `${this.broker} node ${layout.id} could not bind one of its ports (someone else took it) and no other port is free: ${errorMessage(err)}\n` +
+          `Last lines of ${this.launcher.mainLog(layout)}:\n${tail(this.launcher.mainLog(layout))}`,
+      );
+    }
+    const [client, replication, controller, harness] = ports as [number, number, number, number];
+    log.warn({ node: layout.id, from: layout.ports, to: { client, replication, controller, harness } }, 'a port of the node was taken by someone else: moving it to other ports');
+    layout.ports = { client, replication, controller, harness };
+    for (const kind of LISTENER_KINDS) await this.toxiproxy.setUpstream(listenerProxy(layout.id, kind), `127.0.0.1:${layout.ports[kind]}`);
+    for (const src of Object.keys(layout.controllerPeerPorts)) await this.toxiproxy.setUpstream(controllerPairProxy(Number(src), layout.id), `127.0.0.1:${controller}`);
+    await this.launcher.prepare(this.layout, [layout]);
+    this.spawnNode(slot);
+    return true;
   }
 
   private slot(id: number): NodeSlot {
