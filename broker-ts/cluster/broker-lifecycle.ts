@@ -95,8 +95,13 @@ export class BrokerLifecycle {
     this.inFlight = true;
     let next = this.options.heartbeatIntervalMs;
     try {
-      if (this.brokerEpoch < 0n) await this.register();
-      else next = await this.heartbeat();
+      if (this.brokerEpoch < 0n) {
+        await this.register();
+        // Registered and fenced: the first heartbeat goes out at once, to be unfenced as soon as caught up.
+        next = 0;
+      } else {
+        next = await this.heartbeat();
+      }
     } catch (error) {
       this.logger.debug({ err: error }, 'broker heartbeat failed');
       next = Math.min(this.options.heartbeatIntervalMs, 100);

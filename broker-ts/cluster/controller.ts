@@ -180,7 +180,7 @@ export class Controller {
       }
       const unavailable = new Set(departed);
       records.push(...this.partitionChanges(unavailable, departed));
-      await this.commitIfAny(records);
+      await this.commit(records);
     }, false);
   }
 
@@ -228,7 +228,7 @@ export class Controller {
         records.push({ type: 'BrokerRegistrationChange', data: { brokerId: broker.id, brokerEpoch: broker.epoch, fenced: -1, inControlledShutdown: 0 } });
         records.push(...this.partitionChanges(new Set(), [], broker.id));
       }
-      await this.commitIfAny(records);
+      await this.commit(records);
       const current = this.image.broker(request.brokerId)!;
       const leads = [...this.image.topics()].some((t) => [...t.partitions.values()].some((p) => p.leader === current.id));
       return { errorCode: ErrorCode.NONE, isCaughtUp: caughtUp, isFenced: current.fenced, shouldShutDown: request.wantShutDown && !leads };
@@ -260,7 +260,7 @@ export class Controller {
         records.push({ type: 'PartitionChange', data: { partitionId: partition.partition, topicId: topic.id, isr: newIsr, leader: NO_LEADER_CHANGE, replicas: null } });
         return { errorCode: ErrorCode.NONE, topic: topic.name };
       });
-      await this.commitIfAny(records);
+      await this.commit(records);
       return outcomes.map((outcome, i) => ({
         errorCode: outcome.errorCode,
         state: outcome.topic === undefined ? undefined : this.image.partition(outcome.topic, items[i]!.partitionIndex),
@@ -443,9 +443,6 @@ export class Controller {
     await this.quorum.commit(records);
   }
 
-  private async commitIfAny(records: readonly MetadataRecord[]): Promise<void> {
-    await this.commit(records);
-  }
 
   private planTopic(topic: NewTopic, claimed: ReadonlySet<string>): { assignments: number[][]; configs: Map<string, string> } {
     validateTopicName(topic.name);

@@ -30,6 +30,7 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   36: [0, 2],
   37: [0, 3],
   42: [0, 2],
+  55: [0, 2],
   60: [0, 1],
 };
 
@@ -83,11 +84,28 @@ describe('ApiVersions', () => {
     }
   });
 
-  it('serves only ApiVersions (and the SASL APIs) on the controller listener', async () => {
+  it('serves the quorum and controller APIs (and the SASL APIs) on the controller listener', async () => {
     const controller = node.broker.listeners().find((l) => l.name === 'CONTROLLER')!;
     const client = await WireClient.connect({ host: '127.0.0.1', port: controller.port });
     const versions = await client.negotiateVersions();
-    expect([...versions.keys()]).toEqual([ApiKey.SaslHandshake, ApiKey.ApiVersions, ApiKey.SaslAuthenticate]);
+    expect([...versions.keys()]).toEqual([
+      ApiKey.Fetch,
+      ApiKey.SaslHandshake,
+      ApiKey.ApiVersions,
+      ApiKey.CreateTopics,
+      ApiKey.DeleteTopics,
+      ApiKey.AlterConfigs,
+      ApiKey.SaslAuthenticate,
+      ApiKey.CreatePartitions,
+      ApiKey.Vote,
+      ApiKey.BeginQuorumEpoch,
+      ApiKey.EndQuorumEpoch,
+      ApiKey.DescribeQuorum,
+      ApiKey.AlterPartition,
+      ApiKey.BrokerRegistration,
+      ApiKey.BrokerHeartbeat,
+      ApiKey.AllocateProducerIds,
+    ]);
     await expect(client.send(ApiKey.Metadata, 1, { topics: [] })).rejects.toThrow(/closed/);
     await client.close();
   });

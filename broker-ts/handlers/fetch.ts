@@ -83,7 +83,7 @@ export const fetchHandler = defineHandler({
     const partitions = fetchContext.partitions;
     let results = readPartitions(broker, partitions, parameters, version, replicaId);
     if (!isComplete(results, body.minBytes) && body.maxWaitMs > 0 && partitions.length > 0) {
-      results = await longPoll(broker, partitions, parameters, version, replicaId, body.minBytes, body.maxWaitMs);
+      results = await longPoll(broker, partitions, parameters, version, replicaId, body.minBytes, body.maxWaitMs, context.connectionClosed);
     }
 
     const summaries: PartitionResponseSummary[] = results.map((r) => ({
@@ -129,16 +129,20 @@ function longPoll(
   replicaId: number,
   minBytes: number,
   maxWaitMs: number,
+  connectionClosed: AbortSignal | undefined,
 ): Promise<PartitionData[]> {
   const watched = requested.map((p) => broker.replicas.partition(p.topic, p.partition)).filter((p): p is Partition => p !== undefined);
   return new Promise((resolve) => {
     let done = false;
-    const finish = () => {
-      if (done) return;
+    const settle = (results: PartitionData[]) => {
       done = true;
       clearTimeout(timer);
       for (const partition of watched) partition.removeWaiter(wake);
-      resolve(readPartitions(broker, requested, parameters, version, replicaId));
+      connectionClosed?.removeEventListener('abort', finish);
+      resolve(results);
+    };
+    const finish = () => {
+      if (!done) settle(readPartitions(broker, requested, parameters, version, replicaId));
     };
     const wake = () => {
       if (done) return;
@@ -146,16 +150,13 @@ function longPoll(
       setImmediate(() => {
         if (done) return;
         const results = readPartitions(broker, requested, parameters, version, replicaId);
-        if (isComplete(results, minBytes)) {
-          done = true;
-          clearTimeout(timer);
-          for (const partition of watched) partition.removeWaiter(wake);
-          resolve(results);
-        }
+        if (isComplete(results, minBytes)) settle(results);
       });
     };
     const timer = setTimeout(finish, maxWaitMs);
     for (const partition of watched) partition.addWaiter(wake, replicaId >= 0);
+    // Nobody is left to answer: a client gone with a long maxWaitMs must not leave its waiter behind.
+    connectionClosed?.addEventListener('abort', finish);
   });
 }
 

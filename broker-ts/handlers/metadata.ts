@@ -40,7 +40,12 @@ export const metadataHandler = defineHandler({
     const describe = (topic: TopicImage) => describeTopic(broker, topic, listener, version, includeTopicOperations);
 
     let topics: TopicMetadata[];
-    if (allTopics) {
+    const requestedTopics = body.topics ?? [];
+    if (version < 12 && !allTopics && requestedTopics.some((t) => t.name === null || (t.topicId !== undefined && t.topicId !== schema.ZERO_UUID))) {
+      // As KafkaApis: v10 and v11 carry the topic id field but may not use it, nor leave a name out;
+      // the answer names every topic INVALID_REQUEST (these versions cannot answer a null name).
+      topics = requestedTopics.map((t) => missingTopic(ErrorCode.INVALID_REQUEST, t.name ?? ''));
+    } else if (allTopics) {
       topics = [...broker.image.topics()].map(describe);
     } else {
       topics = [];

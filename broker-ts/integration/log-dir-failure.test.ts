@@ -3,7 +3,7 @@
 // freed a restart finds every acknowledged message. With no log dir left the broker halts, as Kafka
 // does. A real full file system needs a small tmpfs, so this runs as root only.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,12 @@ function tryMount(): string | undefined {
 
 const skip = tryMount();
 const filler = join(small, 'filler');
+
+/** Fills the small disk until only `leaveBytes` are free. */
+function fillSmallDisk(leaveBytes: number): void {
+  const { bavail, bsize } = statfsSync(small);
+  writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - leaveBytes)));
+}
 
 afterAll(() => {
   if (skip === undefined) execFileSync('umount', ['-l', small]);
@@ -76,7 +82,8 @@ describe.skipIf(skip !== undefined)(`a full log dir${skip ? ` (skipped: ${skip})
     // The least loaded dir takes each new partition (ties go to the first dir): the group
     // coordinator's partition and the healthy topic land on the healthy disk, a spacer between them.
     await createTopic(client, 'on-small');
-    expect((await client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['healthy-readers'] })).coordinators[0]!.errorCode).toBe(ErrorCode.NONE);
+    const found = await client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['healthy-readers'] });
+    expect(found.coordinators?.[0]?.errorCode).toBe(ErrorCode.NONE);
     await createTopic(client, 'spacer');
     await createTopic(client, 'on-healthy');
     expect(existsSync(join(small, 'on-small-0'))).toBe(true);
@@ -94,7 +101,7 @@ describe.skipIf(skip !== undefined)(`a full log dir${skip ? ` (skipped: ${skip})
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
 
     // Fill the small disk to the last 600 KB, then write 64 KB batches until it is full.
-    writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024 + 400 * 1024));
+    fillSmallDisk(600 * 1024);
     const acknowledged = new Map<bigint, string>();
     let failure: { errorCode: number } | undefined;
     for (let i = 0; i < 40 && failure === undefined; i++) {
@@ -142,7 +149,7 @@ describe.skipIf(skip !== undefined)(`a full log dir${skip ? ` (skipped: ${skip})
     try {
       const client = await connectTo(lone);
       await createTopic(client, 'doomed');
-      writeFileSync(filler, Buffer.alloc(4 * 1024 * 1024 - 64 * 1024));
+      fillSmallDisk(100 * 1024);
       let code = 0;
       for (let i = 0; i < 10 && code === 0; i++) {
         code = await produce(client, 'doomed', 0, [{ value: 'y'.repeat(64 * 1024) }], { acks: 1 }).then(

@@ -49,7 +49,7 @@ producer:
 workload:
   duration: 22s
 faults:
-  - { at: 3s, fault: cut, target: leader, listeners: [replication], name: old-leader, duration: 2900ms }
+  - { at: 3s, fault: cut, target: leader, listeners: [replication], name: old-leader, duration: 4s }
   - { at: 6s, fault: kill, target: "@old-leader", duration: 3s }
   - { at: 16s, fault: kill, target: leader }
 expect:

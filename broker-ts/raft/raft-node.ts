@@ -300,7 +300,8 @@ export class RaftNode<Record, Slice> {
       return;
     }
     if ((kind === 'vote' && (this.roleValue === 'prospective' || this.roleValue === 'candidate')) || (kind === 'begin-epoch' && this.roleValue === 'leader')) {
-      if (!this.grants.has(to) && !this.progress.has(to)) this.retries.set(to, now + this.config.retryBackoffMs);
+      // Ask again unless that voter already answered (a vote either way, or a fetch from the new leader's follower).
+      if (!this.grants.has(to) && !this.rejections.has(to) && !this.progress.has(to)) this.retries.set(to, now + this.config.retryBackoffMs);
     }
   }
 
@@ -336,7 +337,10 @@ export class RaftNode<Record, Slice> {
   }
 
   private onVoteResponse(now: number, from: number, response: VoteResponse): void {
-    if (this.stepDownIfBehind(now, response.epoch, response.leaderId)) return;
+    // A voter naming a leader of this same epoch may only believe in it (a dead leader, say); the
+    // leader itself answering is proof it is alive. A later epoch is always followed.
+    const sameEpochHearsay = response.epoch === this.epochValue && response.leaderId !== from;
+    if (!sameEpochHearsay && this.stepDownIfBehind(now, response.epoch, response.leaderId)) return;
     if (response.preVote && this.roleValue === 'prospective') {
       this.retries.delete(from);
       if (response.granted) this.grants.add(from);

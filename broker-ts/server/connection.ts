@@ -59,6 +59,7 @@ export class Connection {
   private readonly maxRequestBytes: number;
   private readonly failedAuthenticationDelayMs: number;
   private readonly onClose: (connection: Connection) => void;
+  private readonly closedSignal = new AbortController();
 
   constructor(
     private readonly socket: Socket,
@@ -83,6 +84,7 @@ export class Connection {
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
     socket.on('close', () => {
       this.closed = true;
+      this.closedSignal.abort();
       this.queue.length = 0;
       this.onClose(this);
     });
@@ -159,17 +161,24 @@ export class Connection {
       clientId: request.header.clientId ?? '',
       clientHost: this.clientHost,
       connectionId: this.id,
+      connectionClosed: this.closedSignal.signal,
     };
-    let response: unknown;
+    let chunks: Buffer[];
     try {
-      response = await this.dispatcher.dispatch(request, context);
+      const response = await this.dispatcher.dispatch(request, context);
+      if (response === undefined || this.closed) return;
+      chunks = encodeResponseChunks(request.header, request.apiKey, request.apiVersion, response as never);
     } catch (error) {
-      if (!(error instanceof CloseConnectionError)) throw error;
-      this.close(error.message);
+      if (error instanceof CloseConnectionError) {
+        this.close(error.message);
+        return;
+      }
+      // Named, so that a request that breaks a handler can be found and made again.
+      this.log.error({ err: error, apiKey: request.apiKey, apiVersion: request.apiVersion }, `unexpected failure while serving ${apiKeyName(request.apiKey)} v${request.apiVersion}`);
+      this.close('internal error');
       return;
     }
-    if (response === undefined || this.closed) return;
-    await this.write(encodeResponseChunks(request.header, request.apiKey, request.apiVersion, response as never));
+    await this.write(chunks);
   }
 
   private async authenticate(authenticator: SaslServerAuthenticator, frame: Buffer): Promise<void> {

@@ -11,4 +11,6 @@ export interface RequestContext {
   /** As Kafka prints the peer's InetAddress: "/127.0.0.1". */
   clientHost: string;
   connectionId: string;
+  /** Aborted when the connection closes: work kept only for the answer (a long poll) can stop. */
+  connectionClosed?: AbortSignal;
 }

@@ -1,7 +1,7 @@
 // Splitting an append into its batches and checking them, header only, before anything is stored:
 // one bad batch rejects the whole request.
 import { ProtocolError } from '../protocol/codec/protocol-error.js';
-import { BATCH_HEADER_SIZE, batchSizeAt, isControlBatch, readBatchHeader, validateBatch } from '../protocol/record-batch.js';
+import { BATCH_HEADER_SIZE, Compression, Offsets, batchSizeAt, compressionOf, isControlBatch, readBatchHeader, validateBatch } from '../protocol/record-batch.js';
 import { UnsupportedCompressionError } from '../protocol/records/compression.js';
 import { decodeRecordBatch } from '../protocol/records/decode-batch.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
@@ -75,6 +75,8 @@ function wholeBatchSize(batches: Buffer, at: number): number {
  * guard); codecs broker-ts cannot decompress (snappy, lz4, zstd) are stored unchecked.
  */
 function checkRecords(batches: Buffer, at: number, size: number, maxMessageBytes: number): void {
+  const codec = compressionOf(batches.readInt16BE(at + Offsets.attributes));
+  if (codec > Compression.Zstd) throw new CorruptRecordError(`batch at byte ${at}: unknown compression codec ${codec}`);
   try {
     const { consumed, available } = decodeRecordBatch(batches.subarray(0, at + size), at, {
       verify: false,

@@ -22,6 +22,8 @@ export interface BrokerProcessOptions {
   clientSecurity?: Pick<WireClientOptions, 'tls' | 'sasl'>;
   /** Ports to use instead of free ones (for listeners named in `properties`). */
   ports?: { client: number; controller: number };
+  /** Extra environment of the process (BROKER_TS_LOG_LEVEL, NODE_OPTIONS...). */
+  env?: Record<string, string>;
 }
 
 export class BrokerProcess {
@@ -35,6 +37,7 @@ export class BrokerProcess {
     readonly logFile: string,
     private readonly startTimeoutMs: number,
     private readonly clientSecurity: Pick<WireClientOptions, 'tls' | 'sasl'>,
+    private readonly env: Record<string, string>,
   ) {}
 
   static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
@@ -57,7 +60,7 @@ export class BrokerProcess {
     };
     const configFile = join(dir, 'server.properties');
     writeFileSync(configFile, Object.entries(properties).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    const node = new BrokerProcess(dir, port, configFile, join(dir, 'server.log'), options.startTimeoutMs ?? 30_000, options.clientSecurity ?? {});
+    const node = new BrokerProcess(dir, port, configFile, join(dir, 'server.log'), options.startTimeoutMs ?? 30_000, options.clientSecurity ?? {}, options.env ?? {});
     await node.launch();
     return node;
   }
@@ -77,7 +80,7 @@ export class BrokerProcess {
   /** Starts the process (again, on the same data) and waits until it serves Metadata. */
   async launch(): Promise<void> {
     const child = spawn(process.execPath, [BIN, '--config', this.configFile], {
-      env: { ...process.env, BROKER_TS_LOG_FILE: this.logFile },
+      env: { ...process.env, ...this.env, BROKER_TS_LOG_FILE: this.logFile },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -110,7 +110,15 @@ const afterLine = (pattern: RegExp, delayMs = 0) => async (cli: CliRun) => {
 describe('the harness killed with SIGKILL', () => {
   it('while the cluster starts: the reaper removes the node, toxiproxy and the data dirs', async () => {
     const killed = await killAt(async (cli) => {
-      expect(await until(() => descendants(cli.child.pid!).some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('java')), 60_000)).toBe(true);
+      // A broker node, not the short-lived java of `kafka-storage format` that runs before it.
+      const isBrokerNode = (p: number) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('\0kafka.Kafka\0');
+        } catch {
+          return false; // gone meanwhile
+        }
+      };
+      expect(await until(() => descendants(cli.child.pid!).some(isBrokerNode), 60_000)).toBe(true);
       await new Promise((r) => setTimeout(r, 300));
     });
     expect(killed.children.length).toBeGreaterThanOrEqual(2);

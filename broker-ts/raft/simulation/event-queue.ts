@@ -17,7 +17,7 @@ export class EventQueue {
     }
   }
 
-  /** Runs events up to `until`; returns false when none were left. */
+  /** Runs the events due up to `until`, in order, and moves the clock there. */
   runUntil(until: number): void {
     while (this.heap.length > 0 && this.heap[0]!.at <= until) {
       const event = this.pop();

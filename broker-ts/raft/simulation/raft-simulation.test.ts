@@ -76,6 +76,18 @@ describe('metadata quorum simulation', () => {
     expect(sim.leader()).toBeDefined();
   });
 
+  it('elects a new leader among the majority while the old one stays cut off', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const sim = new RaftSimulation({ seed, voters: 3, dropRate: 0, maxDelayMs: 5 });
+      sim.run(500);
+      const old = sim.leader()!;
+      sim.partition([old.id]);
+      sim.run(500 + 4 * (600 + 600));
+      const majorityLeaders = [...sim.nodes.values()].filter((n) => n.id !== old.id && n.raft.isLeader);
+      expect(majorityLeaders, `seed ${seed}`).toHaveLength(1);
+    }
+  });
+
   it('commits nothing a minority leader appended after it was cut off', () => {
     const sim = new RaftSimulation({ seed: 3, voters: 3, dropRate: 0, maxDelayMs: 2 });
     sim.run(500);

@@ -54,7 +54,9 @@ function freeBlock(size: number): number[] {
 
 function hold(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
+    // Connections it accepts (toxiproxy dialling its upstream) are dropped at once: a server with
+    // open connections never finishes closing, and the test would wait on it for ever.
+    const server = createServer((socket) => socket.destroy());
     server.once('error', reject);
     server.listen({ host: '127.0.0.1', port }, () => {
       held.push(server);
