@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, tsNodeArgs } from '../supervisor.js';
+import { REPO_ROOT } from '../supervisor.js';
+import { brokerTsBundle } from './broker-ts-bundle.js';
 import type { NodeCommand, NodeLauncher } from './launcher.js';
 import { commonNodeProperties, toProperties, type ClusterLayout, type NodeLayout } from './layout.js';
 
@@ -13,6 +14,7 @@ function brokerTsVersion(): string {
 export class BrokerTsLauncher implements NodeLauncher {
   readonly broker = 'broker-ts' as const;
   readonly version = brokerTsVersion();
+  private bundle: string | undefined;
 
   configFile(node: NodeLayout): string {
     return join(node.logDir, 'server.properties');
@@ -23,6 +25,7 @@ export class BrokerTsLauncher implements NodeLauncher {
   }
 
   async prepare(cluster: ClusterLayout, nodes = cluster.nodes): Promise<void> {
+    this.bundle = await brokerTsBundle();
     for (const node of nodes) {
       mkdirSync(node.logDir, { recursive: true });
       mkdirSync(node.dataDir, { recursive: true });
@@ -32,9 +35,11 @@ export class BrokerTsLauncher implements NodeLauncher {
   }
 
   command(node: NodeLayout): NodeCommand {
+    if (this.bundle === undefined) throw new Error('BrokerTsLauncher.prepare must run before command');
     return {
       command: process.execPath,
-      args: [...tsNodeArgs(join(REPO_ROOT, 'broker-ts/main.ts')), '--config', this.configFile(node)],
+      // Stack traces in the node's log point at the TypeScript sources.
+      args: ['--enable-source-maps', this.bundle, '--config', this.configFile(node)],
       env: { ...process.env, BROKER_TS_LOG_FILE: this.mainLog(node) },
     };
   }
