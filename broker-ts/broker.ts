@@ -1,6 +1,6 @@
 // One broker-ts node, broker and controller in one process (KRaft combined mode): wires the
 // metadata log, the metadata quorum and the controller, the image built from committed records,
-// the logs and partitions (with their replication), the group coordinator and the listeners,
+// the logs and partitions (with their replication), the group and transaction coordinators and the listeners,
 // starts them in order and stops them cleanly.
 //
 // Start-up: meta.properties -> open the metadata log and the partition logs (recovering them after
@@ -22,10 +22,12 @@ import { MetadataLoader } from './cluster/metadata-loader.js';
 import { METADATA_TOPIC, MetadataLog } from './cluster/metadata-log.js';
 import { MetadataQuorum } from './cluster/metadata-quorum.js';
 import { ReplicaManager } from './cluster/replica-manager.js';
-import { CONSUMER_OFFSETS_TOPIC } from './cluster/topic-names.js';
+import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from './cluster/topic-names.js';
 import { SECURITY_PROTOCOL_IDS } from './cluster/metadata-records.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
-import { GroupLog } from './group/group-log.js';
+import { CoordinatorLog } from './coordinator/coordinator-log.js';
+import { TransactionCoordinator } from './txn/transaction-coordinator.js';
+import { TxnMarkerChannel } from './txn/txn-markers.js';
 import { BROKER_API_HANDLERS, CONTROLLER_API_HANDLERS } from './handlers/api-table.js';
 import type { Logger } from './logging/logger.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
@@ -46,6 +48,18 @@ const OFFSETS_TOPIC_CONFIGS = (segmentBytes: number) => [
   { name: 'compression.type', value: 'producer' },
   { name: 'segment.bytes', value: String(segmentBytes) },
 ];
+
+/** What __transaction_state is created with, as Kafka's transaction state manager asks for it. */
+const TRANSACTION_STATE_TOPIC_CONFIGS = (segmentBytes: number, minIsr: number) => [
+  { name: 'cleanup.policy', value: 'compact' },
+  { name: 'compression.type', value: 'uncompressed' },
+  { name: 'min.insync.replicas', value: String(minIsr) },
+  { name: 'segment.bytes', value: String(segmentBytes) },
+  { name: 'unclean.leader.election.enable', value: 'false' },
+];
+
+/** How long a coordinator waits for its own records to be replicated (Kafka's offsets.commit.timeout.ms default). */
+const COORDINATOR_WRITE_TIMEOUT_MS = 5000;
 
 /** How often the active controller checks broker leases and leaderless partitions. */
 const CONTROLLER_TICK_MS = 100;
@@ -73,6 +87,8 @@ export class Broker implements BrokerServices {
     readonly controller: Controller,
     readonly replicas: ReplicaManager,
     readonly groups: GroupCoordinator,
+    readonly txns: TransactionCoordinator,
+    private readonly txnMarkers: TxnMarkerChannel,
     readonly producerIds: ProducerIdManager,
     private readonly dispatcher: ApiDispatcher,
     private readonly server: SocketServer,
@@ -110,7 +126,7 @@ export class Broker implements BrokerServices {
     });
     let broker: Broker | undefined;
     const replicas = new ReplicaManager(config, logs, image, configs, () => broker, logger.child({ component: 'replica-manager' }));
-    const groupLog = new GroupLog(replicas, 5000);
+    const groupLog = new CoordinatorLog(replicas, CONSUMER_OFFSETS_TOPIC, COORDINATOR_WRITE_TIMEOUT_MS);
     const groups = new GroupCoordinator(
       {
         offsetsTopicPartitions: config.offsetsTopicNumPartitions,
@@ -123,8 +139,23 @@ export class Broker implements BrokerServices {
       groupLog,
       logger.child({ component: 'group-coordinator' }),
     );
+    const producerIds = new ProducerIdManager(() => broker!);
+    const txnMarkers = new TxnMarkerChannel(() => broker!);
+    const txns = new TransactionCoordinator(
+      {
+        transactionStatePartitions: config.transactionStateLogNumPartitions,
+        maxTimeoutMs: config.transactionMaxTimeoutMs,
+        abortTimedOutIntervalMs: config.transactionAbortTimedOutIntervalMs,
+      },
+      new CoordinatorLog(replicas, TRANSACTION_STATE_TOPIC, COORDINATOR_WRITE_TIMEOUT_MS),
+      txnMarkers,
+      () => producerIds.generateProducerId(),
+      logger.child({ component: 'transaction-coordinator' }),
+    );
+    txns.partitionExists = (tp) => image.partition(tp.topic, tp.partition) !== undefined;
     replicas.onLeadershipChange((partition, leading) => {
       if (partition.topic === CONSUMER_OFFSETS_TOPIC) groups.onLeadershipChange(partition, leading);
+      if (partition.topic === TRANSACTION_STATE_TOPIC) txns.onLeadershipChange(partition, leading);
     });
     const publish = async (delta: MetadataDelta) => {
       await replicas.applyDelta(delta);
@@ -163,10 +194,9 @@ export class Broker implements BrokerServices {
       configs,
       logger.child({ component: 'controller' }),
     );
-    const producerIds = new ProducerIdManager(() => broker!);
     const dispatcher = new ApiDispatcher(BROKER_API_HANDLERS, CONTROLLER_API_HANDLERS, config.controllerListenerNames, logger);
     const server = new SocketServer(dispatcher, socketServerOptions(config), logger);
-    broker = new Broker(config, clusterId, logger, image, metadataLog, configs, raft, quorum, controller, replicas, groups, producerIds, dispatcher, server);
+    broker = new Broker(config, clusterId, logger, image, metadataLog, configs, raft, quorum, controller, replicas, groups, txns, txnMarkers, producerIds, dispatcher, server);
     const started = broker;
     loader.onApplied(() => {
       controller.onQuorumChange();
@@ -191,6 +221,7 @@ export class Broker implements BrokerServices {
       );
       dispatcher.openControllerListeners(broker);
       raft.start();
+      txns.start();
       broker.controllerTimer = setInterval(() => void controller.tick().catch(() => undefined), CONTROLLER_TICK_MS);
       broker.lifecycle.start();
       await broker.lifecycle.whenUnfenced();
@@ -227,40 +258,41 @@ export class Broker implements BrokerServices {
     return this.dispatcher.advertisedVersions(listenerName);
   }
 
-  async ensureOffsetsTopic(): Promise<void> {
-    if (this.image.topic(CONSUMER_OFFSETS_TOPIC) !== undefined) return;
-    // As in Kafka, offsets.topic.replication.factor is not lowered to fit: too few brokers, no coordinator.
+  async ensureInternalTopic(name: string): Promise<void> {
+    if (this.image.topic(name) !== undefined) return;
+    const config = this.config;
+    const spec =
+      name === TRANSACTION_STATE_TOPIC
+        ? {
+            numPartitions: config.transactionStateLogNumPartitions,
+            replicationFactor: config.transactionStateLogReplicationFactor,
+            configs: TRANSACTION_STATE_TOPIC_CONFIGS(config.transactionStateLogSegmentBytes, config.transactionStateLogMinIsr),
+          }
+        : {
+            numPartitions: config.offsetsTopicNumPartitions,
+            replicationFactor: config.offsetsTopicReplicationFactor,
+            configs: OFFSETS_TOPIC_CONFIGS(config.offsetsTopicSegmentBytes),
+          };
+    // As in Kafka, the replication factor is not lowered to fit: too few brokers, no coordinator.
     const response = await this.controllerChannel.send(
       ApiKey.CreateTopics,
       7,
-      {
-        topics: [
-          {
-            name: CONSUMER_OFFSETS_TOPIC,
-            numPartitions: this.config.offsetsTopicNumPartitions,
-            replicationFactor: this.config.offsetsTopicReplicationFactor,
-            assignments: [],
-            configs: OFFSETS_TOPIC_CONFIGS(this.config.offsetsTopicSegmentBytes),
-          },
-        ],
-        timeoutMs: 30_000,
-        validateOnly: false,
-      },
+      { topics: [{ name, ...spec, assignments: [] }], timeoutMs: 30_000, validateOnly: false },
       30_000,
     );
     const result = response.topics[0];
     if (result !== undefined && result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
-      throw new Error(`creating ${CONSUMER_OFFSETS_TOPIC} failed: ${result.errorMessage ?? result.errorCode}`);
+      throw new Error(`creating ${name} failed: ${result.errorMessage ?? result.errorCode}`);
     }
-    await this.quorum.waitFor(() => this.image.topic(CONSUMER_OFFSETS_TOPIC) !== undefined, 10_000);
+    await this.quorum.waitFor(() => this.image.topic(name) !== undefined, 10_000);
   }
 
   autoCreateTopic(name: string): boolean {
     if (this.autoCreating.has(name)) return false;
     this.autoCreating.add(name);
     const creation =
-      name === CONSUMER_OFFSETS_TOPIC
-        ? this.ensureOffsetsTopic()
+      name === CONSUMER_OFFSETS_TOPIC || name === TRANSACTION_STATE_TOPIC
+        ? this.ensureInternalTopic(name)
         : this.controllerChannel
             .send(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false }, 30_000)
             .then((response) => {
@@ -288,6 +320,8 @@ export class Broker implements BrokerServices {
       this.raft.shutdown();
       this.controllerChannel?.close();
       this.groups.shutdown();
+      this.txns.shutdown();
+      this.txnMarkers.close();
       await this.controller.drain();
       await this.replicas.shutdown();
       await this.metadataLog.close();

@@ -100,9 +100,15 @@ export class Partition {
     return this.highWatermarkOffset;
   }
 
-  /** Without transactions every offset below the high watermark is stable. */
+  /** What read_committed consumers may read up to: the high watermark, held back by open (or unreplicated) transactions. */
   get lastStableOffset(): bigint {
-    return this.highWatermarkOffset;
+    const unstable = this.log.firstUnstableOffset(this.highWatermarkOffset);
+    return unstable !== undefined && unstable < this.highWatermarkOffset ? unstable : this.highWatermarkOffset;
+  }
+
+  /** Aborted transactions with records in [fetchOffset, upperBound), for a read_committed fetch. */
+  abortedTransactions(fetchOffset: bigint, upperBound: bigint): { producerId: bigint; firstOffset: bigint }[] {
+    return this.log.abortedTransactions(fetchOffset, upperBound).map((txn) => ({ producerId: txn.producerId, firstOffset: txn.firstOffset }));
   }
 
   get logEndOffset(): bigint {

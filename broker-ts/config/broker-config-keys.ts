@@ -185,12 +185,13 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   accepted('initial.broker.registration.timeout.ms', 'int', '60000', 'How long to wait for the initial broker registration.'),
 
   // Transactions (a later issue)
-  accepted('transaction.state.log.replication.factor', 'short', '3', 'The replication factor for the transaction topic.'),
-  accepted('transaction.state.log.num.partitions', 'int', '50', 'The number of partitions for the transaction topic.'),
-  accepted('transaction.state.log.min.isr', 'int', '2', 'The minimum number of replicas that must acknowledge a write to the transaction topic.'),
-  accepted('transaction.state.log.segment.bytes', 'int', '104857600', 'The transaction topic segment bytes.'),
-  accepted('transactional.id.expiration.ms', 'int', '604800000', 'The time the transaction coordinator waits before expiring a transactional id.'),
-  accepted('transaction.max.timeout.ms', 'int', '900000', 'The maximum allowed timeout for transactions.'),
+  applied('transaction.state.log.replication.factor', 'short', '3', 'The replication factor for the transaction topic.', { validate: atLeast(1) }),
+  applied('transaction.state.log.num.partitions', 'int', '50', 'The number of partitions for the transaction topic.', { validate: atLeast(1) }),
+  applied('transaction.state.log.min.isr', 'int', '2', 'The minimum number of replicas that must acknowledge a write to the transaction topic.', { validate: atLeast(1) }),
+  applied('transaction.state.log.segment.bytes', 'int', '104857600', 'The transaction topic segment bytes.', { validate: atLeast(1) }),
+  accepted('transactional.id.expiration.ms', 'int', '604800000', 'The time the transaction coordinator waits before expiring a transactional id (not enforced by broker-ts).'),
+  applied('transaction.max.timeout.ms', 'int', '900000', 'The maximum allowed timeout for transactions.', { validate: atLeast(1) }),
+  applied('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'int', '10000', 'The interval at which to rollback transactions that have timed out.', { validate: atLeast(1) }),
 
   // Retention and cleaning: Kafka's keys, not enforced by broker-ts
   accepted('log.retention.hours', 'int', '168', 'The number of hours to keep a log file before deleting it.'),

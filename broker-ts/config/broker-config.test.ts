@@ -71,7 +71,8 @@ describe('loadBrokerConfig', () => {
     expect(config.controllerListenerNames).toEqual(['CONTROLLER']);
     expect(config.quorumVoters).toEqual([{ id: 1, host: '127.0.0.1', port: 20003 }]);
     expect(warnings).toEqual([]);
-    expect(notApplied).toContain('transaction.state.log.num.partitions');
+    expect(notApplied).toEqual(['auto.leader.rebalance.enable']);
+    expect([config.transactionStateLogNumPartitions, config.transactionStateLogReplicationFactor, config.transactionStateLogMinIsr]).toEqual([3, 1, 1]);
   });
 
   it('warns about unknown keys and goes on', () => {

@@ -43,6 +43,12 @@ export interface BrokerConfig {
   offsetsTopicNumPartitions: number;
   offsetsTopicSegmentBytes: number;
   offsetMetadataMaxBytes: number;
+  transactionStateLogReplicationFactor: number;
+  transactionStateLogNumPartitions: number;
+  transactionStateLogMinIsr: number;
+  transactionStateLogSegmentBytes: number;
+  transactionMaxTimeoutMs: number;
+  transactionAbortTimedOutIntervalMs: number;
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
@@ -156,6 +162,12 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     offsetsTopicNumPartitions: number('offsets.topic.num.partitions'),
     offsetsTopicSegmentBytes: number('offsets.topic.segment.bytes'),
     offsetMetadataMaxBytes: number('offset.metadata.max.bytes'),
+    transactionStateLogReplicationFactor: number('transaction.state.log.replication.factor'),
+    transactionStateLogNumPartitions: number('transaction.state.log.num.partitions'),
+    transactionStateLogMinIsr: number('transaction.state.log.min.isr'),
+    transactionStateLogSegmentBytes: number('transaction.state.log.segment.bytes'),
+    transactionMaxTimeoutMs: number('transaction.max.timeout.ms'),
+    transactionAbortTimedOutIntervalMs: number('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
     groupInitialRebalanceDelayMs: number('group.initial.rebalance.delay.ms'),
     groupMinSessionTimeoutMs: number('group.min.session.timeout.ms'),
     groupMaxSessionTimeoutMs: number('group.max.session.timeout.ms'),

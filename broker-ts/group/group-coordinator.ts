@@ -4,7 +4,9 @@
 // sync phases bounded by the rebalance timeout, members expired by their session timeout, the
 // leader's assignment persisted before it is handed out. Groups and offsets live in the
 // __consumer_offsets partition that owns the group; this node serves the groups of the partitions
-// it leads, once their records are loaded.
+// it leads, once their records are loaded. Offsets a transactional producer commits (TxnOffsetCommit)
+// are written as part of its transaction and stay pending, invisible to OffsetFetch, until the
+// transaction coordinator's commit marker reaches the partition (an abort marker drops them).
 import type { Logger } from '../logging/logger.js';
 import { ErrorCode } from '../protocol/index.js';
 import type { Partition } from '../cluster/partition.js';
@@ -21,10 +23,10 @@ import {
   offsetCommitKey,
   offsetCommitValue,
 } from './coordinator-records.js';
-import { asCoordinatorError } from './group-log.js';
-import type { CoordinatorRecord, GroupLog } from './group-log.js';
-import { partitionForGroup } from './group-partitioner.js';
-import { KeyedTimers } from './keyed-timers.js';
+import { asCoordinatorError } from '../coordinator/coordinator-log.js';
+import type { CoordinatorLog, CoordinatorRecord } from '../coordinator/coordinator-log.js';
+import { partitionForKey } from '../coordinator/partitioner.js';
+import { KeyedTimers } from '../coordinator/keyed-timers.js';
 
 export interface GroupCoordinatorSettings {
   offsetsTopicPartitions: number;
@@ -76,6 +78,22 @@ export interface OffsetCommitRequest {
   topics: { name: string; partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[] }[];
 }
 
+export interface TxnOffsetCommitRequest {
+  groupId: string;
+  producerId: bigint;
+  producerEpoch: number;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  topics: OffsetCommitRequest['topics'];
+}
+
+interface PendingOffset {
+  topic: string;
+  partition: number;
+  committed: CommittedOffset;
+}
+
 export interface PartitionResult {
   partitionIndex: number;
   errorCode: number;
@@ -119,15 +137,17 @@ export class GroupCoordinator {
   private readonly loaded = new Set<number>();
   private readonly loading = new Set<number>();
   private readonly timers = new KeyedTimers();
+  /** Offsets of open transactions, by producer id then group, each partition's latest. */
+  private readonly pendingTxnOffsets = new Map<bigint, Map<string, Map<string, PendingOffset>>>();
 
   constructor(
     private readonly settings: GroupCoordinatorSettings,
-    private readonly log: GroupLog,
+    private readonly log: CoordinatorLog,
     private readonly logger: Logger,
   ) {}
 
   partitionFor(groupId: string): number {
-    return partitionForGroup(groupId, this.settings.offsetsTopicPartitions);
+    return partitionForKey(groupId, this.settings.offsetsTopicPartitions);
   }
 
   /** NONE when this node serves the group now, else why not. */
@@ -149,24 +169,12 @@ export class GroupCoordinator {
     this.loading.add(index);
     try {
       const groupMetadata = new Map<string, Buffer | null>();
-      for (const record of this.log.records(partition)) {
-        const key = decodeCoordinatorKey(record.key);
-        if (key === undefined) continue;
-        if (key.type === 'offset') {
-          if (record.value === null) this.offsets.delete(key.group, key.topic, key.partition);
-          else {
-            const value = decodeOffsetCommitValue(record.value);
-            this.offsets.set(key.group, key.topic, key.partition, {
-              offset: value.offset,
-              leaderEpoch: value.leaderEpoch,
-              metadata: value.metadata,
-              commitTimestamp: value.commitTimestamp,
-            });
-          }
-        } else {
-          groupMetadata.set(key.group, record.value);
-          if (record.value === null) this.offsets.deleteGroup(key.group);
+      for (const batch of this.log.batches(partition)) {
+        if (batch.kind === 'marker') {
+          this.completeTransaction(index, batch.producerId, batch.commit);
+          continue;
         }
+        for (const record of batch.records) this.replayRecord(record, batch.transactionalProducerId, groupMetadata);
       }
       for (const [groupId, value] of groupMetadata) if (value !== null) this.groups.set(groupId, this.restoreGroup(groupId, value));
       // Offsets committed outside group management belong to a "simple" group, which exists too.
@@ -178,6 +186,68 @@ export class GroupCoordinator {
     } finally {
       this.loading.delete(index);
     }
+  }
+
+  private replayRecord(record: CoordinatorRecord, transactionalProducerId: bigint | undefined, groupMetadata: Map<string, Buffer | null>): void {
+    const key = decodeCoordinatorKey(record.key);
+    if (key === undefined) return;
+    if (key.type === 'offset' && transactionalProducerId !== undefined) {
+      if (record.value !== null) {
+        const value = decodeOffsetCommitValue(record.value);
+        this.addPendingOffset(transactionalProducerId, key.group, key.topic, key.partition, {
+          offset: value.offset,
+          leaderEpoch: value.leaderEpoch,
+          metadata: value.metadata,
+          commitTimestamp: value.commitTimestamp,
+        });
+      }
+    } else if (key.type === 'offset') {
+      if (record.value === null) this.offsets.delete(key.group, key.topic, key.partition);
+      else {
+        const value = decodeOffsetCommitValue(record.value);
+        this.offsets.set(key.group, key.topic, key.partition, {
+          offset: value.offset,
+          leaderEpoch: value.leaderEpoch,
+          metadata: value.metadata,
+          commitTimestamp: value.commitTimestamp,
+        });
+      }
+    } else {
+      groupMetadata.set(key.group, record.value);
+      if (record.value === null) this.offsets.deleteGroup(key.group);
+    }
+  }
+
+  private addPendingOffset(producerId: bigint, groupId: string, topic: string, partition: number, committed: CommittedOffset): void {
+    let groups = this.pendingTxnOffsets.get(producerId);
+    if (groups === undefined) this.pendingTxnOffsets.set(producerId, (groups = new Map()));
+    let offsets = groups.get(groupId);
+    if (offsets === undefined) groups.set(groupId, (offsets = new Map()));
+    offsets.set(`${topic}\0${partition}`, { topic, partition, committed });
+  }
+
+  /**
+   * A transaction marker reached __consumer_offsets partition `index` (written there by the
+   * transaction coordinator, or replayed from it): the producer's pending offsets for the groups of
+   * that partition become committed, or are dropped.
+   */
+  completeTransaction(index: number, producerId: bigint, commit: boolean): void {
+    const groups = this.pendingTxnOffsets.get(producerId);
+    if (groups === undefined) return;
+    for (const [groupId, offsets] of groups) {
+      if (this.partitionFor(groupId) !== index) continue;
+      groups.delete(groupId);
+      if (!commit) continue;
+      for (const { topic, partition, committed } of offsets.values()) this.offsets.set(groupId, topic, partition, committed);
+      if (this.loaded.has(index) && !this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId));
+    }
+    if (groups.size === 0) this.pendingTxnOffsets.delete(producerId);
+  }
+
+  /** Whether a transaction still holds offsets of this group (OffsetFetch's require_stable, KIP-447). */
+  hasPendingTxnOffsets(groupId: string, topic: string, partition: number): boolean {
+    for (const groups of this.pendingTxnOffsets.values()) if (groups.get(groupId)?.has(`${topic}\0${partition}`)) return true;
+    return false;
   }
 
   private restoreGroup(groupId: string, value: Buffer): ClassicGroup {
@@ -212,6 +282,10 @@ export class GroupCoordinator {
       group.state = 'Dead';
       this.groups.delete(groupId);
       this.offsets.deleteGroup(groupId);
+    }
+    for (const [producerId, groups] of this.pendingTxnOffsets) {
+      for (const groupId of [...groups.keys()]) if (this.partitionFor(groupId) === index) groups.delete(groupId);
+      if (groups.size === 0) this.pendingTxnOffsets.delete(producerId);
     }
   }
 
@@ -686,8 +760,71 @@ export class GroupCoordinator {
     return results;
   }
 
-  /** OffsetFetch for some partitions, or for every partition with a committed offset (topics null). */
-  fetchOffsets(groupId: string, topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null): FetchedOffsets {
+  /**
+   * TxnOffsetCommit: checked against the group as Kafka does for transactional commits (a member
+   * or generation given must match), written as part of the producer's transaction, and pending
+   * until its marker.
+   */
+  async commitTxnOffsets(request: TxnOffsetCommitRequest): Promise<Map<string, PartitionResult[]>> {
+    const results = new Map<string, PartitionResult[]>();
+    const failAll = (errorCode: number) => {
+      for (const topic of request.topics) results.set(topic.name, topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })));
+      return results;
+    };
+    const coordinatorError = this.coordinatorError(request.groupId);
+    if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
+    const group = this.groups.get(request.groupId) ?? new ClassicGroup(request.groupId);
+    if (group.is('Dead')) return failAll(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (request.memberId !== '' && !group.has(request.memberId)) return failAll(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (request.generationId >= 0 && request.generationId !== group.generationId) return failAll(ErrorCode.ILLEGAL_GENERATION);
+
+    const now = BigInt(Date.now());
+    const records: CoordinatorRecord[] = [];
+    const accepted: PendingOffset[] = [];
+    for (const topic of request.topics) {
+      const partitions: PartitionResult[] = [];
+      results.set(topic.name, partitions);
+      for (const p of topic.partitions) {
+        if (p.committedMetadata !== null && p.committedMetadata.length > this.settings.offsetMetadataMaxBytes) {
+          partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
+          continue;
+        }
+        const committed: CommittedOffset = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '', commitTimestamp: now };
+        records.push({ key: offsetCommitKey(request.groupId, topic.name, p.partitionIndex), value: offsetCommitValue(committed) });
+        accepted.push({ topic: topic.name, partition: p.partitionIndex, committed });
+        partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
+      }
+    }
+    try {
+      await this.log.append(this.partitionFor(request.groupId), records, { producerId: request.producerId, producerEpoch: request.producerEpoch });
+    } catch (error) {
+      const errorCode = asCoordinatorError(error).code;
+      for (const partitions of results.values()) for (const p of partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
+      return results;
+    }
+    if (accepted.length > 0 && !this.groups.has(request.groupId)) this.groups.set(request.groupId, group);
+    for (const { topic, partition, committed } of accepted) this.addPendingOffset(request.producerId, request.groupId, topic, partition, committed);
+    return results;
+  }
+
+  /**
+   * OffsetFetch for some partitions, or for every partition with a committed offset (topics null).
+   * With requireStable (v7+, KIP-447), a partition an open transaction has committed an offset for
+   * answers UNSTABLE_OFFSET_COMMIT, which the consumer retries until the transaction ends.
+   */
+  fetchOffsets(groupId: string, topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null, requireStable = false): FetchedOffsets {
+    const fetched = this.fetchCommittedOffsets(groupId, topics);
+    if (!requireStable || this.pendingTxnOffsets.size === 0) return fetched;
+    for (const topic of fetched.topics) {
+      for (const p of topic.partitions) {
+        if (!this.hasPendingTxnOffsets(groupId, topic.name, p.partitionIndex)) continue;
+        Object.assign(p, { committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT });
+      }
+    }
+    return fetched;
+  }
+
+  private fetchCommittedOffsets(groupId: string, topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null): FetchedOffsets {
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return { errorCode: coordinatorError, topics: [] };
     const group = this.groups.get(groupId);

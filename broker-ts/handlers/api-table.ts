@@ -1,6 +1,7 @@
 // Every API broker-ts serves to clients, one handler per key. What is here is what ApiVersions
-// advertises on broker listeners; transactions and the Raft/controller APIs are left out until
-// they are implemented. SaslHandshake and SaslAuthenticate are listed on every listener, as Kafka
+// advertises on broker listeners (WriteTxnMarkers included: other brokers' transaction
+// coordinators send it to the inter-broker listener, and Kafka lists it on every broker listener
+// too); the Raft/controller APIs are served on controller listeners only. SaslHandshake and SaslAuthenticate are listed on every listener, as Kafka
 // lists them; their handlers only answer requests that come after authentication.
 import type { ApiHandler } from '../server/api-handler.js';
 import { alterConfigsHandler } from './alter-configs.js';
@@ -39,6 +40,11 @@ import { endQuorumEpochHandler } from './end-quorum-epoch.js';
 import { forwardToController } from './forward-to-controller.js';
 import { metadataFetchHandler } from './metadata-fetch.js';
 import { voteHandler } from './vote.js';
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
+import { endTxnHandler } from './end-txn.js';
+import { txnOffsetCommitHandler } from './txn-offset-commit.js';
+import { writeTxnMarkersHandler } from './write-txn-markers.js';
 
 export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   produceHandler,
@@ -61,6 +67,11 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  writeTxnMarkersHandler,
+  txnOffsetCommitHandler,
   describeConfigsHandler,
   forwardToController(alterConfigsHandler),
   saslAuthenticateHandler,

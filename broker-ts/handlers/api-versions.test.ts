@@ -25,6 +25,11 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   21: [0, 2],
   22: [0, 5],
   23: [2, 4],
+  24: [0, 3],
+  25: [0, 3],
+  26: [0, 3],
+  27: [1, 1],
+  28: [0, 3],
   32: [1, 4],
   33: [0, 2],
   36: [0, 2],
@@ -75,7 +80,7 @@ describe('ApiVersions', () => {
       [ApiKey.Produce, 2],
       [ApiKey.Metadata, 13],
       [ApiKey.SaslHandshake, 2],
-      [ApiKey.EndTxn, 0],
+      [ApiKey.WriteTxnMarkers, 0],
       [ApiKey.Vote, 0],
     ] as const) {
       const client = await WireClient.connect({ host: node.host, port: node.port, requestTimeoutMs: 5000 });

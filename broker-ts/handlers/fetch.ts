@@ -1,12 +1,13 @@
 // Fetch (key 1) for consumers and follower replicas. Reads whole batches as stored (never
 // decompressed) within partition_max_bytes and max_bytes, always at least one batch of the first
-// partition with data (KIP-74): consumers up to the high watermark (the last stable offset for
-// READ_COMMITTED, the same without transactions), followers (replica_id >= 0) up to the log end,
-// after checking their last fetched epoch (answering with the diverging epoch, v12+) and recording
-// their progress, which moves the high watermark. With less than min_bytes available it waits up
-// to max_wait_ms, woken by high watermark moves (consumers) or appends (followers) rather than
-// polling. Fetch sessions (KIP-227, v7+) are kept in the FetchSessionCache; v13+ names topics by id.
-import { ApiKey, ErrorCode, schema } from '../protocol/index.js';
+// partition with data (KIP-74): consumers up to the high watermark (READ_COMMITTED: up to the last
+// stable offset, with the aborted transactions whose records the answer holds), followers
+// (replica_id >= 0) up to the log end, after checking their last fetched epoch (answering with the
+// diverging epoch, v12+) and recording their progress, which moves the high watermark. With less
+// than min_bytes available it waits up to max_wait_ms, woken by high watermark moves (consumers) or
+// appends (followers) rather than polling. Fetch sessions (KIP-227, v7+) are kept in the
+// FetchSessionCache; v13+ names topics by id.
+import { ApiKey, ErrorCode, lastOffsetOf, scanBatches, schema } from '../protocol/index.js';
 import type { Partition } from '../cluster/partition.js';
 import { IsolationLevel } from '../cluster/partition.js';
 import { ApiError, errorCodeOf } from '../server/api-error.js';
@@ -205,6 +206,9 @@ function readPartitions(
           data.records = records;
           minOneBatch = false;
           remaining = Math.max(0, remaining - records.length);
+          if (parameters.isolationLevel === IsolationLevel.READ_COMMITTED) {
+            data.abortedTransactions = partition.abortedTransactions(request.fetchOffset, endOfRecords(records));
+          }
         }
       }
     } catch (error) {
@@ -227,6 +231,12 @@ function readPartitions(
     }
     return data;
   });
+}
+
+/** The offset after the last batch read (reads return whole batches). */
+function endOfRecords(records: Buffer): bigint {
+  const last = scanBatches(records).batches.at(-1);
+  return last === undefined ? 0n : lastOffsetOf(last.header) + 1n;
 }
 
 function leaderPartition(broker: BrokerServices, request: FetchedPartitionRequest, version: number): Partition {

@@ -1,9 +1,10 @@
 // FindCoordinator (key 10): the group coordinator of a group is the leader of the __consumer_offsets
-// partition the group id hashes to. The first request creates __consumer_offsets (with
-// offsets.topic.num.partitions and offsets.topic.replication.factor), as Kafka does. v4+ looks up
-// several keys at once. Transaction coordinators come with transactions (a later issue).
+// partition the group id hashes to, the transaction coordinator of a transactional id the leader of
+// the __transaction_state partition it hashes to. The first request of each kind creates its topic
+// (offsets.topic.* or transaction.state.log.* partitions and replication factor), as Kafka does.
+// v4+ looks up several keys at once.
 import { ApiKey, ErrorCode } from '../protocol/index.js';
-import { CONSUMER_OFFSETS_TOPIC } from '../cluster/topic-names.js';
+import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../cluster/topic-names.js';
 import { errorCodeOf } from '../server/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
@@ -41,15 +42,16 @@ export const findCoordinatorHandler = defineHandler({
 
 async function findCoordinator(broker: BrokerServices, keyType: number, key: string, listenerName: string): Promise<Coordinator> {
   const fail = (errorCode: number, errorMessage: string | null): Coordinator => ({ key, nodeId: -1, host: '', port: -1, errorCode, errorMessage });
-  if (keyType === CoordinatorType.TRANSACTION) return fail(ErrorCode.INVALID_REQUEST, 'broker-ts does not support transactions yet');
-  if (keyType !== CoordinatorType.GROUP) return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator type: ${keyType}`);
+  if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION) return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator type: ${keyType}`);
+  const topic = keyType === CoordinatorType.GROUP ? CONSUMER_OFFSETS_TOPIC : TRANSACTION_STATE_TOPIC;
   try {
-    await broker.ensureOffsetsTopic();
+    await broker.ensureInternalTopic(topic);
   } catch (error) {
-    broker.logger.warn({ err: error }, `cannot create ${CONSUMER_OFFSETS_TOPIC}`);
+    broker.logger.warn({ err: error }, `cannot create ${topic}`);
     return fail(errorCodeOf(error) === ErrorCode.UNKNOWN_SERVER_ERROR ? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
   }
-  const registration = broker.image.partition(CONSUMER_OFFSETS_TOPIC, broker.groups.partitionFor(key));
+  const partition = keyType === CoordinatorType.GROUP ? broker.groups.partitionFor(key) : broker.txns.partitionFor(key);
+  const registration = broker.image.partition(topic, partition);
   const leader = registration === undefined || registration.leader < 0 ? undefined : brokerOnListener(broker, registration.leader, listenerName);
   if (leader === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
   return { key, nodeId: leader.nodeId, host: leader.host, port: leader.port, errorCode: ErrorCode.NONE, errorMessage: '' };

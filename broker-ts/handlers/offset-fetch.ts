@@ -12,12 +12,12 @@ export const offsetFetchHandler = defineHandler({
       return {
         throttleTimeMs: 0,
         groups: (body.groups ?? []).map((group) => {
-          const fetched = broker.groups.fetchOffsets(group.groupId, group.topics ?? null);
+          const fetched = broker.groups.fetchOffsets(group.groupId, group.topics ?? null, body.requireStable ?? false);
           return { groupId: group.groupId, topics: fetched.topics, errorCode: fetched.errorCode };
         }),
       };
     }
-    const fetched = broker.groups.fetchOffsets(body.groupId ?? '', body.topics ?? null);
+    const fetched = broker.groups.fetchOffsets(body.groupId ?? '', body.topics ?? null, body.requireStable ?? false);
     // Before v2 a group-level error can only be told per partition.
     const topics =
       context.apiVersion < 2 && fetched.errorCode !== ErrorCode.NONE

@@ -1,5 +1,6 @@
 // Produce (key 0). Each partition's batch is appended by the partition leader as the client framed
-// it (offsets and the leader epoch are written into the header, nothing is decompressed), then
+// it (offsets and the leader epoch are written into the header, nothing is decompressed; the
+// producer state checks epochs, so a producer fenced by its transaction coordinator is refused), then
 // acknowledged according to acks: 0 never, 1 once appended (and fsynced if the flush policy says
 // so), -1 once the high watermark covers it (the whole ISR has it), within the request timeout.
 // Kafka 4 still advertises v0-2 (old librdkafka versions look for them) but refuses to decode them,
@@ -44,9 +45,6 @@ export const produceHandler = defineHandler({
         };
         try {
           if (acks !== 0 && acks !== 1 && acks !== -1) throw ApiError.of('INVALID_REQUIRED_ACKS');
-          if (body.transactionalId !== null && body.transactionalId !== undefined) {
-            throw ApiError.of('INVALID_TXN_STATE', 'broker-ts does not support transactions yet');
-          }
           const result = append(broker, topic.name, data.index, data.records, acks);
           response.baseOffset = result.baseOffset;
           response.logAppendTimeMs = result.logAppendTime;

@@ -56,7 +56,7 @@ export { encodeRecordBatch } from './records/encode-batch.js';
 export type { BatchOptions } from './records/encode-batch.js';
 export { decodeRecordBatch, decodeRecordBatches } from './records/decode-batch.js';
 export type { DecodeOptions, DecodedBatch } from './records/decode-batch.js';
-export { ControlRecordType, encodeTransactionMarkerBatch, readTransactionMarker } from './records/control-record.js';
+export { ControlRecordType, encodeTransactionMarkerBatch, readTransactionMarker, transactionMarkerAt } from './records/control-record.js';
 export type { MarkerBatchOptions, TransactionMarker } from './records/control-record.js';
 export { MAX_DECOMPRESSED_BYTES, UnsupportedCompressionError } from './records/compression.js';
 

@@ -30,6 +30,7 @@ describe('registry', () => {
       AddPartitionsToTxn: '0-3',
       AddOffsetsToTxn: '0-3',
       EndTxn: '0-3',
+      WriteTxnMarkers: '1-1',
       TxnOffsetCommit: '0-3',
       DescribeConfigs: '1-4',
       AlterConfigs: '0-2',

@@ -25,6 +25,7 @@ import { OffsetForLeaderEpoch } from './apis/offset-for-leader-epoch/index.js';
 import { AddPartitionsToTxn } from './apis/add-partitions-to-txn/index.js';
 import { AddOffsetsToTxn } from './apis/add-offsets-to-txn/index.js';
 import { EndTxn } from './apis/end-txn/index.js';
+import { WriteTxnMarkers } from './apis/write-txn-markers/index.js';
 import { TxnOffsetCommit } from './apis/txn-offset-commit/index.js';
 import { DescribeConfigs } from './apis/describe-configs/index.js';
 import { AlterConfigs } from './apis/alter-configs/index.js';
@@ -65,6 +66,7 @@ export const APIS = {
   24: AddPartitionsToTxn,
   25: AddOffsetsToTxn,
   26: EndTxn,
+  27: WriteTxnMarkers,
   28: TxnOffsetCommit,
   32: DescribeConfigs,
   33: AlterConfigs,

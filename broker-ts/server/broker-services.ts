@@ -1,5 +1,5 @@
 // What request handlers may use of the broker: its configuration and identity, the metadata image,
-// the controller, partitions, the group coordinator and the producer id manager. All of it lives
+// the controller, partitions, the group and transaction coordinators and the producer id manager. All of it lives
 // on the one event loop; handlers read state directly and await only I/O.
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { ConfigResolver } from '../config/config-resolver.js';
@@ -11,6 +11,7 @@ import type { RaftDriver } from '../raft/raft-driver.js';
 import type { MetadataImage } from '../cluster/metadata-image.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProducerIdManager } from '../producer/producer-id-manager.js';
 import type { FetchSessionCache } from './fetch-session-cache.js';
@@ -37,13 +38,14 @@ export interface BrokerServices {
   readonly lifecycle: BrokerLifecycle;
   readonly replicas: ReplicaManager;
   readonly groups: GroupCoordinator;
+  readonly txns: TransactionCoordinator;
   readonly producerIds: ProducerIdManager;
   readonly configs: ConfigResolver;
   readonly fetchSessions: FetchSessionCache;
   /** The APIs and versions served on a listener (ApiVersions). */
   advertisedVersions(listenerName: string): readonly AdvertisedVersion[];
-  /** Creates __consumer_offsets if it does not exist yet (the first FindCoordinator does). */
-  ensureOffsetsTopic(): Promise<void>;
+  /** Creates __consumer_offsets or __transaction_state if it does not exist yet (the first FindCoordinator for it does). */
+  ensureInternalTopic(name: string): Promise<void>;
   /**
    * Starts creating topics a Metadata request asked for (auto.create.topics.enable), without
    * waiting; false for a topic whose creation is already under way.

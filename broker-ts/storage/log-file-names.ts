@@ -10,6 +10,8 @@ export const TEMP_FILE_SUFFIX = '.tmp';
 export const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+/** The aborted transactions as a clean close left them, so the next open need not read the whole log for them. */
+export const ABORTED_TXNS_CHECKPOINT = 'aborted-transactions-checkpoint';
 /** Written last by a clean close; its presence lets the next open skip recovery. */
 export const CLEAN_SHUTDOWN_MARKER = '.clean-shutdown';
 

@@ -2,7 +2,7 @@
 // by offset or timestamp, rebuild its indexes from the data, and cut itself at an offset.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BATCH_LOG_OVERHEAD, Offsets, batchSizeAt, lastOffsetOf, validateBatch } from '../protocol/record-batch.js';
+import { BATCH_LOG_OVERHEAD, Offsets, batchSizeAt, isControlBatch, lastOffsetOf, validateBatch } from '../protocol/record-batch.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
 import { NO_PARTITION_LEADER_EPOCH, NO_TIMESTAMP } from './batch-header-helpers.js';
 import type { LogConfig } from './log-config.js';
@@ -177,6 +177,13 @@ export class LogSegment {
     const first = this.translateOffset(offset);
     if (first === undefined) return;
     for (const batch of this.log.batchesFrom(first.position, false)) yield batch.header;
+  }
+
+  /** Every batch header, with the bytes of control batches (their one record says what they mark). */
+  *batchesWithMarkers(): Generator<{ header: BatchHeader; bytes: Buffer | undefined }> {
+    for (const batch of this.log.batchesFrom(0, false)) {
+      yield { header: batch.header, bytes: isControlBatch(batch.header.attributes) ? this.log.read(batch.position, batch.size) : undefined };
+    }
   }
 
   /** The first record with timestamp >= `timestamp` and offset >= `startingOffset`. */

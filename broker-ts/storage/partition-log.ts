@@ -8,11 +8,12 @@
 // their first await, so the broker sees it at once.
 import fs from 'node:fs';
 import path from 'node:path';
-import { lastOffsetOf, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/record-batch.js';
+import { isControlBatch, isTransactionalBatch, lastOffsetOf, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/record-batch.js';
+import { ControlRecordType, transactionMarkerAt } from '../protocol/records/control-record.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
 import { hasProducerId, stampLogAppendTime } from './batch-header-helpers.js';
 import { splitSoundBatches, validateProducedBatches } from './batch-validation.js';
-import { CheckpointWriter, renderCheckpoint } from './checkpoint-file.js';
+import { CheckpointWriter, CorruptCheckpointError, readCheckpoint, renderCheckpoint } from './checkpoint-file.js';
 import { fsyncDirectory, writeFileDurably } from './durable-fs.js';
 import {
   KafkaStorageError,
@@ -27,13 +28,15 @@ import { LeaderEpochCache } from './leader-epoch-cache.js';
 import type { EpochEndOffset, EpochEntry } from './leader-epoch-cache.js';
 import { resolveLogConfig } from './log-config.js';
 import type { LogConfig } from './log-config.js';
-import { CLEAN_SHUTDOWN_MARKER, LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT } from './log-file-names.js';
+import { ABORTED_TXNS_CHECKPOINT, CLEAN_SHUTDOWN_MARKER, LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT } from './log-file-names.js';
 import { loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { TimestampAndOffset } from './log-segment.js';
 import { CorruptSnapshotError, deleteSnapshot, listSnapshotOffsets, readSnapshot, writeSnapshot } from './producer-snapshots.js';
 import { ProducerStateManager, firstOffsetOf } from './producer-state.js';
-import type { AppendOrigin, BatchMetadata, ProducerAppendInfo, ProducerStateEntry } from './producer-state.js';
+import type { AppendOrigin, BatchMetadata, CompletedTxn, ProducerAppendInfo, ProducerStateEntry } from './producer-state.js';
+import { TransactionIndex } from './transaction-index.js';
+import type { AbortedTxn } from './transaction-index.js';
 import type { RecordsDecompressor } from './record-timestamps.js';
 import type { AppendedBatch } from './segment-file.js';
 
@@ -105,6 +108,7 @@ export class PartitionLog {
   private logEnd: bigint;
   private state: LogState = 'open';
   private readonly producers: ProducerStateManager;
+  private readonly txnIndex = new TransactionIndex();
   private readonly now: () => number;
   private readonly decompress: RecordsDecompressor | undefined;
   private readonly onBackgroundError: (error: unknown) => void;
@@ -171,6 +175,9 @@ export class PartitionLog {
     try {
       if (!epochCache.loadedFromCheckpoint) log.rebuildEpochCache();
       log.rebuildProducerState();
+      if (!loaded.hadCleanShutdown || !log.loadAbortedTransactions()) log.rebuildTransactionIndex();
+      // Stale as soon as anything is appended; a clean close writes it again.
+      fs.rmSync(path.join(dir, ABORTED_TXNS_CHECKPOINT), { force: true });
       log.removeStraySnapshots();
       await Promise.all([log.recoveryPointWriter.write(), log.logStartWriter.write(), epochCache.persist()]);
       if (loaded.hadCleanShutdown) {
@@ -261,6 +268,22 @@ export class PartitionLog {
   }
 
   /**
+   * The first offset a read_committed consumer may not read yet: the start of the oldest open
+   * transaction, or of a completed one whose marker the high watermark has not passed.
+   */
+  firstUnstableOffset(highWatermark: bigint): bigint | undefined {
+    const ongoing = this.producers.firstOngoingTxnOffset();
+    const unreplicated = this.txnIndex.firstUnreplicatedOffset(highWatermark);
+    if (ongoing === undefined) return unreplicated;
+    return unreplicated === undefined || ongoing < unreplicated ? ongoing : unreplicated;
+  }
+
+  /** Aborted transactions with records in [startOffset, upperBound) (Fetch's aborted_transactions). */
+  abortedTransactions(startOffset: bigint, upperBound: bigint): AbortedTxn[] {
+    return this.txnIndex.collectAborted(startOffset, upperBound);
+  }
+
+  /**
    * Appends the batches of one produce request: validates them all first (nothing is stored if
    * any fails), assigns offsets from the log end, stamps `leaderEpoch` (and the time, for
    * LogAppendTime topics), and answers duplicates of recent idempotent batches with their
@@ -280,6 +303,7 @@ export class PartitionLog {
       const now = this.now();
       const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(now) : undefined;
       const staged = new Map<bigint, ProducerAppendInfo>();
+      const completed: { txn: CompletedTxn; aborted: boolean }[] = [];
       const placed: AppendedBatch[] = [];
       let recordCount = 0;
       let next = this.logEnd;
@@ -298,7 +322,8 @@ export class PartitionLog {
             info = this.producers.prepare(header.producerId, origin);
             staged.set(header.producerId, info);
           }
-          info.append(header, baseOffset, lastOffset, maxTimestamp);
+          const txn = info.append(header, baseOffset, lastOffset, maxTimestamp);
+          if (txn !== undefined) completed.push({ txn, aborted: isAbortMarker(batches, position) });
         }
         placed.push({ baseOffset, lastOffset, maxTimestamp, position, size });
         recordCount += header.recordCount;
@@ -313,6 +338,7 @@ export class PartitionLog {
       this.appendToActiveSegment(data, placed, now);
       if (leaderEpoch >= 0) this.epochCache.assign(leaderEpoch, placed[0]!.baseOffset);
       for (const info of staged.values()) this.producers.commit(info);
+      for (const { txn, aborted } of completed) this.txnIndex.onCompleted(txn, aborted);
       return {
         baseOffset: placed[0]!.baseOffset,
         lastOffset: placed.at(-1)!.lastOffset,
@@ -353,9 +379,12 @@ export class PartitionLog {
         size,
       }));
       this.appendToActiveSegment(Buffer.from(batches), placed, this.now());
-      for (const { header } of views) {
+      for (const { header, position } of views) {
         if (header.partitionLeaderEpoch >= 0) this.epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
-        if (hasProducerId(header)) this.producers.replay(header);
+        if (hasProducerId(header)) {
+          const txn = this.producers.replay(header);
+          if (txn !== undefined) this.txnIndex.onCompleted(txn, isAbortMarker(batches, position));
+        }
       }
       return { firstOffset: placed[0]!.baseOffset, lastOffset: placed.at(-1)!.lastOffset, flushed: this.flushIfPolicyRequires() };
     });
@@ -447,6 +476,7 @@ export class PartitionLog {
         this.directoryUnsynced = true;
       }
       this.epochCache.truncateFromStart(offset);
+      this.txnIndex.deleteBefore(offset);
       const firstBase = this.segments[0]!.baseOffset;
       for (const snapshot of listSnapshotOffsets(this.dir)) if (snapshot < firstBase) deleteSnapshot(this.dir, snapshot);
     });
@@ -486,6 +516,7 @@ export class PartitionLog {
         this.logStartWriter.write().catch(this.reportBackgroundError);
       }
       this.rebuildProducerState();
+      this.rebuildTransactionIndex();
       return true;
     });
   }
@@ -502,6 +533,7 @@ export class PartitionLog {
       this.logStart = logStartOffset;
       this.epochCache.clear();
       this.producers.clear();
+      this.txnIndex.clear();
       for (const snapshot of listSnapshotOffsets(this.dir)) deleteSnapshot(this.dir, snapshot);
       this.flusher.restartedAt(offset);
       this.recoveryPointWriter.write().catch(this.reportBackgroundError);
@@ -542,6 +574,8 @@ export class PartitionLog {
     try {
       await this.flush();
       await writeSnapshot(this.dir, this.logEnd, this.producers.entries());
+      const aborted = this.txnIndex.abortedTransactions().map((t) => [t.producerId, t.firstOffset, t.lastOffset]);
+      await writeFileDurably(path.join(this.dir, ABORTED_TXNS_CHECKPOINT), renderCheckpoint(aborted));
       await Promise.all([this.recoveryPointWriter.write(), this.logStartWriter.write(), this.epochCache.persist()]);
       await Promise.allSettled([...this.backgroundWrites]);
       await writeFileDurably(path.join(this.dir, CLEAN_SHUTDOWN_MARKER), '');
@@ -772,6 +806,49 @@ export class PartitionLog {
       if (hasProducerId(header)) this.producers.replay(header);
     }
   }
+
+  /** The aborted transactions a clean close checkpointed; false when there is no usable checkpoint. */
+  private loadAbortedTransactions(): boolean {
+    let entries: string[][] | undefined;
+    try {
+      entries = readCheckpoint(path.join(this.dir, ABORTED_TXNS_CHECKPOINT));
+    } catch (error) {
+      if (error instanceof CorruptCheckpointError) return false;
+      throw error;
+    }
+    if (entries === undefined || entries.some((e) => e.length !== 3 || e.some((field) => !/^-?\d+$/.test(field)))) return false;
+    this.txnIndex.loadAborted(entries.map(([producerId, firstOffset, lastOffset]) => ({ producerId: BigInt(producerId!), firstOffset: BigInt(firstOffset!), lastOffset: BigInt(lastOffset!) })));
+    this.txnIndex.deleteBefore(this.logStart);
+    return true;
+  }
+
+  /**
+   * Reads every batch header from the start of the log (and the record of each marker) to find the
+   * completed transactions. Producer snapshots do not help here: an aborted transaction matters to
+   * consumers for as long as its records are in the log.
+   */
+  private rebuildTransactionIndex(): void {
+    this.txnIndex.clear();
+    const openFirstOffsets = new Map<bigint, bigint>();
+    for (const segment of this.segments) {
+      for (const { header, bytes } of segment.batchesWithMarkers()) {
+        if (!hasProducerId(header)) continue;
+        if (!isControlBatch(header.attributes)) {
+          if (isTransactionalBatch(header.attributes) && !openFirstOffsets.has(header.producerId)) openFirstOffsets.set(header.producerId, header.baseOffset);
+          continue;
+        }
+        const marker = bytes === undefined ? undefined : transactionMarkerAt(bytes);
+        const firstOffset = openFirstOffsets.get(header.producerId) ?? header.baseOffset;
+        openFirstOffsets.delete(header.producerId);
+        if (marker !== undefined) this.txnIndex.onCompleted({ producerId: header.producerId, firstOffset, lastOffset: header.baseOffset }, marker.type === ControlRecordType.Abort);
+      }
+    }
+    this.txnIndex.deleteBefore(this.logStart);
+  }
+}
+
+function isAbortMarker(batches: Buffer, position: number): boolean {
+  return transactionMarkerAt(batches, position)?.type === ControlRecordType.Abort;
 }
 
 function isIoError(error: unknown): boolean {

@@ -1,7 +1,8 @@
 // Idempotent-producer bookkeeping, after Kafka's ProducerStateManager: per producer id, its epoch and
 // the metadata of its last five batches. A leader append is checked against it (duplicates, epoch
 // fencing, sequence gaps); follower appends and log replays just apply their batches.
-// Transactions will add control batches and the ongoing-transaction offset; the fields are here.
+// A transactional batch opens the producer's transaction (its first offset holds the partition's
+// last stable offset back); a control batch (the coordinator's commit or abort marker) closes it.
 import { isControlBatch, isTransactionalBatch, lastOffsetOf } from '../protocol/record-batch.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
 import {
@@ -35,6 +36,13 @@ export interface ProducerStateEntry {
   currentTxnFirstOffset: bigint | undefined;
 }
 
+/** A transaction closed by a marker: its data spans [firstOffset, lastOffset), the marker sits at lastOffset. */
+export interface CompletedTxn {
+  readonly producerId: bigint;
+  readonly firstOffset: bigint;
+  readonly lastOffset: bigint;
+}
+
 export function firstSequenceOf(batch: BatchMetadata): number {
   return decrementSequence(batch.lastSeq, batch.offsetDelta);
 }
@@ -64,14 +72,19 @@ export class ProducerAppendInfo {
     this.currentTxnFirstOffset = current?.currentTxnFirstOffset;
   }
 
-  /** Adds a batch stored at [firstOffset, lastOffset] with max timestamp `timestamp`, or throws. */
-  append(header: BatchHeader, firstOffset: bigint, lastOffset: bigint, timestamp: bigint): void {
+  /**
+   * Adds a batch stored at [firstOffset, lastOffset] with max timestamp `timestamp`, or throws. A
+   * marker returns the transaction it completes.
+   */
+  append(header: BatchHeader, firstOffset: bigint, lastOffset: bigint, timestamp: bigint): CompletedTxn | undefined {
     this.checkProducerEpoch(header.producerEpoch, firstOffset);
     if (isControlBatch(header.attributes)) {
-      // Transaction markers will complete the ongoing transaction here; for now they only carry the epoch.
       this.updateEpoch(header.producerEpoch);
       this.lastTimestamp = timestamp;
-      return;
+      // As Kafka does, a marker without data before it still completes a (empty) transaction at its own offset.
+      const completed = { producerId: this.producerId, firstOffset: this.currentTxnFirstOffset ?? firstOffset, lastOffset: firstOffset };
+      this.currentTxnFirstOffset = undefined;
+      return completed;
     }
     if (this.origin === 'client') this.checkSequence(header.producerEpoch, header.baseSequence, firstOffset);
     this.updateEpoch(header.producerEpoch);
@@ -79,6 +92,7 @@ export class ProducerAppendInfo {
     this.batches.push({ lastSeq: lastSequenceOf(header), lastOffset, offsetDelta: Number(lastOffset - firstOffset), timestamp });
     this.lastTimestamp = timestamp;
     if (isTransactionalBatch(header.attributes) && this.currentTxnFirstOffset === undefined) this.currentTxnFirstOffset = firstOffset;
+    return undefined;
   }
 
   /** Folds these changes into `entry` (or creates it) and returns it. */
@@ -150,6 +164,8 @@ export class ProducerAppendInfo {
 
 export class ProducerStateManager {
   private readonly producers = new Map<bigint, ProducerStateEntry>();
+  /** First offset of each producer's open transaction. */
+  private readonly ongoing = new Map<bigint, bigint>();
 
   constructor(private readonly producerIdExpirationMs: number) {}
 
@@ -178,14 +194,32 @@ export class ProducerStateManager {
   }
 
   commit(info: ProducerAppendInfo): void {
-    this.producers.set(info.producerId, info.applyTo(this.producers.get(info.producerId)));
+    this.track(info.applyTo(this.producers.get(info.producerId)));
   }
 
   /** Applies a batch already in the log (follower append, replay on open) without validating it. */
-  replay(header: BatchHeader): void {
+  replay(header: BatchHeader): CompletedTxn | undefined {
     const info = this.prepare(header.producerId, 'replication');
-    info.append(header, header.baseOffset, lastOffsetOf(header), header.maxTimestamp);
+    const completed = info.append(header, header.baseOffset, lastOffsetOf(header), header.maxTimestamp);
     this.commit(info);
+    return completed;
+  }
+
+  /** The first offset of the oldest open transaction: nothing from it on is stable. */
+  firstOngoingTxnOffset(): bigint | undefined {
+    let first: bigint | undefined;
+    for (const offset of this.ongoing.values()) if (first === undefined || offset < first) first = offset;
+    return first;
+  }
+
+  ongoingTxnCount(): number {
+    return this.ongoing.size;
+  }
+
+  private track(entry: ProducerStateEntry): void {
+    this.producers.set(entry.producerId, entry);
+    if (entry.currentTxnFirstOffset === undefined) this.ongoing.delete(entry.producerId);
+    else this.ongoing.set(entry.producerId, entry.currentTxnFirstOffset);
   }
 
   /** Forgets producers idle for producer.id.expiration.ms (never one with an open transaction). */
@@ -197,12 +231,13 @@ export class ProducerStateManager {
 
   load(entries: Iterable<ProducerStateEntry>, nowMs: number): void {
     for (const entry of entries) {
-      if (!this.isExpired(entry, nowMs)) this.producers.set(entry.producerId, entry);
+      if (!this.isExpired(entry, nowMs)) this.track(entry);
     }
   }
 
   clear(): void {
     this.producers.clear();
+    this.ongoing.clear();
   }
 
   private isExpired(entry: ProducerStateEntry, nowMs: number): boolean {

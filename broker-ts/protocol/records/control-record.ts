@@ -5,6 +5,7 @@
 import { Writer } from '../codec/writer.js';
 import { Reader } from '../codec/reader.js';
 import { ProtocolError } from '../codec/protocol-error.js';
+import { decodeRecordBatch } from './decode-batch.js';
 import { encodeRecordBatch } from './encode-batch.js';
 import type { DecodedRecord } from './record.js';
 
@@ -57,4 +58,16 @@ export function readTransactionMarker(record: DecodedRecord): TransactionMarker 
   const value = new Reader(record.value);
   value.int16(); // version
   return { type, coordinatorEpoch: value.int32() };
+}
+
+/**
+ * The marker of the control batch at `at` (a whole batch must be there), or undefined when it
+ * carries another kind of control record (KRaft's LeaderChange, say).
+ */
+export function transactionMarkerAt(buf: Buffer, at = 0): TransactionMarker | undefined {
+  const record = decodeRecordBatch(buf, at, { verify: false }).records[0];
+  if (record === undefined || record.key === null || record.key.length < 4) return undefined;
+  const type = record.key.readInt16BE(2);
+  if (type !== ControlRecordType.Abort && type !== ControlRecordType.Commit) return undefined;
+  return readTransactionMarker(record);
 }

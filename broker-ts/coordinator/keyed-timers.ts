@@ -1,4 +1,4 @@
-// Timers by name, as Kafka's coordinator timer keys them ("heartbeat of member M of group G"):
+// Timers by name, as Kafka's coordinator timers key them ("heartbeat of member M of group G"):
 // scheduling a key again replaces its previous timer, so each expiration is one timer.
 export class KeyedTimers {
   private readonly timers = new Map<string, NodeJS.Timeout>();
