@@ -773,10 +773,14 @@ export class GroupCoordinator {
     };
     const coordinatorError = this.coordinatorError(request.groupId);
     if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
-    const group = this.groups.get(request.groupId) ?? new ClassicGroup(request.groupId);
-    if (group.is('Dead')) return failAll(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    if (request.memberId !== '' && !group.has(request.memberId)) return failAll(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (request.generationId >= 0 && request.generationId !== group.generationId) return failAll(ErrorCode.ILLEGAL_GENERATION);
+    let group = this.groups.get(request.groupId);
+    if (group === undefined) {
+      // Only a commit without a generation may create the group (Kafka's "simple" group).
+      if (request.generationId >= 0) return failAll(ErrorCode.ILLEGAL_GENERATION);
+      group = new ClassicGroup(request.groupId);
+    }
+    const validation = validateOffsetCommit(group, request, true);
+    if (validation !== ErrorCode.NONE) return failAll(validation);
 
     const now = BigInt(Date.now());
     const records: CoordinatorRecord[] = [];
@@ -937,17 +941,24 @@ export class GroupCoordinator {
   }
 }
 
-function validateOffsetCommit(group: ClassicGroup, request: OffsetCommitRequest): number {
+/**
+ * Kafka's ClassicGroup.validateOffsetCommit, for OffsetCommit and TxnOffsetCommit alike. A
+ * transactional commit without member and generation (TxnOffsetCommit v0-2, what kafkajs sends) is
+ * accepted whatever the group's state: it cannot be told from a member that has been expired, so
+ * such a producer is fenced by its epoch only, never by the group.
+ */
+function validateOffsetCommit(group: ClassicGroup, request: Pick<OffsetCommitRequest, 'generationId' | 'memberId' | 'groupInstanceId'>, transactional = false): number {
   if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   // Generation -1 comes from the admin client or a consumer managing its own partitions.
   if (request.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
   if (request.generationId >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
     if (!group.has(request.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-  } else if (!group.is('Empty')) {
+  } else if (!transactional && !group.is('Empty')) {
     return ErrorCode.UNKNOWN_MEMBER_ID;
   }
-  if (group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
+  // Transactional offsets count only from the commit marker on, so a rebalance under way does not matter.
+  if (!transactional && group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
   return ErrorCode.NONE;
 }
 

@@ -181,6 +181,63 @@ describe('the transaction coordinator', () => {
     expect(node.broker.txns.describe('t-commit')?.state).toBe('CompleteCommit');
   });
 
+  it('checks transactional offset commits against the group as Kafka does, and cannot fence one without member and generation', async () => {
+    await client.send(ApiKey.FindCoordinator, 2, { key: 'txn-member-group', keyType: 0 });
+    const join = (memberId: string) =>
+      client.send(ApiKey.JoinGroup, 9, {
+        groupId: 'txn-member-group',
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 5_000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.from('sub') }],
+        reason: null,
+      });
+    const { memberId } = await join('');
+    const joined = await join(memberId);
+    expect(joined).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 1 });
+    const synced = await client.send(ApiKey.SyncGroup, 5, {
+      groupId: 'txn-member-group',
+      generationId: 1,
+      memberId,
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: [{ memberId, assignment: Buffer.from('all') }],
+    });
+    expect(synced.errorCode).toBe(ErrorCode.NONE);
+
+    await findTxnCoordinator('t-member');
+    const { producerId, producerEpoch } = await initProducerId('t-member');
+    expect((await client.send(ApiKey.AddOffsetsToTxn, 1, { transactionalId: 't-member', producerId, producerEpoch, groupId: 'txn-member-group' })).errorCode).toBe(ErrorCode.NONE);
+    const txnOffsetCommit = (version: number, groupId: string, member: { memberId?: string; generationId?: number } = {}) =>
+      client
+        .send(ApiKey.TxnOffsetCommit, version, {
+          transactionalId: 't-member',
+          groupId,
+          producerId,
+          producerEpoch,
+          ...member,
+          groupInstanceId: null,
+          topics: [{ name: 'tx', partitions: [{ partitionIndex: 0, committedOffset: 7n, committedMetadata: null }] }],
+        })
+        .then((r) => r.topics[0]!.partitions[0]!.errorCode);
+
+    // v3 (KIP-447) carries the member and its generation, and both must be current.
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId: 'stranger', generationId: 1 })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationId: 5 })).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationId: -1 })).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId: '', generationId: 1 })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    // Only a commit without a generation may create a group.
+    expect(await txnOffsetCommit(3, 'txn-no-such-group', { memberId: '', generationId: 0 })).toBe(ErrorCode.ILLEGAL_GENERATION);
+    // Before v3 (kafkajs) there is neither, so a member the group has expired or replaced still
+    // commits: the group is not consulted, whatever its state; only the producer epoch fences.
+    expect(await txnOffsetCommit(1, 'txn-member-group')).toBe(ErrorCode.NONE);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationId: 1 })).toBe(ErrorCode.NONE);
+    expect((await endTxn('t-member', producerId, producerEpoch, false)).errorCode).toBe(ErrorCode.NONE);
+  });
+
   it('fences the previous incarnation when the same transactional id initializes again, aborting its open transaction', async () => {
     await findTxnCoordinator('t-fence');
     const old = await initProducerId('t-fence');
