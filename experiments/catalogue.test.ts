@@ -55,3 +55,21 @@ describe('experiment catalogue on Apache Kafka', () => {
     expect(r.reason).toMatch(/page cache/);
   });
 });
+
+// Users run these with the security they run in production: the same experiment, every listener of
+// the cluster (client, replication, controller, the harness's own) SASL_SSL with SCRAM-SHA-512, on
+// both brokers, must reach the same verdict as in plaintext.
+describe.each(['kafka', 'broker-ts'] as const)('an experiment with SASL_SSL on every listener, %s', (broker) => {
+  it('acksall-leader-kill: the leader killed, nothing acknowledged lost', async () => {
+    const r = await runExperiment(findExperiment('acksall-leader-kill'), broker, {
+      runId: 'catalogue-test-sasl-ssl',
+      runDir: join(out, 'sasl-ssl'),
+      seed: 5,
+      security: { mode: 'sasl_ssl', mechanism: 'SCRAM-SHA-512' },
+    });
+    expect(r.verdict, r.reason).toBe('pass');
+    expect(r.config.security).toBe('sasl_ssl (SCRAM-SHA-512)');
+    expect(r.counts.lost).toBe(0);
+    expect(r.faults.map((f) => f.fault)).toContain('kill');
+  }, 300_000);
+});

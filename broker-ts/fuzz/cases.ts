@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { APIS, ApiKey, ErrorCode, decodeResponse, encodeRawRequest, encodeRequest, versionEntry } from '../protocol/index.js';
 import type { SupportedApiKey } from '../protocol/index.js';
 import { randomBody } from './field-values.js';
-import { FuzzRandom } from './fuzz-random.js';
+import { SeededRandom } from '../testing/seeded-random.js';
 import { DAMAGES, damagedBatch, validBatch } from './garbage-batches.js';
 import { mutateFrame } from './mutations.js';
 import { RawConnection } from './raw-connection.js';
@@ -92,17 +92,17 @@ export interface CaseResult {
 
 /** Runs case `index` of the run seeded with `seed`. */
 export async function runCase(ctx: CaseContext, worker: Worker, seed: number, index: number): Promise<CaseResult> {
-  const random = new FuzzRandom((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const random = new SeededRandom((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const kind = random.weighted(CASE_WEIGHTS);
   const reaction = await CASES[kind](ctx, worker, random, index);
   return { kind, reaction };
 }
 
-type CaseRunner = (ctx: CaseContext, worker: Worker, random: FuzzRandom, index: number) => Promise<Reaction | 'done'>;
+type CaseRunner = (ctx: CaseContext, worker: Worker, random: SeededRandom, index: number) => Promise<Reaction | 'done'>;
 
 const FRAME_TIMEOUT_MS = 250;
 
-function randomRequest(random: FuzzRandom, index: number): { frame: Buffer; apiKey: number; version: number } | undefined {
+function randomRequest(random: SeededRandom, index: number): { frame: Buffer; apiKey: number; version: number } | undefined {
   const api = random.pick(FUZZED_APIS);
   const version = api.minVersion + random.int(api.maxVersion - api.minVersion + 1);
   const entry = versionEntry(api.apiKey, version)!;
@@ -239,7 +239,7 @@ const CASES: Record<CaseKind, CaseRunner> = {
   },
 };
 
-async function produceSound(ctx: CaseContext, worker: Worker, random: FuzzRandom, index: number, partition: number): Promise<Reaction> {
+async function produceSound(ctx: CaseContext, worker: Worker, random: SeededRandom, index: number, partition: number): Promise<Reaction> {
   const count = 1 + random.int(4);
   const frame = encodeRequest(
     { apiKey: ApiKey.Produce, apiVersion: 9, correlationId: index & 0x7fffffff, clientId: 'fuzz' },

@@ -4,7 +4,7 @@
 import type { Field, StructType, Type } from '../protocol/schema/types.js';
 import { fieldType } from '../protocol/schema/types.js';
 import { encodeRecordBatch } from '../protocol/index.js';
-import type { FuzzRandom } from './fuzz-random.js';
+import type { SeededRandom } from '../testing/seeded-random.js';
 
 const INT_EDGES: Record<'int8' | 'int16' | 'int32' | 'uint16' | 'uint32', readonly number[]> = {
   int8: [0, 1, -1, 127, -128],
@@ -16,17 +16,17 @@ const INT_EDGES: Record<'int8' | 'int16' | 'int32' | 'uint16' | 'uint32', readon
 const INT64_EDGES = [0n, 1n, -1n, -2n, 9223372036854775807n, -9223372036854775808n, 1_000_000n];
 const STRING_EDGES = ['', 'a', '-', '..', '__consumer_offsets', '__cluster_metadata', 'é€😀', 'x'.repeat(300), ' '];
 
-export function randomBody(schema: StructType, random: FuzzRandom): Record<string, unknown> {
+export function randomBody(schema: StructType, random: SeededRandom): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(schema.fields)) out[name] = randomField(field, random, 0);
   return out;
 }
 
-function randomField(field: Field, random: FuzzRandom, depth: number): unknown {
+function randomField(field: Field, random: SeededRandom, depth: number): unknown {
   return randomValue(fieldType(field), random, depth);
 }
 
-function randomValue(type: Type, random: FuzzRandom, depth: number): unknown {
+function randomValue(type: Type, random: SeededRandom, depth: number): unknown {
   switch (type.kind) {
     case 'int8':
     case 'int16':

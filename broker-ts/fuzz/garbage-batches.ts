@@ -4,7 +4,7 @@
 // offset or control flag a client may not send, a size over max.message.bytes). Where the damage is
 // inside the CRC's range, the CRC is recomputed so that the record checks, not the CRC, must refuse it.
 import { Compression, Offsets, encodeRecordBatch, writeBatchCrc } from '../protocol/index.js';
-import type { FuzzRandom } from './fuzz-random.js';
+import type { SeededRandom } from '../testing/seeded-random.js';
 
 export type Damage =
   | 'crc'
@@ -44,12 +44,12 @@ export const DAMAGES: readonly Damage[] = [
 ];
 
 /** A valid batch of `count` small records. */
-export function validBatch(random: FuzzRandom, count = 1 + random.int(4)): Buffer {
+export function validBatch(random: SeededRandom, count = 1 + random.int(4)): Buffer {
   return encodeRecordBatch(Array.from({ length: count }, (_, i) => ({ key: random.chance(0.5) ? `k${i}` : null, value: random.bytes(1 + random.int(40)) })));
 }
 
 /** One damaged batch; `maxMessageBytes` is the target topic's limit. */
-export function damagedBatch(damage: Damage, random: FuzzRandom, maxMessageBytes: number): Buffer {
+export function damagedBatch(damage: Damage, random: SeededRandom, maxMessageBytes: number): Buffer {
   const batch = validBatch(random);
   const records = Offsets.records;
   switch (damage) {

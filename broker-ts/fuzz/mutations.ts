@@ -2,7 +2,7 @@
 // integers written over fields, cut, inserted and repeated bytes, a different version in the header.
 // Most mutations keep the size prefix consistent so the damage reaches the request decoder and
 // the handlers rather than only the framing.
-import type { FuzzRandom } from './fuzz-random.js';
+import type { SeededRandom } from '../testing/seeded-random.js';
 
 const INT32_EDGES = [0x7fffffff, 0xffffffff, 0x80000000, 0, 0x00010000];
 /** Size prefix (4), api key (2), api version (2), correlation id (4): the header starts the body. */
@@ -10,7 +10,7 @@ const VERSION_OFFSET = 6;
 
 export type Mutation = 'flip' | 'byte' | 'int32' | 'truncate' | 'insert' | 'repeat' | 'version';
 
-export function mutateFrame(frame: Buffer, random: FuzzRandom): { frame: Buffer; mutation: Mutation } {
+export function mutateFrame(frame: Buffer, random: SeededRandom): { frame: Buffer; mutation: Mutation } {
   const mutation = random.weighted<Mutation>({ flip: 30, byte: 15, int32: 20, truncate: 12, insert: 8, repeat: 5, version: 10 });
   let out = Buffer.from(frame);
   const bodyStart = 4;

@@ -713,10 +713,7 @@ export class GroupCoordinator {
    */
   async commitOffsets(apiVersion: number, request: OffsetCommitRequest): Promise<Map<string, PartitionResult[]>> {
     const results = new Map<string, PartitionResult[]>();
-    const failAll = (errorCode: number) => {
-      for (const topic of request.topics) results.set(topic.name, topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })));
-      return results;
-    };
+    const failAll = (errorCode: number) => everyPartitionFailed(request.topics, errorCode);
     const coordinatorError = this.coordinatorError(request.groupId);
     if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
     let group = this.groups.get(request.groupId);
@@ -767,10 +764,7 @@ export class GroupCoordinator {
    */
   async commitTxnOffsets(request: TxnOffsetCommitRequest): Promise<Map<string, PartitionResult[]>> {
     const results = new Map<string, PartitionResult[]>();
-    const failAll = (errorCode: number) => {
-      for (const topic of request.topics) results.set(topic.name, topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })));
-      return results;
-    };
+    const failAll = (errorCode: number) => everyPartitionFailed(request.topics, errorCode);
     const coordinatorError = this.coordinatorError(request.groupId);
     if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
     let group = this.groups.get(request.groupId);
@@ -939,6 +933,11 @@ export class GroupCoordinator {
   groupState(groupId: string): GroupState | undefined {
     return this.groups.get(groupId)?.state;
   }
+}
+
+/** The answer of a commit refused as a whole: the same error for every partition. */
+function everyPartitionFailed(topics: readonly { name: string; partitions: readonly { partitionIndex: number }[] }[], errorCode: number): Map<string, PartitionResult[]> {
+  return new Map(topics.map((topic) => [topic.name, topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode }))]));
 }
 
 /**

@@ -2,7 +2,7 @@
 // with the error Kafka answers for it.
 import { describe, expect, it } from 'vitest';
 import { DAMAGES, damagedBatch, validBatch } from '../fuzz/garbage-batches.js';
-import { FuzzRandom } from '../fuzz/fuzz-random.js';
+import { SeededRandom } from '../testing/seeded-random.js';
 import { Compression, encodeRecordBatch } from '../protocol/index.js';
 import { validateProducedBatches } from './batch-validation.js';
 import { StorageError } from './errors.js';
@@ -11,7 +11,7 @@ const MAX = 65_536;
 
 describe('produced batch validation', () => {
   it('accepts sound batches, gzip-compressed ones included', () => {
-    const random = new FuzzRandom(1);
+    const random = new SeededRandom(1);
     expect(validateProducedBatches(validBatch(random, 3), 'client', MAX)).toHaveLength(1);
     const gzip = encodeRecordBatch([{ value: 'a' }, { value: 'b', headers: [{ key: 'h', value: 'v' }] }], { compression: Compression.Gzip });
     expect(validateProducedBatches(gzip, 'client', MAX)).toHaveLength(1);
@@ -19,7 +19,7 @@ describe('produced batch validation', () => {
 
   it.each(DAMAGES)('refuses a batch with damage "%s"', (damage) => {
     for (let seed = 1; seed <= 20; seed++) {
-      const batch = damagedBatch(damage, new FuzzRandom(seed), MAX);
+      const batch = damagedBatch(damage, new SeededRandom(seed), MAX);
       let refused: unknown;
       try {
         validateProducedBatches(batch, 'client', MAX);
@@ -32,8 +32,8 @@ describe('produced batch validation', () => {
   });
 
   it('names what is wrong with the records of a batch whose CRC is right', () => {
-    expect(() => validateProducedBatches(damagedBatch('trailing-bytes', new FuzzRandom(3), MAX), 'client', MAX)).toThrow(/bytes follow its last record/);
-    expect(() => validateProducedBatches(damagedBatch('unknown-codec', new FuzzRandom(3), MAX), 'client', MAX)).toThrow(/unknown compression codec/);
-    expect(() => validateProducedBatches(damagedBatch('not-gzip', new FuzzRandom(3), MAX), 'client', MAX)).toThrow(/does not decompress/);
+    expect(() => validateProducedBatches(damagedBatch('trailing-bytes', new SeededRandom(3), MAX), 'client', MAX)).toThrow(/bytes follow its last record/);
+    expect(() => validateProducedBatches(damagedBatch('unknown-codec', new SeededRandom(3), MAX), 'client', MAX)).toThrow(/unknown compression codec/);
+    expect(() => validateProducedBatches(damagedBatch('not-gzip', new SeededRandom(3), MAX), 'client', MAX)).toThrow(/does not decompress/);
   });
 });

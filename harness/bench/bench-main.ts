@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --repeat N] [-- --profile] [-- --only name,name]`: broker-ts
+// `npm run bench [-- --quick] [--repeat N] [--profile] [--only name,name]`: broker-ts
 // against Kafka on the same machine in one run, and the harness's own speed.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
@@ -71,15 +71,15 @@ async function measureStartup(broker: BrokerKind, times: number, logDir: string)
 
 async function profileBrokerTs(logDir: string, quick: boolean): Promise<{ samples: number; hotspots: Hotspot[]; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-chaos-cpu-prof-'));
-  // broker-ts nodes inherit the environment at spawn: NODE_OPTIONS makes each write a profile at exit.
-  const previous = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `${previous ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  // Read by the broker-ts launcher at spawn: each node writes a profile when it exits.
+  const previous = process.env.KAFKA_CHAOS_BROKER_TS_NODE_ARGS;
+  process.env.KAFKA_CHAOS_BROKER_TS_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${dir}`;
   let cluster: Cluster;
   try {
     cluster = await startBenchCluster('broker-ts', logDir);
   } finally {
-    if (previous === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = previous;
+    if (previous === undefined) delete process.env.KAFKA_CHAOS_BROKER_TS_NODE_ARGS;
+    else process.env.KAFKA_CHAOS_BROKER_TS_NODE_ARGS = previous;
   }
   const observer = new ClusterObserver(cluster);
   try {
@@ -91,6 +91,11 @@ async function profileBrokerTs(logDir: string, quick: boolean): Promise<{ sample
     await cluster.close();
   }
   return { ...hotspots(dir), dir };
+}
+
+/** How this bench was started, as a reader would type it again. */
+function benchCommand(args: readonly string[]): string {
+  return args.length === 0 ? 'npm run bench' : `npm run bench -- ${args.join(' ')}`;
 }
 
 async function main(): Promise<number> {
@@ -191,7 +196,7 @@ async function main(): Promise<number> {
 
   const report: BenchReport = {
     createdAt: new Date().toISOString(),
-    command: `npm run bench${quick ? ' -- --quick' : ''}${values.profile ? ' -- --profile' : ''}`,
+    command: benchCommand(process.argv.slice(2)),
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',

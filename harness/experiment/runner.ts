@@ -9,7 +9,7 @@ import { readHistory } from '../history/reader.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { log } from '../log.js';
 import { FaultSchedule } from '../nemesis/schedule.js';
-import { Random } from '../random.js';
+import { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
 import { explainLosses } from '../report/explain.js';
 import type { RunResult } from '../report/result.js';
 import { TimelineBuilder } from '../report/timeline.js';
@@ -158,7 +158,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     const workloadStart = recorder.now();
     const schedule = new FaultSchedule(
       {
-        cluster, observer, recorder, random: new Random(opts.seed), topic: exp.topic.name, producers: producers.byName,
+        cluster, observer, recorder, random: new SeededRandom(opts.seed), topic: exp.topic.name, producers: producers.byName,
         ...(consumers ? { consumers } : {}),
         ...(pipeline ? { pipeline } : {}),
       },

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ClusterObserver } from '../clients/observer.js';
 import type { Experiment } from '../experiment/schema.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import type { Random } from '../random.js';
+import type { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
 import type { Cluster, RuntimeCapability } from '../runtime/cluster.js';
 import type { ConsumerGroupWorkload } from '../workload/consumer-group.js';
 import type { PipelineWorkload } from '../workload/pipeline.js';
@@ -12,7 +12,7 @@ export interface FaultContext {
   cluster: Cluster;
   observer: ClusterObserver;
   recorder: HistoryRecorder;
-  random: Random;
+  random: SeededRandom;
   /** The workload topic, for targets such as "leader". */
   topic: string;
   /** The experiment's producers by name, for faults that hit clients. */

@@ -14,7 +14,7 @@ import { HistoryRecorder, epochNow } from '../history/recorder.js';
 import { log } from '../log.js';
 import { mix } from '../nemesis/mix.js';
 import { FaultSchedule, type FaultRecord } from '../nemesis/schedule.js';
-import { Random } from '../random.js';
+import { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
 import type { SecuritySettings } from '../security/cluster-security.js';
@@ -215,7 +215,7 @@ async function runCycle(
   );
   const watch = new LeaderWatch(cluster, recorder, TOPIC);
   const nemesis = new FaultSchedule(
-    { cluster, observer, recorder, random: new Random(options.seed + cycle), topic: TOPIC, producers: new Map([['producer', producer]]) },
+    { cluster, observer, recorder, random: new SeededRandom(options.seed + cycle), topic: TOPIC, producers: new Map([['producer', producer]]) },
     [
       {
         at: 0,

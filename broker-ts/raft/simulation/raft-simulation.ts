@@ -9,7 +9,7 @@ import { RaftNode } from '../raft-node.js';
 import type { RaftConfig } from '../raft-node.js';
 import type { QuorumStateSnapshot } from '../raft-log.js';
 import type { RaftRequest, RaftResponse } from '../raft-messages.js';
-import { DeterministicRandom } from './deterministic-random.js';
+import { SeededRandom } from '../../testing/seeded-random.js';
 import { EventQueue } from './event-queue.js';
 import { MemoryRaftLog } from './memory-raft-log.js';
 import type { SimEntry } from './memory-raft-log.js';
@@ -50,7 +50,7 @@ export class SafetyViolation extends Error {
 }
 
 export class RaftSimulation {
-  readonly random: DeterministicRandom;
+  readonly random: SeededRandom;
   readonly queue = new EventQueue();
   readonly nodes = new Map<number, SimNode>();
   /** Committed entries by offset, as the first node to commit them saw them. */
@@ -61,7 +61,7 @@ export class RaftSimulation {
   private nextValue = 0;
 
   constructor(private readonly options: SimulationOptions) {
-    this.random = new DeterministicRandom(options.seed);
+    this.random = new SeededRandom(options.seed);
     for (let id = 1; id <= options.voters; id++) {
       const node: SimNode = { id, up: true, incarnation: 0, log: new MemoryRaftLog(), stored: undefined, raft: undefined as never, wakeAt: Infinity, lastHighWatermark: 0n };
       this.nodes.set(id, node);

@@ -14,7 +14,7 @@ import { changeForDeparture, changeForElection } from '../../cluster/partition-e
 import type { ElectionRules } from '../../cluster/partition-election.js';
 import type { PartitionRegistration } from '../../cluster/metadata-image.js';
 import type { EpochEndOffset } from '../../storage/index.js';
-import { DeterministicRandom } from '../../raft/simulation/deterministic-random.js';
+import { SeededRandom } from '../../testing/seeded-random.js';
 import { EventQueue } from '../../raft/simulation/event-queue.js';
 
 export class ReplicationViolation extends Error {
@@ -74,7 +74,7 @@ const LAG_MS = 300;
 const SESSION_MS = 400;
 
 export class IsrSimulation {
-  readonly random: DeterministicRandom;
+  readonly random: SeededRandom;
   readonly queue = new EventQueue();
   readonly brokers = new Map<number, Broker>();
   /** The controller's (committed) state of the partition. */
@@ -93,7 +93,7 @@ export class IsrSimulation {
     private readonly dropRate: number,
     private readonly electAnyReplica = false,
   ) {
-    this.random = new DeterministicRandom(seed);
+    this.random = new SeededRandom(seed);
     const replicas = [...Array(replicaCount).keys()].map((i) => i + 1);
     this.registration = { topicId: 't', topicName: 't', partition: 0, replicas, isr: [...replicas], leader: 1, leaderEpoch: 0, partitionEpoch: 0 };
     for (const id of replicas) {

@@ -10,6 +10,11 @@ function brokerTsVersion(): string {
   return pkg.version;
 }
 
+/** KAFKA_CHAOS_BROKER_TS_NODE_ARGS: Node.js flags for every broker-ts node (`--cpu-prof --cpu-prof-dir=/tmp/p`). */
+function extraNodeArgs(): string[] {
+  return (process.env.KAFKA_CHAOS_BROKER_TS_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+}
+
 /** broker-ts nodes, configured with the same server.properties keys as Kafka. */
 export class BrokerTsLauncher implements NodeLauncher {
   readonly broker = 'broker-ts' as const;
@@ -38,8 +43,9 @@ export class BrokerTsLauncher implements NodeLauncher {
     if (this.bundle === undefined) throw new Error('BrokerTsLauncher.prepare must run before command');
     return {
       command: process.execPath,
-      // Stack traces in the node's log point at the TypeScript sources.
-      args: ['--enable-source-maps', this.bundle, '--config', this.configFile(node)],
+      // Stack traces in the node's log point at the TypeScript sources. Node refuses some flags
+      // (--cpu-prof) in NODE_OPTIONS, so extra ones come through an environment variable of ours.
+      args: ['--enable-source-maps', ...extraNodeArgs(), this.bundle, '--config', this.configFile(node)],
       env: { ...process.env, BROKER_TS_LOG_FILE: this.mainLog(node) },
     };
   }

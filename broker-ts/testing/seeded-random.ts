@@ -1,11 +1,13 @@
-// A seeded PRNG (mulberry32), so that the cases of a fuzz run can be generated again from its seed.
-export class FuzzRandom {
+// A small seeded generator (mulberry32), shared by everything that must be repeatable from a seed:
+// the harness's choices in a run, the Raft and ISR simulations' schedules, the fuzzer's cases.
+export class SeededRandom {
   private state: number;
 
   constructor(readonly seed: number) {
     this.state = seed >>> 0;
   }
 
+  /** A number in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
@@ -19,11 +21,17 @@ export class FuzzRandom {
     return Math.floor(this.next() * maxExclusive);
   }
 
+  /** An integer in [min, max]. */
+  between(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
   chance(probability: number): boolean {
     return this.next() < probability;
   }
 
   pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error('pick from an empty list');
     return items[this.int(items.length)]!;
   }
 
