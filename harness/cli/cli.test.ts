@@ -84,7 +84,9 @@ describe('kafka-chaos CLI', () => {
     const client = kafkaClient('cli-test', info.bootstrapServers.split(','));
     const admin = client.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'up', numPartitions: 1, replicationFactor: 3 }] });
+    // Not kafkajs's wait for leaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION from a node that has
+    // not applied the new topic yet (each KRaft broker does so on its own time); the producer retries.
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic: 'up', numPartitions: 1, replicationFactor: 3 }] });
     await admin.disconnect();
     const producer = client.producer();
     await producer.connect();
