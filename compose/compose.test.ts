@@ -99,7 +99,9 @@ async function produceAndConsume(topic: string): Promise<string[]> {
   }
   const { brokers } = await admin.describeCluster();
   expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(BOOTSTRAP);
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+  // Not kafkajs's wait for leaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION from a node that has
+  // not applied the new topic yet (each KRaft broker does so on its own time); the producer retries.
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
   await admin.disconnect();
 
   const producer = kafka.producer();
