@@ -13,9 +13,18 @@ export interface CliRun {
   line: (pattern: RegExp, timeoutMs: number) => Promise<string>;
 }
 
+// A test that fails before it stops its CLI (a `cluster up`, say) must not leave that harness and
+// its cluster running once the test process is gone: they get the SIGTERM a user's Ctrl-C would be.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
 /** Runs `kafka-chaos` as a user would, in its own process. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): CliRun {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
