@@ -597,18 +597,8 @@ export class RaftNode<Record, Slice> {
     this.leaderIdValue = -1;
     this.fetchInFlight = undefined;
     this.awaitingFlushOf = undefined;
-    this.grants.clear();
-    this.rejections.clear();
-    this.retries.clear();
     this.progress.clear();
-    this.grants.add(this.nodeId);
-    this.electionDeadline = now + this.electionTimeout();
-    this.changed();
-    if (this.hasMajority(this.grants)) {
-      this.becomeCandidate(now);
-      return;
-    }
-    for (const to of this.env.voters) if (to !== this.nodeId) this.env.send(to, this.voteRequest(true));
+    if (this.askForVotes(now, true)) this.becomeCandidate(now);
   }
 
   private becomeCandidate(now: number): void {
@@ -617,17 +607,20 @@ export class RaftNode<Record, Slice> {
     this.votedId = this.nodeId;
     this.leaderIdValue = -1;
     this.persist();
+    if (this.askForVotes(now, false)) this.becomeLeader(now);
+  }
+
+  /** A new round of (pre-)votes with this node's own; true when that alone is a majority. */
+  private askForVotes(now: number, preVote: boolean): boolean {
     this.grants.clear();
     this.rejections.clear();
     this.retries.clear();
     this.grants.add(this.nodeId);
     this.electionDeadline = now + this.electionTimeout();
     this.changed();
-    if (this.hasMajority(this.grants)) {
-      this.becomeLeader(now);
-      return;
-    }
-    for (const to of this.env.voters) if (to !== this.nodeId) this.env.send(to, this.voteRequest(false));
+    if (this.hasMajority(this.grants)) return true;
+    for (const to of this.env.voters) if (to !== this.nodeId) this.env.send(to, this.voteRequest(preVote));
+    return false;
   }
 
   private becomeLeader(now: number): void {
