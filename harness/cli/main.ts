@@ -8,12 +8,13 @@ import { compatCommand } from '../compat/command.js';
 import { clusterUp } from './cluster-command.js';
 import { imagesBuild } from './images-command.js';
 import { install } from './interrupt.js';
-import { nightlyCommand } from './nightly-command.js';
+import { defaultNightlyParallelism, nightlyCommand } from './nightly-command.js';
 import { runCommand } from './run-command.js';
 import { RUNTIME_ARGS, RUNTIME_USAGE, runtimeSelection } from './runtime-options.js';
 import { SECURITY_ARGS, SECURITY_USAGE, securitySelection } from './security-options.js';
 import { soakCommand } from './soak-command.js';
 import { parseDuration } from '../duration.js';
+import { MIX_FAULT_KINDS, type MixKind } from '../nemesis/mix.js';
 
 const USAGE = `kafka-chaos: chaos experiments against Apache Kafka and broker-ts
 
@@ -26,12 +27,13 @@ Usage:
                   ${SECURITY_USAGE}
   kafka-chaos images build [--broker kafka|broker-ts|both] [--kafka-version V]
   kafka-chaos nightly [--quick] [--broker kafka|broker-ts|both] [--kafka-version V]... [--repeat N]
-                      [--baseline FILE] [--update-baseline] [--seed N] [--out DIR] [experiment...]
-                      ${RUNTIME_USAGE}
+                      [--baseline FILE] [--update-baseline] [--seed N] [--parallel N] [--out DIR]
+                      [experiment...] ${RUNTIME_USAGE}
+                      ${SECURITY_USAGE}
   kafka-chaos compat [scenario...] [--broker kafka|broker-ts|both] [--kafkajs V1,V2] [--nodes N]
                      [--kafka-version V] [--broker-config key=value]... [--out DIR] ${RUNTIME_USAGE}
   kafka-chaos soak --duration D --broker kafka|broker-ts [--seed N] [--nodes N] [--cycle D] [--rate N]
-                   [--max-memory-growth MB_PER_HOUR] [--kafka-version V] [--out DIR] ${SECURITY_USAGE}
+                   [--faults kill,pause,cut,latency] [--max-memory-growth MB_PER_HOUR] [--kafka-version V] [--out DIR] ${SECURITY_USAGE}
 
 run exits 0 when every expectation held, 1 when one did not, 2 on a harness error;
 compat exits 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error;
@@ -52,6 +54,13 @@ function intOf(name: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
+function mixFaultsOf(value: string): MixKind[] {
+  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const unknown = kinds.filter((k) => !(MIX_FAULT_KINDS as readonly string[]).includes(k));
+  if (kinds.length === 0 || unknown.length > 0) throw new HarnessError(`--faults: expected a comma-separated list of ${MIX_FAULT_KINDS.join(', ')}, got "${value}"`);
+  return kinds as MixKind[];
+}
+
 function oneLine(text: string, max = 100): string {
   const first = text.split(/(?<=\.)\s/)[0]!;
   return first.length <= max ? first : `${first.slice(0, max - 1)}…`;
@@ -68,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
       'kafka-version': { type: 'string', multiple: true },
       quick: { type: 'boolean' },
       repeat: { type: 'string' },
+      parallel: { type: 'string' },
       baseline: { type: 'string', default: 'results/baseline.json' },
       'update-baseline': { type: 'boolean' },
       ...RUNTIME_ARGS,
@@ -78,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       cycle: { type: 'string', default: '5m' },
       rate: { type: 'string', default: '100' },
+      faults: { type: 'string', default: 'kill,pause,cut,latency' },
       'max-memory-growth': { type: 'string', default: '60' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -136,6 +147,8 @@ async function main(argv: string[]): Promise<number> {
         baseline: values.baseline!,
         updateBaseline: values['update-baseline'] ?? false,
         runtime: runtimeSelection(values),
+        security: securitySelection(values),
+        parallel: intOf('parallel', values.parallel) ?? defaultNightlyParallelism(),
         experiments: rest,
         ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
       });
@@ -150,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
         nodes: intOf('nodes', values.nodes) ?? 3,
         rate: intOf('rate', values.rate)!,
         maxMemoryGrowthMbPerHour: intOf('max-memory-growth', values['max-memory-growth'])!,
+        faults: mixFaultsOf(values.faults!),
         out: values.out!,
         runtime: runtimeSelection(values),
         security: securitySelection(values),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { listExperiments } from '../experiment/load.js';
@@ -13,6 +14,9 @@ import type { RunResult } from '../report/result.js';
 import { writeRunSummary } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import type { RuntimeKind } from '../runtime/start-cluster.js';
+import { PLAINTEXT, type SecuritySettings } from '../security/cluster-security.js';
+import { securityLabel } from '../experiment/runner.js';
+import { runPool } from '../nightly/job-pool.js';
 import { onInterrupt } from './interrupt.js';
 import { preflightRuntime } from './runtime-options.js';
 
@@ -29,6 +33,17 @@ export interface NightlyOptions {
   runtime: RuntimeKind;
   /** Only these experiments (default: the whole catalogue, or the quick subset). */
   experiments?: string[];
+  /** How many runs at once, each with its own cluster. */
+  parallel: number;
+  /** TLS and SASL on every listener of every run; plaintext when absent. */
+  security?: SecuritySettings;
+}
+
+/** One run of the matrix. */
+interface Job {
+  exp: Experiment;
+  line: Line;
+  rep: number;
 }
 
 /** A broker line of the matrix: one Kafka release line, or broker-ts. */
@@ -36,6 +51,15 @@ interface Line {
   id: string;
   broker: BrokerKind;
   kafkaVersion?: string;
+}
+
+/**
+ * Two runs at a time where there are two cores: an experiment's cluster mostly waits on its
+ * producers' paced load and its fault schedule, so two fit on two cores, and the whole matrix
+ * then fits a night's CI slot (README, Nightly). More would share the cores during starts.
+ */
+export function defaultNightlyParallelism(): number {
+  return Math.min(2, availableParallelism());
 }
 
 function nightlyDir(out: string): string {
@@ -66,6 +90,8 @@ export async function nightlyCommand(options: NightlyOptions): Promise<number> {
   else if (options.quick) experiments = experiments.filter((e) => e.tags.includes('quick'));
   if (experiments.length === 0) throw new HarnessError('nightly: no experiment selected');
 
+  if (!Number.isInteger(options.parallel) || options.parallel < 1) throw new HarnessError('nightly: --parallel must be at least 1');
+  const started = Date.now();
   const lines: Line[] = [];
   for (const broker of options.brokers) {
     if (broker === 'kafka') for (const v of options.kafkaVersions) lines.push({ id: `kafka-${v}`, broker, kafkaVersion: v });
@@ -79,60 +105,68 @@ export async function nightlyCommand(options: NightlyOptions): Promise<number> {
 
   const dir = nightlyDir(options.out);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const total = experiments.length * lines.length * options.repeat;
-  const progress = new Progress(total);
-  const results: RunResult[] = [];
+  // Broker lines alternate within each experiment so that machine noise falls on all alike; parallel
+  // runs take jobs in this order, so they mostly pair different lines of one experiment.
+  const jobs: Job[] = [];
+  for (const exp of experiments) for (let rep = 1; rep <= options.repeat; rep++) for (const line of lines) jobs.push({ exp, line, rep });
+  const progress = new Progress(jobs.length);
   const hrefs = new Map<RunResult, string>();
-  const cellRuns = new Map<string, RunResult[]>();
-  let current: Cluster | undefined;
+  const running = new Set<Cluster>();
   const unregister = onInterrupt(async () => {
-    await current?.close();
+    await Promise.all([...running].map((c) => c.close()));
   });
+  let results: RunResult[];
   try {
-    // Broker lines alternate within each experiment so that machine noise falls on all alike.
-    for (const exp of experiments) {
-      for (let rep = 1; rep <= options.repeat; rep++) {
-        for (const line of lines) {
-          const runDir = join(dir, line.id, ...(options.repeat > 1 ? [`repeat-${rep}`] : []));
-          const label = `${exp.name} on ${line.id}${options.repeat > 1 ? ` (repeat ${rep})` : ''}`;
-          progress.begin(label);
-          const r = await runExperiment(exp, line.broker, {
-            runId: relative(resolve(options.out), dir),
-            runDir,
-            seed,
-            runtime: options.runtime,
-            ...(line.kafkaVersion ? { kafkaVersion: line.kafkaVersion } : {}),
-            onCluster: (c) => (current = c),
-          });
-          progress.end(label, r.verdict, r.timings.totalMs ?? 0);
-          results.push(r);
-          hrefs.set(r, `${relative(dir, runDir)}/${exp.name}/${line.broker}/report.html`);
-          const key = `${exp.name}\u0000${line.id}`;
-          cellRuns.set(key, [...(cellRuns.get(key) ?? []), r]);
-        }
-      }
-    }
+    results = await runPool(jobs, options.parallel, async ({ exp, line, rep }) => {
+      const runDir = join(dir, line.id, ...(options.repeat > 1 ? [`repeat-${rep}`] : []));
+      const label = `${exp.name} on ${line.id}${options.repeat > 1 ? ` (repeat ${rep})` : ''}`;
+      progress.begin(label);
+      let cluster: Cluster | undefined;
+      const r = await runExperiment(exp, line.broker, {
+        runId: relative(resolve(options.out), dir),
+        runDir,
+        seed,
+        runtime: options.runtime,
+        ...(line.kafkaVersion ? { kafkaVersion: line.kafkaVersion } : {}),
+        ...(options.security ? { security: options.security } : {}),
+        onCluster: (c) => {
+          if (cluster) running.delete(cluster);
+          cluster = c;
+          if (c) running.add(c);
+        },
+      });
+      progress.end(label, r.verdict, r.timings.totalMs ?? 0);
+      hrefs.set(r, `${relative(dir, runDir)}/${exp.name}/${line.broker}/report.html`);
+      return r;
+    });
   } finally {
     unregister();
   }
 
+  // Cells in the order of the matrix, whichever run finished first.
+  const cellRuns = new Map<string, RunResult[]>();
+  jobs.forEach(({ exp, line }, i) => {
+    const key = `${exp.name}\u0000${line.id}`;
+    cellRuns.set(key, [...(cellRuns.get(key) ?? []), results[i]!]);
+  });
   const cells: Cell[] = [...cellRuns].map(([key, runs]) => {
     const [experiment, line] = key.split('\u0000') as [string, string];
     return { experiment, line, outcome: outcomeOf(runs.map((r) => r.verdict)) };
   });
   const baselineFile = resolve(options.baseline);
-  const comparison = compareWithBaseline(cells, loadBaseline(baselineFile));
+  const baseline = loadBaseline(baselineFile);
+  const comparison = compareWithBaseline(cells, baseline);
   const title = `kafka-chaos nightly ${relative(resolve(options.out, 'nightly'), dir)}`;
   writeRunSummary(
     dir,
     title,
-    `${options.quick ? 'quick subset' : 'full catalogue'} · seed ${seed} · ${options.runtime} runtime · repeat ${options.repeat} · lines ${lines.map((l) => l.id).join(', ')}`,
+    `${options.quick ? 'quick subset' : 'full catalogue'} · seed ${seed} · ${options.runtime} runtime · ${securityLabel(options.security ?? PLAINTEXT)} · repeat ${options.repeat} · ${options.parallel} at a time · lines ${lines.map((l) => l.id).join(', ')} · ${Math.round((Date.now() - started) / 60_000)} min`,
     results,
     (r) => hrefs.get(r)!,
     comparisonHtml(comparison),
-    { seed, lines: lines.map((l) => l.id), cells, comparison },
+    { seed, lines: lines.map((l) => l.id), parallel: options.parallel, security: securityLabel(options.security ?? PLAINTEXT), durationMs: Date.now() - started, cells, comparison },
   );
-  if (options.updateBaseline) writeBaseline(baselineFile, cells, `written by kafka-chaos nightly${options.quick ? ' --quick' : ''} (seed ${seed})`);
+  if (options.updateBaseline) writeBaseline(baselineFile, cells, `written by kafka-chaos nightly${options.quick ? ' --quick' : ''} (seed ${seed})`, baseline);
 
   for (const r of comparison.regressions) process.stdout.write(`REGRESSION ${r.experiment} on ${r.line}: ${r.outcome} (baseline: ${r.was})\n`);
   for (const r of comparison.flaky) process.stdout.write(`FLAKY ${r.experiment} on ${r.line}\n`);

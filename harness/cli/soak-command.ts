@@ -3,6 +3,7 @@ import { HarnessError } from '../errors.js';
 import { log } from '../log.js';
 import { provisionKafka } from '../provision/kafka.js';
 import { provisionToxiproxy } from '../provision/toxiproxy.js';
+import type { MixKind } from '../nemesis/mix.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import type { RuntimeKind } from '../runtime/start-cluster.js';
 import { supervisor } from '../runtime/supervisor.js';
@@ -25,6 +26,7 @@ export interface SoakCommandOptions {
   runtime: RuntimeKind;
   security?: SecuritySettings;
   maxMemoryGrowthMbPerHour: number;
+  faults: MixKind[];
 }
 
 /** `kafka-chaos soak`: exit 0 when nothing acknowledged was lost and memory stayed flat, 1 when not, 2 on a harness error. */
@@ -54,6 +56,7 @@ export async function soakCommand(options: SoakCommandOptions): Promise<number> 
       seed,
       dir,
       rate: options.rate,
+      faults: options.faults,
       runtime: options.runtime,
       ...(options.kafkaVersion !== undefined ? { kafkaVersion: options.kafkaVersion } : {}),
       ...(options.security !== undefined ? { security: options.security } : {}),

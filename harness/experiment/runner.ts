@@ -151,7 +151,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
       await consumers.start();
     }
     if (exp.pipeline) {
-      pipeline = new PipelineWorkload(exp.pipeline, cluster.bootstrapServers(), `kafka-chaos-${exp.name}-pipeline`, exp.topic.name, outputTopicOf(exp), dir, recorder.epochMs);
+      pipeline = new PipelineWorkload(exp.pipeline, cluster.bootstrapServers(), `kafka-chaos-${exp.name}-pipeline`, exp.topic.name, outputTopicOf(exp), dir, recorder.epochMs, cluster.clientSecurity);
       await pipeline.start();
     }
     await producers.start();

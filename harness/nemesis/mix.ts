@@ -3,8 +3,9 @@ import { parseDuration } from '../duration.js';
 import type { FaultContext, Heal, NestedStep } from './fault.js';
 import { defineFault } from './fault.js';
 
-const KINDS = ['kill', 'pause', 'stop', 'cut', 'latency', 'reset'] as const;
-type MixKind = (typeof KINDS)[number];
+/** The kinds of fault the random nemesis picks from. */
+export const MIX_FAULT_KINDS = ['kill', 'pause', 'stop', 'cut', 'latency', 'reset'] as const;
+export type MixKind = (typeof MIX_FAULT_KINDS)[number];
 
 const durationParam = z.union([z.number().nonnegative(), z.string()]).transform((v) => parseDuration(v));
 
@@ -37,7 +38,7 @@ export const mix = defineFault({
   summary: 'a seeded random sequence of kills, pauses, stops, cuts and toxics, one at a time with quiet periods',
   params: z
     .object({
-      faults: z.array(z.enum(KINDS)).min(1).default(['kill', 'pause', 'cut', 'latency']),
+      faults: z.array(z.enum(MIX_FAULT_KINDS)).min(1).default(['kill', 'pause', 'cut', 'latency']),
       targets: z.array(z.enum(['leader', 'follower', 'followers', 'controller', 'random'])).min(1).default(['leader', 'follower', 'random']),
       every: durationParam.default(10_000),
       faultFor: durationParam.default(4_000),
@@ -50,8 +51,10 @@ export const mix = defineFault({
     const stop = new AbortController();
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        // The listener goes when the sleep ends either way: an hour-long soak sleeps thousands of times.
+        const onAbort = () => (clearTimeout(timer), resolve());
+        const timer = setTimeout(() => (stop.signal.removeEventListener('abort', onAbort), resolve()), ms);
+        stop.signal.addEventListener('abort', onAbort, { once: true });
       });
     let current: Heal | undefined;
     const loop = (async () => {

@@ -41,6 +41,19 @@ describe('nightly baseline', () => {
     }
   });
 
+  it('a cell the old baseline calls flaky stays flaky when the baseline is rewritten', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-chaos-baseline-'));
+    try {
+      const file = join(dir, 'baseline.json');
+      writeBaseline(file, [{ experiment: 'a', line: 'kafka-4', outcome: 'flaky' }, { experiment: 'b', line: 'kafka-4', outcome: 'pass' }], 'first');
+      writeBaseline(file, [{ experiment: 'a', line: 'kafka-4', outcome: 'pass' }, { experiment: 'b', line: 'kafka-4', outcome: 'fail' }], 'second', loadBaseline(file));
+      expect(loadBaseline(file)!.results).toEqual({ a: { 'kafka-4': 'flaky' }, b: { 'kafka-4': 'fail' } });
+      expect(compareWithBaseline([{ experiment: 'a', line: 'kafka-4', outcome: 'fail' }], loadBaseline(file)).regressions).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without a baseline nothing is a regression', () => {
     expect(compareWithBaseline([{ experiment: 'a', line: 'kafka-4', outcome: 'fail' }], undefined).regressions).toEqual([]);
   });

@@ -23,9 +23,14 @@ export function loadBaseline(file: string): Baseline | undefined {
   }
 }
 
-export function writeBaseline(file: string, cells: Cell[], note: string): void {
+/**
+ * Writes this night's outcomes as the baseline. A cell the old baseline calls flaky stays flaky:
+ * one night that passes (or fails) does not show that it stopped being flaky; only editing the
+ * baseline says so.
+ */
+export function writeBaseline(file: string, cells: Cell[], note: string, previous?: Baseline): void {
   const results: Baseline['results'] = {};
-  for (const c of cells) (results[c.experiment] ??= {})[c.line] = c.outcome;
+  for (const c of cells) (results[c.experiment] ??= {})[c.line] = previous?.results[c.experiment]?.[c.line] === 'flaky' ? 'flaky' : c.outcome;
   writeJsonAtomic(file, { createdAt: new Date().toISOString(), note, results } satisfies Baseline);
 }
 

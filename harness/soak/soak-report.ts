@@ -25,7 +25,7 @@ export function soakMarkdown(result: SoakResult): string {
     '',
     `${result.reason}`,
     '',
-    `${result.nodes} nodes, acks=all, min.insync.replicas=${result.config.broker['min.insync.replicas']}, ${result.config.rate} msg/s, seed ${result.seed}, ${result.config.security}`,
+    `${result.nodes} nodes, acks=all, min.insync.replicas=${result.config.broker['min.insync.replicas']}, ${result.config.rate} msg/s, faults ${result.config.faults.join(', ')}, seed ${result.seed}, ${result.config.security}`,
     '',
     '| cycle | from | to | faults | attempted | acked | lost | unknown | verdict |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -69,7 +69,7 @@ function soakHtml(result: SoakResult): string {
     `soak on ${result.broker}`,
     `<h1>Soak on ${esc(result.broker)} ${esc(result.brokerVersion)} ${badge(result.verdict)}</h1>
 <p>${esc(result.reason)}</p>
-<p class="muted">${result.nodes} nodes, acks=all, min.insync.replicas=${esc(result.config.broker['min.insync.replicas'])}, ${result.config.rate} msg/s, seed ${result.seed}, ${esc(result.config.security)}; the random nemesis in cycles of ${esc(minutes(result.config.cycleMs))}, each healed, drained and checked.</p>
+<p class="muted">${result.nodes} nodes, acks=all, min.insync.replicas=${esc(result.config.broker['min.insync.replicas'])}, ${result.config.rate} msg/s, faults ${esc(result.config.faults.join(', '))}, seed ${result.seed}, ${esc(result.config.security)}; the random nemesis in cycles of ${esc(minutes(result.config.cycleMs))}, each healed, drained and checked.</p>
 <h2>Cycles</h2>
 <table id="cycles"><tr><th>cycle</th><th>time</th><th>faults</th><th>attempted</th><th>acked</th><th>lost</th><th>unknown</th><th>verdict</th><th>why</th></tr>
 ${rows}</table>

@@ -12,7 +12,7 @@ import { errorMessage } from '../errors.js';
 import { readHistory } from '../history/reader.js';
 import { HistoryRecorder, epochNow } from '../history/recorder.js';
 import { log } from '../log.js';
-import { mix } from '../nemesis/mix.js';
+import { mix, type MixKind } from '../nemesis/mix.js';
 import { FaultSchedule, type FaultRecord } from '../nemesis/schedule.js';
 import { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
@@ -36,6 +36,8 @@ export interface SoakOptions {
   runtime?: RuntimeKind;
   security?: SecuritySettings;
   memory: MemoryLimits;
+  /** The kinds of fault the nemesis picks from (without kill, every node lives the whole soak and its memory can be judged). */
+  faults: MixKind[];
   /** Called after every cycle with the results so far (the soak writes its reports there). */
   onCycle?: (result: SoakResult) => void;
   onCluster?: (cluster: Cluster | undefined) => void;
@@ -61,7 +63,7 @@ export interface SoakResult {
   brokerVersion: string;
   nodes: number;
   seed: number;
-  config: { durationMs: number; cycleMs: number; rate: number; topic: { partitions: number; replicationFactor: number }; broker: Record<string, string>; security: string };
+  config: { durationMs: number; cycleMs: number; rate: number; faults: MixKind[]; topic: { partitions: number; replicationFactor: number }; broker: Record<string, string>; security: string };
   cycles: CycleResult[];
   totals: Counts;
   memory: MemoryJudgement & { samples: MemorySample[]; limits: MemoryLimits };
@@ -98,6 +100,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       durationMs: options.durationMs,
       cycleMs: options.cycleMs,
       rate: options.rate,
+      faults: options.faults,
       topic: { partitions: 3, replicationFactor },
       broker: brokerConfig,
       security: options.security?.mode ?? 'plaintext',
@@ -222,7 +225,7 @@ async function runCycle(
         fault: 'mix',
         target: 'all',
         partition: 0,
-        params: mix.params.parse({ faults: ['kill', 'pause', 'cut', 'latency'], targets: ['leader', 'follower', 'controller', 'random'], every: '20s', faultFor: '8s' }),
+        params: mix.params.parse({ faults: options.faults, targets: ['leader', 'follower', 'controller', 'random'], every: '20s', faultFor: '8s' }),
       },
     ],
   );

@@ -4,6 +4,7 @@
 // on purpose. A fault may kill or freeze the process in the middle of one.
 import { kafkaClient } from '../clients/kafkajs.js';
 import { HistoryRecorder } from '../history/recorder.js';
+import type { ClientSecurity } from '../security/cluster-security.js';
 import { decodeMessageId } from './message.js';
 
 export interface PipelineWorkerConfig {
@@ -24,11 +25,12 @@ export interface PipelineWorkerConfig {
   epochMs: number;
   sessionTimeoutMs: number;
   transactionTimeoutMs: number;
+  security?: ClientSecurity;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as PipelineWorkerConfig;
 const recorder = new HistoryRecorder(config.historyFile, config.epochMs);
-const kafka = kafkaClient(`kafka-chaos-${config.process}`, config.brokers, { requestTimeout: 15_000 });
+const kafka = kafkaClient(`kafka-chaos-${config.process}`, config.brokers, { requestTimeout: 15_000 }, config.security);
 const newProducer = () =>
   kafka.producer({
     transactionalId: config.transactionalId,

@@ -3,6 +3,7 @@ import { kafkaClient } from '../clients/kafkajs.js';
 import { HarnessError } from '../errors.js';
 import { log } from '../log.js';
 import type { ManagedProcess } from '../runtime/supervisor.js';
+import type { ClientSecurity } from '../security/cluster-security.js';
 import { startClientProcess } from './client-process.js';
 import type { PipelineWorkerConfig } from './pipeline-child-main.js';
 
@@ -41,6 +42,7 @@ export class PipelineWorkload {
     readonly outputTopic: string,
     private readonly dir: string,
     private readonly epochMs: number,
+    private readonly security?: ClientSecurity,
   ) {
     this.workers = Array.from({ length: settings.workers }, (_, i) => new Worker(`worker-${i + 1}`, `${groupId}-tx-${i + 1}`));
   }
@@ -88,6 +90,7 @@ export class PipelineWorkload {
       epochMs: this.epochMs,
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
       transactionTimeoutMs: this.settings.transactionTimeoutMs,
+      ...(this.security ? { security: this.security } : {}),
     };
     const proc = await startClientProcess(`pipeline-${worker.name}-${i}`, 'pipeline-child-main.ts', config, join(this.dir, `pipeline-${worker.name}-${i}.log`));
     worker.running.push(proc);
@@ -112,7 +115,7 @@ export class PipelineWorkload {
   }
 
   async committedOffsets(): Promise<Map<number, number>> {
-    const admin = kafkaClient('kafka-chaos-pipeline-check', this.brokers).admin();
+    const admin = kafkaClient('kafka-chaos-pipeline-check', this.brokers, {}, this.security).admin();
     await admin.connect();
     try {
       const [entry] = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.inputTopic] });

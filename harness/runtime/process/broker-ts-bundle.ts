@@ -28,12 +28,23 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-let built: { hash: string; file: string } | undefined;
+// A promise, so that clusters starting at once in one harness (a parallel nightly) share one build.
+let built: { hash: string; file: Promise<string> } | undefined;
 
 /** The path of an up-to-date bundle of broker-ts/main.ts, built if needed. */
 export async function brokerTsBundle(): Promise<string> {
   const hash = sourceHash();
-  if (built?.hash === hash) return built.file;
+  if (built?.hash !== hash) {
+    const file = buildBundle(hash);
+    built = { hash, file };
+    file.catch(() => {
+      if (built?.file === file) built = undefined;
+    });
+  }
+  return built.file;
+}
+
+async function buildBundle(hash: string): Promise<string> {
   const file = join(BUNDLE_DIR, `main-${hash}.mjs`);
   if (!existsSync(file)) {
     mkdirSync(BUNDLE_DIR, { recursive: true });
@@ -57,7 +68,6 @@ export async function brokerTsBundle(): Promise<string> {
     }
     removeStaleBundles(file);
   }
-  built = { hash, file };
   return file;
 }
 

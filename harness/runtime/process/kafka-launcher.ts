@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { KafkaInstall } from '../../provision/kafka.js';
 import type { NodeCommand, NodeLauncher } from './launcher.js';
+import { SHORT_LIVED_JVM_OPTS, kafkaClassArchive } from './kafka-class-archive.js';
 import { commonNodeProperties, toProperties, type ClusterLayout, type NodeLayout } from './layout.js';
 
 const JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
@@ -70,6 +71,7 @@ function runJava(what: string, args: string[], logFile: string): Promise<void> {
 export class KafkaLauncher implements NodeLauncher {
   readonly broker = 'kafka' as const;
   private readonly jvmLogging = new Map<number, string>();
+  private classArchive: string | undefined;
 
   constructor(private readonly install: KafkaInstall) {}
 
@@ -90,6 +92,8 @@ export class KafkaLauncher implements NodeLauncher {
   }
 
   async prepare(cluster: ClusterLayout, nodes = cluster.nodes): Promise<void> {
+    this.classArchive = await kafkaClassArchive(this.install, (logDir) => loggingConfig(this.install, logDir).jvmFlag);
+    const sharedClasses = this.classArchive ? [`-XX:SharedArchiveFile=${this.classArchive}`] : [];
     await Promise.all(
       nodes.map(async (node) => {
         mkdirSync(node.logDir, { recursive: true });
@@ -102,7 +106,7 @@ export class KafkaLauncher implements NodeLauncher {
         await runJava(
           `formatting the data dir of Kafka node ${node.id} (kafka.tools.StorageTool)`,
           [
-            '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '-t', cluster.clusterId, '-c', this.configFile(node), '--ignore-formatted',
+            ...SHORT_LIVED_JVM_OPTS, ...sharedClasses, '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '-t', cluster.clusterId, '-c', this.configFile(node), '--ignore-formatted',
             // SCRAM users live in the metadata log: the bootstrap checkpoint the format writes.
             ...(cluster.security?.kafkaFormatArgs() ?? []),
           ],
@@ -117,6 +121,7 @@ export class KafkaLauncher implements NodeLauncher {
       command: 'java',
       args: [
         ...JVM_OPTS,
+        ...(this.classArchive ? [`-XX:SharedArchiveFile=${this.classArchive}`] : []),
         `-Dkafka.logs.dir=${node.logDir}`,
         this.jvmLogging.get(node.id) ?? '',
         '-cp',
