@@ -148,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
         updateBaseline: values['update-baseline'] ?? false,
         runtime: runtimeSelection(values),
         security: securitySelection(values),
-        parallel: intOf('parallel', values.parallel) ?? defaultNightlyParallelism(),
+        parallel: intOf('parallel', values.parallel) ?? defaultNightlyParallelism(runtimeSelection(values)),
         experiments: rest,
         ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
       });

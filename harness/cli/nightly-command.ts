@@ -56,10 +56,11 @@ interface Line {
 /**
  * Two runs at a time where there are two cores: an experiment's cluster mostly waits on its
  * producers' paced load and its fault schedule, so two fit on two cores, and the whole matrix
- * then fits a night's CI slot (README, Nightly). More would share the cores during starts.
+ * then fits a night's CI slot (README, Nightly). More would share the cores during starts. With
+ * containers, one at a time unless asked: parallel container clusters have not been measured.
  */
-export function defaultNightlyParallelism(): number {
-  return Math.min(2, availableParallelism());
+export function defaultNightlyParallelism(runtime: RuntimeKind): number {
+  return runtime === 'docker' ? 1 : Math.min(2, availableParallelism());
 }
 
 function nightlyDir(out: string): string {

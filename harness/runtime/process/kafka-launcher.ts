@@ -10,9 +10,15 @@ import { commonNodeProperties, toProperties, type ClusterLayout, type NodeLayout
 
 const JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
 
-/** Kafka's Uuid: 16 random bytes in URL-safe base64 without padding. */
+/**
+ * Kafka's Uuid: 16 random bytes in URL-safe base64 without padding. Like Kafka's Uuid.randomUuid,
+ * never one that starts with '-', which the tools' argument parser takes for an option.
+ */
 export function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function loggingConfig(install: KafkaInstall, logDir: string): { file: string; jvmFlag: string } {
