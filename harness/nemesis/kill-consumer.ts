@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import { log } from '../log.js';
 import { defineFault } from './fault.js';
 
 /**
@@ -10,7 +12,16 @@ export const killConsumer = defineFault({
   name: 'kill-consumer',
   summary: 'kill -9 a consumer group member; heal optionally restarts it',
   targetsNodes: false,
-  params: z.object({ member: z.string().regex(/^(member-\d+|random)$/), restart: z.boolean().default(true) }).strict(),
+  params: z
+    .object({
+      member: z.string().regex(/^(member-\d+|random)$/),
+      restart: z.boolean().default(true),
+      // 'processing': wait until the member is in the middle of a message, so that the kill tests
+      // the commit policy every time rather than when it happens to land there.
+      during: z.enum(['any', 'processing']).default('any'),
+      within: z.union([z.number().nonnegative(), z.string()]).transform((v) => parseDuration(v)).default(10_000),
+    })
+    .strict(),
   check(params, experiment) {
     if (!experiment.consumers) return 'fault kill-consumer needs a consumers section';
     const n = Number(params.member.split('-')[1]);
@@ -24,7 +35,10 @@ export const killConsumer = defineFault({
     if (!group) throw new HarnessError('kill-consumer: this experiment has no consumer group');
     const running = group.memberNames.filter((m) => group.running(m));
     const member = params.member === 'random' ? ctx.random.pick(running) : params.member;
-    await group.kill(member);
+    if (params.during === 'processing') {
+      const midMessage = await group.killWhileProcessing(member, params.within);
+      if (!midMessage) log.warn({ member, withinMs: params.within }, 'kill-consumer: the member processed nothing in time; killed it anyway');
+    } else await group.kill(member);
     if (!params.restart) return undefined;
     return () => group.restart(member);
   },

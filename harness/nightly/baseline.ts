@@ -24,12 +24,13 @@ export function loadBaseline(file: string): Baseline | undefined {
 }
 
 /**
- * Writes this night's outcomes as the baseline. A cell the old baseline calls flaky stays flaky:
+ * Writes this night's outcomes into the baseline. Cells not run tonight (a nightly of some
+ * experiments or lines) keep their old outcome. A cell the old baseline calls flaky stays flaky:
  * one night that passes (or fails) does not show that it stopped being flaky; only editing the
  * baseline says so.
  */
 export function writeBaseline(file: string, cells: Cell[], note: string, previous?: Baseline): void {
-  const results: Baseline['results'] = {};
+  const results: Baseline['results'] = structuredClone(previous?.results ?? {});
   for (const c of cells) (results[c.experiment] ??= {})[c.line] = previous?.results[c.experiment]?.[c.line] === 'flaky' ? 'flaky' : c.outcome;
   writeJsonAtomic(file, { createdAt: new Date().toISOString(), note, results } satisfies Baseline);
 }

@@ -6,9 +6,9 @@ import { REPO_ROOT, supervisor, tsNodeArgs, type ManagedProcess } from '../runti
 /**
  * Starts a client (producer, consumer-group member) in a process of its own, so a fault can kill
  * it, and waits until it prints "ready". `entry` is a TypeScript module of this folder that reads
- * its configuration as JSON from argv[2].
+ * its configuration as JSON from argv[2]. `onLine` sees every other line it prints, from the first.
  */
-export async function startClientProcess(name: string, entry: string, config: unknown, logFile: string): Promise<ManagedProcess> {
+export async function startClientProcess(name: string, entry: string, config: unknown, logFile: string, onLine?: (line: string) => void): Promise<ManagedProcess> {
   const proc = supervisor().spawn(
     name,
     process.execPath,
@@ -16,7 +16,7 @@ export async function startClientProcess(name: string, entry: string, config: un
     { logFile, pipeStdout: true },
   );
   const ready = await new Promise<boolean>((resolve) => {
-    createInterface({ input: proc.stdoutStream! }).on('line', (l) => l === 'ready' && resolve(true));
+    createInterface({ input: proc.stdoutStream! }).on('line', (l) => (l === 'ready' ? resolve(true) : onLine?.(l)));
     void proc.exited.then(() => resolve(false));
   });
   if (!ready) throw new HarnessError(`${name} exited during start-up; see ${logFile}`);

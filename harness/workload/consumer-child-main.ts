@@ -25,9 +25,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The work a message stands for: it is done once its line is on disk. */
 async function handle(partition: number, offset: string, value: Buffer | null): Promise<void> {
+  // The harness counts work in progress from these lines, so that a fault can strike in the middle of it.
+  process.stdout.write('processing\n');
   await sleep(config.processingMs);
   writeSync(journal, `${JSON.stringify({ member: config.member, partition, offset: Number(offset), id: decodeMessageId(value), time: Date.now() })}\n`);
   fdatasyncSync(journal);
+  process.stdout.write('processed\n');
 }
 
 const consumer = kafkaClient(`kafka-chaos-${config.member}`, config.brokers, { requestTimeout: 10_000 }, config.security).consumer({

@@ -36,6 +36,10 @@ export interface JournalEntry {
 class Member {
   process: ManagedProcess | undefined;
   incarnation = 0;
+  /** Messages the running incarnation has started and not yet journalled. */
+  inProgress = 0;
+  /** Called whenever the running incarnation starts processing a message. */
+  onProcessing: (() => void) | undefined;
   constructor(readonly name: string) {}
 }
 
@@ -86,7 +90,16 @@ export class ConsumerGroupWorkload {
       journalFile: this.journalFile(m, i),
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
     };
-    m.process = await startClientProcess(`consumer-${m.name}-${i}`, 'consumer-child-main.ts', config, join(this.dir, `consumer-${m.name}-${i}.log`));
+    let proc: ManagedProcess | undefined;
+    m.inProgress = 0;
+    proc = await startClientProcess(`consumer-${m.name}-${i}`, 'consumer-child-main.ts', config, join(this.dir, `consumer-${m.name}-${i}.log`), (line) => {
+      if (proc !== undefined && m.process !== proc) return;
+      if (line === 'processing') {
+        m.inProgress++;
+        m.onProcessing?.();
+      } else if (line === 'processed') m.inProgress = Math.max(0, m.inProgress - 1);
+    });
+    m.process = proc;
   }
 
   private member(name: string): Member {
@@ -105,6 +118,33 @@ export class ConsumerGroupWorkload {
     if (!proc?.running) return;
     proc.kill();
     await proc.exited;
+  }
+
+  /**
+   * SIGKILL of a member in the middle of processing a message (the moment the commit policy is
+   * about), or after `withinMs` if it processes nothing by then. Returns whether it was mid-message.
+   */
+  async killWhileProcessing(name: string, withinMs: number): Promise<boolean> {
+    const m = this.member(name);
+    const proc = m.process;
+    if (!proc?.running) return false;
+    const midMessage = await new Promise<boolean>((resolve) => {
+      if (m.inProgress > 0) return resolve(true);
+      const timer = setTimeout(() => {
+        m.onProcessing = undefined;
+        resolve(false);
+      }, withinMs);
+      // Killed synchronously from the line that says it started: the message's handler is still running.
+      m.onProcessing = () => {
+        clearTimeout(timer);
+        m.onProcessing = undefined;
+        proc.kill();
+        resolve(true);
+      };
+    });
+    proc.kill();
+    await proc.exited;
+    return midMessage;
   }
 
   async restart(name: string): Promise<void> {

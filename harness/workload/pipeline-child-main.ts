@@ -84,6 +84,9 @@ let sequence = 0;
 await producer.connect();
 await consumer.connect();
 await consumer.subscribe({ topic: config.inputTopic, fromBeginning: true });
+// Tells the harness when this member has (re)joined the group, so the workload can wait for a
+// settled group before it starts.
+consumer.on(consumer.events.GROUP_JOIN, () => process.stdout.write('joined\n'));
 await consumer.run({
   autoCommit: false,
   eachBatchAutoResolve: false,

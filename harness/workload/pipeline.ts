@@ -7,6 +7,9 @@ import type { ClientSecurity } from '../security/cluster-security.js';
 import { startClientProcess } from './client-process.js';
 import type { PipelineWorkerConfig } from './pipeline-child-main.js';
 
+/** How long the group must go without a join before the pipeline counts as started. */
+const GROUP_SETTLE_MS = 1500;
+
 export interface PipelineSettings {
   workers: number;
   batch: number;
@@ -33,6 +36,7 @@ class Worker {
 export class PipelineWorkload {
   private readonly workers: Worker[];
   private readonly histories: string[] = [];
+  private onJoin: ((worker: string) => void) | undefined;
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -66,8 +70,33 @@ export class PipelineWorkload {
     return w;
   }
 
-  async start(): Promise<void> {
-    await Promise.all(this.workers.map((w) => this.startIncarnation(w)));
+  /**
+   * Starts every worker and waits for a settled group: each member joined, then no join for a
+   * while. Input written during the first rebalances would be read by one member and then, after
+   * the next join, again by another that fetched the offsets before the first one's transaction
+   * markers were written (kafkajs reads offsets without KIP-447's require_stable): duplicates that
+   * belong to start-up, not to the fault under test.
+   */
+  async start(timeoutMs = 60_000): Promise<void> {
+    let lastJoin = 0;
+    const joined = new Set<string>();
+    this.onJoin = (worker) => {
+      joined.add(worker);
+      lastJoin = Date.now();
+    };
+    try {
+      await Promise.all(this.workers.map((w) => this.startIncarnation(w)));
+      const deadline = Date.now() + timeoutMs;
+      while (joined.size < this.workers.length || Date.now() - lastJoin < GROUP_SETTLE_MS) {
+        if (Date.now() > deadline) {
+          log.warn({ joined: [...joined], workers: this.workerNames }, 'the pipeline group did not settle in time; starting anyway');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      this.onJoin = undefined;
+    }
   }
 
   /** Starts another process for a worker slot, with the same transactional.id. */
@@ -92,7 +121,9 @@ export class PipelineWorkload {
       transactionTimeoutMs: this.settings.transactionTimeoutMs,
       ...(this.security ? { security: this.security } : {}),
     };
-    const proc = await startClientProcess(`pipeline-${worker.name}-${i}`, 'pipeline-child-main.ts', config, join(this.dir, `pipeline-${worker.name}-${i}.log`));
+    const proc = await startClientProcess(`pipeline-${worker.name}-${i}`, 'pipeline-child-main.ts', config, join(this.dir, `pipeline-${worker.name}-${i}.log`), (line) => {
+      if (line === 'joined') this.onJoin?.(worker.name);
+    });
     worker.running.push(proc);
     void proc.exited.then(() => worker.running.splice(worker.running.indexOf(proc), 1));
   }
