@@ -38,9 +38,9 @@ export interface MemoryJudgement {
 export interface MemoryLimits {
   /** Growth beyond this, sustained, is a leak. */
   maxSlopeMbPerHour: number;
-  /** Samples of an incarnation's first minutes are not judged. */
+  /** Samples of an incarnation's first minutes are not judged (nor those of the first half of its life). */
   warmupMs: number;
-  /** An incarnation needs this much time after its warm-up to be judged. */
+  /** An incarnation needs this much judged time to be judged. */
   minJudgedMs: number;
 }
 
@@ -81,7 +81,11 @@ export function judgeMemory(samples: readonly MemorySample[], limits: MemoryLimi
   }
   const trends: IncarnationTrend[] = [...incarnations.values()].map((list) => {
     const first = list[0]!;
-    const settled = list.filter((s) => s.at - first.at >= limits.warmupMs);
+    // Judged on the second half of its life (at least its warm-up later): a Node.js or JVM process
+    // keeps growing its heap for tens of minutes until garbage collection settles on a working
+    // set, which is not a leak; a leak still grows in the second half.
+    const from = Math.max(limits.warmupMs, (list.at(-1)!.at - first.at) / 2);
+    const settled = list.filter((s) => s.at - first.at >= from);
     const span = settled.length > 1 ? settled.at(-1)!.at - settled[0]!.at : 0;
     return {
       node: first.node,
@@ -98,7 +102,7 @@ export function judgeMemory(samples: readonly MemorySample[], limits: MemoryLimi
   });
   const judged = trends.filter((t) => t.judged);
   if (judged.length === 0) {
-    return { trends, flat: undefined, reason: `no node ran ${Math.round((limits.warmupMs + limits.minJudgedMs) / 60_000)} minutes without a restart: too short to judge` };
+    return { trends, flat: undefined, reason: `no node ran ${Math.round(Math.max(limits.warmupMs + limits.minJudgedMs, 2 * limits.minJudgedMs) / 60_000)} minutes without a restart: too short to judge` };
   }
   const growing = judged.filter((t) => t.slopeMbPerHour > limits.maxSlopeMbPerHour);
   if (growing.length > 0) {

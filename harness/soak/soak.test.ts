@@ -23,10 +23,19 @@ describe('memory judgement', () => {
     expect(leaking.flat).toBe(false);
     expect(leaking.reason).toMatch(/node 2 \(pid 20\) grew 1\d\d(\.\d)? MB\/hour, over the limit of 60/);
     // A restart starts a new incarnation: growth before it and after it are judged apart.
-    const restarted = judgeMemory([...samples(1, 10, 8, 2), ...samples(1, 11, 20, 0, 8)], LIMITS);
+    const restarted = judgeMemory([...samples(1, 10, 8, 2), ...samples(1, 11, 24, 0, 8)], LIMITS);
     expect(restarted.trends.map((t) => t.judged)).toEqual([false, true]);
     expect(restarted.flat).toBe(true);
     expect(judgeMemory(samples(1, 10, 5, 5), LIMITS).flat).toBeUndefined();
+  });
+
+  it('judges the second half of a long life: growth that levels off is warm-up, growth that goes on is a leak', () => {
+    // 4 MB a minute for 12 minutes, then flat for 40: a heap that found its size.
+    const levelled = samples(1, 10, 52, 0).map((s, i) => ({ ...s, rssMb: s.rssMb + Math.min(i, 12) * 4 }));
+    expect(judgeMemory(levelled, LIMITS).flat).toBe(true);
+    // The same start, then 1.5 MB a minute (90 MB an hour) for the rest.
+    const leaking = samples(1, 10, 52, 0).map((s, i) => ({ ...s, rssMb: s.rssMb + Math.min(i, 12) * 4 + Math.max(0, i - 12) * 1.5 }));
+    expect(judgeMemory(leaking, LIMITS).flat).toBe(false);
   });
 });
 
