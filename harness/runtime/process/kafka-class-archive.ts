@@ -40,8 +40,12 @@ export function kafkaClassArchive(install: KafkaInstall, logging: (logDir: strin
   return archive;
 }
 
+const archiveFiles = new Map<string, string>();
+
 /** An archive is valid only for the JDK and the jars it was made with, so both name it. */
 function archiveFile(install: KafkaInstall): string {
+  const known = archiveFiles.get(install.libs);
+  if (known) return known;
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   const hash = createHash('sha256').update(`${java.stderr ?? ''}${java.stdout ?? ''}\0${install.libs}\0`);
   for (const jar of readdirSync(install.libs).sort()) {
@@ -49,7 +53,9 @@ function archiveFile(install: KafkaInstall): string {
     hash.update(`${jar}\0${st.size}\0${st.mtimeMs}\0`);
   }
   const dir = install.source === 'maven' ? cacheDir('kafka', install.version) : cacheDir('kafka-home', createHash('sha256').update(install.libs).digest('hex').slice(0, 16));
-  return join(dir, `classes-${hash.digest('hex').slice(0, 16)}.jsa`);
+  const file = join(dir, `classes-${hash.digest('hex').slice(0, 16)}.jsa`);
+  archiveFiles.set(install.libs, file);
+  return file;
 }
 
 /** Starts a single-node cluster with -XX:ArchiveClassesAtExit and stops it once it serves. */
