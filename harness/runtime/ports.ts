@@ -86,3 +86,18 @@ export async function freePorts(n: number): Promise<number[]> {
   for (let i = 0; i < n; i++) ports.push(await freePort());
   return ports;
 }
+
+/**
+ * `n` ports the kernel hands out, outside KAFKA_CHAOS_PORT_RANGE and this run's bookkeeping: for
+ * a throwaway process (the Kafka class-archive training node) that must not use up the few ports
+ * a confined range has for clusters. A port taken in between makes that process fail, so use
+ * these only where a failure costs nothing.
+ */
+export async function throwawayPorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) {
+    const port = await canBind(0);
+    if (port !== undefined && !handedOut.has(port)) ports.add(port);
+  }
+  return [...ports];
+}

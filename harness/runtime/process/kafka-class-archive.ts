@@ -12,26 +12,26 @@ import { errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
 import { cacheDir } from '../../provision/cache.js';
 import type { KafkaInstall } from '../../provision/kafka.js';
-import { freePorts } from '../ports.js';
+import { throwawayPorts } from '../ports.js';
 import { supervisor } from '../supervisor.js';
+import { formatDataDir, kafkaClasspath, loggingConfig } from './kafka-jvm.js';
 import { toProperties } from './layout.js';
-
-/** The flags of a short-lived Kafka tool (StorageTool): C1 alone and one GC thread start fastest. */
-export const SHORT_LIVED_JVM_OPTS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
 const STARTED = /Kafka Server started|KafkaRaftServer.*started/;
 const TRAINING_TIMEOUT_MS = 90_000;
+/** Any valid cluster id will do for a node that is thrown away. */
+const TRAINING_CLUSTER_ID = 'a2Fma2EtY2hhb3MtY2RzAA';
 
 const archives = new Map<string, Promise<string | undefined>>();
 
 /** The archive for this install and JDK, made on first use; undefined when it cannot be made. */
-export function kafkaClassArchive(install: KafkaInstall, logging: (logDir: string) => string): Promise<string | undefined> {
+export function kafkaClassArchive(install: KafkaInstall): Promise<string | undefined> {
   const file = archiveFile(install);
   let archive = archives.get(file);
   if (!archive) {
     archive = existsSync(file)
       ? Promise.resolve(file)
-      : train(install, file, logging).catch((err: unknown) => {
+      : train(install, file).catch((err: unknown) => {
           log.warn({ err: errorMessage(err), version: install.version }, 'no class archive for Kafka: its nodes start without one');
           return undefined;
         });
@@ -59,12 +59,13 @@ function archiveFile(install: KafkaInstall): string {
 }
 
 /** Starts a single-node cluster with -XX:ArchiveClassesAtExit and stops it once it serves. */
-async function train(install: KafkaInstall, file: string, logging: (logDir: string) => string): Promise<string> {
+async function train(install: KafkaInstall, file: string): Promise<string> {
   const started = performance.now();
   const sup = supervisor();
   const dir = sup.tempDir('kafka-class-archive');
   try {
-    const [brokerPort, controllerPort] = await freePorts(2);
+    // Not from the run's ports: with KAFKA_CHAOS_PORT_RANGE those are few and never handed out twice.
+    const [brokerPort, controllerPort] = await throwawayPorts(2);
     const config = join(dir, 'server.properties');
     writeFileSync(
       config,
@@ -80,15 +81,13 @@ async function train(install: KafkaInstall, file: string, logging: (logDir: stri
         'transaction.state.log.min.isr': '1',
       }),
     );
-    const classpath = `${install.libs}/*`;
-    const format = spawnSync('java', [...SHORT_LIVED_JVM_OPTS, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', 'a2Fma2EtY2hhb3MtY2RzAA', '-c', config], { encoding: 'utf8' });
-    if (format.status !== 0) throw new Error(`StorageTool format: ${(format.stderr || format.stdout).trim().split('\n').at(-1)}`);
+    await formatDataDir(install, 'the class-archive training node', { clusterId: TRAINING_CLUSTER_ID, configFile: config, logFile: join(dir, 'format.log') });
 
     const partial = join(dir, 'classes.jsa');
     const node = sup.spawn(
       'kafka-class-archive',
       'java',
-      ['-Xmx512m', `-XX:ArchiveClassesAtExit=${partial}`, `-Dkafka.logs.dir=${dir}`, logging(dir), '-cp', classpath, 'kafka.Kafka', config],
+      ['-Xmx512m', `-XX:ArchiveClassesAtExit=${partial}`, `-Dkafka.logs.dir=${dir}`, loggingConfig(install, dir).jvmFlag, '-cp', kafkaClasspath(install), 'kafka.Kafka', config],
       { logFile: join(dir, 'stdout.log') },
     );
     const serverLog = join(dir, 'server.log');

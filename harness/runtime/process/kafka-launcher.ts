@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HarnessError } from '../../errors.js';
 import type { KafkaInstall } from '../../provision/kafka.js';
 import type { NodeCommand, NodeLauncher } from './launcher.js';
-import { SHORT_LIVED_JVM_OPTS, kafkaClassArchive } from './kafka-class-archive.js';
+import { kafkaClassArchive } from './kafka-class-archive.js';
+import { formatDataDir, kafkaClasspath, loggingConfig, sharedClassesFlags } from './kafka-jvm.js';
 import { commonNodeProperties, toProperties, type ClusterLayout, type NodeLayout } from './layout.js';
 
 const JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
@@ -21,58 +20,6 @@ export function randomClusterId(): string {
   }
 }
 
-function loggingConfig(install: KafkaInstall, logDir: string): { file: string; jvmFlag: string } {
-  if (install.logging === 'log4j2') {
-    const file = join(logDir, 'log4j2.properties');
-    writeFileSync(
-      file,
-      [
-        'status = warn',
-        'appender.file.type = File',
-        'appender.file.name = FILE',
-        `appender.file.fileName = ${join(logDir, 'server.log')}`,
-        'appender.file.layout.type = PatternLayout',
-        'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-        'rootLogger.level = INFO',
-        'rootLogger.appenderRef.file.ref = FILE',
-        '',
-      ].join('\n'),
-    );
-    return { file, jvmFlag: `-Dlog4j2.configurationFile=${file}` };
-  }
-  const file = join(logDir, 'log4j.properties');
-  writeFileSync(
-    file,
-    [
-      'log4j.rootLogger=INFO, file',
-      'log4j.appender.file=org.apache.log4j.FileAppender',
-      `log4j.appender.file.File=${join(logDir, 'server.log')}`,
-      'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
-      'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
-      '',
-    ].join('\n'),
-  );
-  return { file, jvmFlag: `-Dlog4j.configuration=file:${file}` };
-}
-
-function runJava(what: string, args: string[], logFile: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      writeFileSync(logFile, output);
-      if (code === 0) resolve();
-      else {
-        const cause = output.split('\n').find((l) => /Exception|Error/.test(l))?.replace(/^.*?(\w+(Exception|Error): )/, '$1') ?? `exit ${code}`;
-        reject(new HarnessError(`${what} failed: ${cause.trim()}\nLast lines of ${logFile}:\n${output.trim().split('\n').slice(-12).join('\n')}`));
-      }
-    });
-  });
-}
-
 /** Apache Kafka in KRaft combined mode, from the jars the provisioner assembled. */
 export class KafkaLauncher implements NodeLauncher {
   readonly broker = 'kafka' as const;
@@ -85,10 +32,6 @@ export class KafkaLauncher implements NodeLauncher {
     return this.install.version;
   }
 
-  private get classpath(): string {
-    return `${this.install.libs}/*`;
-  }
-
   configFile(node: NodeLayout): string {
     return join(node.logDir, 'server.properties');
   }
@@ -98,8 +41,7 @@ export class KafkaLauncher implements NodeLauncher {
   }
 
   async prepare(cluster: ClusterLayout, nodes = cluster.nodes): Promise<void> {
-    this.classArchive = await kafkaClassArchive(this.install, (logDir) => loggingConfig(this.install, logDir).jvmFlag);
-    const sharedClasses = this.classArchive ? [`-XX:SharedArchiveFile=${this.classArchive}`] : [];
+    this.classArchive = await kafkaClassArchive(this.install);
     await Promise.all(
       nodes.map(async (node) => {
         mkdirSync(node.logDir, { recursive: true });
@@ -109,15 +51,14 @@ export class KafkaLauncher implements NodeLauncher {
         props['unclean.leader.election.interval.ms'] ??= '1000';
         writeFileSync(this.configFile(node), toProperties(props));
         this.jvmLogging.set(node.id, loggingConfig(this.install, node.logDir).jvmFlag);
-        await runJava(
-          `formatting the data dir of Kafka node ${node.id} (kafka.tools.StorageTool)`,
-          [
-            ...SHORT_LIVED_JVM_OPTS, ...sharedClasses, '-cp', this.classpath, 'kafka.tools.StorageTool', 'format', '-t', cluster.clusterId, '-c', this.configFile(node), '--ignore-formatted',
-            // SCRAM users live in the metadata log: the bootstrap checkpoint the format writes.
-            ...(cluster.security?.kafkaFormatArgs() ?? []),
-          ],
-          join(node.logDir, 'format.log'),
-        );
+        await formatDataDir(this.install, `Kafka node ${node.id}`, {
+          clusterId: cluster.clusterId,
+          configFile: this.configFile(node),
+          logFile: join(node.logDir, 'format.log'),
+          classArchive: this.classArchive,
+          // SCRAM users live in the metadata log: the bootstrap checkpoint the format writes.
+          extraArgs: cluster.security?.kafkaFormatArgs() ?? [],
+        });
       }),
     );
   }
@@ -127,11 +68,11 @@ export class KafkaLauncher implements NodeLauncher {
       command: 'java',
       args: [
         ...JVM_OPTS,
-        ...(this.classArchive ? [`-XX:SharedArchiveFile=${this.classArchive}`] : []),
+        ...sharedClassesFlags(this.classArchive),
         `-Dkafka.logs.dir=${node.logDir}`,
         this.jvmLogging.get(node.id) ?? '',
         '-cp',
-        this.classpath,
+        kafkaClasspath(this.install),
         'kafka.Kafka',
         this.configFile(node),
       ].filter((a) => a !== ''),
