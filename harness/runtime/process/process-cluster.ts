@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaClient } from '../../clients/kafkajs.js';
 import { ClusterSecurity, type ClientSecurity, type SecuritySettings } from '../../security/cluster-security.js';
@@ -31,6 +31,8 @@ interface NodeSlot {
   state: NodeState;
   /** Times this node moved to other ports because one of its own was taken during start-up. */
   portMoves: number;
+  /** Sizes of the node's logs when it was last spawned: what follows is this start's output. */
+  logSizesAtSpawn: { main: number; stdout: number };
 }
 
 /** How brokers say that a port they were given is taken (Kafka, broker-ts). */
@@ -61,6 +63,16 @@ function tail(file: string, lines = 30): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+function sizeOf(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+/** What was appended to `file` after it was `offset` bytes long. */
+function writtenSince(file: string, offset: number): string {
+  if (!existsSync(file)) return '';
+  return readFileSync(file).subarray(offset).toString('utf8');
+}
+
 /** The embedded default runtime: every node and toxiproxy as a local process on 127.0.0.1. */
 export class ProcessCluster implements Cluster {
   readonly runtime = 'process' as const;
@@ -76,7 +88,7 @@ export class ProcessCluster implements Cluster {
     private readonly dataRoot: string,
     private readonly layout: ClusterLayout,
   ) {
-    for (const node of layout.nodes) this.slots.set(node.id, { layout: node, process: undefined, state: 'stopped', portMoves: 0 });
+    for (const node of layout.nodes) this.slots.set(node.id, { layout: node, process: undefined, state: 'stopped', portMoves: 0, logSizesAtSpawn: { main: 0, stdout: 0 } });
   }
 
   get broker() {
@@ -152,6 +164,7 @@ export class ProcessCluster implements Cluster {
 
   private spawnNode(slot: NodeSlot): void {
     const cmd = this.launcher.command(slot.layout);
+    slot.logSizesAtSpawn = { main: sizeOf(this.launcher.mainLog(slot.layout)), stdout: sizeOf(join(slot.layout.logDir, 'stdout.log')) };
     slot.process = this.sup.spawn(`${this.broker}-node-${slot.layout.id}`, cmd.command, cmd.args, {
       env: cmd.env,
       logFile: join(slot.layout.logDir, 'stdout.log'),
@@ -209,8 +222,11 @@ export class ProcessCluster implements Cluster {
    */
   private async moveIfPortTaken(slot: NodeSlot): Promise<boolean> {
     const { layout } = slot;
-    const output = `${tail(this.launcher.mainLog(layout), 200)}\n${tail(join(layout.logDir, 'stdout.log'), 50)}`;
-    if (!PORT_TAKEN.test(output) || slot.portMoves >= MAX_PORT_MOVES) return false;
+    // The whole of this start's output: Kafka logs the bind failure, then its full configuration
+    // (hundreds of lines) as it shuts down, so a tail can miss it.
+    const output = `${writtenSince(this.launcher.mainLog(layout), slot.logSizesAtSpawn.main)}\n${writtenSince(join(layout.logDir, 'stdout.log'), slot.logSizesAtSpawn.stdout)}`;
+    const bindFailure = output.split('\n').find((line) => PORT_TAKEN.test(line));
+    if (bindFailure === undefined || slot.portMoves >= MAX_PORT_MOVES) return false;
     slot.portMoves += 1;
     let ports: number[];
     try {
@@ -218,7 +234,7 @@ export class ProcessCluster implements Cluster {
     } catch (err) {
       throw new HarnessError(
         `${this.broker} node ${layout.id} could not bind one of its ports (someone else took it) and no other port is free: ${errorMessage(err)}\n` +
-          `Last lines of ${this.launcher.mainLog(layout)}:\n${tail(this.launcher.mainLog(layout))}`,
+          `The node said: ${bindFailure.trim()}\nLast lines of ${this.launcher.mainLog(layout)}:\n${tail(this.launcher.mainLog(layout))}`,
       );
     }
     const [client, replication, controller, harness] = ports as [number, number, number, number];
