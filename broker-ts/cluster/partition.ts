@@ -194,9 +194,10 @@ export class Partition {
   }
 
   /** Batches fetched from the leader, appended as they are. */
+  /** `records` are handed over: the log keeps them without a copy. */
   appendAsFollower(records: Buffer): void {
     if (this.isLeader || this.removed) return;
-    this.log.appendAsFollower(records);
+    this.log.appendAsFollower(records, { handedOver: true });
   }
 
   /** The leader's high watermark, as its fetch answer gave it (never past this log's end). */
@@ -226,6 +227,7 @@ export class Partition {
    * A produce request's batches for this partition. acks=all is refused up front when the ISR is
    * smaller than min.insync.replicas, as Kafka does.
    */
+  /** `batches` are handed over: the log stamps and keeps them without a copy. */
   appendRecordsToLeader(batches: Buffer, requiredAcks: number, minInsyncReplicas: number, origin: 'client' | 'coordinator' = 'client'): AppendResult {
     this.checkLeader();
     if (requiredAcks === -1 && this.registration.isr.length < minInsyncReplicas) {
@@ -234,7 +236,7 @@ export class Partition {
         `The size of the current ISR [${this.registration.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minInsyncReplicas} for partition ${this.topic}-${this.index}`,
       );
     }
-    const result = this.log.appendAsLeader(batches, this.leaderEpoch, { origin });
+    const result = this.log.appendAsLeader(batches, this.leaderEpoch, { origin, handedOver: true });
     if (result.flushed !== undefined && !result.duplicate) {
       const base = result.baseOffset;
       this.awaitingFlush.push(base);

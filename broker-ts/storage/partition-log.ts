@@ -66,6 +66,8 @@ export interface PartitionLogOptions {
 export interface AppendAsLeaderOptions {
   /** 'coordinator' is for the group and transaction coordinators' own writes (no sequence checks, control batches allowed). */
   origin?: Exclude<AppendOrigin, 'replication'>;
+  /** The caller hands the bytes over and never reads or reuses them again: they are stored (and stamped) without a copy. */
+  handedOver?: boolean;
 }
 
 export interface AppendResult {
@@ -328,8 +330,8 @@ export class PartitionLog {
         placed.push({ baseOffset, lastOffset, maxTimestamp, position, size });
         recordCount += header.recordCount;
       }
-      // A copy: the stored bytes must not change if the caller reuses its buffer.
-      const data = Buffer.from(batches);
+      // Otherwise a copy: the stored bytes must not change if the caller reuses its buffer.
+      const data = options.handedOver === true ? batches : Buffer.from(batches);
       for (const batch of placed) {
         setBaseOffset(data, batch.baseOffset, batch.position);
         setPartitionLeaderEpoch(data, leaderEpoch, batch.position);
@@ -351,8 +353,11 @@ export class PartitionLog {
     });
   }
 
-  /** Appends batches fetched from the leader as they are: offsets and epochs included. */
-  appendAsFollower(batches: Buffer): FollowerAppendResult {
+  /**
+   * Appends batches fetched from the leader as they are: offsets and epochs included. Bytes handed
+   * over (the caller never reuses them) are stored without a copy.
+   */
+  appendAsFollower(batches: Buffer, options: { handedOver?: boolean } = {}): FollowerAppendResult {
     this.ensureOpen();
     return this.guardIo(() => {
       const views = splitSoundBatches(batches);
@@ -378,7 +383,7 @@ export class PartitionLog {
         position,
         size,
       }));
-      this.appendToActiveSegment(Buffer.from(batches), placed, this.now());
+      this.appendToActiveSegment(options.handedOver === true ? batches : Buffer.from(batches), placed, this.now());
       for (const { header, position } of views) {
         if (header.partitionLeaderEpoch >= 0) this.epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
         if (hasProducerId(header)) {

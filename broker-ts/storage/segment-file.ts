@@ -44,7 +44,8 @@ export class SegmentFile {
   private sizeInBytes: number;
   /** Bytes present in the file; below sizeInBytes only when unflushedInMemory holds data back. */
   private written: number;
-  private cache: CachedBatch[] = [];
+  /** Slots before cacheHead are evicted and emptied, so that their bytes can be collected. */
+  private cache: (CachedBatch | undefined)[] = [];
   private cacheHead = 0;
   private cacheBytes = 0;
   private unsynced = false;
@@ -280,6 +281,7 @@ export class SegmentFile {
       const oldest = this.cache[this.cacheHead]!;
       if (oldest.position + oldest.bytes.length > this.written) break;
       this.cacheBytes -= oldest.bytes.length;
+      this.cache[this.cacheHead] = undefined;
       this.cacheHead += 1;
     }
     if (this.cacheHead > 1024 && this.cacheHead * 2 > this.cache.length) {

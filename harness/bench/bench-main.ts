@@ -13,6 +13,7 @@ import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster } from '../runtime/start-cluster.js';
 import { supervisor } from '../runtime/supervisor.js';
 import { measureChecker, type CheckerSpeed } from './checker-speed.js';
+import { CpuMeter } from './cpu-meter.js';
 import { hotspots, type Hotspot } from './cpu-profile.js';
 import { endToEndLatency } from './end-to-end-latency.js';
 import { javaProducerPerformance } from './java-producer-performance.js';
@@ -47,6 +48,7 @@ async function startBenchCluster(broker: BrokerKind, logDir: string): Promise<Cl
 
 function targetOf(cluster: Cluster, observer: ClusterObserver): BenchTarget {
   let n = 0;
+  const pids = () => cluster.nodeIds().map((id) => cluster.node(id).pid).filter((p): p is number => p !== undefined);
   return {
     broker: cluster.broker,
     // The harness listeners: clients reach the brokers without toxiproxy in the way; replication
@@ -57,7 +59,8 @@ function targetOf(cluster: Cluster, observer: ClusterObserver): BenchTarget {
       await observer.createTopic(topic, partitions, 3, {});
       return topic;
     },
-    pids: () => cluster.nodeIds().map((id) => cluster.node(id).pid).filter((p): p is number => p !== undefined),
+    pids,
+    meterCpu: () => new CpuMeter(pids()),
   };
 }
 
@@ -141,6 +144,7 @@ async function main(): Promise<number> {
   const clusters = new Map<BrokerKind, { cluster: Cluster; observer: ClusterObserver }>();
   const runs = new Map<string, Record<BrokerKind, (Measurement | null)[]>>();
   const peakRss: Record<BrokerKind, number> = { kafka: 0, 'broker-ts': 0 };
+  const workloadPeakRss = new Map<string, Record<BrokerKind, number>>();
   try {
     for (const broker of BROKERS) {
       const cluster = await startBenchCluster(broker, logDir);
@@ -153,6 +157,8 @@ async function main(): Promise<number> {
     for (const w of workloads) {
       const perBroker: Record<BrokerKind, (Measurement | null)[]> = { kafka: [], 'broker-ts': [] };
       runs.set(w.name, perBroker);
+      const peaks: Record<BrokerKind, number> = { kafka: 0, 'broker-ts': 0 };
+      workloadPeakRss.set(w.name, peaks);
       for (let rep = 0; rep < repeat; rep++) {
         const order = rep % 2 === 0 ? BROKERS : [...BROKERS].reverse();
         for (const broker of order) {
@@ -168,7 +174,9 @@ async function main(): Promise<number> {
             perBroker[broker].push(null);
             log.error({ workload: w.name, broker, err: errorMessage(err) }, 'bench run failed');
           } finally {
-            peakRss[broker] = Math.max(peakRss[broker], sampler.stop());
+            const peak = sampler.stop();
+            peaks[broker] = Math.max(peaks[broker], peak);
+            peakRss[broker] = Math.max(peakRss[broker], peak);
           }
         }
       }
@@ -186,7 +194,7 @@ async function main(): Promise<number> {
 
   const results: WorkloadResult[] = workloads.map((w) => {
     const r = runs.get(w.name)!;
-    const side = (ms: (Measurement | null)[]) => {
+    const side = (ms: (Measurement | null)[], peakRssMiB: number) => {
       const ok = ms.filter((m): m is Measurement => m !== null);
       const s = (f: (m: Measurement) => number | null) => summarize(ok.map(f));
       return {
@@ -195,13 +203,16 @@ async function main(): Promise<number> {
         p50Ms: round(s((m) => m.p50Ms).median, 2),
         p99Ms: round(s((m) => m.p99Ms).median, 2),
         p999Ms: round(s((m) => m.p999Ms).median, 2),
+        brokerCpuMsPerMb: round(s((m) => m.brokerCpuMsPerMb).median, 0),
         spread: { msgsPerSec: [round(s((m) => m.msgsPerSec).min, 0), round(s((m) => m.msgsPerSec).max, 0)] as [number | null, number | null] },
+        peakRssMiB,
         runs: ok.length,
         failedRuns: ms.length - ok.length,
       };
     };
-    const kafka = side(r.kafka);
-    const brokerTs = side(r['broker-ts']);
+    const peaks = workloadPeakRss.get(w.name)!;
+    const kafka = side(r.kafka, peaks.kafka);
+    const brokerTs = side(r['broker-ts'], peaks['broker-ts']);
     return {
       name: w.name,
       describe: w.describe,
@@ -209,6 +220,7 @@ async function main(): Promise<number> {
       brokerTs,
       throughputRatio: kafka.msgsPerSec && brokerTs.msgsPerSec ? round(brokerTs.msgsPerSec / kafka.msgsPerSec, 2) : null,
       p99Ratio: kafka.p99Ms && brokerTs.p99Ms ? round(brokerTs.p99Ms / kafka.p99Ms, 2) : null,
+      cpuRatio: kafka.brokerCpuMsPerMb && brokerTs.brokerCpuMsPerMb ? round(brokerTs.brokerCpuMsPerMb / kafka.brokerCpuMsPerMb, 2) : null,
     };
   });
 

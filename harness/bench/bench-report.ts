@@ -7,6 +7,10 @@ export interface Side {
   p50Ms: number | null;
   p99Ms: number | null;
   p999Ms: number | null;
+  /** CPU of the 3 broker processes per MB of messages (median). */
+  brokerCpuMsPerMb: number | null;
+  /** Highest resident memory of any one broker process during this workload's runs. */
+  peakRssMiB: number;
   spread: { msgsPerSec: [number | null, number | null] };
   runs: number;
   failedRuns: number;
@@ -21,6 +25,8 @@ export interface WorkloadResult {
   throughputRatio: number | null;
   /** broker-ts / Kafka: below 1 means broker-ts has the lower p99. */
   p99Ratio: number | null;
+  /** broker-ts / Kafka CPU per MB: below 1 means broker-ts spends less CPU per message. */
+  cpuRatio: number | null;
 }
 
 /** The contract of results/bench/latest.json. */
@@ -45,12 +51,18 @@ export function benchMarkdown(r: BenchReport): string {
     '',
     `${r.createdAt} · \`${r.command}\` · ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB · Node ${r.machine.node} · 3 nodes each, RF 3, min.insync.replicas 2, acks=all · median of ${r.repeat} run(s)`,
     '',
-    '| workload | Kafka msg/s | broker-ts msg/s | throughput ratio | Kafka p99 ms | broker-ts p99 ms | p99 ratio |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| workload | Kafka msg/s | broker-ts msg/s | throughput ratio | Kafka p99 ms | broker-ts p99 ms | p99 ratio | Kafka CPU ms/MB | broker-ts CPU ms/MB | CPU ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.workloads.map(
       (w) =>
-        `| ${w.name} | ${n(w.kafka.msgsPerSec)} | ${n(w.brokerTs.msgsPerSec)} | ${n(w.throughputRatio)} | ${n(w.kafka.p99Ms)} | ${n(w.brokerTs.p99Ms)} | ${n(w.p99Ratio)} |`,
+        `| ${w.name} | ${n(w.kafka.msgsPerSec)} | ${n(w.brokerTs.msgsPerSec)} | ${n(w.throughputRatio)} | ${n(w.kafka.p99Ms)} | ${n(w.brokerTs.p99Ms)} | ${n(w.p99Ratio)} | ${n(w.kafka.brokerCpuMsPerMb)} | ${n(w.brokerTs.brokerCpuMsPerMb)} | ${n(w.cpuRatio)} |`,
     ),
+    '',
+    'CPU ms/MB: CPU time of the three broker processes together per MB of messages the workload moved.',
+    '',
+    '| workload | Kafka peak RSS MiB | broker-ts peak RSS MiB |',
+    '|---|---:|---:|',
+    ...r.workloads.map((w) => `| ${w.name} | ${n(w.kafka.peakRssMiB)} | ${n(w.brokerTs.peakRssMiB)} |`),
     '',
     `Cluster start (3 nodes, ready through the proxies): Kafka ${n(r.startup.kafkaMs, ' ms')}, broker-ts ${n(r.startup.brokerTsMs, ' ms')}.`,
     `Peak resident memory of one broker process under load: Kafka ${r.memory.kafkaPeakRssMiB} MiB, broker-ts ${r.memory.brokerTsPeakRssMiB} MiB.`,

@@ -30,6 +30,7 @@ export function endToEndLatency(name: string, rate: number, messageBytes: number
       await producer.connect();
       const durationMs = quick ? 5_000 : 15_000;
       const interval = 1000 / rate;
+      const cpu = target.meterCpu();
       const started = performance.now();
       let sent = 0;
       const inFlight: Promise<unknown>[] = [];
@@ -44,6 +45,7 @@ export function endToEndLatency(name: string, rate: number, messageBytes: number
       }
       await Promise.all(inFlight);
       const seconds = (performance.now() - started) / 1000;
+      const brokerCpuMsPerMb = cpu.msPerMegabyte(sent * messageBytes);
       const deadline = Date.now() + 10_000;
       while (latencies.length < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await producer.disconnect();
@@ -54,6 +56,7 @@ export function endToEndLatency(name: string, rate: number, messageBytes: number
         p50Ms: quantile(latencies, 0.5),
         p99Ms: quantile(latencies, 0.99),
         p999Ms: quantile(latencies, 0.999),
+        brokerCpuMsPerMb,
       };
     },
   };

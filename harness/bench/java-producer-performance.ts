@@ -22,6 +22,7 @@ export function javaProducerPerformance(name: string, recordBytes: number, recor
         '--topic', topic, '--num-records', String(count), '--record-size', String(recordBytes), '--throughput', '-1',
         '--producer-props', `bootstrap.servers=${target.bootstrap.join(',')}`, 'acks=all', 'linger.ms=5', 'batch.size=65536',
       ];
+      const cpu = target.meterCpu();
       const output = await new Promise<string>((resolve, reject) => {
         const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
@@ -32,7 +33,9 @@ export function javaProducerPerformance(name: string, recordBytes: number, recor
       });
       const m = SUMMARY.exec(output.trim().split('\n').reverse().find((l) => SUMMARY.test(l)) ?? '');
       if (!m) throw new HarnessError(`ProducerPerformance printed no summary:\n${output.slice(-2000)}`);
-      return { msgsPerSec: Number(m[2]), mbPerSec: Number(m[3]), p50Ms: Number(m[6]), p99Ms: Number(m[8]), p999Ms: Number(m[9]) };
+      // Includes the client JVM's start-up, when the brokers idle: a few milliseconds of their CPU.
+      const brokerCpuMsPerMb = cpu.msPerMegabyte(Number(m[1]) * recordBytes);
+      return { msgsPerSec: Number(m[2]), mbPerSec: Number(m[3]), p50Ms: Number(m[6]), p99Ms: Number(m[8]), p999Ms: Number(m[9]), brokerCpuMsPerMb };
     },
   };
 }

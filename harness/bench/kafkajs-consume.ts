@@ -24,6 +24,7 @@ export function kafkajsConsume(name: string, messages: number, messageBytes: num
       await consumer.subscribe({ topic, fromBeginning: true });
       let read = 0;
       let started = 0;
+      const cpu = target.meterCpu();
       const done = new Promise<void>((resolve) => {
         void consumer.run({
           autoCommit: false,
@@ -36,8 +37,9 @@ export function kafkajsConsume(name: string, messages: number, messageBytes: num
       });
       await done;
       const seconds = (performance.now() - started) / 1000;
+      const brokerCpuMsPerMb = cpu.msPerMegabyte(read * messageBytes);
       await consumer.disconnect();
-      return { msgsPerSec: read / seconds, mbPerSec: (read * messageBytes) / seconds / 1e6, p50Ms: null, p99Ms: null, p999Ms: null };
+      return { msgsPerSec: read / seconds, mbPerSec: (read * messageBytes) / seconds / 1e6, p50Ms: null, p99Ms: null, p999Ms: null, brokerCpuMsPerMb };
     },
   };
 }

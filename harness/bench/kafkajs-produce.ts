@@ -29,6 +29,7 @@ export function kafkajsProduce(name: string, shape: ProduceShape): Workload {
       const durationMs = quick ? 5_000 : 15_000;
       const latencies: number[] = [];
       let sent = 0;
+      const cpu = target.meterCpu();
       const started = performance.now();
       const deadline = started + durationMs;
       await Promise.all(
@@ -42,6 +43,7 @@ export function kafkajsProduce(name: string, shape: ProduceShape): Workload {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
+      const brokerCpuMsPerMb = cpu.msPerMegabyte(sent * shape.messageBytes);
       await producer.disconnect();
       return {
         msgsPerSec: sent / seconds,
@@ -49,6 +51,7 @@ export function kafkajsProduce(name: string, shape: ProduceShape): Workload {
         p50Ms: quantile(latencies, 0.5),
         p99Ms: quantile(latencies, 0.99),
         p999Ms: quantile(latencies, 0.999),
+        brokerCpuMsPerMb,
       };
     },
   };

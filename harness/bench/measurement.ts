@@ -1,3 +1,5 @@
+import type { CpuMeter } from './cpu-meter.js';
+
 /** One run of one workload against one broker. */
 export interface Measurement {
   msgsPerSec: number;
@@ -6,6 +8,8 @@ export interface Measurement {
   p50Ms: number | null;
   p99Ms: number | null;
   p999Ms: number | null;
+  /** CPU time of all the broker processes while the workload's messages moved, per MB of them. */
+  brokerCpuMsPerMb: number | null;
 }
 
 /** What a workload needs to run against one cluster. */
@@ -17,6 +21,8 @@ export interface BenchTarget {
   topic: (name: string, partitions: number) => Promise<string>;
   /** Pids of the broker processes, for memory sampling. */
   pids: () => number[];
+  /** Starts counting the CPU time of the broker processes. */
+  meterCpu: () => CpuMeter;
 }
 
 export interface Workload {

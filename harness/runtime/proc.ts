@@ -40,3 +40,17 @@ export function residentBytes(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** Linux reports process times in USER_HZ ticks, 100 a second on every architecture it runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time a process has used so far (user plus system, fields 14 and 15 of /proc/<pid>/stat), in seconds. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
