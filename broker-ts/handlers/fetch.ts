@@ -92,6 +92,7 @@ export const fetchHandler = defineHandler({
       highWatermark: r.highWatermark,
       logStartOffset: r.logStartOffset,
       recordBytes: r.records.length,
+      divergingEpoch: r.divergingEpoch !== undefined,
     }));
     let sessionId = INVALID_SESSION_ID;
     let included = results.map(() => true);

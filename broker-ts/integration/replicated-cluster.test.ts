@@ -136,6 +136,27 @@ describe('a three-node broker-ts cluster', () => {
     expect(quorum.leaderId).toBeGreaterThan(0);
   });
 
+  it('replicates through incremental fetch sessions: each follower opens one per leader and keeps it', async () => {
+    await admin.createTopics({ topics: [{ topic: 'sessions', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < 50; i++) await producer.send({ topic: 'sessions', acks: -1, messages: Array.from({ length: 6 }, (_, p) => ({ partition: p, value: `m${i}` })) });
+    await producer.disconnect();
+    const opened = (id: number) =>
+      readFileSync(join(logDir, `node-${id}`, 'server.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('fetch session with the leader opened'))
+        .map((line) => (JSON.parse(line) as { leader: number }).leader);
+    for (const id of cluster.nodeIds()) {
+      const leaders = opened(id);
+      // Every other node leads partitions of 'sessions', so each follower holds a session with it.
+      expect(new Set(leaders), `node ${id}`).toEqual(new Set(cluster.nodeIds().filter((other) => other !== id)));
+      // 300 acks=all writes needed hundreds of fetches: had incremental fetches been refused, each
+      // refusal would have opened a session again.
+      for (const leader of new Set(leaders)) expect(leaders.filter((l) => l === leader).length, `node ${id} with leader ${leader}`).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('fails over when the leader is killed, losing no acknowledged acks=all write', async () => {
     await createTopic('failover');
     const producer = kafka.producer();

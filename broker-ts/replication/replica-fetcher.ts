@@ -3,7 +3,10 @@
 // replica.fetch.wait.max.ms for new batches. Each partition fetches from its log end with the epoch
 // of its last batch; the leader answers with new batches and its high watermark, or with the epoch
 // where this log diverges from its own, and the follower truncates there first (KIP-595's
-// diverging epoch, the successor of OffsetsForLeaderEpoch).
+// diverging epoch, the successor of OffsetsForLeaderEpoch). Like Kafka's FetchSessionHandler, it
+// keeps an incremental fetch session (KIP-227) with the leader: after one full fetch, a request
+// names only the partitions whose position changed (and those to forget), and the answer only the
+// partitions with something new, so idle partitions cost next to nothing per fetch.
 import type { Logger } from '../logging/logger.js';
 import { ApiKey, ErrorCode, WireClient } from '../protocol/index.js';
 import type { Partition } from '../cluster/partition.js';
@@ -35,6 +38,38 @@ interface FetchState {
   delayedUntil: number;
 }
 
+/** One partition's fetch position, as a request states it. */
+interface PartitionRequest {
+  partition: number;
+  currentLeaderEpoch: number;
+  fetchOffset: bigint;
+  lastFetchedEpoch: number;
+  logStartOffset: bigint;
+  partitionMaxBytes: number;
+}
+
+/** A partition as the leader's session holds it: the state it belongs to and the position last sent. */
+interface SessionEntry {
+  topic: string;
+  state: FetchState;
+  request: PartitionRequest;
+}
+
+const NO_SESSION = 0;
+/** A full fetch that opens a session. */
+const INITIAL_EPOCH = 0;
+const SESSION_ERRORS: ReadonlySet<number> = new Set([ErrorCode.FETCH_SESSION_ID_NOT_FOUND, ErrorCode.INVALID_FETCH_SESSION_EPOCH, ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR]);
+
+function samePosition(a: PartitionRequest, b: PartitionRequest): boolean {
+  return (
+    a.fetchOffset === b.fetchOffset &&
+    a.currentLeaderEpoch === b.currentLeaderEpoch &&
+    a.lastFetchedEpoch === b.lastFetchedEpoch &&
+    a.logStartOffset === b.logStartOffset &&
+    a.partitionMaxBytes === b.partitionMaxBytes
+  );
+}
+
 export class ReplicaFetcher {
   private readonly partitions = new Map<string, FetchState>();
   private client: WireClient | undefined;
@@ -42,6 +77,8 @@ export class ReplicaFetcher {
   private running = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** The leader's session for this fetcher: its id (0: none yet), the epoch the next request carries, and what it holds. */
+  private session = { id: NO_SESSION, epoch: INITIAL_EPOCH, entries: new Map<string, SessionEntry>() };
 
   constructor(private readonly options: FetcherOptions) {}
 
@@ -89,6 +126,7 @@ export class ReplicaFetcher {
           this.options.logger.debug({ err: error, leader: this.options.leaderId }, 'replica fetch failed');
           await this.client?.close();
           this.client = undefined;
+          this.resetSession();
           await this.sleep(BACKOFF_MS);
         }
       }
@@ -103,53 +141,73 @@ export class ReplicaFetcher {
     const key = `${address.host}:${address.port}`;
     if (this.client !== undefined && !this.client.closed && this.clientAddress === key) return this.client;
     await this.client?.close();
+    this.resetSession();
     this.client = await WireClient.connect({ host: address.host, port: address.port, clientId: `broker-ts-replica-fetcher-${this.options.localId}`, connectTimeoutMs: 1000, requestTimeoutMs: this.options.maxWaitMs + 5000, ...this.options.clientSecurity });
     this.clientAddress = key;
     return this.client;
   }
 
+  /** The next fetch is a full one that opens a new session. */
+  private resetSession(): void {
+    this.session = { id: NO_SESSION, epoch: INITIAL_EPOCH, entries: new Map() };
+  }
+
   private async fetchOnce(states: FetchState[]): Promise<void> {
     const client = await this.connect();
-    const byTopic = new Map<string, FetchState[]>();
+    const wanted = new Map<string, SessionEntry>();
     for (const state of states) {
-      const list = byTopic.get(state.partition.topic) ?? [];
-      list.push(state);
-      byTopic.set(state.partition.topic, list);
-    }
-    const sent = new Map<string, { state: FetchState; fetchOffset: bigint }>();
-    const topics = [...byTopic].map(([topic, list]) => ({
-      topic,
-      partitions: list.map((state) => {
-        const log = state.partition.log;
-        const fetchOffset = log.logEndOffset;
-        sent.set(`${topic}\0${state.partition.index}`, { state, fetchOffset });
-        return {
+      const log = state.partition.log;
+      wanted.set(`${state.partition.topic}\0${state.partition.index}`, {
+        topic: state.partition.topic,
+        state,
+        request: {
           partition: state.partition.index,
           currentLeaderEpoch: state.leaderEpoch,
-          fetchOffset,
+          fetchOffset: log.logEndOffset,
           lastFetchedEpoch: this.options.skipTruncation ? -1 : (log.latestEpoch ?? -1),
           logStartOffset: log.logStartOffset,
           partitionMaxBytes: this.options.maxBytes,
-        };
-      }),
-    }));
+        },
+      });
+    }
+    const { id: sessionId, epoch: sessionEpoch, entries: held } = this.session;
+    const full = sessionId === NO_SESSION;
+    // A full fetch names every partition; an incremental one the new and moved ones, and forgets the rest.
+    const named = [...wanted].filter(([key, entry]) => {
+      const before = full ? undefined : held.get(key);
+      return before === undefined || !samePosition(before.request, entry.request);
+    }).map(([, entry]) => entry);
+    const forgotten = full ? [] : [...held].filter(([key]) => !wanted.has(key)).map(([, entry]) => entry);
     const response = await client.send(ApiKey.Fetch, FETCH_VERSION, {
       replicaId: this.options.localId,
       maxWaitMs: this.options.maxWaitMs,
       minBytes: 1,
       maxBytes: this.options.maxBytes * Math.max(1, states.length),
       isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics,
-      forgottenTopicsData: [],
+      sessionId,
+      sessionEpoch,
+      topics: byTopic(named, (entry) => entry.request).map(([topic, partitions]) => ({ topic, partitions })),
+      forgottenTopicsData: byTopic(forgotten, (entry) => entry.request.partition).map(([topic, partitions]) => ({ topic, partitions })),
       rackId: '',
     });
+    const errorCode = response.errorCode ?? ErrorCode.NONE;
+    if (errorCode !== ErrorCode.NONE) {
+      // The leader lost or refused the session (restart, eviction, epoch mismatch): start a new one.
+      this.resetSession();
+      if (!SESSION_ERRORS.has(errorCode)) throw new Error(`fetch from leader ${this.options.leaderId} failed with error code ${errorCode}`);
+      return;
+    }
+    // What the leader's session holds now; a leader without room for a session (id 0) is asked in full again.
+    const newId = response.sessionId ?? NO_SESSION;
+    if (full && newId !== NO_SESSION) {
+      this.options.logger.info({ leader: this.options.leaderId, sessionId: newId, partitions: wanted.size }, 'fetch session with the leader opened');
+    }
+    this.session = { id: newId, epoch: newId === NO_SESSION ? INITIAL_EPOCH : nextEpoch(full ? INITIAL_EPOCH : sessionEpoch), entries: wanted };
     for (const topic of response.responses) {
       for (const data of topic.partitions) {
-        const entry = sent.get(`${topic.topic}\0${data.partitionIndex}`);
+        const entry = wanted.get(`${topic.topic}\0${data.partitionIndex}`);
         if (entry === undefined) continue;
-        this.process(entry.state, entry.fetchOffset, data);
+        this.process(entry.state, entry.request.fetchOffset, data);
       }
     }
   }
@@ -198,4 +256,19 @@ export class ReplicaFetcher {
       };
     });
   }
+}
+
+function nextEpoch(epoch: number): number {
+  return epoch >= 0x7fffffff ? 1 : epoch + 1;
+}
+
+/** Entries grouped by topic, in first-seen order, as a request lists them. */
+function byTopic<T>(entries: readonly SessionEntry[], item: (entry: SessionEntry) => T): [string, T[]][] {
+  const topics = new Map<string, T[]>();
+  for (const entry of entries) {
+    const list = topics.get(entry.topic) ?? [];
+    list.push(item(entry));
+    topics.set(entry.topic, list);
+  }
+  return [...topics];
 }

@@ -7,7 +7,7 @@ function part(topic: string, partition: number, fetchOffset = 0n): FetchedPartit
   return { topic, topicId: `${topic}-id`, partition, fetchOffset, partitionMaxBytes: 1024, currentLeaderEpoch: -1, logStartOffset: -1n };
 }
 
-const quiet = (hw: bigint): PartitionResponseSummary => ({ errorCode: ErrorCode.NONE, highWatermark: hw, logStartOffset: 0n, recordBytes: 0 });
+const quiet = (hw: bigint): PartitionResponseSummary => ({ errorCode: ErrorCode.NONE, highWatermark: hw, logStartOffset: 0n, recordBytes: 0, divergingEpoch: false });
 
 describe('FetchSessionCache', () => {
   it('serves sessionless fetches (epoch -1) without creating sessions', () => {
@@ -34,6 +34,11 @@ describe('FetchSessionCache', () => {
     if (second.kind !== 'incremental') throw new Error(second.kind);
     expect(second.partitions.map((p) => [p.partition, p.fetchOffset])).toEqual([[0, 5n]]);
     expect(cache.selectIncremental(second, [{ ...quiet(5n), recordBytes: 100 }])).toEqual([true]);
+
+    // Nothing new but a diverging epoch: the follower must still hear where to truncate.
+    const third = cache.newContext(id, 3, false, [], []);
+    if (third.kind !== 'incremental') throw new Error(third.kind);
+    expect(cache.selectIncremental(third, [{ ...quiet(5n), divergingEpoch: true }])).toEqual([true]);
   });
 
   it('refuses unknown sessions and wrong epochs as Kafka does', () => {

@@ -36,6 +36,8 @@ export interface PartitionResponseSummary {
   highWatermark: bigint;
   logStartOffset: bigint;
   recordBytes: number;
+  /** The answer tells a follower where its log diverges (v12+). */
+  divergingEpoch: boolean;
 }
 
 class FetchSession {
@@ -158,6 +160,8 @@ export class FetchSessionCache {
         include = true;
         part.sentHighWatermark = -1n;
       }
+      // A follower must learn where to truncate even when nothing else changed.
+      if (summary.divergingEpoch) include = true;
       if (summary.recordBytes > 0) {
         const key = partitionKey(session.usesTopicIds ? part.topicId : part.topic, part.partition);
         session.partitions.delete(key);

@@ -46,8 +46,10 @@ async function startBenchCluster(broker: BrokerKind, logDir: string): Promise<Cl
   return startCluster({ broker, nodes: 3, brokerConfig: CLUSTER_CONFIG, logDir: join(logDir, `${broker}-${Date.now()}`) });
 }
 
+/** Numbers each run's topic: a run must never read what an earlier repetition wrote. */
+let topicsMade = 0;
+
 function targetOf(cluster: Cluster, observer: ClusterObserver): BenchTarget {
-  let n = 0;
   const pids = () => cluster.nodeIds().map((id) => cluster.node(id).pid).filter((p): p is number => p !== undefined);
   return {
     broker: cluster.broker,
@@ -55,7 +57,7 @@ function targetOf(cluster: Cluster, observer: ClusterObserver): BenchTarget {
     // still crosses the proxies, for both brokers alike.
     bootstrap: cluster.harnessServers(),
     topic: async (name, partitions) => {
-      const topic = `${name}-${++n}`;
+      const topic = `${name}-${++topicsMade}`;
       await observer.createTopic(topic, partitions, 3, {});
       return topic;
     },
