@@ -23,10 +23,11 @@ export default defineScenario({
     const producer = await ctx.producer();
     await producer.send({ topic, acks: -1, messages: [0, 1, 2, 3, 4].map((partition) => ({ partition, value: `to-${partition}` })) });
     const records = await readTopic(ctx, topic);
+    // Offsets too: a record stored twice shows at offset 1, a record delivered twice at offset 0 twice.
     checkEqual(
-      records.map((r) => [r.partition, text(r.value)]),
-      [0, 1, 2, 3, 4].map((p) => [p, `to-${p}`]),
-      'one record read back from each partition',
+      records.map((r) => [r.partition, r.offset, text(r.value)]),
+      [0, 1, 2, 3, 4].map((p) => [p, 0, `to-${p}`]),
+      'one record read back from each partition, at offset 0',
     );
 
     await expectRejection(admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] }), 'INVALID_PARTITIONS', 'createPartitions to fewer partitions');
