@@ -1,28 +1,32 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * The start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or
- * undefined if it is gone. Pid plus start time names one process for good: a recycled pid gets a
- * different start time, so cleanup never signals a stranger.
+ * The fields of /proc/<pid>/stat after the command name (index 0 is field 3, the state), or
+ * undefined if the process is gone. The name is skipped by its closing parenthesis, since it may
+ * itself hold spaces and parentheses.
  */
-export function processStartTime(pid: number): number | undefined {
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
+/**
+ * The start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or
+ * undefined if it is gone. Pid plus start time names one process for good: a recycled pid gets a
+ * different start time, so cleanup never signals a stranger.
+ */
+export function processStartTime(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields === undefined ? undefined : Number(fields[19]);
+}
+
 /** State letter from /proc (R, S, D, T for stopped, Z for zombie...), or undefined if gone. */
 export function processState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
+  return statFields(pid)?.[0];
 }
 
 export function isSameProcess(pid: number, startTime: number): boolean {
@@ -46,11 +50,6 @@ const TICKS_PER_SECOND = 100;
 
 /** CPU time a process has used so far (user plus system, fields 14 and 15 of /proc/<pid>/stat), in seconds. */
 export function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
+  const fields = statFields(pid);
+  return fields === undefined ? undefined : (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }

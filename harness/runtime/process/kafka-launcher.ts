@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import type { KafkaInstall } from '../../provision/kafka.js';
 import type { NodeCommand, NodeLauncher } from './launcher.js';
 import { kafkaClassArchive } from './kafka-class-archive.js';
-import { formatDataDir, kafkaClasspath, loggingConfig, sharedClassesFlags } from './kafka-jvm.js';
+import { KAFKA_NODE_JVM_OPTS, formatDataDir, kafkaClasspath, loggingConfig, sharedClassesFlags } from './kafka-jvm.js';
 import { commonNodeProperties, toProperties, type ClusterLayout, type NodeLayout } from './layout.js';
-
-const JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
 
 /**
  * Kafka's Uuid: 16 random bytes in URL-safe base64 without padding. Like Kafka's Uuid.randomUuid,
@@ -67,7 +65,7 @@ export class KafkaLauncher implements NodeLauncher {
     return {
       command: 'java',
       args: [
-        ...JVM_OPTS,
+        ...KAFKA_NODE_JVM_OPTS,
         ...sharedClassesFlags(this.classArchive),
         `-Dkafka.logs.dir=${node.logDir}`,
         this.jvmLogging.get(node.id) ?? '',
