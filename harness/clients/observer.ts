@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { HarnessError, errorMessage } from '../errors.js';
 import type { Cluster } from '../runtime/cluster.js';
@@ -109,7 +110,10 @@ export class ClusterObserver {
   async waitHealthy(topic: string, timeoutMs: number): Promise<boolean> {
     const nodes = this.cluster.nodeIds().length;
     try {
+      // Metadata alone can look healthy while a node restarted by the heal is not listening yet:
+      // a controller that has not noticed the kill still lists it as leader and in the ISR.
       await this.waitFor(async () => {
+        if (!(await allAccept(this.cluster.harnessServers()))) return false;
         if ((await this.brokerIds()).length < nodes) return false;
         const states = await this.partitions(topic);
         return states.length > 0 && states.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length);
@@ -118,6 +122,16 @@ export class ClusterObserver {
     } catch {
       return false;
     }
+  }
+
+  /** endOffsets, retried while a leader cannot be reached (restarting, or not yet known to lead). */
+  async reachableEndOffsets(topic: string, timeoutMs: number): Promise<Map<number, number>> {
+    let offsets = new Map<number, number>();
+    await this.waitFor(async () => {
+      offsets = await this.endOffsets(topic);
+      return true;
+    }, timeoutMs, `the end offsets of ${topic}`);
+    return offsets;
   }
 
   async waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -141,4 +155,24 @@ export class ClusterObserver {
     await this.admin.disconnect().catch(() => {});
     this.connected = false;
   }
+}
+
+/** Whether every host:port accepts a TCP connection. */
+async function allAccept(servers: readonly string[], timeoutMs = 1000): Promise<boolean> {
+  const results = await Promise.all(servers.map((server) => accepts(server, timeoutMs)));
+  return results.every(Boolean);
+}
+
+function accepts(server: string, timeoutMs: number): Promise<boolean> {
+  const at = server.lastIndexOf(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host: server.slice(0, at), port: Number(server.slice(at + 1)), timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }

@@ -39,10 +39,10 @@ export async function drainTopic(
   options: DrainOptions = {},
 ): Promise<DrainResult> {
   // End offsets settle once replicas have caught up; read them twice to be sure.
-  let end = await observer.endOffsets(topic);
+  let end = await observer.reachableEndOffsets(topic, timeoutMs);
   for (let i = 0; i < 20; i++) {
     await new Promise((r) => setTimeout(r, 500));
-    const again = await observer.endOffsets(topic);
+    const again = await observer.reachableEndOffsets(topic, timeoutMs);
     const same = [...again].every(([p, o]) => end.get(p) === o);
     end = again;
     if (same) break;

@@ -150,6 +150,18 @@ describe('process runtime on real Apache Kafka', () => {
     expect(await roundTrip('failover', 'after')).toEqual(['before', 'after']);
   });
 
+  it('is not called healthy while a node is down, even before the controller notices', async () => {
+    await observer.createTopic('down-follower', 1, 3, {});
+    const { leader, replicas } = await observer.partition('down-follower', 0);
+    const follower = replicas.find((id) => id !== leader)!;
+    await cluster.kill(follower);
+    // Until its session expires the controller still lists it, leading nothing but in the ISR.
+    expect((await observer.partition('down-follower', 0)).isr).toContain(follower);
+    expect(await observer.waitHealthy('down-follower', 1000)).toBe(false);
+    await cluster.start(follower);
+    expect(await observer.waitHealthy('down-follower', 60_000)).toBe(true);
+  });
+
   it('stops a node gracefully and starts it again', async () => {
     await cluster.stop(1);
     expect(cluster.node(1).state).toBe('stopped');
