@@ -3,7 +3,7 @@
 import { ProtocolError } from '../protocol/codec/protocol-error.js';
 import { BATCH_HEADER_SIZE, Compression, Offsets, batchSizeAt, compressionOf, isControlBatch, readBatchHeader, validateBatch } from '../protocol/record-batch.js';
 import { UnsupportedCompressionError } from '../protocol/records/compression.js';
-import { decodeRecordBatch } from '../protocol/records/decode-batch.js';
+import { measureRecordBatch } from '../protocol/records/decode-batch.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
 import { hasProducerId } from './batch-header-helpers.js';
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from './errors.js';
@@ -78,11 +78,10 @@ function checkRecords(batches: Buffer, at: number, size: number, maxMessageBytes
   const codec = compressionOf(batches.readInt16BE(at + Offsets.attributes));
   if (codec > Compression.Zstd) throw new CorruptRecordError(`batch at byte ${at}: unknown compression codec ${codec}`);
   try {
-    const { consumed, available } = decodeRecordBatch(batches.subarray(0, at + size), at, {
+    const { consumed, available } = measureRecordBatch(batches.subarray(0, at + size), at, {
       verify: false,
       maxDecompressedBytes: Math.max(1 << 20, maxMessageBytes * 64),
-      measure: true,
-    }).extent!;
+    });
     if (consumed !== available) throw new CorruptRecordError(`batch at byte ${at}: ${available - consumed} bytes follow its last record`);
   } catch (error) {
     if (error instanceof UnsupportedCompressionError) return;

@@ -105,15 +105,8 @@ export class Reader {
 
   /** Zigzag varint of a signed 64-bit value, at most 10 bytes. */
   varlong(): bigint {
-    const { buf, end } = this;
-    let size = 0;
-    for (;;) {
-      if (this.offset + size >= end) throw this.truncated('varlong');
-      if (size === MAX_VARLONG_BYTES) {
-        throw new ProtocolError('varint-too-long', `varlong longer than 10 bytes at offset ${this.offset}`);
-      }
-      if ((buf[this.offset + size++]! & 0x80) === 0) break;
-    }
+    const { buf } = this;
+    const size = this.varlongSize();
     if (size <= EXACT_VARINT_BYTES) {
       let raw = 0;
       for (let i = size - 1; i >= 0; i--) raw = raw * 128 + (buf[this.offset + i]! & 0x7f);
@@ -125,6 +118,24 @@ export class Reader {
     this.offset += size;
     raw = BigInt.asUintN(64, raw);
     return (raw >> 1n) ^ -(raw & 1n);
+  }
+
+  /** Moves past a varlong, refusing what varlong() refuses, without making the bigint. */
+  skipVarlong(): void {
+    this.offset += this.varlongSize();
+  }
+
+  /** Bytes of the varlong at the current offset. */
+  private varlongSize(): number {
+    const { buf, end } = this;
+    let size = 0;
+    for (;;) {
+      if (this.offset + size >= end) throw this.truncated('varlong');
+      if (size === MAX_VARLONG_BYTES) {
+        throw new ProtocolError('varint-too-long', `varlong longer than 10 bytes at offset ${this.offset}`);
+      }
+      if ((buf[this.offset + size++]! & 0x80) === 0) return size;
+    }
   }
 
   /** A UUID in Kafka's textual form: 22 characters of unpadded base64url. */
@@ -185,19 +196,24 @@ export class Reader {
 
   /** The next `size` bytes as a view into the input (no copy). */
   view(size: number): Buffer {
-    if (size > this.end - this.offset) {
-      throw new ProtocolError(
-        'length-exceeds-input',
-        `length ${size} at offset ${this.offset} exceeds the ${this.end - this.offset} bytes left`,
-      );
-    }
+    this.checkLength(size);
     const value = this.buf.subarray(this.offset, this.offset + size);
     this.offset += size;
     return value;
   }
 
   skip(size: number): void {
-    this.view(size);
+    this.checkLength(size);
+    this.offset += size;
+  }
+
+  private checkLength(size: number): void {
+    if (size > this.end - this.offset) {
+      throw new ProtocolError(
+        'length-exceeds-input',
+        `length ${size} at offset ${this.offset} exceeds the ${this.end - this.offset} bytes left`,
+      );
+    }
   }
 
   /**

@@ -10,8 +10,6 @@ import type { DecodedRecord, RecordHeader } from './record.js';
 export interface DecodedBatch {
   header: BatchHeader;
   records: DecodedRecord[];
-  /** With `measure`: bytes of the (decompressed) records section the records took, and its size. */
-  extent?: { consumed: number; available: number };
 }
 
 export interface DecodeOptions {
@@ -19,42 +17,79 @@ export interface DecodeOptions {
   verify?: boolean;
   /** Limit for a decompressed records section. */
   maxDecompressedBytes?: number;
-  /** Report how much of the records section the records took (bytes left over mean a corrupt batch). */
-  measure?: boolean;
 }
 
 function readNullableVarBytes(r: Reader): Buffer | null {
-  const length = r.varint();
-  if (length === -1) return null;
-  if (length < -1) throw new ProtocolError('bad-record', `record field length ${length} is invalid`);
-  return r.view(length);
+  const length = nullableLength(r);
+  return length === -1 ? null : r.view(length);
 }
 
-function readRecord(r: Reader, header: BatchHeader): DecodedRecord {
+function skipNullableVarBytes(r: Reader): void {
+  const length = nullableLength(r);
+  if (length !== -1) r.skip(length);
+}
+
+function nullableLength(r: Reader): number {
+  const length = r.varint();
+  if (length < -1) throw new ProtocolError('bad-record', `record field length ${length} is invalid`);
+  return length;
+}
+
+function checkedHeaderCount(r: Reader): number {
+  const headerCount = r.varint();
+  // A header takes at least two bytes (two varint lengths).
+  if (headerCount < 0 || headerCount * 2 > r.remaining) {
+    throw new ProtocolError('bad-record', `record header count ${headerCount} is invalid`);
+  }
+  return headerCount;
+}
+
+function checkRecordEnd(r: Reader, length: number, end: number): void {
+  if (r.offset !== end) {
+    throw new ProtocolError('bad-record', `record declared ${length} bytes but its fields took ${length + r.offset - end}`);
+  }
+}
+
+/**
+ * One record. With `keep` false it is only checked, the way its fields would be read, and nothing
+ * is made of it: validating a produce request's records must not allocate per record.
+ */
+function readRecord(r: Reader, header: BatchHeader, keep: true): DecodedRecord;
+function readRecord(r: Reader, header: BatchHeader, keep: false): undefined;
+function readRecord(r: Reader, header: BatchHeader, keep: boolean): DecodedRecord | undefined {
   const length = r.varint();
   if (length < 0 || length > r.remaining) {
     throw new ProtocolError('bad-record', `record length ${length} does not fit in the ${r.remaining} bytes left`);
   }
   const end = r.offset + length;
   r.int8(); // record attributes: unused by Kafka
+  if (!keep) {
+    r.skipVarlong();
+    r.varint();
+    skipNullableVarBytes(r);
+    skipNullableVarBytes(r);
+    const headerCount = checkedHeaderCount(r);
+    for (let i = 0; i < headerCount; i++) {
+      const keyLength = nullableLength(r);
+      if (keyLength === -1) throw new ProtocolError('bad-record', 'record header key is null');
+      r.skip(keyLength);
+      skipNullableVarBytes(r);
+    }
+    checkRecordEnd(r, length, end);
+    return undefined;
+  }
   const timestampDelta = r.varlong();
   const offsetDelta = r.varint();
   const key = readNullableVarBytes(r);
   const value = readNullableVarBytes(r);
-  const headerCount = r.varint();
-  // A header takes at least two bytes (two varint lengths).
-  if (headerCount < 0 || headerCount * 2 > r.remaining) {
-    throw new ProtocolError('bad-record', `record header count ${headerCount} is invalid`);
-  }
+  const headerCount = checkedHeaderCount(r);
   const headers: RecordHeader[] = [];
   for (let i = 0; i < headerCount; i++) {
     const keyBytes = readNullableVarBytes(r);
     if (keyBytes === null) throw new ProtocolError('bad-record', 'record header key is null');
     headers.push({ key: keyBytes.toString('utf8'), value: readNullableVarBytes(r) });
   }
-  if (r.offset !== end) {
-    throw new ProtocolError('bad-record', `record declared ${length} bytes but its fields took ${length + r.offset - end}`);
-  }
+  checkRecordEnd(r, length, end);
   return {
     offset: header.baseOffset + BigInt(offsetDelta),
     // In a LogAppendTime batch every record has the broker's time, kept as the batch max timestamp.
@@ -67,6 +102,24 @@ function readRecord(r: Reader, header: BatchHeader): DecodedRecord {
 
 /** Decodes the batch starting at `at`. */
 export function decodeRecordBatch(buf: Buffer, at = 0, options: DecodeOptions = {}): DecodedBatch {
+  const { header, reader } = openRecords(buf, at, options);
+  const records: DecodedRecord[] = [];
+  for (let i = 0; i < header.recordCount; i++) records.push(readRecord(reader, header, true));
+  return { header, records };
+}
+
+/**
+ * Checks every record of the batch at `at` as decodeRecordBatch would read it, keeping none, and
+ * says how many bytes of the (decompressed) records section they took out of how many.
+ */
+export function measureRecordBatch(buf: Buffer, at = 0, options: DecodeOptions = {}): { consumed: number; available: number } {
+  const { header, reader } = openRecords(buf, at, options);
+  for (let i = 0; i < header.recordCount; i++) readRecord(reader, header, false);
+  return { consumed: reader.offset, available: reader.buf.length };
+}
+
+/** The batch header and a reader over its (decompressed) records section. */
+function openRecords(buf: Buffer, at: number, options: DecodeOptions): { header: BatchHeader; reader: Reader } {
   if (options.verify ?? true) {
     const problem = validateBatch(buf, at);
     if (problem !== undefined) throw new ProtocolError('bad-record', `record batch at ${at}: ${problem}`);
@@ -85,14 +138,11 @@ export function decodeRecordBatch(buf: Buffer, at = 0, options: DecodeOptions = 
     if (error instanceof UnsupportedCompressionError) throw error;
     throw new ProtocolError('bad-record', `record batch at ${at} does not decompress: ${(error as Error).message}`);
   }
-  const r = new Reader(section);
   // A record takes at least 7 bytes, which bounds a hostile count.
   if (header.recordCount * 7 > section.length) {
     throw new ProtocolError('bad-record', `record count ${header.recordCount} cannot fit in ${section.length} bytes`);
   }
-  const records: DecodedRecord[] = [];
-  for (let i = 0; i < header.recordCount; i++) records.push(readRecord(r, header));
-  return options.measure ? { header, records, extent: { consumed: r.offset, available: section.length } } : { header, records };
+  return { header, reader: new Reader(section) };
 }
 
 /** Decodes every complete batch in `buf`, in order. */

@@ -3,8 +3,9 @@ import { ProtocolError } from '../codec/protocol-error.js';
 import { Attributes, BATCH_HEADER_SIZE, Compression, Offsets, readBatchHeader, validateBatch, writeBatchCrc } from '../record-batch.js';
 import { UnsupportedCompressionError } from './compression.js';
 import { ControlRecordType, encodeTransactionMarkerBatch, readTransactionMarker } from './control-record.js';
-import { decodeRecordBatch, decodeRecordBatches } from './decode-batch.js';
+import { decodeRecordBatch, decodeRecordBatches, measureRecordBatch } from './decode-batch.js';
 import { encodeRecordBatch } from './encode-batch.js';
+import { SeededRandom } from '../../testing/seeded-random.js';
 
 function reasonOf(run: () => unknown): string | undefined {
   try {
@@ -145,6 +146,43 @@ describe('decodeRecordBatch', () => {
     const batch = encodeRecordBatch([{ value: Buffer.alloc(1_000_000), timestamp: 1n }], { compression: Compression.Gzip });
     expect(batch.length).toBeLessThan(10_000);
     expect(reasonOf(() => decodeRecordBatch(batch, 0, { maxDecompressedBytes: 64 * 1024 }))).toBe('bad-record');
+  });
+});
+
+describe('measureRecordBatch', () => {
+  // It walks records without keeping them, for produce validation; it must refuse exactly what
+  // the full decode refuses, or a batch no consumer can read would be stored.
+  it('refuses what decodeRecordBatch refuses and accepts what it accepts, over mutated records', () => {
+    const batch = encodeRecordBatch([
+      { key: Buffer.from('k1'), value: Buffer.from('value one'), headers: [{ key: 'h', value: Buffer.from('v') }, { key: 'n', value: null }] },
+      { key: null, value: null, timestamp: 1_700_000_000_000n },
+      { key: Buffer.alloc(300, 1), value: Buffer.alloc(0), headers: [{ key: 'x'.repeat(130), value: Buffer.alloc(200, 2) }] },
+    ]);
+    const outcome = (run: () => unknown) => {
+      try {
+        return JSON.stringify(run());
+      } catch (error) {
+        if (error instanceof ProtocolError) return `refused: ${error.message}`;
+        throw error;
+      }
+    };
+    const random = new SeededRandom(7);
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const mutated = Buffer.from(batch);
+      const flips = 1 + random.int(3);
+      for (let f = 0; f < flips; f++) mutated[BATCH_HEADER_SIZE + random.int(mutated.length - BATCH_HEADER_SIZE)] = random.int(256);
+      const full = outcome(() => decodeRecordBatch(mutated, 0, { verify: false }).records.length);
+      const walked = outcome(() => measureRecordBatch(mutated, 0, { verify: false }));
+      if (full.startsWith('refused')) {
+        refused++;
+        expect(walked).toBe(full);
+      } else {
+        expect(walked.startsWith('refused'), walked).toBe(false);
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(measureRecordBatch(batch)).toEqual({ consumed: batch.length - BATCH_HEADER_SIZE, available: batch.length - BATCH_HEADER_SIZE });
   });
 });
 
