@@ -193,8 +193,7 @@ export class Partition {
     return { records, highWatermark: this.highWatermarkOffset, logStartOffset: this.log.logStartOffset, divergingEpoch: undefined };
   }
 
-  /** Batches fetched from the leader, appended as they are. */
-  /** `records` are handed over: the log keeps them without a copy. */
+  /** Batches fetched from the leader, appended as they are; the log keeps `records` without a copy. */
   appendAsFollower(records: Buffer): void {
     if (this.isLeader || this.removed) return;
     this.log.appendAsFollower(records, { handedOver: true });
@@ -225,9 +224,8 @@ export class Partition {
 
   /**
    * A produce request's batches for this partition. acks=all is refused up front when the ISR is
-   * smaller than min.insync.replicas, as Kafka does.
+   * smaller than min.insync.replicas, as Kafka does. The log stamps and keeps `batches` without a copy.
    */
-  /** `batches` are handed over: the log stamps and keeps them without a copy. */
   appendRecordsToLeader(batches: Buffer, requiredAcks: number, minInsyncReplicas: number, origin: 'client' | 'coordinator' = 'client'): AppendResult {
     this.checkLeader();
     if (requiredAcks === -1 && this.registration.isr.length < minInsyncReplicas) {

@@ -44,40 +44,25 @@ function checkedHeaderCount(r: Reader): number {
   return headerCount;
 }
 
+/** A record's length prefix, which must fit in what is left. */
+function recordLength(r: Reader): number {
+  const length = r.varint();
+  if (length < 0 || length > r.remaining) {
+    throw new ProtocolError('bad-record', `record length ${length} does not fit in the ${r.remaining} bytes left`);
+  }
+  return length;
+}
+
 function checkRecordEnd(r: Reader, length: number, end: number): void {
   if (r.offset !== end) {
     throw new ProtocolError('bad-record', `record declared ${length} bytes but its fields took ${length + r.offset - end}`);
   }
 }
 
-/**
- * One record. With `keep` false it is only checked, the way its fields would be read, and nothing
- * is made of it: validating a produce request's records must not allocate per record.
- */
-function readRecord(r: Reader, header: BatchHeader, keep: true): DecodedRecord;
-function readRecord(r: Reader, header: BatchHeader, keep: false): undefined;
-function readRecord(r: Reader, header: BatchHeader, keep: boolean): DecodedRecord | undefined {
-  const length = r.varint();
-  if (length < 0 || length > r.remaining) {
-    throw new ProtocolError('bad-record', `record length ${length} does not fit in the ${r.remaining} bytes left`);
-  }
+function readRecord(r: Reader, header: BatchHeader): DecodedRecord {
+  const length = recordLength(r);
   const end = r.offset + length;
   r.int8(); // record attributes: unused by Kafka
-  if (!keep) {
-    r.skipVarlong();
-    r.varint();
-    skipNullableVarBytes(r);
-    skipNullableVarBytes(r);
-    const headerCount = checkedHeaderCount(r);
-    for (let i = 0; i < headerCount; i++) {
-      const keyLength = nullableLength(r);
-      if (keyLength === -1) throw new ProtocolError('bad-record', 'record header key is null');
-      r.skip(keyLength);
-      skipNullableVarBytes(r);
-    }
-    checkRecordEnd(r, length, end);
-    return undefined;
-  }
   const timestampDelta = r.varlong();
   const offsetDelta = r.varint();
   const key = readNullableVarBytes(r);
@@ -100,11 +85,33 @@ function readRecord(r: Reader, header: BatchHeader, keep: boolean): DecodedRecor
   };
 }
 
+/**
+ * Moves past one record with readRecord's checks, making nothing of it: validating a produce
+ * request's records must not allocate per record.
+ */
+function skipRecord(r: Reader): void {
+  const length = recordLength(r);
+  const end = r.offset + length;
+  r.int8(); // record attributes: unused by Kafka
+  r.skipVarlong();
+  r.varint();
+  skipNullableVarBytes(r);
+  skipNullableVarBytes(r);
+  const headerCount = checkedHeaderCount(r);
+  for (let i = 0; i < headerCount; i++) {
+    const keyLength = nullableLength(r);
+    if (keyLength === -1) throw new ProtocolError('bad-record', 'record header key is null');
+    r.skip(keyLength);
+    skipNullableVarBytes(r);
+  }
+  checkRecordEnd(r, length, end);
+}
+
 /** Decodes the batch starting at `at`. */
 export function decodeRecordBatch(buf: Buffer, at = 0, options: DecodeOptions = {}): DecodedBatch {
   const { header, reader } = openRecords(buf, at, options);
   const records: DecodedRecord[] = [];
-  for (let i = 0; i < header.recordCount; i++) records.push(readRecord(reader, header, true));
+  for (let i = 0; i < header.recordCount; i++) records.push(readRecord(reader, header));
   return { header, records };
 }
 
@@ -114,7 +121,7 @@ export function decodeRecordBatch(buf: Buffer, at = 0, options: DecodeOptions = 
  */
 export function measureRecordBatch(buf: Buffer, at = 0, options: DecodeOptions = {}): { consumed: number; available: number } {
   const { header, reader } = openRecords(buf, at, options);
-  for (let i = 0; i < header.recordCount; i++) readRecord(reader, header, false);
+  for (let i = 0; i < header.recordCount; i++) skipRecord(reader);
   return { consumed: reader.offset, available: reader.buf.length };
 }
 
