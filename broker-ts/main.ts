@@ -7,8 +7,10 @@ import { describeStaticConfig, loadBrokerConfig } from './config/broker-config.j
 import { USAGE, parseCommandLine } from './config/command-line.js';
 import { ConfigError } from './config/config-error.js';
 import { createLogger } from './logging/logger.js';
+import { applyHeapGrowth } from './server/heap-growth.js';
 
 async function main(args: readonly string[]): Promise<number> {
+  applyHeapGrowth();
   const logger = createLogger({ file: process.env.BROKER_TS_LOG_FILE });
   let broker: Broker;
   try {
