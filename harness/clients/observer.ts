@@ -69,6 +69,17 @@ export class ClusterObserver {
     }, 60_000, `topic ${topic} to have a leader and a full ISR on every partition`);
   }
 
+  /** Deletes topics and waits until metadata no longer lists them. */
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    if (topics.length === 0) return;
+    const admin = await this.ready();
+    await admin.deleteTopics({ topics: [...topics], timeout: 30_000 });
+    await this.waitFor(async () => {
+      const listed = new Set(await admin.listTopics());
+      return topics.every((t) => !listed.has(t));
+    }, 30_000, `topics ${topics.join(', ')} to be deleted`);
+  }
+
   async partitions(topic: string): Promise<PartitionState[]> {
     const admin = await this.ready();
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });

@@ -97,6 +97,22 @@ describe('process runtime on real Apache Kafka', () => {
     expect(await roundTrip('roundtrip', 'hello')).toEqual(['hello']);
   });
 
+  it('deletes topics, returning once metadata no longer lists them', async () => {
+    await observer.createTopic('short-lived-a', 2, 3, {});
+    await observer.createTopic('short-lived-b', 1, 3, {});
+    await observer.deleteTopics(['short-lived-a', 'short-lived-b']);
+    const admin = kafkaClient('test', cluster.bootstrapServers()).admin();
+    await admin.connect();
+    try {
+      const listed = await admin.listTopics();
+      expect(listed).not.toContain('short-lived-a');
+      expect(listed).not.toContain('short-lived-b');
+      expect(listed).toContain('roundtrip');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('cutting a proxy stops that traffic to the node; healing restores it', async () => {
     const node = cluster.node(2);
     expect(await canConnect(node.clientAddress)).toBe(true);
