@@ -148,8 +148,10 @@ function longPoll(
     };
     const wake = () => {
       if (done) return;
-      // Deferred so that one append waking many fetches does not read inside the append.
-      setImmediate(() => {
+      // Deferred so that one append waking many fetches does not read inside the append, but only
+      // until the current request's code finishes: a turn of the event loop (setImmediate) waited
+      // behind every other socket's events, and acks=all waits on this read.
+      queueMicrotask(() => {
         if (done) return;
         const results = readPartitions(broker, requested, parameters, version, replicaId);
         if (isComplete(results, minBytes)) settle(results);

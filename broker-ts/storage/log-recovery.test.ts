@@ -162,6 +162,29 @@ describe('index repair', () => {
     }
   });
 
+  it('keeps index entries in memory until a flush, and rebuilds the ones a crash kept from the files', async () => {
+    const single = { config: { indexIntervalBytes: 100 } };
+    const cleanDir = logs.dir();
+    const closedCleanly = await logs.open(single, cleanDir);
+    appendBatches(closedCleanly, 30, 2);
+    await closedCleanly.close();
+    const expected = fs.readFileSync(segmentFile(cleanDir, 0n, OFFSET_INDEX_SUFFIX));
+    expect(expected.length).toBeGreaterThan(0);
+
+    const dir = logs.dir();
+    const log = await logs.open(single, dir);
+    appendBatches(log, 30, 2);
+    expect(fs.statSync(segmentFile(dir, 0n, OFFSET_INDEX_SUFFIX)).size).toBe(0);
+    await log.discard();
+
+    const reopened = await logs.open(single, dir);
+    expect(fs.readFileSync(segmentFile(dir, 0n, OFFSET_INDEX_SUFFIX)).equals(expected)).toBe(true);
+    for (let offset = 0n; offset < 60n; offset++) expect(reopened.read(offset, 1, { minOneBatch: true }).length).toBeGreaterThan(0);
+    appendBatches(reopened, 5, 2);
+    await reopened.flush();
+    expect(fs.statSync(segmentFile(dir, 0n, OFFSET_INDEX_SUFFIX)).size).toBeGreaterThan(expected.length);
+  });
+
   it('rebuilds an index file with a torn last entry', async () => {
     const dir = logs.dir();
     const log = await logs.open(options, dir);

@@ -114,6 +114,13 @@ export class LogSegment {
     return this.maxTimestampAndOffset;
   }
 
+  /**
+   * Index entries stay in memory until the segment is flushed, rolled or closed. Kafka's indexes
+   * are memory-mapped; writing each entry here cost two more syscalls per index.interval.bytes
+   * (every fourth append of a 1 KiB batch). A crash leaves the files behind the log, which is safe:
+   * an unclean start re-reads every segment past the recovery point and rebuilds its indexes, and
+   * the flush that moves the recovery point writes the entries first.
+   */
   append(bytes: Buffer, batches: readonly AppendedBatch[]): void {
     const start = this.log.size;
     let max = this.maxTimestampSoFar();
@@ -132,7 +139,6 @@ export class LogSegment {
     this.log.append(bytes, batches);
     const last = batches.at(-1);
     if (last !== undefined) this.knownNextOffset = last.lastOffset + 1n;
-    if (!this.config.unflushedInMemory) this.writeIndexes();
   }
 
   /** The first batch whose last offset is >= offset, searching from `startingPosition`. */

@@ -175,6 +175,7 @@ describe('offset index', () => {
   it('writes an entry every index.interval.bytes pointing at batch starts', async () => {
     const log = await openLog({ config: { indexIntervalBytes: 200 } });
     appendBatches(log, 20, 2);
+    await log.flush();
     const index = fs.readFileSync(path.join(log.dir, '00000000000000000000.index'));
     const data = fs.readFileSync(path.join(log.dir, '00000000000000000000.log'));
     expect(index.length % 8).toBe(0);
