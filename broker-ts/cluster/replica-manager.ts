@@ -26,6 +26,8 @@ export type LeadershipListener = (partition: Partition, leading: boolean) => voi
 const ALTER_PARTITION_TIMEOUT_MS = 5000;
 
 export class ReplicaManager implements IsrChangeSink {
+  /** The metadata change being applied (settled either way), if one is. */
+  private applying: Promise<void> | undefined;
   private readonly byTopic = new Map<string, Map<number, Partition>>();
   private readonly leadershipListeners: LeadershipListener[] = [];
   private readonly fetchers = new Map<number, ReplicaFetcher>();
@@ -77,7 +79,48 @@ export class ReplicaManager implements IsrChangeSink {
   }
 
   /** Follows the changes the quorum just committed. */
-  async applyDelta(delta: MetadataDelta): Promise<void> {
+  /**
+   * Applies committed metadata changes. The image already shows them (it is updated as the records
+   * are read), while a partition given to this node exists here only once its log has opened:
+   * `metadataApplied` lets a request wait for that.
+   */
+  applyDelta(delta: MetadataDelta): Promise<void> {
+    const applying = this.applyChanges(delta);
+    const settled = applying.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.applying = settled;
+    void settled.then(() => {
+      if (this.applying === settled) this.applying = undefined;
+    });
+    return applying;
+  }
+
+  /** Whether a metadata change is being applied, so that partitions the image shows may not exist here yet. */
+  get applyingMetadata(): boolean {
+    return this.applying !== undefined;
+  }
+
+  /**
+   * Resolves once the metadata change being applied is (or after `timeoutMs`). A produce sent on the
+   * strength of the image, to a partition whose log is still opening, would otherwise be refused
+   * with NOT_LEADER_OR_FOLLOWER after its other partitions were appended, and the client's retry
+   * would store those twice.
+   */
+  async metadataApplied(timeoutMs: number): Promise<void> {
+    const applying = this.applying;
+    if (applying === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    try {
+      await Promise.race([applying, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async applyChanges(delta: MetadataDelta): Promise<void> {
     for (const topic of delta.deletedTopics) {
       const partitions = this.byTopic.get(topic.name);
       this.byTopic.delete(topic.name);

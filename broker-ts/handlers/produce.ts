@@ -30,6 +30,10 @@ export const produceHandler = defineHandler({
   maxVersion: 11,
   async handle(broker, body, context) {
     const acks = body.acks;
+    if (broker.replicas.applyingMetadata && body.topicData.some((t) => t.partitionData.some((d) => broker.replicas.partition(t.name, d.index) === undefined))) {
+      // A partition the image just gave this node may still be opening its log.
+      await broker.replicas.metadataApplied(body.timeoutMs);
+    }
     const pending: Promise<void>[] = [];
     const responses = body.topicData.map((topic) => ({
       name: topic.name,

@@ -157,6 +157,28 @@ describe('a three-node broker-ts cluster', () => {
     }
   });
 
+  it('takes writes to partitions just added on a leader still opening their logs, storing each once', async () => {
+    // The image shows new partitions as soon as the records are read, while their logs open
+    // asynchronously: a produce refused in that gap had its other partitions appended, and the
+    // client's retry stored those twice (one attempt in four before the leader waited).
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < 10; i++) {
+      const topic = `grown-${i}`;
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 3 }], waitForLeaders: true });
+      await admin.createPartitions({ topicPartitions: [{ topic, count: 5 }] });
+      await eventually(
+        () => admin.fetchTopicMetadata({ topics: [topic] }),
+        ({ topics }) => topics[0]?.partitions.length === 5 && topics[0].partitions.every((p) => p.leader >= 0),
+        15_000,
+      );
+      await producer.send({ topic, acks: -1, messages: [0, 1, 2, 3, 4].map((partition) => ({ partition, value: `to-${partition}` })) });
+      const offsets = await admin.fetchTopicOffsets(topic);
+      expect(offsets.map((o) => [o.partition, o.high]).sort(), topic).toEqual([0, 1, 2, 3, 4].map((p) => [p, '1']));
+    }
+    await producer.disconnect();
+  });
+
   it('fails over when the leader is killed, losing no acknowledged acks=all write', async () => {
     await createTopic('failover');
     const producer = kafka.producer();
