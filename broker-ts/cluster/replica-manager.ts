@@ -78,11 +78,10 @@ export class ReplicaManager implements IsrChangeSink {
     }
   }
 
-  /** Follows the changes the quorum just committed. */
   /**
-   * Applies committed metadata changes. The image already shows them (it is updated as the records
-   * are read), while a partition given to this node exists here only once its log has opened:
-   * `metadataApplied` lets a request wait for that.
+   * Follows the changes the quorum just committed. The image already shows them (it is updated as
+   * the records are read), while a partition given to this node exists here only once its log has
+   * opened: `metadataApplied` lets a request wait for that.
    */
   applyDelta(delta: MetadataDelta): Promise<void> {
     const applying = this.applyChanges(delta);

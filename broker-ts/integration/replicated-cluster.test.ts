@@ -160,7 +160,8 @@ describe('a three-node broker-ts cluster', () => {
   it('takes writes to partitions just added on a leader still opening their logs, storing each once', async () => {
     // The image shows new partitions as soon as the records are read, while their logs open
     // asynchronously: a produce refused in that gap had its other partitions appended, and the
-    // client's retry stored those twice (2 of 30 to 5 of 20 attempts in probes before the leader waited).
+    // client's retry stored those twice (2 of 30 to 5 of 20 attempts in probes, before the leader
+    // waited).
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < 10; i++) {
