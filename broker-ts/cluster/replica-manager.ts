@@ -83,17 +83,15 @@ export class ReplicaManager implements IsrChangeSink {
    * the records are read), while a partition given to this node exists here only once its log has
    * opened: `metadataApplied` lets a request wait for that.
    */
-  applyDelta(delta: MetadataDelta): Promise<void> {
+  async applyDelta(delta: MetadataDelta): Promise<void> {
+    // The loader applies one delta at a time, so there is never more than one to wait for.
     const applying = this.applyChanges(delta);
-    const settled = applying.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.applying = settled;
-    void settled.then(() => {
-      if (this.applying === settled) this.applying = undefined;
-    });
-    return applying;
+    this.applying = applying.catch(() => undefined);
+    try {
+      await applying;
+    } finally {
+      this.applying = undefined;
+    }
   }
 
   /** Whether a metadata change is being applied, so that partitions the image shows may not exist here yet. */
