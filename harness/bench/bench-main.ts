@@ -13,6 +13,7 @@ import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster } from '../runtime/start-cluster.js';
 import { supervisor } from '../runtime/supervisor.js';
 import { measureChecker, type CheckerSpeed } from './checker-speed.js';
+import { freeze, thaw } from './cluster-freeze.js';
 import { CpuMeter } from './cpu-meter.js';
 import { hotspots, type Hotspot } from './cpu-profile.js';
 import { endToEndLatency } from './end-to-end-latency.js';
@@ -149,12 +150,14 @@ async function main(): Promise<number> {
   };
 
   // Both clusters stay up and workloads alternate between them, so machine noise hits both alike.
+  // The cluster not being measured is frozen: idle, Kafka's nodes would still take CPU from broker-ts's runs.
   const clusters = new Map<BrokerKind, { cluster: Cluster; observer: ClusterObserver }>();
   const runs = new Map<string, Record<BrokerKind, (Measurement | null)[]>>();
   const peakRss: Record<BrokerKind, number> = { kafka: 0, 'broker-ts': 0 };
   const workloadPeakRss = new Map<string, Record<BrokerKind, number>>();
   try {
     for (const broker of BROKERS) {
+      for (const other of clusters.values()) await freeze(other.cluster);
       const cluster = await startBenchCluster(broker, logDir);
       const observer = new ClusterObserver(cluster);
       clusters.set(broker, { cluster, observer });
@@ -173,11 +176,13 @@ async function main(): Promise<number> {
         const order = rep % 2 === 0 ? BROKERS : [...BROKERS].reverse();
         for (const broker of order) {
           const { cluster, observer } = clusters.get(broker)!;
+          for (const [other, idle] of clusters) if (other !== broker) await freeze(idle.cluster);
           const made: string[] = [];
           const target = targetOf(cluster, observer, made);
           const sampler = new MemorySampler();
           sampler.start(target.pids);
           try {
+            await thaw(cluster, observer);
             const m = await w.run(target, quick);
             perBroker[broker].push(m);
             log.info({ workload: w.name, broker, rep: rep + 1, msgsPerSec: Math.round(m.msgsPerSec), p99Ms: round(m.p99Ms) }, 'bench run');

@@ -135,6 +135,33 @@ export class ClusterObserver {
     }
   }
 
+  /**
+   * Waits until every node is registered and every partition of every topic has a leader and its
+   * full ISR, and that has held for `quietMs`. Metadata that looks healthy once is not enough after
+   * a pause: the controller's overdue timers then fence the brokers whose heartbeats it missed, and
+   * the quorum may elect another controller.
+   */
+  async waitSettled(timeoutMs: number, quietMs: number): Promise<void> {
+    const nodes = this.cluster.nodeIds().length;
+    let healthySince: number | undefined;
+    await this.waitFor(async () => {
+      let healthy = false;
+      try {
+        healthy = await this.allHealthy(nodes);
+      } finally {
+        healthySince = healthy ? (healthySince ?? Date.now()) : undefined;
+      }
+      return healthySince !== undefined && Date.now() - healthySince >= quietMs;
+    }, timeoutMs, `the cluster to settle (every node registered, every partition led with its full ISR, for ${quietMs} ms)`);
+  }
+
+  private async allHealthy(nodes: number): Promise<boolean> {
+    const admin = await this.ready();
+    if ((await admin.describeCluster()).brokers.length < nodes) return false;
+    const { topics } = await admin.fetchTopicMetadata();
+    return topics.every((t) => t.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length));
+  }
+
   /** endOffsets, retried while a leader cannot be reached (restarting, or not yet known to lead). */
   async reachableEndOffsets(topic: string, timeoutMs: number): Promise<Map<number, number>> {
     let offsets = new Map<number, number>();

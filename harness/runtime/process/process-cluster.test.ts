@@ -1,19 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kafkaClient } from '../../clients/kafkajs.js';
-import { ClusterObserver } from '../../clients/observer.js';
 import { allGone } from '../../testing/processes.js';
-import type { Cluster } from '../cluster.js';
+import { suiteCluster } from '../../testing/suite-cluster.js';
 import { processState } from '../proc.js';
-import { startCluster } from '../start-cluster.js';
 
-const logDir = mkdtempSync(join(tmpdir(), 'kafka-chaos-cluster-test-'));
-let cluster: Cluster;
-let observer: ClusterObserver;
-const pids: number[] = [];
+const suite = suiteCluster({ broker: 'kafka', nodes: 3 }, 'cluster-test');
+const { logDir } = suite;
 
 function canConnect(address: string): Promise<boolean> {
   const [host, port] = address.split(':') as [string, string];
@@ -33,7 +28,7 @@ function canConnect(address: string): Promise<boolean> {
 }
 
 async function roundTrip(topic: string, value: string): Promise<string[]> {
-  const kafka = kafkaClient('test', cluster.bootstrapServers());
+  const kafka = kafkaClient('test', suite.cluster.bootstrapServers());
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic, acks: -1, messages: [{ value }] });
@@ -55,35 +50,21 @@ async function roundTrip(topic: string, value: string): Promise<string[]> {
 }
 
 describe('process runtime on real Apache Kafka', () => {
-  beforeAll(async () => {
-    cluster = await startCluster({ broker: 'kafka', nodes: 3, logDir });
-    observer = new ClusterObserver(cluster);
-    for (const id of cluster.nodeIds()) pids.push(cluster.node(id).pid!);
-    pids.push(cluster.toxiproxy.pid);
-  });
-
-  afterAll(async () => {
-    await observer?.close();
-    await cluster?.close();
-    expect(await allGone(pids)).toBe(true);
-    if (!process.env.KEEP_TEST_LOGS) rmSync(logDir, { recursive: true, force: true });
-  });
-
   it('is ready when Metadata through the proxies lists every node, and says how long that took', async () => {
-    expect(cluster.timings.startupMs).toBeGreaterThan(0);
-    const admin = kafkaClient('test', cluster.bootstrapServers()).admin();
+    expect(suite.cluster.timings.startupMs).toBeGreaterThan(0);
+    const admin = kafkaClient('test', suite.cluster.bootstrapServers()).admin();
     await admin.connect();
     const { brokers } = await admin.describeCluster();
     await admin.disconnect();
     expect(brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
     // Clients are told the proxy addresses, not the nodes' own ports.
-    expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...cluster.bootstrapServers()].sort());
+    expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...suite.cluster.bootstrapServers()].sort());
   });
 
   it('advertises every listener at its own proxy and keeps configs and logs with the results', () => {
-    for (const id of cluster.nodeIds()) {
+    for (const id of suite.cluster.nodeIds()) {
       const props = readFileSync(join(logDir, `node-${id}`, 'server.properties'), 'utf8');
-      const node = cluster.node(id);
+      const node = suite.cluster.node(id);
       expect(props).toContain(`CLIENT://${node.clientAddress}`);
       expect(props).toMatch(/inter\.broker\.listener\.name=REPL/);
       expect(props).toMatch(/controller\.quorum\.voters=1@127\.0\.0\.1:\d+,2@127\.0\.0\.1:\d+,3@127\.0\.0\.1:\d+/);
@@ -93,15 +74,15 @@ describe('process runtime on real Apache Kafka', () => {
   });
 
   it('produces and consumes through the client proxies', async () => {
-    await observer.createTopic('roundtrip', 1, 3, {});
+    await suite.observer.createTopic('roundtrip', 1, 3, {});
     expect(await roundTrip('roundtrip', 'hello')).toEqual(['hello']);
   });
 
   it('deletes topics, returning once metadata no longer lists them', async () => {
-    await observer.createTopic('short-lived-a', 2, 3, {});
-    await observer.createTopic('short-lived-b', 1, 3, {});
-    await observer.deleteTopics(['short-lived-a', 'short-lived-b']);
-    const admin = kafkaClient('test', cluster.bootstrapServers()).admin();
+    await suite.observer.createTopic('short-lived-a', 2, 3, {});
+    await suite.observer.createTopic('short-lived-b', 1, 3, {});
+    await suite.observer.deleteTopics(['short-lived-a', 'short-lived-b']);
+    const admin = kafkaClient('test', suite.cluster.bootstrapServers()).admin();
     await admin.connect();
     try {
       const listed = await admin.listTopics();
@@ -114,75 +95,75 @@ describe('process runtime on real Apache Kafka', () => {
   });
 
   it('cutting a proxy stops that traffic to the node; healing restores it', async () => {
-    const node = cluster.node(2);
+    const node = suite.cluster.node(2);
     expect(await canConnect(node.clientAddress)).toBe(true);
     expect(node.proxies.client).toEqual(['n2-client']);
-    await cluster.toxiproxy.setEnabled(node.proxies.client[0]!, false);
+    await suite.cluster.toxiproxy.setEnabled(node.proxies.client[0]!, false);
     expect(await canConnect(node.clientAddress)).toBe(false);
     // The node itself is fine: the harness listener, which no fault touches, still answers.
     expect(await canConnect(node.harnessAddress)).toBe(true);
-    await cluster.toxiproxy.setEnabled(node.proxies.client[0]!, true);
+    await suite.cluster.toxiproxy.setEnabled(node.proxies.client[0]!, true);
     expect(await canConnect(node.clientAddress)).toBe(true);
   });
 
   it("cutting a node's controller traffic both ways gets it fenced; healing brings it back", async () => {
-    const proxies = cluster.proxyNames(2, 'controller');
+    const proxies = suite.cluster.proxyNames(2, 'controller');
     // Its advertised listener, and one proxy per direction to and from each other node.
     expect([...proxies].sort()).toEqual(['n1-to-n2-controller', 'n2-controller', 'n2-to-n1-controller', 'n2-to-n3-controller', 'n3-to-n2-controller'].sort());
-    for (const p of proxies) await cluster.toxiproxy.setEnabled(p, false);
+    for (const p of proxies) await suite.cluster.toxiproxy.setEnabled(p, false);
     try {
-      await observer.waitFor(async () => !(await observer.brokerIds()).includes(2), 30_000, 'node 2 to be fenced');
+      await suite.observer.waitFor(async () => !(await suite.observer.brokerIds()).includes(2), 30_000, 'node 2 to be fenced');
     } finally {
-      for (const p of proxies) await cluster.toxiproxy.setEnabled(p, true);
+      for (const p of proxies) await suite.cluster.toxiproxy.setEnabled(p, true);
     }
-    await observer.waitFor(async () => (await observer.brokerIds()).includes(2), 30_000, 'node 2 to be back');
+    await suite.observer.waitFor(async () => (await suite.observer.brokerIds()).includes(2), 30_000, 'node 2 to be back');
   });
 
   it('pauses a node with SIGSTOP and resumes it with SIGCONT', async () => {
-    const pid = cluster.node(3).pid!;
-    await cluster.pause(3);
+    const pid = suite.cluster.node(3).pid!;
+    await suite.cluster.pause(3);
     expect(processState(pid)).toBe('T');
-    expect(cluster.node(3).state).toBe('paused');
-    await cluster.resume(3);
+    expect(suite.cluster.node(3).state).toBe('paused');
+    await suite.cluster.resume(3);
     expect(processState(pid)).not.toBe('T');
-    expect(cluster.node(3).state).toBe('running');
+    expect(suite.cluster.node(3).state).toBe('running');
   });
 
   it('kill -9 of the leader moves leadership; a restart on the same data rejoins the ISR', async () => {
-    await observer.createTopic('failover', 1, 3, {});
+    await suite.observer.createTopic('failover', 1, 3, {});
     await roundTrip('failover', 'before');
-    const leader = await observer.leaderOf('failover', 0);
-    const pid = cluster.node(leader).pid!;
-    await cluster.kill(leader);
-    expect(cluster.node(leader).state).toBe('killed');
+    const leader = await suite.observer.leaderOf('failover', 0);
+    const pid = suite.cluster.node(leader).pid!;
+    await suite.cluster.kill(leader);
+    expect(suite.cluster.node(leader).state).toBe('killed');
     expect(await allGone([pid], 5000)).toBe(true);
-    await observer.waitFor(async () => {
-      const now = await observer.leaderOf('failover', 0);
+    await suite.observer.waitFor(async () => {
+      const now = await suite.observer.leaderOf('failover', 0);
       return now >= 0 && now !== leader;
     }, 30_000, 'a new leader');
-    await cluster.start(leader);
-    expect(cluster.node(leader).state).toBe('running');
-    expect(await observer.waitHealthy('failover', 60_000)).toBe(true);
+    await suite.cluster.start(leader);
+    expect(suite.cluster.node(leader).state).toBe('running');
+    expect(await suite.observer.waitHealthy('failover', 60_000)).toBe(true);
     expect(await roundTrip('failover', 'after')).toEqual(['before', 'after']);
   });
 
   it('is not called healthy while a node is down, even before the controller notices', async () => {
-    await observer.createTopic('down-follower', 1, 3, {});
-    const { leader, replicas } = await observer.partition('down-follower', 0);
+    await suite.observer.createTopic('down-follower', 1, 3, {});
+    const { leader, replicas } = await suite.observer.partition('down-follower', 0);
     const follower = replicas.find((id) => id !== leader)!;
-    await cluster.kill(follower);
+    await suite.cluster.kill(follower);
     // Until its session expires the controller still lists it, leading nothing but in the ISR.
-    expect((await observer.partition('down-follower', 0)).isr).toContain(follower);
-    expect(await observer.waitHealthy('down-follower', 1000)).toBe(false);
-    await cluster.start(follower);
-    expect(await observer.waitHealthy('down-follower', 60_000)).toBe(true);
+    expect((await suite.observer.partition('down-follower', 0)).isr).toContain(follower);
+    expect(await suite.observer.waitHealthy('down-follower', 1000)).toBe(false);
+    await suite.cluster.start(follower);
+    expect(await suite.observer.waitHealthy('down-follower', 60_000)).toBe(true);
   });
 
   it('stops a node gracefully and starts it again', async () => {
-    await cluster.stop(1);
-    expect(cluster.node(1).state).toBe('stopped');
-    expect(cluster.node(1).pid).toBeUndefined();
-    await cluster.start(1);
-    await observer.waitFor(async () => (await observer.brokerIds()).length === 3, 60_000, 'node 1 to re-register');
+    await suite.cluster.stop(1);
+    expect(suite.cluster.node(1).state).toBe('stopped');
+    expect(suite.cluster.node(1).pid).toBeUndefined();
+    await suite.cluster.start(1);
+    await suite.observer.waitFor(async () => (await suite.observer.brokerIds()).length === 3, 60_000, 'node 1 to re-register');
   });
 });
