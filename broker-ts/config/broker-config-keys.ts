@@ -251,6 +251,7 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
   applied('cluster.id', 'string', null, 'The cluster id; Kafka reads it from meta.properties written by kafka-storage format. Generated when absent.'),
   applied('log.unflushed.in.memory', 'boolean', 'false', 'Keep appended data in process memory until it is flushed, so kill -9 loses what a power loss would.'),
   applied('log.tail.cache.bytes', 'int', '1048576', 'Recently appended batches kept in memory for tailing consumers.', { validate: atLeast(0) }),
+  applied('log.writeback.bytes', 'int', '8388608', 'Every this many bytes appended to a segment, write its data back to disk in the background (0: leave it to the kernel), so that the kernel never has gigabytes to write back at once while appends wait.', { validate: atLeast(0) }),
   // Bugs on purpose, off by default: they make broker-ts unsafe so that tests can show the harness catches the loss.
   applied('broker.ts.bug.ack.before.replication', 'boolean', 'false', 'UNSAFE, for testing the checker: answer acks=all produce requests once the leader has appended, before the ISR has the batch.'),
   applied('broker.ts.bug.elect.any.replica', 'boolean', 'false', 'UNSAFE, for testing the checker: the controller elects any live replica, preferring one outside the ISR.'),

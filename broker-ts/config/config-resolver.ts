@@ -102,6 +102,7 @@ export class ConfigResolver {
       producerIdExpirationMs: this.brokerValue('producer.id.expiration.ms') as number,
       unflushedInMemory: this.brokerValue('log.unflushed.in.memory') as boolean,
       tailCacheBytes: this.brokerValue('log.tail.cache.bytes') as number,
+      writebackBytes: this.brokerValue('log.writeback.bytes') as number,
     };
   }
 

@@ -29,6 +29,8 @@ export interface LogConfig {
   unflushedInMemory: boolean;
   /** broker-ts only (log.tail.cache.bytes): recently appended batches kept in memory for tailing consumers. */
   tailCacheBytes: number;
+  /** broker-ts only (log.writeback.bytes): bytes appended to a segment between background writebacks; 0 for none. */
+  writebackBytes: number;
 }
 
 export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
@@ -43,6 +45,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   producerIdExpirationMs: 24 * 60 * 60 * 1000,
   unflushedInMemory: false,
   tailCacheBytes: 1024 * 1024,
+  writebackBytes: 8 * 1024 * 1024,
 });
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -75,6 +78,7 @@ export const LOG_CONFIG_PROPERTIES: { readonly [K in keyof LogConfig]: { broker:
   producerIdExpirationMs: { broker: 'producer.id.expiration.ms' },
   unflushedInMemory: { broker: 'log.unflushed.in.memory' },
   tailCacheBytes: { broker: 'log.tail.cache.bytes' },
+  writebackBytes: { broker: 'log.writeback.bytes' },
 };
 
 /**
