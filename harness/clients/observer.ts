@@ -119,16 +119,14 @@ export class ClusterObserver {
    * with all replicas back in the ISR. Returns false if that did not happen in time.
    */
   async waitHealthy(topic: string, timeoutMs: number): Promise<boolean> {
-    const nodes = this.cluster.nodeIds().length;
     try {
       // Metadata alone can look healthy while a node restarted by the heal is not listening yet:
       // a controller that has not noticed the kill still lists it as leader and in the ISR.
-      await this.waitFor(async () => {
-        if (!(await allAccept(this.cluster.harnessServers()))) return false;
-        if ((await this.brokerIds()).length < nodes) return false;
-        const states = await this.partitions(topic);
-        return states.length > 0 && states.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length);
-      }, timeoutMs, 'the cluster to recover');
+      await this.waitFor(
+        async () => (await allAccept(this.cluster.harnessServers())) && (await this.healthy([topic])),
+        timeoutMs,
+        'the cluster to recover',
+      );
       return true;
     } catch {
       return false;
@@ -142,12 +140,11 @@ export class ClusterObserver {
    * the quorum may elect another controller.
    */
   async waitSettled(timeoutMs: number, quietMs: number): Promise<void> {
-    const nodes = this.cluster.nodeIds().length;
     let healthySince: number | undefined;
     await this.waitFor(async () => {
       let healthy = false;
       try {
-        healthy = await this.allHealthy(nodes);
+        healthy = await this.healthy();
       } finally {
         healthySince = healthy ? (healthySince ?? Date.now()) : undefined;
       }
@@ -155,11 +152,13 @@ export class ClusterObserver {
     }, timeoutMs, `the cluster to settle (every node registered, every partition led with its full ISR, for ${quietMs} ms)`);
   }
 
-  private async allHealthy(nodes: number): Promise<boolean> {
+  /** Every node registered, and every partition of `topics` (all topics when absent; none listed is unhealthy) led with its full ISR. */
+  private async healthy(topics?: string[]): Promise<boolean> {
+    if ((await this.brokerIds()).length < this.cluster.nodeIds().length) return false;
     const admin = await this.ready();
-    if ((await admin.describeCluster()).brokers.length < nodes) return false;
-    const { topics } = await admin.fetchTopicMetadata();
-    return topics.every((t) => t.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length));
+    const listed = (await admin.fetchTopicMetadata(topics === undefined ? undefined : { topics })).topics;
+    if (topics !== undefined && !topics.every((name) => listed.some((t) => t.name === name && t.partitions.length > 0))) return false;
+    return listed.every((t) => t.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length));
   }
 
   /** endOffsets, retried while a leader cannot be reached (restarting, or not yet known to lead). */
