@@ -20,12 +20,16 @@ export class PartitionMetadataProbe {
   private client: WireClient | undefined;
   private version = 0;
 
-  constructor(private readonly cluster: Cluster) {}
+  /** `onlyNode` asks that node alone; without it, any running node. */
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly onlyNode?: number,
+  ) {}
 
   private async connect(): Promise<WireClient> {
     if (this.client) return this.client;
     let last = 'no node is running';
-    for (const id of this.cluster.nodeIds()) {
+    for (const id of this.onlyNode === undefined ? this.cluster.nodeIds() : [this.onlyNode]) {
       const node = this.cluster.node(id);
       if (node.state !== 'running') continue;
       const [host, port] = node.harnessAddress.split(':') as [string, string];
@@ -69,4 +73,24 @@ export class PartitionMetadataProbe {
     this.client?.close();
     this.client = undefined;
   }
+}
+
+/**
+ * The partitions of a topic as each running node reports them, asked one node at a time. Nodes
+ * apply metadata changes at their own pace, and a client that learns a partition count from a
+ * node still behind uses the old one: kafkajs drops the messages of a partition its metadata
+ * lacks and reports the send as done.
+ */
+export async function partitionsOnEveryNode(cluster: Cluster, topic: string): Promise<Map<number, PartitionLeadership[]>> {
+  const answers = new Map<number, PartitionLeadership[]>();
+  for (const id of cluster.nodeIds()) {
+    if (cluster.node(id).state !== 'running') continue;
+    const probe = new PartitionMetadataProbe(cluster, id);
+    try {
+      answers.set(id, await probe.partitions(topic));
+    } finally {
+      probe.close();
+    }
+  }
+  return answers;
 }

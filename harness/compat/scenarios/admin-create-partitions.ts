@@ -1,3 +1,4 @@
+import { partitionsOnEveryNode } from '../../clients/partition-metadata.js';
 import { check, checkEqual, expectRejection, waitUntil } from '../check.js';
 import { readTopic, text } from '../read-topic.js';
 import { defineScenario } from '../scenario.js';
@@ -10,14 +11,15 @@ export default defineScenario({
     const topic = await ctx.createTopic('grow', { partitions: 2 });
 
     await admin.createPartitions({ topicPartitions: [{ topic, count: 5 }] });
+    // Every node, not just the one an admin call happens to ask: a producer that learns the
+    // partition count from a node still at 2 drops the records for partitions 2-4 unsent.
     await waitUntil(
       async () => {
-        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-        const partitions = topics[0]?.partitions ?? [];
-        return partitions.length === 5 && partitions.every((p) => p.leader >= 0);
+        const answers = await partitionsOnEveryNode(ctx.cluster, topic);
+        return [...answers.values()].every((partitions) => partitions.length === 5 && partitions.every((p) => p.leader >= 0));
       },
       15_000,
-      `${topic} to have 5 partitions with leaders`,
+      `every node to report ${topic} with 5 partitions, each with a leader`,
     );
 
     const producer = await ctx.producer();
