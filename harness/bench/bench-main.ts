@@ -20,7 +20,7 @@ import { endToEndLatency } from './end-to-end-latency.js';
 import { javaProducerPerformance } from './java-producer-performance.js';
 import { kafkajsConsume } from './kafkajs-consume.js';
 import { kafkajsProduce } from './kafkajs-produce.js';
-import type { BenchTarget, Measurement, Workload } from './measurement.js';
+import type { BenchTarget, Measurement, ProducerMetrics, Workload } from './measurement.js';
 import { MemorySampler } from './memory-sampler.js';
 import { benchMarkdown, type BenchReport, type WorkloadResult } from './bench-report.js';
 import { round, summarize } from './stats.js';
@@ -41,6 +41,10 @@ const WORKLOADS: Workload[] = [
   endToEndLatency('end-to-end-latency', 1000, 100),
   javaProducerPerformance('java-producer-100B', 100, 2_000_000),
   javaProducerPerformance('java-producer-1KiB', 1024, 1_000_000),
+  // Latency at the same load on both, well below either's capacity. Sending as fast as it can,
+  // the producer keeps its buffer full, and a record's latency is mostly its wait in that buffer.
+  javaProducerPerformance('java-producer-100B-at-80k', 100, 1_500_000, 80_000),
+  javaProducerPerformance('java-producer-1KiB-at-15k', 1024, 400_000, 15_000),
 ];
 /** Unmeasured load on each cluster before the first workload: produce, replication, fetch paths. */
 const WARM_UP = javaProducerPerformance('warm-up', 1024, 100_000);
@@ -106,6 +110,13 @@ async function profileBrokerTs(workload: Workload, logDir: string, quick: boolea
     await cluster.close();
   }
   return { ...hotspots(dir), dir };
+}
+
+function medianProducerMetrics(runs: readonly Measurement[]): ProducerMetrics | null {
+  const measured = runs.map((m) => m.producerMetrics).filter((m): m is ProducerMetrics => m !== undefined);
+  if (measured.length === 0) return null;
+  const med = (f: (m: ProducerMetrics) => number) => round(summarize(measured.map(f)).median, 1)!;
+  return { recordQueueMsAvg: med((m) => m.recordQueueMsAvg), requestLatencyMsAvg: med((m) => m.requestLatencyMsAvg), requestLatencyMsMax: med((m) => m.requestLatencyMsMax) };
 }
 
 /** How this bench was started, as a reader would type it again. */
@@ -221,6 +232,7 @@ async function main(): Promise<number> {
         p99Ms: round(s((m) => m.p99Ms).median, 2),
         p999Ms: round(s((m) => m.p999Ms).median, 2),
         brokerCpuMsPerMb: round(s((m) => m.brokerCpuMsPerMb).median, 0),
+        producerMetrics: medianProducerMetrics(ok),
         spread: { msgsPerSec: [round(s((m) => m.msgsPerSec).min, 0), round(s((m) => m.msgsPerSec).max, 0)] as [number | null, number | null] },
         peakRssMiB,
         runs: ok.length,

@@ -1,5 +1,6 @@
 import type { CheckerSpeed } from './checker-speed.js';
 import type { Hotspot } from './cpu-profile.js';
+import type { ProducerMetrics } from './measurement.js';
 
 export interface Side {
   msgsPerSec: number | null;
@@ -9,6 +10,8 @@ export interface Side {
   p999Ms: number | null;
   /** CPU of the 3 broker processes per MB of messages (median). */
   brokerCpuMsPerMb: number | null;
+  /** The Java producer's own averages (median over runs); null for the kafkajs workloads. */
+  producerMetrics: ProducerMetrics | null;
   /** Highest resident memory of any one broker process during this workload's runs. */
   peakRssMiB: number;
   spread: { msgsPerSec: [number | null, number | null] };
@@ -60,6 +63,7 @@ export function benchMarkdown(r: BenchReport): string {
     '',
     'CPU ms/MB: CPU time of the three broker processes together per MB of messages the workload moved.',
     '',
+    ...producerMetricsTable(r.workloads),
     '| workload | Kafka peak RSS MiB | broker-ts peak RSS MiB |',
     '|---|---:|---:|',
     ...r.workloads.map((w) => `| ${w.name} | ${n(w.kafka.peakRssMiB)} | ${n(w.brokerTs.peakRssMiB)} |`),
@@ -74,4 +78,26 @@ export function benchMarkdown(r: BenchReport): string {
   }
   lines.push('', ...r.workloads.map((w) => `- **${w.name}**: ${w.describe}.`));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The Java producer's split of its latency: without it, a saturating run's p99 reads as the
+ * brokers' when it is mostly the records' wait in the producer's 32 MB buffer.
+ */
+function producerMetricsTable(workloads: readonly WorkloadResult[]): string[] {
+  const rows = workloads.filter((w) => w.kafka.producerMetrics || w.brokerTs.producerMetrics);
+  if (rows.length === 0) return [];
+  const cell = (m: ProducerMetrics | null, f: (m: ProducerMetrics) => number) => (m ? n(Math.round(f(m))) : '-');
+  return [
+    'The Java producer\'s own metrics (averages; median of the runs): a record\'s wait in the producer\'s buffer before a Produce request takes it, and a Produce request\'s round trip to its acknowledgement, which is the brokers\' part.',
+    '',
+    '| workload | Kafka buffer wait ms | broker-ts buffer wait ms | Kafka request ms avg / max | broker-ts request ms avg / max |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((w) => {
+      const k = w.kafka.producerMetrics;
+      const b = w.brokerTs.producerMetrics;
+      return `| ${w.name} | ${cell(k, (m) => m.recordQueueMsAvg)} | ${cell(b, (m) => m.recordQueueMsAvg)} | ${cell(k, (m) => m.requestLatencyMsAvg)} / ${cell(k, (m) => m.requestLatencyMsMax)} | ${cell(b, (m) => m.requestLatencyMsAvg)} / ${cell(b, (m) => m.requestLatencyMsMax)} |`;
+    }),
+    '',
+  ];
 }

@@ -10,6 +10,19 @@ export interface Measurement {
   p999Ms: number | null;
   /** CPU time of all the broker processes while the workload's messages moved, per MB of them. */
   brokerCpuMsPerMb: number | null;
+  /** Where a Java producer's latency went, from its own metrics; only the Java workloads have it. */
+  producerMetrics?: ProducerMetrics;
+}
+
+/**
+ * Averages the Java producer reports: a record's wait in its buffer before a request takes it,
+ * and a Produce request's round trip to its acknowledgement. Saturating, a record's latency is
+ * mostly the first; the second is what the brokers control.
+ */
+export interface ProducerMetrics {
+  recordQueueMsAvg: number;
+  requestLatencyMsAvg: number;
+  requestLatencyMsMax: number;
 }
 
 /** What a workload needs to run against one cluster. */
