@@ -216,6 +216,18 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   accepted('log.roll.jitter.hours', 'int', '0', 'The maximum jitter to subtract from logRollTimeMillis (in hours).'),
   accepted('log.local.retention.ms', 'long', '-2', 'The number of milliseconds to keep the local log segments before they get eligible for deletion.', { dynamic: true }),
   accepted('log.local.retention.bytes', 'long', '-2', 'The maximum size of local log segments before they get eligible for deletion.', { dynamic: true }),
+  accepted('log.remote.copy.lag.ms', 'long', '0', 'How long after its latest record a non-active segment becomes eligible for upload to remote storage (-1: the local retention time).', {
+    dynamic: true,
+    validate: atLeast(-1),
+  }),
+  accepted('log.remote.copy.lag.bytes', 'long', '-1', 'How many bytes of newer local data make a non-active segment eligible for upload to remote storage (-1: the local retention size).', {
+    dynamic: true,
+    validate: atLeast(-1),
+  }),
+  accepted('max.decompressed.message.bytes', 'int', '2147483639', 'The maximum decompressed size of a single record the broker accepts (broker-ts never decompresses on produce).', {
+    dynamic: true,
+    validate: atLeast(1),
+  }),
   accepted('compression.gzip.level', 'int', '-1', 'The compression level to use if compression.type is set to gzip.', { dynamic: true }),
   accepted('compression.lz4.level', 'int', '9', 'The compression level to use if compression.type is set to lz4.', { dynamic: true }),
   accepted('compression.zstd.level', 'int', '3', 'The compression level to use if compression.type is set to zstd.', { dynamic: true }),
@@ -242,6 +254,8 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   accepted('queued.max.requests', 'int', '500', 'The number of queued requests allowed for the data-plane before blocking the network threads.'),
   accepted('request.timeout.ms', 'int', '30000', 'The maximum amount of time the client will wait for the response of a request.'),
   accepted('group.coordinator.rebalance.protocols', 'list', 'classic,consumer,streams', 'The list of enabled rebalance protocols (broker-ts: classic).'),
+  accepted('errors.deadletterqueue.auto.create.topics.enable', 'boolean', 'false', 'Whether the broker creates a share group\'s dead-letter queue topic when it does not exist (KIP-1191).', { dynamic: true }),
+  accepted('errors.deadletterqueue.topic.name.prefix', 'string', 'dlq.', 'The required prefix of dead-letter queue topic names for share groups ("" for none).', { dynamic: true }),
   accepted('share.coordinator.state.topic.replication.factor', 'short', '3', 'Replication factor for the share-group state topic.'),
   accepted('share.coordinator.state.topic.min.isr', 'short', '2', 'Min ISR of the share-group state topic.'),
 ];

@@ -19,7 +19,7 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   15: [0, 5],
   16: [0, 5],
   17: [0, 1],
-  18: [0, 4],
+  18: [0, 5],
   19: [2, 7],
   20: [1, 6],
   21: [0, 2],
@@ -56,7 +56,7 @@ describe('ApiVersions', () => {
     expect(Object.fromEntries([...versions].map(([key, v]) => [key, [v.minVersion, v.maxVersion]]))).toEqual(EXPECTED_RANGES);
   });
 
-  it('answers every version from v0 to v4, and refuses an invalid client software name in v3+', async () => {
+  it('answers every version from v0 to v5, and refuses an invalid client software name in v3+', async () => {
     const client = await node.client();
     for (const version of [0, 1, 2]) expect((await client.send(ApiKey.ApiVersions, version, {})).errorCode).toBe(ErrorCode.NONE);
     const ok = await client.send(ApiKey.ApiVersions, 4, { clientSoftwareName: 'kafkajs', clientSoftwareVersion: '2.2.4' });
@@ -67,11 +67,32 @@ describe('ApiVersions', () => {
     expect(bad).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
   });
 
+  it('v5: a client that names another cluster or node is told to rebootstrap; naming only one is invalid', async () => {
+    const client = await node.client();
+    const ask = (clusterId: string | null, nodeId: number, clientSoftwareName = 'kafka-java') =>
+      client.send(ApiKey.ApiVersions, 5, { clientSoftwareName, clientSoftwareVersion: '4.4.0', clusterId, nodeId });
+    const { clusterId, nodeId } = node.broker;
+    expect((await ask(null, -1)).errorCode).toBe(ErrorCode.NONE);
+    const right = await ask(clusterId, nodeId);
+    expect(right.errorCode).toBe(ErrorCode.NONE);
+    expect(right.apiKeys.length).toBeGreaterThan(10);
+    // The answers Kafka 4.4.0 gives for the same requests.
+    expect(await ask('AAAAAAAAAAAAAAAAAAAAAA', nodeId)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] });
+    expect(await ask(clusterId, nodeId + 1)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] });
+    expect(await ask('', nodeId)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] });
+    expect(await ask(clusterId, -5)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] });
+    expect(await ask(clusterId, -1)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
+    expect(await ask(null, nodeId)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
+    expect(await ask(null, -5)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
+    // The software name is checked first.
+    expect(await ask('elsewhere', 9, '-bad-')).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
+  });
+
   it('answers an unknown ApiVersions version in the v0 layout with its own range', async () => {
     const client = await node.client();
     const frame = await client.sendRaw(ApiKey.ApiVersions, 99, Buffer.alloc(0));
-    // correlation id, UNSUPPORTED_VERSION, one entry: ApiVersions 0-4 (no throttle time: v0 layout)
-    expect(frame.subarray(4).toString('hex')).toBe('0023' + '00000001' + '0012' + '0000' + '0004');
+    // correlation id, UNSUPPORTED_VERSION, one entry: ApiVersions 0-5 (no throttle time: v0 layout)
+    expect(frame.subarray(4).toString('hex')).toBe('0023' + '00000001' + '0012' + '0000' + '0005');
   });
 
   it('closes the connection for an unknown API key, a version out of range and an API it does not serve', async () => {

@@ -1,21 +1,32 @@
 // ApiVersions (key 18): the API keys and version ranges served on the listener the request came in
-// on. v3+ requests carry the client's software name and version, which Kafka validates.
+// on. v3+ requests carry the client's software name and version, which Kafka validates; v5+ requests
+// may name the cluster and node the client means to reach (KIP-1242), checked after the name.
 import { ApiKey, ErrorCode } from '../protocol/index.js';
 import { defineHandler } from '../server/api-handler.js';
 
 const SOFTWARE_NAME_OR_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
+const NO_NODE_ID = -1;
+
+function refusal(errorCode: number) {
+  return { errorCode, apiKeys: [], throttleTimeMs: 0 };
+}
 
 export const apiVersionsHandler = defineHandler({
   apiKey: ApiKey.ApiVersions,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   handle(broker, body, context) {
     if (context.apiVersion >= 3) {
       const name = body.clientSoftwareName ?? '';
       const version = body.clientSoftwareVersion ?? '';
-      if (!SOFTWARE_NAME_OR_VERSION.test(name) || !SOFTWARE_NAME_OR_VERSION.test(version)) {
-        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [], throttleTimeMs: 0 };
-      }
+      if (!SOFTWARE_NAME_OR_VERSION.test(name) || !SOFTWARE_NAME_OR_VERSION.test(version)) return refusal(ErrorCode.INVALID_REQUEST);
+    }
+    if (context.apiVersion >= 5) {
+      const clusterId = body.clusterId ?? null;
+      const nodeId = body.nodeId ?? NO_NODE_ID;
+      // As Kafka 4.4 does: any node id other than -1 counts as given, an empty cluster id too.
+      if ((clusterId !== null) !== (nodeId !== NO_NODE_ID)) return refusal(ErrorCode.INVALID_REQUEST);
+      if (clusterId !== null && (clusterId !== broker.clusterId || nodeId !== broker.nodeId)) return refusal(ErrorCode.REBOOTSTRAP_REQUIRED);
     }
     return {
       errorCode: ErrorCode.NONE,

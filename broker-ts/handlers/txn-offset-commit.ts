@@ -32,7 +32,7 @@ export const txnOffsetCommitHandler = defineHandler({
       groupId: body.groupId,
       producerId: body.producerId,
       producerEpoch: body.producerEpoch,
-      generationId: body.generationId ?? -1,
+      generationId: body.generationIdOrMemberEpoch ?? -1,
       memberId: body.memberId ?? '',
       groupInstanceId: body.groupInstanceId ?? null,
       topics: known,

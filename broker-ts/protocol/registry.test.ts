@@ -21,7 +21,7 @@ describe('registry', () => {
       DescribeGroups: '0-5',
       ListGroups: '0-5',
       SaslHandshake: '0-1',
-      ApiVersions: '0-4',
+      ApiVersions: '0-5',
       CreateTopics: '2-7',
       DeleteTopics: '1-6',
       DeleteRecords: '0-2',

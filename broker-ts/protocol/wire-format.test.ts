@@ -148,9 +148,9 @@ describe('response vectors', () => {
   });
 
   it("an ApiVersions request of an unknown version is answered in Kafka's v0 fallback layout", () => {
-    // Byte for byte what Kafka 4.3.1 answered to an ApiVersions v99 request.
+    // Byte for byte what Kafka 4.4.0 answered to an ApiVersions v99 request.
     expect(encodeUnsupportedApiVersionsResponse(9)).toEqual(
-      framed(hex('00000009', '0023', '00000001', '0012', '0000', '0004')),
+      framed(hex('00000009', '0023', '00000001', '0012', '0000', '0005')),
     );
   });
 

@@ -211,7 +211,7 @@ describe('the transaction coordinator', () => {
     await findTxnCoordinator('t-member');
     const { producerId, producerEpoch } = await initProducerId('t-member');
     expect((await client.send(ApiKey.AddOffsetsToTxn, 1, { transactionalId: 't-member', producerId, producerEpoch, groupId: 'txn-member-group' })).errorCode).toBe(ErrorCode.NONE);
-    const txnOffsetCommit = (version: number, groupId: string, member: { memberId?: string; generationId?: number } = {}) =>
+    const txnOffsetCommit = (version: number, groupId: string, member: { memberId?: string; generationIdOrMemberEpoch?: number } = {}) =>
       client
         .send(ApiKey.TxnOffsetCommit, version, {
           transactionalId: 't-member',
@@ -225,16 +225,16 @@ describe('the transaction coordinator', () => {
         .then((r) => r.topics[0]!.partitions[0]!.errorCode);
 
     // v3 (KIP-447) carries the member and its generation, and both must be current.
-    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId: 'stranger', generationId: 1 })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationId: 5 })).toBe(ErrorCode.ILLEGAL_GENERATION);
-    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationId: -1 })).toBe(ErrorCode.ILLEGAL_GENERATION);
-    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId: '', generationId: 1 })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId: 'stranger', generationIdOrMemberEpoch: 1 })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationIdOrMemberEpoch: 5 })).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationIdOrMemberEpoch: -1 })).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId: '', generationIdOrMemberEpoch: 1 })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     // Only a commit without a generation may create a group.
-    expect(await txnOffsetCommit(3, 'txn-no-such-group', { memberId: '', generationId: 0 })).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(await txnOffsetCommit(3, 'txn-no-such-group', { memberId: '', generationIdOrMemberEpoch: 0 })).toBe(ErrorCode.ILLEGAL_GENERATION);
     // Before v3 (kafkajs) there is neither, so a member the group has expired or replaced still
     // commits: the group is not consulted, whatever its state; only the producer epoch fences.
     expect(await txnOffsetCommit(1, 'txn-member-group')).toBe(ErrorCode.NONE);
-    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationId: 1 })).toBe(ErrorCode.NONE);
+    expect(await txnOffsetCommit(3, 'txn-member-group', { memberId, generationIdOrMemberEpoch: 1 })).toBe(ErrorCode.NONE);
     expect((await endTxn('t-member', producerId, producerEpoch, false)).errorCode).toBe(ErrorCode.NONE);
   });
 

@@ -3,7 +3,7 @@ import * as t from '../../schema/types.js';
 
 export const request = t.struct({
   brokerId: t.int32,
-  brokerEpoch: t.int64,
+  brokerEpoch: t.withDefault(t.int64, -1n),
 });
 
 export const response = t.struct({

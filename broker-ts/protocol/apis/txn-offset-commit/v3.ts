@@ -7,7 +7,8 @@ export * from './v2.js';
 
 export const request = t.struct(
   insertAfter(v2.request.fields, 'producerEpoch', {
-    generationId: t.withDefault(t.int32, -1),
+    // Kafka 4.4 renamed it: the member epoch when the group uses the consumer protocol (KIP-848).
+    generationIdOrMemberEpoch: t.withDefault(t.int32, -1),
     memberId: t.string,
     groupInstanceId: t.withDefault(t.nullableString, null),
   }),
