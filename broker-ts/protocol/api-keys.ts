@@ -94,6 +94,9 @@ export const ApiKey = {
   DescribeShareGroupOffsets: 90,
   AlterShareGroupOffsets: 91,
   DeleteShareGroupOffsets: 92,
+  // Added in Kafka 4.4.
+  StreamsGroupTopologyDescriptionUpdate: 93,
+  UnregisterController: 94,
 } as const;
 
 export type ApiKeyName = keyof typeof ApiKey;

@@ -5,6 +5,7 @@ import { log } from '../log.js';
 import { BROKER_KINDS, type BrokerKind } from '../runtime/cluster.js';
 import { supervisor } from '../runtime/supervisor.js';
 import { compatCommand } from '../compat/command.js';
+import { canaryCommand } from './canary-command.js';
 import { clusterUp } from './cluster-command.js';
 import { imagesBuild } from './images-command.js';
 import { install } from './interrupt.js';
@@ -28,16 +29,19 @@ Usage:
   kafka-chaos images build [--broker kafka|broker-ts|both] [--kafka-version V]
   kafka-chaos nightly [--quick] [--broker kafka|broker-ts|both] [--kafka-version V]... [--repeat N]
                       [--baseline FILE] [--update-baseline] [--seed N] [--parallel N] [--out DIR]
-                      [experiment...] ${RUNTIME_USAGE}
+                      [--no-canary] [experiment...] ${RUNTIME_USAGE}
                       ${SECURITY_USAGE}
   kafka-chaos compat [scenario...] [--broker kafka|broker-ts|both] [--kafkajs V1,V2] [--nodes N]
                      [--kafka-version V] [--broker-config key=value]... [--out DIR] ${RUNTIME_USAGE}
+  kafka-chaos canary [--kafka-version V] [--quick] [--seed N] [--parallel N] [--out DIR]
+                     (V: the release to check, default the newest on Maven Central)
   kafka-chaos soak --duration D --broker kafka|broker-ts [--seed N] [--nodes N] [--cycle D] [--rate N]
                    [--faults kill,pause,cut,latency] [--max-memory-growth MB_PER_HOUR] [--kafka-version V] [--out DIR] ${SECURITY_USAGE}
 
 run exits 0 when every expectation held, 1 when one did not, 2 on a harness error;
 compat exits 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error;
 nightly exits 1 on a regression against the baseline (results/baseline.json), 2 on a harness error;
+canary exits 0 when no newer Kafka release is published or it changes nothing, 1 when it does (named in canary.md);
 soak exits 0 when no cycle lost an acknowledged message and memory stayed flat, 1 otherwise, 2 on a harness error.
 Results go to <out>/<run-id>/<experiment>/<broker>/ (default out: ./results).`;
 
@@ -80,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       parallel: { type: 'string' },
       baseline: { type: 'string', default: 'results/baseline.json' },
       'update-baseline': { type: 'boolean' },
+      'no-canary': { type: 'boolean' },
       ...RUNTIME_ARGS,
       ...SECURITY_ARGS,
       nodes: { type: 'string' },
@@ -140,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
       return nightlyCommand({
         quick: values.quick ?? false,
         brokers: values.broker === undefined ? ['kafka', 'broker-ts'] : brokersOf(values.broker),
-        // --quick is the ten-minute check: one Kafka line (the newest) against broker-ts.
+        // --quick is the ten-minute check: one Kafka line (the tested 4.x) against broker-ts.
         kafkaVersions: kafkaVersions.length ? kafkaVersions : values.quick ? ['4'] : ['3.9', '4'],
         repeat: intOf('repeat', values.repeat) ?? 1,
         out: values.out!,
@@ -150,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
         security: securitySelection(values),
         parallel: intOf('parallel', values.parallel) ?? defaultNightlyParallelism(runtimeSelection(values)),
         experiments: rest,
+        canary: !values['no-canary'],
         ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
       });
     case 'soak': {
@@ -171,6 +177,15 @@ async function main(argv: string[]): Promise<number> {
         ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
       });
     }
+    case 'canary':
+      return canaryCommand({
+        quick: values.quick ?? false,
+        out: values.out!,
+        baseline: values.baseline!,
+        parallel: intOf('parallel', values.parallel) ?? 1,
+        ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
+        ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
+      });
     case 'compat':
       return compatCommand({
         scenarios: rest,

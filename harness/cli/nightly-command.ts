@@ -19,6 +19,7 @@ import { securityLabel } from '../experiment/runner.js';
 import { runPool } from '../nightly/job-pool.js';
 import { onInterrupt } from './interrupt.js';
 import { preflightRuntime } from './runtime-options.js';
+import { runCanaryQuietly, type CanaryReport } from '../canary/canary.js';
 
 export interface NightlyOptions {
   quick: boolean;
@@ -37,6 +38,11 @@ export interface NightlyOptions {
   parallel: number;
   /** TLS and SASL on every listener of every run; plaintext when absent. */
   security?: SecuritySettings;
+  /**
+   * Also run the canary (Kafka lines only): the wire comparison and the quick catalogue on the
+   * newest published Kafka release when it is not the tested one. It never changes the exit code.
+   */
+  canary: boolean;
 }
 
 /** One run of the matrix. */
@@ -79,6 +85,14 @@ function comparisonHtml(c: Comparison): string {
     list('Fixed since the baseline', c.fixed) ||
     '<p>No change against the baseline.</p>'
   );
+}
+
+function canaryHtml(canary: CanaryReport | { error: string } | undefined): string {
+  if (canary === undefined) return '';
+  if ('error' in canary) return `<p><b>Canary:</b> could not run (${esc(canary.error)}).</p>`;
+  if (canary.status === 'no-newer-release') return `<p><b>Canary:</b> no Kafka release newer than the tested ${esc(canary.tested)} is published.</p>`;
+  const counts = `${canary.protocolChanges.length} protocol changes, ${canary.kafkaChanges.length} changed answers, ${canary.brokerTsDifferences.length} differences from broker-ts`;
+  return `<p><b>Canary:</b> Kafka ${esc(canary.candidate)} against the tested ${esc(canary.tested)}: ${esc(canary.status === 'differs' ? counts : 'no difference')} (<a href="canary/canary.md">canary.md</a>; not counted in this night's verdict).</p>`;
 }
 
 /**
@@ -157,6 +171,10 @@ export async function nightlyCommand(options: NightlyOptions): Promise<number> {
   const baselineFile = resolve(options.baseline);
   const baseline = loadBaseline(baselineFile);
   const comparison = compareWithBaseline(cells, baseline);
+  const canary =
+    options.canary && options.brokers.includes('kafka') && options.runtime === 'process'
+      ? await runCanaryQuietly({ dir: join(dir, 'canary'), experiments: listExperiments().filter((e) => e.tags.includes('quick')), ...(baseline ? { baseline } : {}), seed, parallel: options.parallel })
+      : undefined;
   const title = `kafka-chaos nightly ${relative(resolve(options.out, 'nightly'), dir)}`;
   writeRunSummary(
     dir,
@@ -164,14 +182,15 @@ export async function nightlyCommand(options: NightlyOptions): Promise<number> {
     `${options.quick ? 'quick subset' : 'full catalogue'} · seed ${seed} · ${options.runtime} runtime · ${securityLabel(options.security ?? PLAINTEXT)} · repeat ${options.repeat} · ${options.parallel} at a time · lines ${lines.map((l) => l.id).join(', ')} · ${Math.round((Date.now() - started) / 60_000)} min`,
     results,
     (r) => hrefs.get(r)!,
-    comparisonHtml(comparison),
-    { seed, lines: lines.map((l) => l.id), parallel: options.parallel, security: securityLabel(options.security ?? PLAINTEXT), durationMs: Date.now() - started, cells, comparison },
+    comparisonHtml(comparison) + canaryHtml(canary),
+    { seed, lines: lines.map((l) => l.id), parallel: options.parallel, security: securityLabel(options.security ?? PLAINTEXT), durationMs: Date.now() - started, cells, comparison, ...(canary ? { canary } : {}) },
   );
   if (options.updateBaseline) writeBaseline(baselineFile, cells, `written by kafka-chaos nightly${options.quick ? ' --quick' : ''} (seed ${seed})`, baseline);
 
   for (const r of comparison.regressions) process.stdout.write(`REGRESSION ${r.experiment} on ${r.line}: ${r.outcome} (baseline: ${r.was})\n`);
   for (const r of comparison.flaky) process.stdout.write(`FLAKY ${r.experiment} on ${r.line}\n`);
   for (const r of comparison.fixed) process.stdout.write(`FIXED ${r.experiment} on ${r.line} (baseline: ${r.was})\n`);
+  if (canary && !('error' in canary) && canary.status === 'differs') process.stdout.write(`CANARY Kafka ${canary.candidate} differs from the tested ${canary.tested}: ${join(dir, 'canary', 'canary.md')}\n`);
   const counts = cells.reduce<Record<string, number>>((acc, c) => ((acc[c.outcome] = (acc[c.outcome] ?? 0) + 1), acc), {});
   process.stdout.write(`${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\nreport: ${join(dir, 'index.html')}\njunit: ${join(dir, 'junit.xml')}\n`);
   if (cells.some((c) => c.outcome === 'error')) return 2;

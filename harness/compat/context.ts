@@ -24,7 +24,7 @@ export interface ScenarioEnvironment {
   /** Topic set-up through the harness listeners, so it does not depend on what is tested. */
   observer: ClusterObserver;
   kafkajs: KafkajsRelease;
-  /** Kafka release whose tools jars the Java clients come from (default: newest 4.x). */
+  /** Kafka release whose tools jars the Java clients come from (default: the tested default release). */
   kafkaVersion?: string;
   /** Folder for this scenario's files (tool output); created on first use. */
   workDir: string;

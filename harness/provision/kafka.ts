@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HarnessError, errorMessage } from '../errors.js';
 import { log } from '../log.js';
 import { cacheDir } from './cache.js';
+import { DEFAULT_KAFKA_RELEASE, TESTED_KAFKA_RELEASES } from './tested-kafka-releases.js';
 import { requireTool } from './tools.js';
 
 /** Where the jars of one Kafka version are, and which logging backend they carry. */
@@ -14,8 +15,19 @@ export interface KafkaInstall {
   source: 'maven' | 'KAFKA_HOME';
 }
 
-const MAVEN_REPO = process.env.KAFKA_CHAOS_MAVEN_REPO ?? 'https://repo.maven.apache.org/maven2';
-const DEFAULT_VERSION_PREFIX = '4';
+/** A Maven Central mirror for release lookups (read per call, so a test can point it elsewhere). */
+function mavenRepo(): string {
+  return process.env.KAFKA_CHAOS_MAVEN_REPO ?? 'https://repo.maven.apache.org/maven2';
+}
+
+/** Asks Maven Central for the newest published release, whatever its line. */
+export const LATEST = 'latest';
+
+/**
+ * Fixed, so that the jars a fresh machine assembles do not depend on which plugin release Maven's
+ * super-POM or its metadata happens to name.
+ */
+const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
@@ -27,16 +39,16 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function isExactVersion(v: string): boolean {
+export function isExactVersion(v: string): boolean {
   return /^\d+\.\d+\.\d+$/.test(v);
 }
 
 function matchesPrefix(version: string, prefix: string): boolean {
-  return version === prefix || version.startsWith(`${prefix}.`);
+  return prefix === LATEST || version === prefix || version.startsWith(`${prefix}.`);
 }
 
 async function publishedVersions(artifact: string): Promise<string[]> {
-  const url = `${MAVEN_REPO}/org/apache/kafka/${artifact}/maven-metadata.xml`;
+  const url = `${mavenRepo()}/org/apache/kafka/${artifact}/maven-metadata.xml`;
   const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   const xml = await res.text();
@@ -50,16 +62,16 @@ function cachedVersions(): string[] {
 }
 
 /**
- * Newest first. A release is usable only when both the broker and the tools artifacts are
- * published: Maven Central sometimes lists a version before all of its modules have arrived.
+ * Published releases matching `requested` (a prefix or "latest"), newest first. A release is usable
+ * only when both the broker and the tools artifacts are published: Maven Central sometimes lists a
+ * version before all of its modules have arrived.
  */
-async function candidateVersions(requested: string): Promise<string[]> {
-  if (isExactVersion(requested)) return [requested];
+async function publishedCandidates(requested: string): Promise<string[]> {
   try {
     const [broker, tools] = await Promise.all([publishedVersions('kafka_2.13'), publishedVersions('kafka-tools')]);
     const toolSet = new Set(tools);
     const found = broker.filter((v) => toolSet.has(v) && matchesPrefix(v, requested)).sort(compareVersions).reverse();
-    if (found.length === 0) throw new HarnessError(`no Kafka release matching "${requested}" is published on ${MAVEN_REPO}`);
+    if (found.length === 0) throw new HarnessError(`no Kafka release matching "${requested}" is published on ${mavenRepo()}`);
     return found;
   } catch (err) {
     if (err instanceof HarnessError) throw err;
@@ -69,10 +81,35 @@ async function candidateVersions(requested: string): Promise<string[]> {
       return cached;
     }
     throw new HarnessError(
-      `cannot list Kafka releases on ${MAVEN_REPO} (${errorMessage(err)}) and none matching "${requested}" is cached in ${cacheDir('kafka')}. ` +
+      `cannot list Kafka releases on ${mavenRepo()} (${errorMessage(err)}) and none matching "${requested}" is cached in ${cacheDir('kafka')}. ` +
         'Check network access to Maven Central, or set KAFKA_HOME to an existing Kafka installation.',
     );
   }
+}
+
+/** The tested release a request names, if it names one: the default, an exact tested release or a prefix of one. */
+export function testedReleaseFor(requested: string | undefined): string | undefined {
+  if (requested === undefined) return DEFAULT_KAFKA_RELEASE;
+  if (requested === LATEST) return undefined;
+  return [...TESTED_KAFKA_RELEASES].filter((v) => matchesPrefix(v, requested)).sort(compareVersions).at(-1);
+}
+
+/**
+ * Releases to try for a request, in order. The default and any prefix of a tested release resolve
+ * to that release without asking Maven Central, so a new upstream release changes nothing until a
+ * commit adds it to TESTED_KAFKA_RELEASES; an exact version is taken as it is; "latest" and other
+ * prefixes ask Maven Central.
+ */
+export async function candidateVersions(requested: string | undefined): Promise<string[]> {
+  const tested = testedReleaseFor(requested);
+  if (tested !== undefined) return [tested];
+  if (isExactVersion(requested!)) return [requested!];
+  return publishedCandidates(requested!);
+}
+
+/** The newest release published on Maven Central (broker and tools jars both there). */
+export async function newestPublishedRelease(): Promise<string> {
+  return (await publishedCandidates(LATEST))[0]!;
 }
 
 function pomFor(version: string): string {
@@ -123,7 +160,7 @@ function installFromMaven(version: string): KafkaInstall | undefined {
   writeFileSync(join(staging, 'pom.xml'), pomFor(version));
   const mvn = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', join(staging, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${join(staging, 'libs')}`],
+    ['-q', '-B', '-f', join(staging, 'pom.xml'), `${DEPENDENCY_PLUGIN}:copy-dependencies`, `-DoutputDirectory=${join(staging, 'libs')}`],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (mvn.status !== 0) {
@@ -155,14 +192,14 @@ function installFromKafkaHome(home: string, requested?: string): KafkaInstall {
 }
 
 /**
- * Finds or fetches Kafka jars. `requested` is an exact version ("3.9.2") or a prefix ("3.9", "4");
- * the default is the newest published 4.x.
+ * Finds or fetches Kafka jars. `requested` is an exact version ("3.9.2"), a prefix ("3.9", "4": the
+ * tested release of that line, else the newest published) or "latest"; the default is
+ * DEFAULT_KAFKA_RELEASE.
  */
 export async function provisionKafka(requested?: string): Promise<KafkaInstall> {
   requireTool('java', 'run Apache Kafka');
   if (process.env.KAFKA_HOME) return installFromKafkaHome(process.env.KAFKA_HOME, requested);
-  const wanted = requested ?? DEFAULT_VERSION_PREFIX;
-  const candidates = await candidateVersions(wanted);
+  const candidates = await candidateVersions(requested);
   for (const version of candidates.slice(0, 3)) {
     const install = installFromMaven(version);
     if (install) return install;

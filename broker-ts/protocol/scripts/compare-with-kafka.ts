@@ -7,46 +7,12 @@
 // For each API version the first DIR whose definition covers that version is used, so a newer
 // Kafka's directory can come first and an older one after it for versions since removed.
 // Exits non-zero when anything differs or a version is covered by no DIR.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { API_LIST } from '../registry.js';
 import { isFlexibleVersion } from '../apis/api.js';
 import { zeroValue } from '../schema/compile.js';
+import { inRange, loadDefinitions, type KafkaField } from '../schema/kafka-definitions.js';
 import type { Field, StructType, Type } from '../schema/types.js';
 import { ZERO_UUID, fieldType, isTagged } from '../schema/types.js';
-
-interface KafkaField {
-  name: string;
-  type: string;
-  versions: string;
-  nullableVersions?: string;
-  taggedVersions?: string;
-  tag?: number;
-  default?: string | number | boolean;
-  fields?: KafkaField[];
-}
-
-interface KafkaMessage {
-  apiKey: number;
-  type: 'request' | 'response';
-  name: string;
-  validVersions: string;
-  flexibleVersions: string;
-  fields: KafkaField[];
-  commonStructs?: { name: string; fields: KafkaField[] }[];
-}
-
-function parseDefinition(text: string): KafkaMessage {
-  // Kafka's definitions are JSON with line comments.
-  return JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')) as KafkaMessage;
-}
-
-function inRange(spec: string | undefined, version: number): boolean {
-  if (spec === undefined || spec === 'none') return false;
-  if (spec.endsWith('+')) return version >= Number(spec.slice(0, -1));
-  const [low, high] = spec.split('-');
-  return high === undefined ? version === Number(low) : version >= Number(low) && version <= Number(high);
-}
 
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
@@ -148,20 +114,12 @@ function compare(path: string, expected: Shape[], actual: Shape[], problems: str
   }
 }
 
-function loadDefinitions(dirs: string[]): KafkaMessage[][] {
-  return dirs.map((dir) =>
-    readdirSync(dir)
-      .filter((file) => /(Request|Response)\.json$/.test(file))
-      .map((file) => parseDefinition(readFileSync(join(dir, file), 'utf8'))),
-  );
-}
-
 function main(dirs: string[]): number {
   if (dirs.length === 0) {
     console.error('usage: compare-with-kafka.ts DIR [DIR...]');
     return 2;
   }
-  const sources = loadDefinitions(dirs);
+  const sources = dirs.map(loadDefinitions);
   let failures = 0;
   let checked = 0;
   for (const api of API_LIST) {

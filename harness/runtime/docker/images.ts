@@ -34,6 +34,13 @@ export const LOCAL_BASE_IMAGES = {
 
 const toxiproxyTag = TOXIPROXY_VERSION.replace(/^v/, '');
 
+/**
+ * broker-ts's base among the official images: an exact Node.js release, so that a fresh machine
+ * pulls what was tested (a floating tag such as node:20-bookworm-slim moves with every release).
+ * broker-ts/Dockerfile's default names the same image.
+ */
+export const OFFICIAL_NODE_IMAGE = 'node:20.20.2-bookworm-slim';
+
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -58,7 +65,7 @@ export function imageNames(source: ImageSource): ImageNames {
     source,
     kafka: (version) => `${kafkaRepo}:${version}`,
     toxiproxy: process.env.KAFKA_CHAOS_TOXIPROXY_IMAGE ?? (official ? `ghcr.io/shopify/toxiproxy:${toxiproxyTag}` : `kafka-chaos/toxiproxy:${toxiproxyTag}`),
-    nodeBase: process.env.KAFKA_CHAOS_NODE_IMAGE ?? (official ? 'node:20-bookworm-slim' : `kafka-chaos/node:${process.versions.node}`),
+    nodeBase: process.env.KAFKA_CHAOS_NODE_IMAGE ?? (official ? OFFICIAL_NODE_IMAGE : `kafka-chaos/node:${process.versions.node}`),
     brokerTs: `kafka-chaos/broker-ts:${packageVersion()}-${source}`,
   };
 }

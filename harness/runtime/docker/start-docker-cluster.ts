@@ -1,4 +1,4 @@
-import { provisionKafka } from '../../provision/kafka.js';
+import { candidateVersions, provisionKafka } from '../../provision/kafka.js';
 import type { ClusterRequest } from '../start-cluster.js';
 import { BrokerTsContainerNode } from './broker-ts-container-node.js';
 import { buildBrokerTsImage } from './broker-ts-image.js';
@@ -11,8 +11,8 @@ import { ensureLocalImages } from './local-images/build.js';
 
 /**
  * The Kafka version decides the image tag. Local images are built from the jars the harness
- * provisions, so the same lookup as the process runtime applies; official images need the jars
- * only to resolve a version prefix (an exact version is used as it is).
+ * provisions, so the same lookup as the process runtime applies; official images need no jars,
+ * only the same resolution of a version prefix.
  */
 async function kafkaNode(engine: DockerEngine, names: ImageNames, requested: string | undefined): Promise<ContainerNodeKind> {
   if (names.source === 'local') {
@@ -20,7 +20,7 @@ async function kafkaNode(engine: DockerEngine, names: ImageNames, requested: str
     await ensureLocalImages(engine, { kafka: install });
     return new KafkaContainerNode(install.version, names.kafka(install.version));
   }
-  const version = requested && /^\d+\.\d+\.\d+$/.test(requested) ? requested : (await provisionKafka(requested)).version;
+  const version = (await candidateVersions(requested))[0]!;
   await pullIfMissing(engine, names.kafka(version));
   return new KafkaContainerNode(version, names.kafka(version));
 }

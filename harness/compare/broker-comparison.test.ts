@@ -1,0 +1,58 @@
+// The same requests to a real Apache Kafka node (the tested default release) and to a broker-ts
+// node, started with the same server.properties: error codes and the shape of the answers must
+// agree. A failure lists each difference by name (an API version, a config key, an error), so that
+// taking a new Kafka release in takes minutes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_KAFKA_RELEASE } from '../provision/tested-kafka-releases.js';
+import { ComparedBroker, compareProbe, describeComparison } from './compare-brokers.js';
+import type { Observation } from './wire-probe.js';
+import { WIRE_PROBES } from './wire-probes.js';
+
+const logDir = mkdtempSync(join(tmpdir(), 'broker-ts-vs-kafka-'));
+let kafka: ComparedBroker | undefined;
+let brokerTs: ComparedBroker | undefined;
+
+beforeAll(async () => {
+  kafka = await ComparedBroker.start({ broker: 'kafka' }, join(logDir, 'kafka'));
+  brokerTs = await ComparedBroker.start({ broker: 'broker-ts' }, join(logDir, 'broker-ts'));
+}, 300_000);
+
+afterAll(async () => {
+  await kafka?.close();
+  await brokerTs?.close();
+  rmSync(logDir, { recursive: true, force: true });
+});
+
+/** What Kafka itself must answer, so that agreeing on a wrong answer (both failing, say) cannot pass. */
+const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
+  'unserved-requests': (k) => expect(k).toEqual({ 'Produce v2': 'ConnectionClosedError', 'Metadata v99': 'ConnectionClosedError', 'Unknown(999) v0': 'ConnectionClosedError' }),
+  produce: (k) =>
+    expect(k).toMatchObject({
+      'unknown topic': 'UNKNOWN_TOPIC_OR_PARTITION',
+      'unknown partition': 'UNKNOWN_TOPIC_OR_PARTITION',
+      'batch over message.max.bytes': 'MESSAGE_TOO_LARGE',
+      'acks=3': 'INVALID_REQUIRED_ACKS',
+      'first write': { errorCode: 'NONE', baseOffset: '0' },
+    }),
+  'acks0': (k) => expect(k).toEqual({ 'responses to an acks=0 Produce': 0 }),
+  'api-versions-fallback': (k) => expect(k).toMatchObject({ 'v99 error': 'UNSUPPORTED_VERSION' }),
+};
+
+describe(`broker-ts answers as Kafka ${DEFAULT_KAFKA_RELEASE} does`, () => {
+  it('compares with the tested default release', () => {
+    expect(kafka!.label).toBe(`Kafka ${DEFAULT_KAFKA_RELEASE}`);
+  });
+
+  for (const probe of WIRE_PROBES) {
+    it(probe.title, async () => {
+      const answers = { kafka: await kafka!.observe(probe), brokerTs: await brokerTs!.observe(probe) };
+      expect(answers.kafka, `${kafka!.label} answered the probe`).not.toHaveProperty('probe failed');
+      const differences = describeComparison({ reference: kafka!.label, candidate: brokerTs!.label, probes: [compareProbe(probe, answers.kafka, answers.brokerTs, true)] });
+      expect(differences, `broker-ts differs from ${kafka!.label}:\n  ${differences.join('\n  ')}\n`).toEqual([]);
+      KAFKA_ANSWERS[probe.name]?.(answers.kafka);
+    });
+  }
+});

@@ -1,0 +1,423 @@
+// The requests the broker comparison sends to Kafka and to broker-ts: error codes and the shape of
+// the answers must agree. Each probe keeps what matters of the answers and names error codes,
+// config sources and types as Kafka does, so that a difference reads as what changed.
+import { ApiKey, ErrorCode, apiKeyName, encodeRecordBatch, encodeRequest, schema } from '../../broker-ts/protocol/index.js';
+import { createTopic, defineProbe, named, produce, produceStored, settled, type Observation, type WireProbe } from './wire-probe.js';
+
+/** Answers as observations: bigints as decimal strings, bytes as their length, undefined fields left out. */
+export function observe(value: unknown): Observation {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `${value.length} bytes`;
+  if (Array.isArray(value)) return value.map(observe);
+  const out: Record<string, Observation> = {};
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) if (field !== undefined) out[key] = observe(field);
+  return out;
+}
+
+const CONFIG_SOURCES = ['UNKNOWN', 'TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG', 'CLIENT_METRICS_CONFIG', 'GROUP_CONFIG'];
+const CONFIG_TYPES = ['UNKNOWN', 'BOOLEAN', 'STRING', 'INT', 'SHORT', 'LONG', 'DOUBLE', 'LIST', 'CLASS', 'PASSWORD'];
+
+function apiName(apiKey: number): string {
+  return `${apiKeyName(apiKey)} (${apiKey})`;
+}
+
+const apiVersionRanges = defineProbe({
+  name: 'api-versions',
+  title: 'ApiVersions: the same minimum versions, maxima no higher than Kafka',
+  async run({ client }) {
+    const versions = await client.negotiateVersions();
+    return Object.fromEntries([...versions].sort(([a], [b]) => a - b).map(([key, v]) => [apiName(key), { min: v.minVersion, max: v.maxVersion }]));
+  },
+  // broker-ts serves a subset of Kafka's APIs, some not up to Kafka's newest version.
+  tolerate(path, kafka, brokerTs) {
+    if (path.length === 1 && brokerTs === undefined) return 'an API broker-ts does not serve';
+    if (path.length === 2 && path[1] === 'max' && typeof kafka === 'number' && typeof brokerTs === 'number' && brokerTs < kafka) return 'a version broker-ts does not serve yet';
+    return undefined;
+  },
+});
+
+const apiVersionsFallback = defineProbe({
+  name: 'api-versions-fallback',
+  title: 'ApiVersions: an unknown version gets the v0 layout with UNSUPPORTED_VERSION',
+  async run({ client }) {
+    const unknown = (await client.sendRaw(ApiKey.ApiVersions, 99, Buffer.alloc(0))).subarray(4);
+    const invalid = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: '-bad-', clientSoftwareVersion: '1' });
+    return {
+      'v99 answer bytes': unknown.toString('hex'),
+      'v99 error': named(unknown.readInt16BE(0)),
+      'v99 ApiVersions range': unknown.length >= 10 ? `${unknown.readInt16BE(8)}-${unknown.readInt16BE(10)}` : 'none',
+      'invalid software name': observe({ ...invalid, errorCode: named(invalid.errorCode) }),
+    };
+  },
+});
+
+const unservedRequests = defineProbe({
+  name: 'unserved-requests',
+  title: 'closes the connection for versions and keys it does not serve',
+  async run({ connect }) {
+    const results: Record<string, Observation> = {};
+    for (const [apiKey, version] of [
+      [ApiKey.Produce, 2],
+      [ApiKey.Metadata, 99],
+      [999, 0],
+    ] as const) {
+      const probe = await connect(5000);
+      results[`${apiKeyName(apiKey)} v${version}`] = await probe.sendRaw(apiKey, version, Buffer.alloc(16)).then(
+        () => 'answered',
+        (e: Error) => e.name,
+      );
+      await probe.close();
+    }
+    return results;
+  },
+});
+
+const metadata = defineProbe({
+  name: 'metadata',
+  title: 'Metadata: the same shape for a topic, and the same errors for unknown and invalid topics',
+  async run({ client }) {
+    await createTopic(client, 'cmp-meta', 3);
+    const response = await client.send(ApiKey.Metadata, 12, {
+      topics: [{ name: 'cmp-meta' }, { name: 'cmp-absent' }, { name: 'bad name' }],
+      allowAutoTopicCreation: true,
+      includeTopicAuthorizedOperations: true,
+    });
+    // Once one topic is named by id, Kafka looks up ids only.
+    const byId = await client.send(ApiKey.Metadata, 12, {
+      topics: [{ name: 'cmp-meta' }, { name: null, topicId: 'AAAAAAAAAAAAAAAAAAAAAw' }],
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    });
+    const nodeId = response.brokers[0]!.nodeId;
+    return observe({
+      brokers: response.brokers.length,
+      controllerIsListed: response.brokers.some((b) => b.nodeId === response.controllerId),
+      clusterIdPresent: typeof response.clusterId === 'string' && response.clusterId.length > 0,
+      topics: Object.fromEntries(
+        response.topics.map((t) => [
+          String(t.name),
+          {
+            errorCode: named(t.errorCode),
+            hasTopicId: t.topicId !== schema.ZERO_UUID,
+            isInternal: t.isInternal,
+            topicAuthorizedOperations: t.topicAuthorizedOperations,
+            partitions: t.partitions.map((p) => ({ ...p, errorCode: named(p.errorCode), leaderId: p.leaderId === nodeId, replicaNodes: p.replicaNodes.length, isrNodes: p.isrNodes.length })),
+          },
+        ]),
+      ),
+      byId: byId.topics.map((t) => ({ errorCode: named(t.errorCode), name: t.name, topicId: t.topicId })),
+    });
+  },
+});
+
+const createTopicErrors = defineProbe({
+  name: 'create-topics',
+  title: 'CreateTopics: the same error codes for the same mistakes',
+  async run({ client }) {
+    await createTopic(client, 'cmp-exists');
+    await createTopic(client, 'cmp.dot');
+    const response = await client.send(ApiKey.CreateTopics, 7, {
+      topics: [
+        { name: 'cmp-exists', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'cmp bad', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'cmp-zero', numPartitions: 0, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'cmp-rf0', numPartitions: 1, replicationFactor: 0, assignments: [], configs: [] },
+        { name: 'cmp-rf3', numPartitions: 1, replicationFactor: 3, assignments: [], configs: [] },
+        { name: 'cmp_dot', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'cmp-cfg', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'segment.bytes', value: '10' }] },
+        { name: 'cmp-unknown-cfg', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'no.such', value: '1' }] },
+        { name: 'cmp-ok', numPartitions: 2, replicationFactor: -1, assignments: [], configs: [{ name: 'retention.ms', value: '1000' }] },
+        { name: 'cmp-twice', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'cmp-null-cfg', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: null }] },
+        { name: 'cmp-twice', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+      ],
+      timeoutMs: 30_000,
+      validateOnly: true,
+    });
+    // A name given twice is answered twice, so these stay a list, in request order.
+    return response.topics.map((t) =>
+      observe({
+        name: t.name,
+        errorCode: named(t.errorCode),
+        numPartitions: t.numPartitions,
+        replicationFactor: t.replicationFactor,
+        retention: t.configs?.find((c) => c.name === 'retention.ms')?.value,
+      }),
+    );
+  },
+});
+
+const produceErrors = defineProbe({
+  name: 'produce',
+  title: 'Produce: the same errors for unknown topics, oversized batches and bad acks',
+  async run({ client }) {
+    await createTopic(client, 'cmp-produce');
+    const code = async (answer: ReturnType<typeof produce>) => named((await answer).responses[0]!.partitionResponses[0]!.errorCode);
+    const ok = (await produce(client, 'cmp-produce', [{ value: 'a' }, { value: 'b' }])).responses[0]!.partitionResponses[0]!;
+    return observe({
+      'unknown topic': await code(produce(client, 'cmp-nowhere', [{ value: 'x' }])),
+      'unknown partition': await code(produce(client, 'cmp-produce', [{ value: 'x' }], -1, 5)),
+      'batch over message.max.bytes': await code(produce(client, 'cmp-produce', [{ value: Buffer.alloc(150_000) }])),
+      'acks=3': await code(produce(client, 'cmp-produce', [{ value: 'x' }], 3)),
+      'first write': { errorCode: named(ok.errorCode), baseOffset: ok.baseOffset, logStartOffset: ok.logStartOffset, logAppendTimeMs: ok.logAppendTimeMs },
+    });
+  },
+});
+
+const listOffsets = defineProbe({
+  name: 'list-offsets',
+  title: 'ListOffsets: earliest, latest, max timestamp and by timestamp agree',
+  async run({ client }) {
+    await createTopic(client, 'cmp-times');
+    await produceStored(client, 'cmp-times', [{ value: 'a', timestamp: 1000n }, { value: 'b', timestamp: 3000n }]);
+    await produceStored(client, 'cmp-times', [{ value: 'c', timestamp: 2000n }]);
+    const partition = (p: { errorCode: number; leaderEpoch?: number }) => ({ ...p, errorCode: named(p.errorCode), leaderEpoch: p.leaderEpoch! >= 0 });
+    const answers: Record<string, Observation> = {};
+    for (const timestamp of [-2n, -1n, -3n, 1500n, 2500n, 9999n]) {
+      const response = await client.send(ApiKey.ListOffsets, 8, {
+        replicaId: -1,
+        isolationLevel: 1,
+        topics: [
+          { name: 'cmp-times', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] },
+          { name: 'cmp-nowhere', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] },
+        ],
+      });
+      answers[`timestamp ${timestamp}`] = observe(Object.fromEntries(response.topics.map((t) => [t.name, t.partitions.map(partition)])));
+    }
+    // A partition asked for twice gets one INVALID_REQUEST answer.
+    const duplicated = await client.send(ApiKey.ListOffsets, 8, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: 'cmp-times', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }, { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }],
+    });
+    answers['partition asked twice'] = observe(duplicated.topics[0]!.partitions.map(partition));
+    return answers;
+  },
+});
+
+const fetchErrors = defineProbe({
+  name: 'fetch',
+  title: 'Fetch: out of range and unknown partitions are answered alike',
+  async run({ client }) {
+    await createTopic(client, 'cmp-fetch', 2);
+    await produceStored(client, 'cmp-fetch', [{ value: 'a' }, { value: 'b' }]);
+    await produceStored(client, 'cmp-fetch', [{ value: 'c' }, { value: 'd' }], 1);
+    const at = (partition: number, fetchOffset: bigint) => ({ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 });
+    const response = await client.send(ApiKey.Fetch, 12, {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 1,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        // Partition 1 named again: Kafka keeps the last position, in the first place.
+        { topic: 'cmp-fetch', partitions: [at(0, 50n), at(1, 0n), at(4, 0n), at(1, 1n)] },
+        { topic: 'cmp-nowhere', partitions: [at(0, 0n)] },
+      ],
+      forgottenTopicsData: [],
+      rackId: '',
+    });
+    return observe({
+      errorCode: named(response.errorCode ?? 0),
+      sessionId: response.sessionId,
+      partitions: response.responses.flatMap((t) =>
+        t.partitions.map((p) => ({ ...p, errorCode: named(p.errorCode), records: p.records?.length ?? -1, currentLeader: undefined, divergingEpoch: undefined, snapshotId: undefined })),
+      ),
+    });
+  },
+});
+
+const groupErrors = defineProbe({
+  name: 'groups',
+  title: 'group APIs: the same answers for unknown groups and members',
+  async run({ client }) {
+    const coordinator = await settled(
+      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['cmp-group'] }),
+      (r) => r.coordinators![0]!.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE,
+    );
+    const join = await client.send(ApiKey.JoinGroup, 9, {
+      groupId: 'cmp-group',
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+      reason: null,
+    });
+    const heartbeat = await client.send(ApiKey.Heartbeat, 4, { groupId: 'cmp-unknown', generationId: 1, memberId: 'm', groupInstanceId: null });
+    const sync = await client.send(ApiKey.SyncGroup, 5, {
+      groupId: 'cmp-unknown',
+      generationId: 1,
+      memberId: 'm',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: [],
+    });
+    const leave = await client.send(ApiKey.LeaveGroup, 5, { groupId: 'cmp-unknown', members: [{ memberId: 'm', groupInstanceId: null, reason: null }] });
+    const offsets = await client.send(ApiKey.OffsetFetch, 9, {
+      groups: [{ groupId: 'cmp-unknown', memberId: null, memberEpoch: -1, topics: [{ name: 'cmp-nowhere', partitionIndexes: [0, 1] }] }],
+      requireStable: false,
+    });
+    const offsetsV7 = await client.send(ApiKey.OffsetFetch, 7, { groupId: 'cmp-unknown', topics: null, requireStable: false });
+    const described = await client.send(ApiKey.DescribeGroups, 5, { groups: ['cmp-unknown'], includeAuthorizedOperations: false });
+    const deleted = await client.send(ApiKey.DeleteGroups, 2, { groupsNames: ['cmp-unknown'] });
+    const commit = await client.send(ApiKey.OffsetCommit, 9, {
+      groupId: 'cmp-unknown',
+      generationIdOrMemberEpoch: 3,
+      memberId: 'm',
+      groupInstanceId: null,
+      topics: [{ name: 'cmp-nowhere', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    const withNames = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(withNames)
+        : value !== null && typeof value === 'object' && !Buffer.isBuffer(value)
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'errorCode' && typeof v === 'number' ? named(v) : withNames(v)]))
+          : value;
+    return observe(
+      withNames({
+        FindCoordinator: coordinator.coordinators!.map((c) => ({ key: c.key, errorCode: c.errorCode })),
+        JoinGroup: { errorCode: join.errorCode, generationId: join.generationId, members: join.members, memberIdGiven: join.memberId.length > 0 },
+        Heartbeat: heartbeat.errorCode,
+        SyncGroup: sync.errorCode,
+        LeaveGroup: { errorCode: leave.errorCode, members: leave.members },
+        'OffsetFetch v9': offsets.groups,
+        'OffsetFetch v7': { errorCode: offsetsV7.errorCode, topics: offsetsV7.topics },
+        DescribeGroups: described.groups.map((g) => ({ ...g, authorizedOperations: undefined })),
+        DeleteGroups: deleted.results,
+        OffsetCommit: commit.topics,
+      }),
+    );
+  },
+});
+
+const describeConfigs = defineProbe({
+  name: 'configs',
+  title: 'DescribeConfigs: the same topic keys, values and sources',
+  async run({ client }) {
+    await createTopic(client, 'cmp-configs', 1, [{ name: 'retention.ms', value: '123456' }]);
+    const response = await client.send(ApiKey.DescribeConfigs, 4, {
+      resources: [
+        { resourceType: 2, resourceName: 'cmp-configs', configurationKeys: null },
+        { resourceType: 2, resourceName: 'cmp-nowhere', configurationKeys: null },
+        { resourceType: 4, resourceName: '7', configurationKeys: null },
+      ],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    });
+    const resourceTypes: Record<number, string> = { 2: 'topic', 4: 'broker' };
+    return Object.fromEntries(
+      response.results.map((r) => [
+        `${resourceTypes[r.resourceType] ?? r.resourceType} ${r.resourceName}`,
+        {
+          errorCode: named(r.errorCode),
+          errorMessage: r.errorMessage,
+          configs: Object.fromEntries(
+            r.configs
+              // Kafka 4 bootstraps a cluster-level min.insync.replicas record (ELR), which broker-ts does not.
+              .filter((c) => c.name !== 'min.insync.replicas')
+              .sort((a, b) => a.name.localeCompare(b.name))
+              .map((c) => [c.name, { value: c.value, source: CONFIG_SOURCES[c.configSource] ?? c.configSource, readOnly: c.readOnly, type: CONFIG_TYPES[c.configType!] ?? c.configType ?? null }]),
+          ),
+        },
+      ]),
+    );
+  },
+});
+
+const topicAdminErrors = defineProbe({
+  name: 'topic-admin',
+  title: 'DeleteTopics, CreatePartitions and DeleteRecords: the same errors',
+  async run({ client }) {
+    await createTopic(client, 'cmp-admin', 2);
+    await createTopic(client, 'cmp-dup', 2);
+    await produceStored(client, 'cmp-admin', [{ value: 'a' }]);
+    const deleteTopics = await client.send(ApiKey.DeleteTopics, 6, {
+      topics: [
+        { name: 'cmp-nowhere', topicId: schema.ZERO_UUID },
+        { name: null, topicId: 'AAAAAAAAAAAAAAAAAAAAAw' },
+      ],
+      timeoutMs: 10_000,
+    });
+    const createPartitions = await client.send(ApiKey.CreatePartitions, 3, {
+      topics: [
+        { name: 'cmp-admin', count: 1, assignments: null },
+        { name: 'cmp-nowhere', count: 3, assignments: null },
+        { name: 'cmp-dup', count: 3, assignments: null },
+        { name: 'cmp-dup', count: 4, assignments: null },
+      ],
+      timeoutMs: 10_000,
+      validateOnly: true,
+    });
+    const deleteRecords = await client.send(ApiKey.DeleteRecords, 2, {
+      topics: [{ name: 'cmp-admin', partitions: [{ partitionIndex: 0, offset: 5n }, { partitionIndex: 1, offset: 0n }, { partitionIndex: 9, offset: 0n }] }],
+      timeoutMs: 10_000,
+    });
+    const deleteTopicsV5 = await client.send(ApiKey.DeleteTopics, 5, { topicNames: ['cmp-nowhere', 'cmp-nowhere2', 'cmp-nowhere'], timeoutMs: 10_000 });
+    // Kafka orders these answers by hash; the order carries no meaning.
+    const byName = <T extends { name?: string | null }>(a: T, b: T) => String(a.name).localeCompare(String(b.name));
+    const results = (rs: { name?: string | null; errorCode: number; errorMessage?: string | null }[]) =>
+      rs.map((r) => ({ name: r.name ?? null, errorCode: named(r.errorCode), errorMessage: r.errorMessage ?? null })).sort(byName);
+    return observe({
+      'DeleteTopics v6': results(deleteTopics.responses),
+      'DeleteTopics v5': results(deleteTopicsV5.responses),
+      CreatePartitions: results(createPartitions.results),
+      DeleteRecords: Object.fromEntries(deleteRecords.topics[0]!.partitions.map((p) => [`partition ${p.partitionIndex}`, { errorCode: named(p.errorCode), lowWatermark: p.lowWatermark }])),
+    });
+  },
+});
+
+const initProducerId = defineProbe({
+  name: 'init-producer-id',
+  title: 'InitProducerId hands an idempotent producer an id with epoch 0',
+  async run({ client }) {
+    const r = await settled(
+      () => client.send(ApiKey.InitProducerId, 5, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }),
+      (r) => r.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || r.errorCode === ErrorCode.NOT_COORDINATOR,
+    );
+    return { errorCode: named(r.errorCode), producerEpoch: r.producerEpoch, hasId: r.producerId >= 0n };
+  },
+});
+
+const acksZero = defineProbe({
+  name: 'acks0',
+  title: 'acks=0 Produce gets no response',
+  async run({ client }) {
+    await createTopic(client, 'cmp-acks0');
+    const unexpected: number[] = [];
+    const listener = (id: number) => unexpected.push(id);
+    client.on('unexpected-response', listener);
+    const frame = encodeRequest(
+      { apiKey: ApiKey.Produce, apiVersion: 9, correlationId: 123_456, clientId: 'cmp' },
+      { transactionalId: null, acks: 0, timeoutMs: 1000, topicData: [{ name: 'cmp-acks0', partitionData: [{ index: 0, records: encodeRecordBatch([{ value: 'x' }]) }] }] },
+    );
+    await client.writeBytes(frame);
+    // A request sent after it is answered, so anything the broker had to say about the first has arrived.
+    await client.send(ApiKey.ApiVersions, 2, {});
+    client.off('unexpected-response', listener);
+    return { 'responses to an acks=0 Produce': unexpected.length };
+  },
+});
+
+/** In the order they run: later probes create topics of their own, none depends on another. */
+export const WIRE_PROBES: readonly WireProbe[] = [
+  apiVersionRanges,
+  apiVersionsFallback,
+  unservedRequests,
+  metadata,
+  createTopicErrors,
+  produceErrors,
+  listOffsets,
+  fetchErrors,
+  groupErrors,
+  describeConfigs,
+  topicAdminErrors,
+  initProducerId,
+  acksZero,
+];
