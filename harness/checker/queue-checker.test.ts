@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation, SendOp } from '../history/operation.js';
-import { checkHistory } from './queue-checker.js';
+import { anomalyOutcomes, violations } from './anomaly-classes.js';
+import { PollChecker } from './poll-checker.js';
+import { checkHistory, type CheckResult } from './queue-checker.js';
+
+/** The anomaly classes a queue checker's result shows, none allowed. */
+function classes(r: CheckResult): string[] {
+  return violations(anomalyOutcomes({ queue: r, polls: new PollChecker().result() }, { consumers: false, pipeline: false }, {})).map((a) => a.name);
+}
 
 let clock = 0;
 const t = () => ++clock;
@@ -13,16 +20,17 @@ const info = (id: number, partition = 0): SendOp => ({ f: 'send', type: 'info', 
 const poll = (...reads: [number, number, number][]): Operation => ({ f: 'poll', type: 'ok', process: 99, time: t(), reads });
 
 describe('queue checker', () => {
-  it('an empty history is valid and counts nothing', async () => {
+  it('an empty history shows no anomaly and counts nothing', async () => {
     const r = await checkHistory([]);
     expect(r.counts).toEqual({ attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 });
-    expect(r.valid).toBe(true);
+    expect(classes(r)).toEqual([]);
+    expect(r.historyProblems).toEqual([]);
   });
 
   it('acknowledged and read is fine', async () => {
     const r = await checkHistory([invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), poll([0, 0, 1], [0, 1, 2])]);
     expect(r.counts).toMatchObject({ attempted: 2, acknowledged: 2, lost: 0 });
-    expect(r.valid).toBe(true);
+    expect(classes(r)).toEqual([]);
     expect(r.partitions).toEqual([{ partition: 0, acknowledged: 2, lost: 0, read: 2, highestOffsetRead: 1 }]);
   });
 
@@ -34,7 +42,7 @@ describe('queue checker', () => {
     expect(r.counts.lost).toBe(1);
     expect(r.anomalies.lostWrites).toBe(1);
     expect(r.lost).toEqual([{ id: 2, process: 0, partition: 0, offset: 1, ackTime: expect.any(Number), lostWrite: true, overwrittenBy: undefined }]);
-    expect(r.valid).toBe(false);
+    expect(classes(r)).toEqual(['lost', 'lostWrites']);
   });
 
   it('a lost message past the last offset read is lost but not a lost write', async () => {
@@ -55,14 +63,14 @@ describe('queue checker', () => {
   it('indeterminate sends: read ones are recovered, unread ones are not lost', async () => {
     const r = await checkHistory([invoke(1), info(1), invoke(2), info(2), invoke(3), poll([0, 0, 1])]);
     expect(r.counts).toMatchObject({ attempted: 3, indeterminate: 3, recovered: 1, lost: 0 });
-    expect(r.valid).toBe(true);
+    expect(classes(r)).toEqual([]);
   });
 
   it('a failed send that is read anyway is flagged', async () => {
     const r = await checkHistory([invoke(1), fail(1), invoke(2), fail(2), poll([0, 0, 1])]);
     expect(r.counts.failed).toBe(2);
     expect(r.anomalies.failedButRead).toEqual([1]);
-    expect(r.valid).toBe(false);
+    expect(classes(r)).toEqual(['failedButRead']);
   });
 
   it('a message at two offsets is duplicated; the same offset read twice is not', async () => {
@@ -79,7 +87,7 @@ describe('queue checker', () => {
     const r = await checkHistory([invoke(1), ok(1, 0, 0), poll([0, 0, 1], [0, 1, 77], [0, 2, -1])]);
     expect(r.counts.unexpected).toBe(2);
     expect(r.anomalies.unexpectedValues).toEqual([{ partition: 0, offset: 1, id: 77 }, { partition: 0, offset: 2, id: -1 }]);
-    expect(r.valid).toBe(false);
+    expect(classes(r)).toEqual(['unexpected']);
   });
 
   it('acks=0 sends have no offset: lost ones are still found', async () => {
@@ -95,6 +103,7 @@ describe('queue checker', () => {
     ]);
     expect(r.anomalies.reordered).toEqual([{ process: 4, partition: 0, before: 1, after: 2 }]);
     expect(r.anomalies.offsetMismatches).toHaveLength(2);
+    expect(classes(r)).toEqual(['offsetMismatches', 'inconsistentOffsets', 'reordered']);
   });
 
   it('reads in another partition than acknowledged count as a mismatch', async () => {
@@ -103,13 +112,42 @@ describe('queue checker', () => {
     expect(r.anomalies.offsetMismatches).toEqual([{ id: 1, partition: 0, acked: 0, read: 0 }]);
   });
 
-  it('completions without an invoke and nemesis operations are ignored', async () => {
+  it('nemesis and observer operations are not sends', async () => {
     const r = await checkHistory([
-      ok(5, 0, 0),
       { f: 'fault', type: 'invoke', process: 'nemesis', time: t(), fault: 'kill', nodes: [1] },
       { f: 'leader', type: 'ok', process: 'observer', time: t(), partition: 0, leader: 2 },
     ]);
     expect(r.counts.attempted).toBe(0);
+    expect(r.historyProblems).toEqual([]);
+  });
+
+  it('an unsound history is named: an id invoked twice, a completion without invoke, a second completion', async () => {
+    const r = await checkHistory([invoke(1, 0, 3), invoke(1, 0, 7), ok(5, 0, 0), ok(1, 0, 0), info(1), fail(1)]);
+    expect(r.historyProblems).toEqual([
+      'message 1 invoked twice (process 3, then process 7)',
+      'message 5 completed (ok) without an invoke',
+      'message 1 completed twice (ok, then info)',
+      'message 1 completed twice (ok, then fail)',
+    ]);
+    // ok is final: the later info did not make the send indeterminate.
+    expect(r.counts).toMatchObject({ acknowledged: 1, indeterminate: 0 });
+  });
+
+  it('two reads that disagree on an offset are inconsistent, whichever comes first', async () => {
+    const sends = [invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), invoke(3), info(3)];
+    const forward = await checkHistory([...sends, poll([0, 0, 1], [0, 1, 2]), poll([0, 1, 3])]);
+    const backward = await checkHistory([poll([0, 1, 3]), ...sends, poll([0, 0, 1], [0, 1, 2])]);
+    for (const r of [forward, backward]) {
+      expect(r.anomalies.inconsistentOffsets).toEqual([{ partition: 0, offset: 1, ids: expect.arrayContaining([2, 3]) }]);
+      expect(classes(r)).toContain('inconsistentOffsets');
+    }
+  });
+
+  it('a duplicate read at its acknowledged offset too is a duplicate, not an offset mismatch', async () => {
+    const r = await checkHistory([invoke(1), ok(1, 0, 5), poll([0, 2, 1], [0, 5, 1])]);
+    expect(r.counts.duplicated).toBe(1);
+    expect(r.anomalies.offsetMismatches).toEqual([]);
+    expect(classes(r)).toEqual(['duplicated']);
   });
 
   it('counts each producer separately as well as in total', async () => {

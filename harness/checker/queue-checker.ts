@@ -39,7 +39,10 @@ export interface LostMessage {
 }
 
 export interface Anomalies {
-  /** Two different messages at one (partition, offset): acknowledged at one and read at the other. */
+  /**
+   * Two different messages at one (partition, offset), whoever saw them: two acknowledgements, an
+   * acknowledgement and a read, or two reads, whatever their order in the history.
+   */
   inconsistentOffsets: { partition: number; offset: number; ids: number[] }[];
   /** Acknowledged messages missing although a later offset of their partition was read. */
   lostWrites: number;
@@ -47,7 +50,7 @@ export interface Anomalies {
   reordered: { process: number; partition: number; before: number; after: number }[];
   /** Sends recorded as failed (certainly not written) that were read anyway. */
   failedButRead: number[];
-  /** Messages acknowledged at one offset but read at another. */
+  /** Messages acknowledged at one offset and read only at others (a duplicate read at its own offset too is `duplicated`). */
   offsetMismatches: { id: number; partition: number; acked: number; read: number }[];
   /** Read values that are not message ids of this run. */
   unexpectedValues: { partition: number; offset: number; id: number }[];
@@ -70,7 +73,11 @@ export interface CheckResult {
   /** Lost messages, in acknowledgement order (capped by `maxListed`). */
   lost: LostMessage[];
   partitions: PartitionSummary[];
-  valid: boolean;
+  /**
+   * What makes the history itself unsound, so that no verdict can rest on it: a message id invoked
+   * twice, a completion with no invoke, a second completion of one send. Capped at 100.
+   */
+  historyProblems: string[];
 }
 
 const enum Outcome {
@@ -79,6 +86,8 @@ const enum Outcome {
   Fail = 2,
   Info = 3,
 }
+
+const OUTCOME_NAMES = ['invoke', 'ok', 'fail', 'info'];
 
 export const DEFAULT_CLIENT = 'producer';
 
@@ -90,6 +99,8 @@ class MessageState {
   readOffset = -1;
   /** Distinct (partition, offset) places it was read at. */
   readPlaces = 0;
+  /** Read at the offset it was acknowledged at. */
+  readAtAck = false;
   constructor(
     readonly process: number,
     readonly partition: number,
@@ -119,17 +130,32 @@ export class QueueChecker {
   /** A different message read at a place already read (two consumers disagreeing). */
   private readonly readConflicts: { partition: number; offset: number; id: number }[] = [];
   private unexpectedCount = 0;
+  private readonly problems: string[] = [];
 
   constructor(private readonly options: CheckOptions = {}) {}
+
+  private problem(text: string): void {
+    if (this.problems.length < 100) this.problems.push(text);
+  }
 
   add(op: Operation): void {
     if (op.f === 'send') {
       if (op.type === 'invoke') {
-        if (!this.messages.has(op.id)) this.messages.set(op.id, new MessageState(op.process, op.partition, this.clientIndex(op.client)));
+        const known = this.messages.get(op.id);
+        if (known) this.problem(`message ${op.id} invoked twice (process ${known.process}, then process ${op.process})`);
+        else this.messages.set(op.id, new MessageState(op.process, op.partition, this.clientIndex(op.client)));
         return;
       }
       const m = this.messages.get(op.id);
-      if (!m) return;
+      if (!m) {
+        this.problem(`message ${op.id} completed (${op.type}) without an invoke`);
+        return;
+      }
+      // A send completes once: ok is final, and nothing may follow fail or info either.
+      if (m.outcome !== Outcome.Invoked) {
+        this.problem(`message ${op.id} completed twice (${OUTCOME_NAMES[m.outcome]}, then ${op.type})`);
+        return;
+      }
       if (op.type === 'ok') {
         m.outcome = Outcome.Ok;
         m.ackTime = op.time;
@@ -178,6 +204,7 @@ export class QueueChecker {
         return;
       }
       m.readPlaces++;
+      if (partition === m.partition && offset === m.ackOffset) m.readAtAck = true;
       if (m.readOffset < 0 || offset < m.readOffset) {
         m.readPartition = partition;
         m.readOffset = offset;
@@ -208,12 +235,18 @@ export class QueueChecker {
       addUnique(p.ids, this.acksAt.get(c.partition)!.get(c.offset)!);
       addUnique(p.ids, c.id);
     }
+    // Two reads of one place that disagree, whichever came first.
+    for (const c of this.readConflicts) {
+      const p = place(c.partition, c.offset);
+      addUnique(p.ids, this.readsAt.get(c.partition)!.get(c.offset)!);
+      addUnique(p.ids, c.id);
+    }
     for (const [partition, acks] of this.acksAt) {
       const reads = this.readsAt.get(partition);
       acks.forEach((offset, ackedId) => {
         const readId = reads?.get(offset);
         if (readId === undefined) return;
-        if (readId !== ackedId || (this.ackCollisions.length > 0 && places.has(`${partition}/${offset}`))) {
+        if (readId !== ackedId || places.has(`${partition}/${offset}`)) {
           const p = place(partition, offset);
           addUnique(p.ids, ackedId);
           addUnique(p.ids, readId);
@@ -276,7 +309,7 @@ export class QueueChecker {
                 overwrittenBy: m.ackOffset >= 0 ? this.readsAt.get(m.partition)?.get(m.ackOffset) : undefined,
               });
             }
-          } else if (m.ackOffset >= 0 && (m.readPartition !== m.partition || m.readOffset !== m.ackOffset)) {
+          } else if (m.ackOffset >= 0 && !m.readAtAck) {
             if (anomalies.offsetMismatches.length < this.cap) {
               anomalies.offsetMismatches.push({ id, partition: m.partition, acked: m.ackOffset, read: m.readOffset });
             }
@@ -307,14 +340,13 @@ export class QueueChecker {
     }
     anomalies.inconsistentOffsets = this.inconsistentOffsets();
     lost.sort((a, b) => a.ackTime - b.ackTime);
-    const valid = counts.lost === 0 && counts.unexpected === 0 && anomalies.failedButRead.length === 0;
     return {
       counts,
       byClient: Object.fromEntries(this.clients.map((name, i) => [name, perClient[i]!])),
       anomalies,
       lost,
       partitions: [...partitions.values()].sort((a, b) => a.partition - b.partition),
-      valid,
+      historyProblems: [...this.problems],
     };
   }
 }

@@ -44,6 +44,21 @@ describe('transaction checker', () => {
     expect(r.outputDuplicates).toBe(0);
   });
 
+  it('matches output to the input position read: a message twice in the input needs output for each position', () => {
+    // Message 7 is at offsets 0 and 1 (a producer retry). Transaction a read offset 0 and committed
+    // its output; b read offset 1 and its outcome is unknown, with no output visible. Offset 1's
+    // output is missing, although message 7 is in the output.
+    const r = check([
+      txn('a', 'invoke', [[0, 0, 7]]), txn('a', 'ok'),
+      txn('b', 'invoke', [[0, 1, 7]]), txn('b', 'info'),
+      output('committed', [7, 'a']),
+      input([0, 0, 7], [0, 1, 7]),
+    ], new Map([[0, 2]]));
+    expect(r.missingOutputs).toBe(1);
+    expect(r.examples.missing).toEqual([{ partition: 0, offset: 1, id: 7 }]);
+    expect(r.outputDuplicates).toBe(0);
+  });
+
   it('finds aborted reads, torn and lost transactions, duplicates and missing outputs', () => {
     const r = check([
       txn('aborted', 'invoke', [[0, 0, 1]]), txn('aborted', 'fail'),
@@ -58,11 +73,11 @@ describe('transaction checker', () => {
     expect(r.examples.abortedReads).toEqual([{ txn: 'aborted', id: 1 }]);
     expect(r.examples.torn).toEqual([{ txn: 'torn', expected: 2, visible: 1 }]);
     expect(r.examples.lostCommitted).toEqual(['lost']);
-    expect(r.examples.duplicates).toEqual([{ id: 5, txns: ['dup1', 'dup2'] }]);
-    // Offsets 2 (id 3) and 3 (id 4) are below the committed offset 5 and in no visible output
-    // (id 1 is visible, from an aborted transaction: counted as an aborted read). Offset 5 is not
-    // committed yet.
-    expect(r.examples.missing.map((m) => m.id)).toEqual([3, 4]);
+    expect(r.examples.duplicates).toEqual([{ partition: 0, offset: 4, id: 5, txns: ['dup1', 'dup2'] }]);
+    // Offsets 0 (id 1), 2 (id 3) and 3 (id 4) are below the committed offset 5 with no output of a
+    // committed transaction: id 1's output is visible, but from the aborted transaction (an aborted
+    // read as well). Offset 5 is not committed yet.
+    expect(r.examples.missing.map((m) => m.id)).toEqual([1, 3, 4]);
     expect(r.transactions.unknown).toBe(1);
   });
 });

@@ -9,9 +9,9 @@ export interface TransactionResult {
   tornTransactions: number;
   /** Transactions reported committed whose output is nowhere to be read. */
   lostCommittedTransactions: number;
-  /** Input records visible more often in the committed output than they occur in the input. */
+  /** Input positions (partition, offset) with output in more than one committed transaction, or twice in one. */
   outputDuplicates: number;
-  /** Input records the pipeline's group committed past, with no committed output. */
+  /** Input positions the pipeline's group committed past, with no committed output of a transaction that read them. */
   missingOutputs: number;
   /** Records of aborted transactions in the log (read_uncommitted): the aborts were real. */
   abortedRecordsInLog: number;
@@ -19,7 +19,7 @@ export interface TransactionResult {
     abortedReads: { txn: string; id: number }[];
     torn: { txn: string; expected: number; visible: number }[];
     lostCommitted: string[];
-    duplicates: { id: number; txns: string[] }[];
+    duplicates: { partition: number; offset: number; id: number; txns: string[] }[];
     missing: { partition: number; offset: number; id: number }[];
   };
 }
@@ -40,8 +40,6 @@ export class TransactionChecker {
   private readonly txns = new Map<string, Txn>();
   /** txn -> ids visible in the committed output. */
   private readonly visible = new Map<string, number[]>();
-  /** input id -> txns whose committed output contains it. */
-  private readonly outputOf = new Map<number, string[]>();
   private readonly uncommittedTxns: string[] = [];
   /** The input topic as the drain read it: [partition, offset, id]. */
   private readonly input: [number, number, number][] = [];
@@ -69,7 +67,6 @@ export class TransactionChecker {
         return;
       }
       this.visible.set(txn, [...(this.visible.get(txn) ?? []), id]);
-      this.outputOf.set(id, [...(this.outputOf.get(id) ?? []), txn]);
     });
   }
 
@@ -102,18 +99,38 @@ export class TransactionChecker {
         if (r.examples.lostCommitted.length < CAP) r.examples.lostCommitted.push(name);
       }
     }
-    // A producer retry can put one message into the input twice; the pipeline must then output it twice.
-    const inInput = new Map<number, number>();
-    for (const [, , id] of this.input) inInput.set(id, (inInput.get(id) ?? 0) + 1);
-    for (const [id, txns] of this.outputOf) {
-      if (txns.length > Math.max(1, inInput.get(id) ?? 0)) {
-        r.outputDuplicates++;
-        if (r.examples.duplicates.length < CAP) r.examples.duplicates.push({ id, txns });
+    // Output is matched to the input position a transaction read, not to the message id: a producer
+    // retry can put one message into the input twice, and each position needs its own output.
+    const coveredBy = new Map<string, string[]>();
+    const extra = new Map<string, number>();
+    for (const [name, t] of this.txns) {
+      if (t.state === 'fail') continue;
+      const remaining = new Map<number, number>();
+      for (const id of this.visible.get(name) ?? []) remaining.set(id, (remaining.get(id) ?? 0) + 1);
+      for (const [partition, offset, id] of t.inputs) {
+        const left = remaining.get(id) ?? 0;
+        if (left === 0) continue;
+        remaining.set(id, left - 1);
+        const key = `${partition}/${offset}`;
+        coveredBy.set(key, [...(coveredBy.get(key) ?? []), name]);
       }
+      // Output beyond what the transaction read: written twice within one transaction.
+      for (const [id, left] of remaining) {
+        const position = t.inputs.find((i) => i[2] === id);
+        if (left > 0 && position) extra.set(`${position[0]}/${position[1]}`, (extra.get(`${position[0]}/${position[1]}`) ?? 0) + left);
+      }
+    }
+    const idAt = new Map(this.input.map(([p, o, id]) => [`${p}/${o}`, id]));
+    for (const key of new Set([...coveredBy.keys(), ...extra.keys()])) {
+      const txns = coveredBy.get(key) ?? [];
+      if (txns.length + (extra.get(key) ?? 0) <= 1) continue;
+      r.outputDuplicates++;
+      const [partition, offset] = key.split('/').map(Number) as [number, number];
+      if (r.examples.duplicates.length < CAP) r.examples.duplicates.push({ partition, offset, id: idAt.get(key) ?? -1, txns });
     }
     for (const txn of this.uncommittedTxns) if (this.txns.get(txn)?.state === 'fail') r.abortedRecordsInLog++;
     for (const [partition, offset, id] of this.input) {
-      if (offset < (committedInputOffsets.get(partition) ?? -1) && !this.outputOf.has(id)) {
+      if (offset < (committedInputOffsets.get(partition) ?? -1) && !coveredBy.has(`${partition}/${offset}`)) {
         r.missingOutputs++;
         if (r.examples.missing.length < CAP) r.examples.missing.push({ partition, offset, id });
       }

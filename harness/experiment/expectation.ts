@@ -1,92 +1,170 @@
-import type { CheckResult, Counts } from '../checker/queue-checker.js';
+import type { AnomalyScope } from '../checker/anomaly-classes.js';
 import type { ProcessingResult } from '../checker/processing-checker.js';
+import type { CheckResult, Counts } from '../checker/queue-checker.js';
 import type { TransactionResult } from '../checker/transaction-checker.js';
 import type { Timeline } from '../report/timeline.js';
+import type { SendWindows } from './send-windows.js';
 
-/** Quantities an expectation can constrain: the checker's counts and a few anomaly totals. */
-export const MEASURES = [
-  'attempted', 'acknowledged', 'failed', 'indeterminate', 'lost', 'recovered', 'duplicated', 'unexpected',
-  'lostWrites', 'reordered', 'inconsistentOffsets', 'failedButRead',
+/** Quantities an expectation can constrain, and what part of an experiment each needs. */
+const MEASURE_SCOPES = {
+  attempted: 'always',
+  acknowledged: 'always',
+  failed: 'always',
+  indeterminate: 'always',
+  lost: 'always',
+  recovered: 'always',
+  duplicated: 'always',
+  unexpected: 'always',
+  lostWrites: 'always',
+  reordered: 'always',
+  inconsistentOffsets: 'always',
+  failedButRead: 'always',
+  offsetMismatches: 'always',
+  pollSkips: 'always',
+  nonmonotonicPolls: 'always',
+  intPollSkips: 'always',
+  intNonmonotonicPolls: 'always',
   /** Sends not acknowledged (failed or indeterminate): unavailability seen by the producer. */
-  'notAcknowledged',
+  notAcknowledged: 'always',
   /** Longest time without any acknowledgement while sends were offered, ms. */
-  'longestOutageMs',
+  longestOutageMs: 'always',
   /** Sends whose outcome was unknown and that are not in the log: gone with a crashed client, or never appended. */
-  'neverWritten',
-  /** Times a partition's leader changed during the run, as the harness observed. */
-  'leaderChanges',
+  neverWritten: 'always',
+  /** Times a partition's leader moved to another node during the run, as the harness observed. */
+  leaderChanges: 'always',
+  /** 1 when every node was back and every partition had its full ISR before the drain (a wiped replica rebuilt, say), else 0. */
+  clusterRecovered: 'always',
+  /** Consumer group: messages processed at least once. */
+  processed: 'consumers',
+  /** Consumer group: the group's committed offsets, summed over partitions (0 when none). */
+  committed: 'consumers',
   /** Consumer group: messages below the committed offset that no member processed. */
-  'processedLost',
+  processedLost: 'consumers',
   /** Consumer group: messages processed more than once. */
-  'processedDuplicates',
+  processedDuplicates: 'consumers',
   /** Pipeline: records of aborted transactions seen by a read_committed consumer. */
-  'abortedReads',
+  abortedReads: 'pipeline',
   /** Pipeline: transactions only partly visible. */
-  'tornTransactions',
+  tornTransactions: 'pipeline',
   /** Pipeline: transactions reported committed with no visible output. */
-  'lostCommittedTransactions',
-  /** Pipeline: input records visible more than once in the committed output. */
-  'outputDuplicates',
+  lostCommittedTransactions: 'pipeline',
+  /** Pipeline: input positions with output in more than one committed transaction. */
+  outputDuplicates: 'pipeline',
   /** Pipeline: input records committed past with no committed output. */
-  'missingOutputs',
+  missingOutputs: 'pipeline',
   /** Pipeline: transactions that committed. */
-  'committedTransactions',
-  /** Pipeline: records of aborted transactions present in the log (read_uncommitted). */
-  'abortedRecordsInLog',
-] as const;
-export type Measure = (typeof MEASURES)[number];
+  committedTransactions: 'pipeline',
+  /** Pipeline: transactions that aborted (on purpose, or fenced). */
+  abortedTransactions: 'pipeline',
+  /** Pipeline: records of aborted transactions present in the log (read_uncommitted): the aborts were real. */
+  abortedRecordsInLog: 'pipeline',
+} as const satisfies Record<string, AnomalyScope>;
+
+export type Measure = keyof typeof MEASURE_SCOPES;
+export const MEASURES = Object.keys(MEASURE_SCOPES) as Measure[];
+
+export function measureScope(m: Measure): AnomalyScope {
+  return MEASURE_SCOPES[m];
+}
+
+/** Measures that can be counted inside a fault step's window (`acknowledged during old-leader`). */
+export const WINDOWED_MEASURES = ['attempted', 'acknowledged', 'failed', 'indeterminate', 'notAcknowledged'] as const satisfies readonly Measure[];
+export type WindowedMeasure = (typeof WINDOWED_MEASURES)[number];
 
 export const CONDITION_PATTERN = /^\s*(==|=|!=|>=|<=|>|<)?\s*(\d+)\s*$/;
 
-/** What expectations are checked against: the checker's verdict and the run's timeline. */
+/** before: from the workload's start to the step's injection; during: until its heal; after: from its heal to the workload's end. */
+export type WindowKind = 'before' | 'during' | 'after';
+
+/**
+ * An expectation's key: a measure, optionally one producer's (`lost@acks1`), optionally counted
+ * before a named fault step, while it is in force, or after it was healed (`acknowledged during old-leader`).
+ */
+export interface ExpectKey {
+  measure: Measure;
+  client?: string;
+  window?: { when: WindowKind; step: string };
+}
+
+export const EXPECT_KEY_PATTERN = new RegExp(`^(${MEASURES.join('|')})(?:@([a-z0-9][a-z0-9-]*))?(?: (before|during|after) ([A-Za-z0-9_-]+))?$`);
+
+export function parseExpectKey(key: string): ExpectKey | undefined {
+  const match = EXPECT_KEY_PATTERN.exec(key);
+  if (!match) return undefined;
+  return {
+    measure: match[1] as Measure,
+    ...(match[2] !== undefined ? { client: match[2] } : {}),
+    ...(match[3] !== undefined ? { window: { when: match[3] as WindowKind, step: match[4]! } } : {}),
+  };
+}
+
+/** What expectations are checked against: the checkers' findings and the run's timeline. */
 export interface Observed {
   check: CheckResult;
   timeline: Timeline;
   processing?: ProcessingResult;
   transactions?: TransactionResult;
+  /** Sends counted per fault step window. */
+  windows?: SendWindows;
+  /** The cluster recovered (every node back, full ISR) before the drain. */
+  recovered?: boolean;
+  /** Counts of the poll anomaly classes. */
+  polls?: { pollSkips: number; nonmonotonicPolls: number; intPollSkips: number; intNonmonotonicPolls: number };
 }
 
-export function measure({ check: result, timeline, processing, transactions }: Observed, m: Measure, client?: string): number {
-  if (client !== undefined) {
-    const counts = result.byClient[client];
-    if (!counts) return 0;
-    if (m === 'notAcknowledged') return counts.failed + counts.indeterminate;
-    if (m === 'neverWritten') return counts.indeterminate - counts.recovered;
-    if (m in counts) return counts[m as keyof Counts];
-    throw new Error(`${m} is not counted per producer`);
+function fromCounts(counts: Counts, m: Measure): number | undefined {
+  if (m === 'notAcknowledged') return counts.failed + counts.indeterminate;
+  if (m === 'neverWritten') return counts.indeterminate - counts.recovered;
+  return m in counts ? counts[m as keyof Counts] : undefined;
+}
+
+/** The value of one measure; undefined when the run has nothing to count it from. */
+export function measure(observed: Observed, key: ExpectKey): number | undefined {
+  const { check: result, timeline, processing, transactions, windows, polls, recovered } = observed;
+  const m = key.measure;
+  if (key.window) return windows?.count(key.window.step, key.window.when, m as WindowedMeasure, key.client);
+  if (key.client !== undefined) {
+    const counts = result.byClient[key.client];
+    return counts ? fromCounts(counts, m) : 0;
   }
   switch (m) {
-    case 'notAcknowledged':
-      return result.counts.failed + result.counts.indeterminate;
     case 'longestOutageMs':
       return timeline.longestOutageMs;
-    case 'neverWritten':
-      return result.counts.indeterminate - result.counts.recovered;
     case 'leaderChanges':
       return leaderChanges(timeline);
+    case 'clusterRecovered':
+      return recovered === undefined ? undefined : recovered ? 1 : 0;
+    case 'processed':
     case 'processedLost':
-      return processing?.processedLost ?? 0;
     case 'processedDuplicates':
-      return processing?.processedDuplicates ?? 0;
+      return processing?.[m];
+    case 'committed':
+      return processing ? Object.values(processing.committed).reduce((sum, o) => sum + Math.max(0, o), 0) : undefined;
     case 'abortedReads':
     case 'tornTransactions':
     case 'lostCommittedTransactions':
     case 'outputDuplicates':
     case 'missingOutputs':
     case 'abortedRecordsInLog':
-      return transactions?.[m] ?? 0;
+      return transactions?.[m];
     case 'committedTransactions':
-      return transactions?.transactions.committed ?? 0;
+      return transactions?.transactions.committed;
+    case 'abortedTransactions':
+      return transactions?.transactions.aborted;
     case 'lostWrites':
       return result.anomalies.lostWrites;
     case 'reordered':
-      return result.anomalies.reordered.length;
     case 'inconsistentOffsets':
-      return result.anomalies.inconsistentOffsets.length;
     case 'failedButRead':
-      return result.anomalies.failedButRead.length;
+    case 'offsetMismatches':
+      return result.anomalies[m].length;
+    case 'pollSkips':
+    case 'nonmonotonicPolls':
+    case 'intPollSkips':
+    case 'intNonmonotonicPolls':
+      return polls?.[m];
     default:
-      return result.counts[m as keyof Counts];
+      return fromCounts(result.counts, m);
   }
 }
 
@@ -110,26 +188,40 @@ export function holds(condition: string, actual: number): boolean {
   }
 }
 
+/** Whether a condition lets a count be above zero (">0", ">=1", "<=5"): for an anomaly, that needs a reason in `allow`. */
+export function permitsNonZero(condition: string): boolean {
+  const match = CONDITION_PATTERN.exec(condition);
+  if (!match) return false;
+  const value = Number(match[2]);
+  return holds(condition, 1) || holds(condition, value + 1);
+}
+
 export interface ExpectationOutcome {
-  /** A measure, or measure@producer. */
+  /** As written: a measure, measure@producer, or with a window. */
   measure: string;
   condition: string;
-  actual: number;
+  /** null when the run has nothing to count it from (it then does not hold). */
+  actual: number | null;
   held: boolean;
 }
 
-export function evaluate(expect: Record<string, string>, result: Observed): ExpectationOutcome[] {
+export function evaluate(expect: Record<string, string>, observed: Observed): ExpectationOutcome[] {
   return Object.entries(expect).map(([key, condition]) => {
-    const [m, client] = key.split('@') as [Measure, string | undefined];
-    const actual = measure(result, m, client);
-    return { measure: key, condition, actual, held: holds(condition, actual) };
+    const parsed = parseExpectKey(key);
+    const actual = parsed ? measure(observed, parsed) : undefined;
+    return { measure: key, condition, actual: actual ?? null, held: actual !== undefined && holds(condition, actual) };
   });
 }
 
-function leaderChanges(timeline: Timeline): number {
+/**
+ * Moves of a partition's leadership from one node to another. A partition without a leader for a
+ * while, led again by the same node, has not changed leader.
+ */
+export function leaderChanges(timeline: Timeline): number {
   const last = new Map<number, number>();
   let changes = 0;
   for (const l of timeline.leaders) {
+    if (l.leader < 0) continue;
     const previous = last.get(l.partition);
     if (previous !== undefined && previous !== l.leader) changes++;
     last.set(l.partition, l.leader);

@@ -1,28 +1,23 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { ProcessingChecker } from '../checker/processing-checker.js';
-import { QueueChecker } from '../checker/queue-checker.js';
-import { TransactionChecker } from '../checker/transaction-checker.js';
+import { join, relative } from 'node:path';
 import { ClusterObserver } from '../clients/observer.js';
 import { errorMessage } from '../errors.js';
-import { readHistory } from '../history/reader.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { log } from '../log.js';
 import { FaultSchedule } from '../nemesis/schedule.js';
 import { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
-import { explainLosses } from '../report/explain.js';
 import type { RunResult } from '../report/result.js';
-import { TimelineBuilder } from '../report/timeline.js';
 import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { PLAINTEXT, type SecuritySettings } from '../security/cluster-security.js';
 import { brokerVersionOf, startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
-import { ConsumerGroupWorkload, readJournal } from '../workload/consumer-group.js';
-import { drainTopic, type DrainResult } from '../workload/drain.js';
+import { ConsumerGroupWorkload } from '../workload/consumer-group.js';
+import { drainTopic } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
 import { PipelineWorkload } from '../workload/pipeline.js';
 import { Producers, historyFile } from '../workload/producers.js';
-import { evaluate } from './expectation.js';
+import { decideVerdict, judgeRun, outputTopicOf } from './analysis.js';
 import type { Experiment } from './schema.js';
 
 export interface RunOptions {
@@ -61,9 +56,13 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
       security: securityLabel(opts.security ?? PLAINTEXT),
     },
     faults: [],
+    faultProblems: [],
     counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
     byClient: {},
     anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [] },
+    polls: undefined,
+    anomalyClasses: [],
+    historyProblems: [],
     lost: [],
     partitions: [],
     timeline: undefined,
@@ -77,14 +76,32 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
     expectationResults: [],
     verdict: 'error',
     reason: '',
+    errors: [],
     timings: {},
-    files: { history: 'history.jsonl', logs: 'nodes/' },
+    files: { history: 'history.jsonl', logs: 'nodes/', histories: [], journals: [] },
+    definition: exp,
+    committedOffsets: {},
   };
 }
 
 /** "sasl_ssl (SCRAM-SHA-512)", "ssl", "plaintext". */
 export function securityLabel(security: SecuritySettings): string {
   return security.mode.startsWith('sasl') ? `${security.mode} (${security.mechanism})` : security.mode;
+}
+
+/** Runs one phase; an error is kept (with the phase) and ends the run's work, never lost. */
+async function phase(result: RunResult, name: string, work: () => Promise<void>): Promise<boolean> {
+  if (result.errors.length > 0) return false;
+  const started = performance.now();
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    result.errors.push(`${name}: ${errorMessage(err)}`);
+    return false;
+  } finally {
+    result.timings[`${name}Ms`] = Math.round(performance.now() - started);
+  }
 }
 
 /**
@@ -95,7 +112,6 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   const dir = join(opts.runDir, exp.name, broker);
   const result = baseResult(exp, broker, opts, dir);
   const started = performance.now();
-  const mark = (name: string, since: number) => (result.timings[name] = Math.round(performance.now() - since));
 
   const notApplicable = exp.notApplicable[broker];
   if (notApplicable) {
@@ -105,114 +121,118 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     writeRunReport(dir, result);
     return result;
   }
+  // A run directory is never written twice: a history appended to another one mixes their ids.
+  if (existsSync(historyFile(dir))) {
+    result.errors.push(`${dir} already holds a run: results are never appended to (give another --out, or remove it)`);
+    Object.assign(result, decideVerdict(result));
+    return result;
+  }
 
   let cluster: Cluster | undefined;
   let observer: ClusterObserver | undefined;
   let producers: Producers | undefined;
   let consumers: ConsumerGroupWorkload | undefined;
-  let committed = new Map<number, number>();
   let pipeline: PipelineWorkload | undefined;
-  let pipelineCommitted = new Map<number, number>();
   let watch: LeaderWatch | undefined;
   const recorder = new HistoryRecorder(historyFile(dir));
   try {
-    cluster = await startCluster({
-      broker,
-      nodes: exp.cluster.nodes,
-      brokerConfig: exp.cluster.broker,
-      ...(opts.kafkaVersion !== undefined ? { kafkaVersion: opts.kafkaVersion } : {}),
-      runtime: opts.runtime ?? 'process',
-      logDir: join(dir, 'nodes'),
-      ...(opts.security !== undefined ? { security: opts.security } : {}),
+    await phase(result, 'clusterStartup', async () => {
+      cluster = await startCluster({
+        broker,
+        nodes: exp.cluster.nodes,
+        brokerConfig: exp.cluster.broker,
+        ...(opts.kafkaVersion !== undefined ? { kafkaVersion: opts.kafkaVersion } : {}),
+        runtime: opts.runtime ?? 'process',
+        logDir: join(dir, 'nodes'),
+        ...(opts.security !== undefined ? { security: opts.security } : {}),
+      });
+      opts.onCluster?.(cluster);
+      result.brokerVersion = cluster.brokerVersion;
+      result.timings.clusterStartupMs = cluster.timings.startupMs;
     });
-    opts.onCluster?.(cluster);
-    result.brokerVersion = cluster.brokerVersion;
-    result.timings.clusterStartupMs = cluster.timings.startupMs;
 
-    let phase = performance.now();
-    observer = new ClusterObserver(cluster);
-    await observer.createTopic(exp.topic.name, exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
-    if (exp.pipeline) await observer.createTopic(outputTopicOf(exp), exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
-    mark('topicSetupMs', phase);
+    await phase(result, 'topicSetup', async () => {
+      observer = new ClusterObserver(cluster!);
+      await observer.createTopic(exp.topic.name, exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
+      if (exp.pipeline) await observer.createTopic(outputTopicOf(exp), exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
+    });
 
-    producers = new Producers(exp.producers, cluster, recorder, exp.topic.name, exp.topic.partitions, dir, exp.workload.settle);
-    watch = new LeaderWatch(cluster, recorder, exp.topic.name);
-    watch.start();
-
-    phase = performance.now();
-    if (exp.consumers) {
-      consumers = new ConsumerGroupWorkload(
-        { groupId: `kafka-chaos-${exp.name}`, ...exp.consumers },
-        cluster.bootstrapServers(),
-        exp.topic.name,
-        dir,
-        cluster.clientSecurity,
+    let schedule: FaultSchedule | undefined;
+    await phase(result, 'workload', async () => {
+      const c = cluster!;
+      producers = new Producers(exp.producers, c, recorder, exp.topic.name, exp.topic.partitions, dir, exp.workload.settle);
+      watch = new LeaderWatch(c, recorder, exp.topic.name);
+      watch.start();
+      const origin = performance.now();
+      if (exp.consumers) {
+        consumers = new ConsumerGroupWorkload({ groupId: `kafka-chaos-${exp.name}`, ...exp.consumers }, c.bootstrapServers(), exp.topic.name, dir, recorder.epochMs, c.clientSecurity);
+        await consumers.start();
+      }
+      if (exp.pipeline) {
+        pipeline = new PipelineWorkload(exp.pipeline, c.bootstrapServers(), `kafka-chaos-${exp.name}-pipeline`, exp.topic.name, outputTopicOf(exp), dir, recorder.epochMs, c.clientSecurity);
+        await pipeline.start();
+      }
+      await producers.start();
+      const workloadStart = recorder.now();
+      schedule = new FaultSchedule(
+        {
+          cluster: c, observer: observer!, recorder, random: new SeededRandom(opts.seed), topic: exp.topic.name, producers: producers.byName,
+          ...(consumers ? { consumers } : {}),
+          ...(pipeline ? { pipeline } : {}),
+        },
+        exp.faults,
       );
-      await consumers.start();
+      const stopFaults = new AbortController();
+      const faultsDone = schedule.run(origin, stopFaults.signal);
+      await sleep(exp.workload.duration);
+      stopFaults.abort();
+      await faultsDone;
+      result.workload = { startMs: workloadStart, endMs: recorder.now() };
+    });
+
+    // Stop offering load, heal, then let in-flight sends finish against the healed cluster. Runs
+    // even after an error, so that nothing stays broken.
+    if (producers && schedule) {
+      const settled = producers.stop(exp.workload.settle);
+      await schedule.healAll();
+      await settled;
+      result.faults = schedule.records;
+      result.sendErrors = producers.errors;
     }
-    if (exp.pipeline) {
-      pipeline = new PipelineWorkload(exp.pipeline, cluster.bootstrapServers(), `kafka-chaos-${exp.name}-pipeline`, exp.topic.name, outputTopicOf(exp), dir, recorder.epochMs, cluster.clientSecurity);
-      await pipeline.start();
-    }
-    await producers.start();
-    const workloadStart = recorder.now();
-    const schedule = new FaultSchedule(
-      {
-        cluster, observer, recorder, random: new SeededRandom(opts.seed), topic: exp.topic.name, producers: producers.byName,
-        ...(consumers ? { consumers } : {}),
-        ...(pipeline ? { pipeline } : {}),
-      },
-      exp.faults,
-    );
-    const stopFaults = new AbortController();
-    const faultsDone = schedule.run(phase, stopFaults.signal);
-    await sleep(exp.workload.duration);
-    stopFaults.abort();
-    await faultsDone;
-    mark('workloadMs', phase);
-    result.workload = { startMs: workloadStart, endMs: recorder.now() };
 
-    // Stop offering load, heal, then let in-flight sends finish against the healed cluster.
-    phase = performance.now();
-    const settled = producers.stop(exp.workload.settle);
-    await schedule.healAll();
-    await settled;
-    result.faults = schedule.records;
-    result.sendErrors = producers.errors;
-    mark('healMs', phase);
+    await phase(result, 'recovery', async () => {
+      result.recovered = await observer!.waitHealthy(exp.topic.name, exp.workload.recovery);
+      watch?.stop();
+    });
 
-    phase = performance.now();
-    result.recovered = await observer.waitHealthy(exp.topic.name, exp.workload.recovery);
-    watch.stop();
-    mark('recoveryMs', phase);
-
-    phase = performance.now();
-    const drain: DrainResult = await drainTopic(cluster, observer, recorder, exp.topic.name, 120_000);
-    result.drain = drain;
-    mark('drainMs', phase);
+    await phase(result, 'drain', async () => {
+      result.drain = await drainTopic(cluster!, observer!, recorder, exp.topic.name, 120_000);
+    });
+    const endOffsets = () => new Map(Object.entries(result.drain!.endOffsets).map(([p, o]) => [Number(p), o]));
 
     if (consumers) {
-      phase = performance.now();
-      const caughtUp = await consumers.finish(new Map(Object.entries(drain.endOffsets).map(([p, o]) => [Number(p), o])), 120_000);
-      committed = await consumers.committedOffsets();
-      if (!caughtUp) log.warn({ committed: Object.fromEntries(committed) }, 'the consumer group did not commit up to the end of the log in time');
-      mark('consumersMs', phase);
+      const group = consumers;
+      await phase(result, 'consumers', async () => {
+        const caughtUp = await group.finish(endOffsets(), 120_000);
+        result.committedOffsets.group = Object.fromEntries(await group.committedOffsets());
+        // Lost processing is judged below the committed offsets: short of the end, part of the log goes unjudged.
+        if (!caughtUp) throw new Error(`the consumer group did not commit up to the end of the log within 120 s (committed ${JSON.stringify(result.committedOffsets.group)} of ${JSON.stringify(result.drain!.endOffsets)})`);
+      });
     }
 
     if (pipeline) {
-      phase = performance.now();
-      const caughtUp = await pipeline.finish(new Map(Object.entries(drain.endOffsets).map(([p, o]) => [Number(p), o])), 120_000);
-      if (!caughtUp) log.warn('the pipeline did not commit up to the end of its input in time');
-      pipelineCommitted = await pipeline.committedOffsets();
-      for (const isolation of ['committed', 'uncommitted'] as const) {
-        await drainTopic(cluster, observer, recorder, pipeline.outputTopic, 120_000, { isolation, output: true });
-      }
-      mark('pipelineMs', phase);
+      const p = pipeline;
+      await phase(result, 'pipeline', async () => {
+        const caughtUp = await p.finish(endOffsets(), 120_000);
+        result.committedOffsets.pipeline = Object.fromEntries(await p.committedOffsets());
+        if (!caughtUp) throw new Error(`the pipeline did not commit up to the end of its input within 120 s (committed ${JSON.stringify(result.committedOffsets.pipeline)} of ${JSON.stringify(result.drain!.endOffsets)})`);
+        for (const isolation of ['committed', 'uncommitted'] as const) {
+          await drainTopic(cluster!, observer!, recorder, p.outputTopic, 120_000, { isolation, output: true });
+        }
+      });
     }
   } catch (err) {
-    result.verdict = 'error';
-    result.reason = errorMessage(err);
-    log.error({ experiment: exp.name, broker, err: result.reason }, 'experiment could not complete');
+    result.errors.push(`harness: ${errorMessage(err)}`);
   } finally {
     watch?.stop();
     await producers?.kill();
@@ -223,67 +243,20 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     opts.onCluster?.(undefined);
     await recorder.close();
   }
+  if (result.errors.length > 0) log.error({ experiment: exp.name, broker, errors: result.errors }, 'experiment could not complete');
 
-  if (result.drain) {
-    const phase = performance.now();
-    await analyse(exp, result, [historyFile(dir), ...(producers?.historyFiles ?? []), ...(pipeline?.historyFiles ?? [])], consumers?.journalFiles(), committed, pipelineCommitted);
-    mark('checkMs', phase);
+  const histories = [historyFile(dir), ...(producers?.historyFiles ?? []), ...(pipeline?.historyFiles ?? []), ...(consumers?.historyFiles() ?? [])].filter((f) => existsSync(f));
+  const journals = consumers?.journalFiles() ?? [];
+  result.files = { ...result.files, histories: histories.map((f) => relative(dir, f)), journals: journals.map((f) => relative(dir, f)) };
+  const checkStarted = performance.now();
+  try {
+    await judgeRun(exp, result, { histories, journals });
+  } catch (err) {
+    result.errors.push(`check: ${errorMessage(err)}`);
+    Object.assign(result, decideVerdict(result));
   }
+  result.timings.checkMs = Math.round(performance.now() - checkStarted);
   result.timings.totalMs = Math.round(performance.now() - started);
   writeRunReport(dir, result);
   return result;
-}
-
-/** Checks the recorded history (and the consumer journals) and decides the verdict. */
-async function analyse(
-  exp: Experiment,
-  result: RunResult,
-  histories: string[],
-  journals: string[] | undefined,
-  committed: Map<number, number>,
-  pipelineCommitted: Map<number, number>,
-): Promise<void> {
-  const checker = new QueueChecker({ maxListed: 1000 });
-  const timeline = new TimelineBuilder();
-  const processing = journals ? new ProcessingChecker() : undefined;
-  const transactions = exp.pipeline ? new TransactionChecker(outputTopicOf(exp)) : undefined;
-  for await (const op of readHistory(...histories)) {
-    checker.add(op);
-    timeline.add(op);
-    processing?.add(op);
-    transactions?.add(op);
-  }
-  result.transactions = transactions?.result(pipelineCommitted);
-  for (const file of journals ?? []) processing!.addJournal(readJournal(file));
-  const check = checker.result();
-  result.processing = processing?.result(committed);
-  result.timeline = timeline.result();
-  result.counts = check.counts;
-  result.byClient = check.byClient;
-  result.anomalies = check.anomalies;
-  result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
-  result.partitions = check.partitions;
-  result.expectationResults = evaluate(exp.expect, {
-    check,
-    timeline: result.timeline,
-    ...(result.processing ? { processing: result.processing } : {}),
-    ...(result.transactions ? { transactions: result.transactions } : {}),
-  });
-  const failed = result.expectationResults.filter((e) => !e.held);
-  const drain = result.drain!;
-  if (!drain.complete) {
-    result.verdict = 'fail';
-    result.reason = `the drain could not read every partition to its end (${JSON.stringify(drain.readUpTo)} of ${JSON.stringify(drain.endOffsets)})`;
-  } else if (failed.length > 0) {
-    result.verdict = 'fail';
-    result.reason = `expected ${failed.map((e) => `${e.measure} ${e.condition.trim()}, got ${e.actual}`).join('; ')}`;
-  } else {
-    result.verdict = 'pass';
-    result.reason = 'every expectation held';
-  }
-}
-
-/** The topic a pipeline writes to. */
-function outputTopicOf(exp: Experiment): string {
-  return `${exp.topic.name}-out`;
 }

@@ -4,7 +4,8 @@ import { FAULT_KINDS, faultKind } from '../nemesis/registry.js';
 import type { FaultStep } from '../nemesis/schedule.js';
 import { COMMIT_MODES, type CommitMode } from '../workload/consumer-group.js';
 import { TARGET_HELP, TARGET_PATTERN } from '../nemesis/targets.js';
-import { CONDITION_PATTERN, MEASURES } from './expectation.js';
+import { ANOMALY_NAMES, anomalyClass } from '../checker/anomaly-classes.js';
+import { CONDITION_PATTERN, EXPECT_KEY_PATTERN, MEASURES, WINDOWED_MEASURES, measureScope, parseExpectKey, permitsNonZero } from './expectation.js';
 
 const duration = z
   .union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/, 'expected a duration such as 500ms, 8s or 2m')])
@@ -84,7 +85,6 @@ const producerSpec = z
   })
   .strict();
 
-const EXPECT_KEY = new RegExp(`^(${MEASURES.join('|')})(@[a-z0-9][a-z0-9-]*)?$`);
 
 export const experimentSchema = z
   .object({
@@ -147,13 +147,31 @@ export const experimentSchema = z
       .strict()
       .optional(),
     faults: z.array(faultStep).default([]),
-    /** Conditions on measures; `lost@acks1` constrains one producer's count only. */
+    /**
+     * Conditions on measures; `lost@acks1` constrains one producer's count only, `acknowledged
+     * during old-leader` counts only while the step named old-leader is in force (`after`: once healed).
+     */
     expect: z
       .record(
-        z.string().regex(EXPECT_KEY, `expected a measure (${MEASURES.join(', ')}), optionally followed by @<producer name>`),
+        z
+          .string()
+          .regex(
+            EXPECT_KEY_PATTERN,
+            `expected a measure (${MEASURES.join(', ')}), optionally followed by @<producer name>, optionally followed by " before|during|after <step name>"`,
+          ),
         z.union([z.number().int().nonnegative().transform(String), z.string().regex(CONDITION_PATTERN, 'expected a condition such as 0, ">0" or ">=1000"')]),
       )
       .refine((e) => Object.keys(e).length > 0, 'expected at least one condition, e.g. { lost: 0 }'),
+    /**
+     * Anomaly classes this experiment expects, each with the reason: every other class observed
+     * fails the run (see checker/anomaly-classes.ts).
+     */
+    allow: z
+      .record(
+        z.string().refine((name) => ANOMALY_NAMES.includes(name), { message: `expected an anomaly class (${ANOMALY_NAMES.join(', ')})` }),
+        z.string().trim().min(10, 'expected the reason this anomaly is allowed, in a sentence'),
+      )
+      .default({}),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -165,10 +183,31 @@ export const experimentSchema = z
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['producers', i, 'name'], message: `expected unique producer names, "${n}" repeats` });
     });
-    for (const key of Object.keys(e.expect)) {
-      const client = key.split('@')[1];
-      if (client !== undefined && !names.includes(client)) {
-        ctx.addIssue({ code: 'custom', path: ['expect', key], message: `expected a producer name after @ (${names.join(', ')})` });
+    const parts = { always: true, consumers: e.consumers !== undefined, pipeline: e.pipeline !== undefined };
+    const steps = new Map(e.faults.filter((f) => f.name !== undefined).map((f) => [f.name!, f]));
+    for (const [key, condition] of Object.entries(e.expect)) {
+      const parsed = parseExpectKey(key)!;
+      const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['expect', key], message });
+      if (parsed.client !== undefined && !names.includes(parsed.client)) issue(`expected a producer name after @ (${names.join(', ')})`);
+      const scope = measureScope(parsed.measure);
+      if (!parts[scope]) issue(`${parsed.measure} is measured on the experiment's ${scope === 'consumers' ? 'consumer group (consumers:)' : 'pipeline (pipeline:)'}, which it does not have`);
+      if (parsed.window) {
+        const step = steps.get(parsed.window.step);
+        if (!(WINDOWED_MEASURES as readonly string[]).includes(parsed.measure)) issue(`only ${WINDOWED_MEASURES.join(', ')} can be counted ${parsed.window.when} a fault step`);
+        else if (step === undefined) issue(`"${parsed.window.step}" names no fault step (steps are named with name:)`);
+        else if (parsed.window.when === 'after' && step.duration === undefined) {
+          issue(`step "${parsed.window.step}" has no duration, so it is healed only when the workload ends and nothing happens after it: give it a duration, or count "during"`);
+        }
+      }
+      const anomaly = anomalyClass(parsed.measure);
+      if (anomaly && permitsNonZero(String(condition)) && e.allow[anomaly.name] === undefined) {
+        issue(`"${condition}" lets ${anomaly.name} happen: say why under allow.${anomaly.name}`);
+      }
+    }
+    for (const name of Object.keys(e.allow)) {
+      const anomaly = anomalyClass(name);
+      if (anomaly && !parts[anomaly.scope]) {
+        ctx.addIssue({ code: 'custom', path: ['allow', name], message: `${name} is found in the experiment's ${anomaly.scope === 'consumers' ? 'consumer group' : 'pipeline'}, which it does not have` });
       }
     }
   })

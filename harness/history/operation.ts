@@ -24,13 +24,22 @@ export interface SendOp {
   error?: string;
 }
 
-/** A consumer read messages; `reads` holds [partition, offset, id] triples, id -1 for a value that is not a message id. */
+/**
+ * A consumer read messages; `reads` holds [partition, offset, id] triples in the order read, id -1
+ * for a value that is not a message id. One op is one fetched batch (the drain) or one delivered
+ * message (a consumer-group member).
+ */
 export interface PollOp {
   f: 'poll';
   type: 'ok';
+  /** -1: a reader of the harness's own (the drain); -2: a consumer-group member, named in `consumer`. */
   process: number;
   time: number;
   reads: [number, number, number][];
+  /** Which consumer read: "drain", or a group member and its incarnation ("c1#0"). Poll order is checked per consumer. */
+  consumer?: string;
+  /** The consumer's group generation as it counts them (joins so far): poll order is only checked within one. */
+  generation?: number;
   /** Set when the read is of another topic than the workload's (a pipeline's output). */
   topic?: string;
   /** How the consumer read: only committed transactions (the default) or everything. */

@@ -1,10 +1,11 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Operation } from './operation.js';
 
 /**
- * Appends operations to a JSON-lines file as they happen, so a history survives the process that
- * wrote it (a killed producer's history is still on disk).
+ * Writes operations to a new JSON-lines file as they happen, so a history survives the process
+ * that wrote it (a killed producer's history is still on disk). The file must not exist: a history
+ * is never appended to, since ids of two runs would mix.
  */
 export class HistoryRecorder {
   private readonly stream: WriteStream;
@@ -19,7 +20,8 @@ export class HistoryRecorder {
     readonly epochMs = epochNow(),
   ) {
     mkdirSync(dirname(file), { recursive: true });
-    this.stream = createWriteStream(file, { flags: 'a' });
+    // 'wx' throws EEXIST here, synchronously, rather than as a stream error later.
+    this.stream = createWriteStream('', { fd: openSync(file, 'wx') });
   }
 
   /** Milliseconds since the run's time zero. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { proxiesCut, proxiesEnabled } from './evidence.js';
 import { defineFault } from './fault.js';
 import { listenersParam, proxiesOf } from './listeners.js';
 
@@ -14,8 +15,12 @@ export const cut = defineFault({
   async inject(ctx, nodes, params) {
     const proxies = proxiesOf(ctx.cluster, nodes, params.listeners);
     for (const p of proxies) await ctx.cluster.toxiproxy.setEnabled(p, false);
-    return async () => {
-      for (const p of proxies) await ctx.cluster.toxiproxy.setEnabled(p, true);
+    return {
+      evidence: await proxiesCut(ctx, proxies),
+      heal: async () => {
+        for (const p of proxies) await ctx.cluster.toxiproxy.setEnabled(p, true);
+        return proxiesEnabled(ctx, proxies);
+      },
     };
   },
 });

@@ -25,8 +25,12 @@ export const disconnect = defineFault({
   async inject(ctx, nodes) {
     const partitions = partitionsOf(ctx);
     for (const n of nodes) await partitions.disconnect(n);
-    return async () => {
-      for (const n of nodes) if (partitions.isDisconnected(n)) await partitions.reconnect(n);
+    return {
+      evidence: await partitions.proveDisconnected(nodes),
+      heal: async () => {
+        for (const n of nodes) if (partitions.isDisconnected(n)) await partitions.reconnect(n);
+        return [`node${nodes.length === 1 ? '' : 's'} ${nodes.join(', ')} reconnected`];
+      },
     };
   },
 });

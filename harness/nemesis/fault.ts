@@ -22,10 +22,10 @@ export interface FaultContext {
   /** The experiment's exactly-once pipeline, if it has one. */
   pipeline?: PipelineWorkload;
   /**
-   * Injects another step now, recorded like a scheduled one; the returned heal is recorded too.
-   * Lets a fault kind compose others (the random nemesis).
+   * Injects another step now, recorded like a scheduled one (with its evidence); the returned heal
+   * is recorded too. Lets a fault kind compose others (the random nemesis).
    */
-  nested?: (step: NestedStep) => Promise<Heal | undefined>;
+  nested?: (step: NestedStep) => Promise<(() => Promise<void>) | undefined>;
 }
 
 export interface NestedStep {
@@ -35,8 +35,21 @@ export interface NestedStep {
   params: Record<string, unknown>;
 }
 
-/** Undoes a fault: restarts what was killed, resumes what was paused, removes toxics. */
-export type Heal = () => Promise<void>;
+/**
+ * Undoes a fault (restarts what was killed, resumes what was paused, removes toxics) and returns
+ * the evidence that it did; throws FaultNotProven when it cannot show it.
+ */
+export type Heal = () => Promise<string[]>;
+
+/**
+ * What injecting a fault did: the evidence that it struck, seen from outside the harness's own
+ * bookkeeping (a process gone or in state T, a proxy refusing connections, a toxic listed), and how
+ * to heal it. A kind that cannot show its effect throws FaultNotProven instead.
+ */
+export interface Injection {
+  evidence: string[];
+  heal?: Heal;
+}
 
 /**
  * One kind of fault. Adding a fault kind is adding one module that exports one of these and
@@ -52,7 +65,7 @@ export interface FaultKind<P extends Record<string, unknown> = Record<string, un
   needs?: readonly RuntimeCapability[];
   /** Checks the parameters against the rest of the experiment; returns what is wrong, if anything. */
   check?(params: P, experiment: Experiment): string | undefined;
-  inject(ctx: FaultContext, nodes: number[], params: P): Promise<Heal | undefined>;
+  inject(ctx: FaultContext, nodes: number[], params: P): Promise<Injection>;
 }
 
 export function defineFault<P extends Record<string, unknown>>(kind: FaultKind<P>): FaultKind<P> {

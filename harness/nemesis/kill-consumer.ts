@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { log } from '../log.js';
+import { clientProcessIs } from './evidence.js';
 import { defineFault } from './fault.js';
 
 /**
@@ -35,11 +36,21 @@ export const killConsumer = defineFault({
     if (!group) throw new HarnessError('kill-consumer: this experiment has no consumer group');
     const running = group.memberNames.filter((m) => group.running(m));
     const member = params.member === 'random' ? ctx.random.pick(running) : params.member;
+    const pid = group.pidOf(member);
+    const evidence: string[] = [];
     if (params.during === 'processing') {
       const midMessage = await group.killWhileProcessing(member, params.within);
       if (!midMessage) log.warn({ member, withinMs: params.within }, 'kill-consumer: the member processed nothing in time; killed it anyway');
+      evidence.push(midMessage ? `${member} was in the middle of a message` : `${member} processed nothing within ${params.within} ms: killed anyway`);
     } else await group.kill(member);
-    if (!params.restart) return undefined;
-    return () => group.restart(member);
+    evidence.unshift(await clientProcessIs(`consumer ${member}`, pid, 'gone'));
+    if (!params.restart) return { evidence };
+    return {
+      evidence,
+      heal: async () => {
+        await group.restart(member);
+        return [await clientProcessIs(`consumer ${member}`, group.pidOf(member), 'running')];
+      },
+    };
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
+import { clientProcessIs } from './evidence.js';
 import { defineFault } from './fault.js';
 
 /**
@@ -22,8 +23,16 @@ export const killPipeline = defineFault({
     const pipeline = ctx.pipeline;
     if (!pipeline) throw new HarnessError('kill-pipeline: this experiment has no pipeline');
     const worker = params.worker === 'random' ? ctx.random.pick(pipeline.workerNames) : params.worker;
+    const pid = pipeline.current(worker)?.pid;
     await pipeline.kill(worker);
-    if (!params.restart) return undefined;
-    return () => pipeline.restart(worker);
+    const evidence = [await clientProcessIs(`pipeline ${worker}`, pid, 'gone')];
+    if (!params.restart) return { evidence };
+    return {
+      evidence,
+      heal: async () => {
+        await pipeline.restart(worker);
+        return [await clientProcessIs(`pipeline ${worker}`, pipeline.current(worker)?.pid, 'running')];
+      },
+    };
   },
 });

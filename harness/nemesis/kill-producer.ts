@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { ChildProducer } from '../workload/producer-child.js';
+import { clientProcessIs } from './evidence.js';
 import { defineFault } from './fault.js';
 
 /**
@@ -23,10 +24,16 @@ export const killProducer = defineFault({
     if (!(producer instanceof ChildProducer)) {
       throw new HarnessError(`kill-producer: "${params.producer}" is not a producer with process: child`);
     }
+    const pid = producer.pid;
     await producer.kill();
-    if (!params.restart) return undefined;
-    return async () => {
-      if (!producer.running) await producer.start();
+    const evidence = [await clientProcessIs(`producer ${params.producer}`, pid, 'gone')];
+    if (!params.restart) return { evidence };
+    return {
+      evidence,
+      heal: async () => {
+        if (!producer.running) await producer.start();
+        return [await clientProcessIs(`producer ${params.producer}`, producer.pid, 'running')];
+      },
     };
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
-import type { FaultContext, Heal, NestedStep } from './fault.js';
+import { FaultNotProven } from './evidence.js';
+import type { FaultContext, NestedStep } from './fault.js';
 import { defineFault } from './fault.js';
 
 /** The kinds of fault the random nemesis picks from. */
@@ -56,11 +57,13 @@ export const mix = defineFault({
         const timer = setTimeout(() => (stop.signal.removeEventListener('abort', onAbort), resolve()), ms);
         stop.signal.addEventListener('abort', onAbort, { once: true });
       });
-    let current: Heal | undefined;
+    let current: (() => Promise<void>) | undefined;
+    let injected = 0;
     const loop = (async () => {
       while (!stop.signal.aborted) {
         const step = randomStep(ctx, ctx.random.pick(params.faults), ctx.random.pick(params.targets));
         current = await ctx.nested!(step);
+        injected++;
         await sleep(params.faultFor);
         const heal = current;
         current = undefined;
@@ -68,10 +71,16 @@ export const mix = defineFault({
         await sleep(params.every - params.faultFor);
       }
     })();
-    return async () => {
-      stop.abort();
-      await loop;
-      await current?.();
+    return {
+      // Each fault it injects is recorded as a step of its own, with its evidence.
+      evidence: [`random nemesis started: ${params.faults.join(', ')} on ${params.targets.join(', ')}, one every ${params.every} ms for ${params.faultFor} ms`],
+      heal: async () => {
+        stop.abort();
+        await loop;
+        await current?.();
+        if (injected === 0) throw new FaultNotProven('the random nemesis injected no fault');
+        return [`${injected} faults injected and healed, one at a time`];
+      },
     };
   },
 });

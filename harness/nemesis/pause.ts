@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodesAre } from './evidence.js';
 import { defineFault } from './fault.js';
 
 /** SIGSTOP: the process is frozen with its connections open, like a long GC pause or a hung VM. */
@@ -8,8 +9,12 @@ export const pause = defineFault({
   params: z.object({}).strict(),
   async inject(ctx, nodes) {
     for (const n of nodes) await ctx.cluster.pause(n);
-    return async () => {
-      for (const n of nodes) if (ctx.cluster.node(n).state === 'paused') await ctx.cluster.resume(n);
+    return {
+      evidence: await nodesAre(ctx, nodes, 'paused'),
+      heal: async () => {
+        for (const n of nodes) if (ctx.cluster.node(n).state === 'paused') await ctx.cluster.resume(n);
+        return nodesAre(ctx, nodes, 'running');
+      },
     };
   },
 });

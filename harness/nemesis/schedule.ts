@@ -23,11 +23,22 @@ export interface FaultStep {
 export interface FaultRecord {
   step: number;
   fault: string;
+  /** The step's name in the experiment, if it has one (windows such as `during old-leader` refer to it). */
+  name?: string;
   target: string | undefined;
+  /** The workload partition `leader`-like targets referred to. */
+  partition?: number;
   nodes: number[];
   params: Record<string, unknown>;
+  /** Injected by another step (the random nemesis), not by the schedule. */
+  nested?: boolean;
   injectedAt?: number;
   healedAt?: number;
+  /** What shows the fault struck, seen from outside the harness (see nemesis/evidence.ts). */
+  evidence?: string[];
+  /** What shows the heal took. */
+  healEvidence?: string[];
+  /** Why the step did not strike, never ran or was not healed: the run is then an error. */
   error?: string;
 }
 
@@ -54,7 +65,7 @@ export class FaultSchedule {
     this.ctx = {
       ...base,
       nested: async (step) => {
-        const entry = await this.inject({ ...step, at: 0 }, this.records.length);
+        const entry = await this.inject({ ...step, at: 0 }, this.records.length, true);
         if (!entry) return undefined;
         // The composing fault heals what it injected; the final heal must not race it.
         entry.nested = true;
@@ -66,26 +77,50 @@ export class FaultSchedule {
   /** Runs the steps in time order, `origin` being the workload start (performance.now()). */
   async run(origin: number, signal: AbortSignal): Promise<void> {
     const ordered = this.steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at);
-    for (const { s, i } of ordered) {
+    for (const [k, { s, i }] of ordered.entries()) {
       const wait = origin + s.at - performance.now();
       if (wait > 0) await sleep(wait, signal);
-      if (signal.aborted) return;
+      if (signal.aborted) {
+        // Steps the workload ended before are recorded, so that the run cannot pass without them.
+        const late = Math.round(performance.now() - origin);
+        for (const { s: missed, i: index } of ordered.slice(k)) {
+          this.records.push({
+            ...this.recordOf(missed, index, false),
+            error: `never ran: the workload ended (${late} ms) before the schedule reached it (due at ${missed.at} ms)`,
+          });
+        }
+        return;
+      }
       await this.inject(s, i);
     }
   }
 
-  private async inject(step: FaultStep, index: number): Promise<Outstanding | undefined> {
+  private recordOf(step: FaultStep, index: number, nested: boolean): FaultRecord {
+    return {
+      step: index,
+      fault: step.fault,
+      ...(step.name !== undefined ? { name: step.name } : {}),
+      target: step.target,
+      partition: step.partition,
+      nodes: [],
+      params: step.params,
+      ...(nested ? { nested } : {}),
+    };
+  }
+
+  private async inject(step: FaultStep, index: number, nested = false): Promise<Outstanding | undefined> {
     const { recorder } = this.ctx;
-    const record: FaultRecord = { step: index, fault: step.fault, target: step.target, nodes: [], params: step.params };
+    const record = this.recordOf(step, index, nested);
     this.records.push(record);
     try {
       record.nodes = step.target === undefined ? [] : await resolveTargets(this.ctx, step.target, step.partition, this.named);
       if (step.name) this.named.set(step.name, record.nodes);
       record.injectedAt = recorder.now();
       recorder.record({ f: 'fault', type: 'invoke', process: 'nemesis', time: record.injectedAt, fault: step.fault, nodes: record.nodes });
-      const heal = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params);
-      recorder.record({ f: 'fault', type: 'ok', process: 'nemesis', time: recorder.now(), fault: step.fault, nodes: record.nodes });
-      log.info({ fault: step.fault, nodes: record.nodes, at: Math.round(record.injectedAt) }, 'fault injected');
+      const { evidence, heal } = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params);
+      record.evidence = evidence;
+      recorder.record({ f: 'fault', type: 'ok', process: 'nemesis', time: recorder.now(), fault: step.fault, nodes: record.nodes, detail: evidence.join('; ') });
+      log.info({ fault: step.fault, nodes: record.nodes, at: Math.round(record.injectedAt), evidence }, 'fault injected');
       if (heal) {
         const entry: Outstanding = { record, heal };
         this.outstanding.push(entry);
@@ -106,9 +141,9 @@ export class FaultSchedule {
       const { recorder } = this.ctx;
       const { record } = entry;
       try {
-        await entry.heal();
+        record.healEvidence = await entry.heal();
         record.healedAt = recorder.now();
-        recorder.record({ f: 'heal', type: 'ok', process: 'nemesis', time: record.healedAt, fault: record.fault, nodes: record.nodes });
+        recorder.record({ f: 'heal', type: 'ok', process: 'nemesis', time: record.healedAt, fault: record.fault, nodes: record.nodes, detail: record.healEvidence.join('; ') });
         log.info({ fault: record.fault, nodes: record.nodes }, 'fault healed');
       } catch (err) {
         record.error = `heal failed: ${errorMessage(err)}`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodesRestarted, pidsOf } from './evidence.js';
 import { defineFault } from './fault.js';
 
 /** Starts nodes that an earlier step stopped or killed, in the middle of a schedule. */
@@ -7,10 +8,10 @@ export const start = defineFault({
   summary: 'start target nodes that are stopped or killed',
   params: z.object({}).strict(),
   async inject(ctx, nodes) {
-    for (const n of nodes) {
-      const state = ctx.cluster.node(n).state;
-      if (state === 'stopped' || state === 'killed') await ctx.cluster.start(n);
-    }
-    return undefined;
+    const down = nodes.filter((n) => ['stopped', 'killed'].includes(ctx.cluster.node(n).state));
+    const before = await pidsOf(ctx, down);
+    for (const n of down) await ctx.cluster.start(n);
+    const running = nodes.filter((n) => !down.includes(n)).map((n) => `node ${n}: was already running`);
+    return { evidence: [...(await nodesRestarted(ctx, before)), ...running] };
   },
 });

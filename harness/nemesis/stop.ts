@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodesAre, nodesRestarted, pidsOf } from './evidence.js';
 import { defineFault } from './fault.js';
 
 /** SIGTERM and wait: a clean shutdown (leadership handed over, logs closed). Healed by a start. */
@@ -8,8 +9,13 @@ export const stop = defineFault({
   params: z.object({}).strict(),
   async inject(ctx, nodes) {
     for (const n of nodes) await ctx.cluster.stop(n);
-    return async () => {
-      for (const n of nodes) if (ctx.cluster.node(n).state === 'stopped') await ctx.cluster.start(n);
+    return {
+      evidence: await nodesAre(ctx, nodes, 'gone'),
+      heal: async () => {
+        const before = await pidsOf(ctx, nodes);
+        for (const n of nodes) if (ctx.cluster.node(n).state === 'stopped') await ctx.cluster.start(n);
+        return nodesRestarted(ctx, before);
+      },
     };
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toxicListed } from './evidence.js';
 import { defineFault } from './fault.js';
 import { listenersParam, proxiesOf } from './listeners.js';
 
@@ -30,12 +31,16 @@ export const toxic = defineFault({
         attributes: params.attributes,
       });
     }
-    return async () => {
-      for (const proxyName of proxies) {
-        const proxy = await ctx.cluster.toxiproxy.api.get(proxyName);
-        const toxic = await proxy.getToxic(name).catch(() => undefined);
-        await toxic?.remove();
-      }
+    return {
+      evidence: await toxicListed(ctx, proxies, name, true),
+      heal: async () => {
+        for (const proxyName of proxies) {
+          const proxy = await ctx.cluster.toxiproxy.api.get(proxyName);
+          const toxic = await proxy.getToxic(name).catch(() => undefined);
+          await toxic?.remove();
+        }
+        return toxicListed(ctx, proxies, name, false);
+      },
     };
   },
 });

@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import type { ProcessingResult } from '../checker/processing-checker.js';
 import type { TransactionResult } from '../checker/transaction-checker.js';
 import type { Anomalies, Counts, PartitionSummary } from '../checker/queue-checker.js';
+import type { AnomalyOutcome } from '../checker/anomaly-classes.js';
+import type { PollResult } from '../checker/poll-checker.js';
+import type { Experiment } from '../experiment/schema.js';
 import type { ExpectationOutcome } from '../experiment/expectation.js';
 import type { FaultRecord } from '../nemesis/schedule.js';
 import type { BrokerKind } from '../runtime/cluster.js';
@@ -33,10 +36,18 @@ export interface RunResult {
     security?: string;
   };
   faults: FaultRecord[];
+  /** Faults that struck without the effect they must have had (a killed leader never replaced). */
+  faultProblems: string[];
   counts: Counts;
   /** Counts per producer, when the experiment runs several. */
   byClient: Record<string, Counts>;
   anomalies: Anomalies;
+  /** Poll order anomalies of the drain and of the consumer group's members. */
+  polls: PollResult | undefined;
+  /** Every anomaly class the experiment has the parts for, counted, with the experiment's reason where it allows it. */
+  anomalyClasses: AnomalyOutcome[];
+  /** What makes the history itself unsound (an id invoked twice, a send completed twice): the run is then an error. */
+  historyProblems: string[];
   /** Lost messages (up to 1,000), each with the evidence that explains it. */
   lost: ExplainedLoss[];
   partitions: PartitionSummary[];
@@ -58,8 +69,15 @@ export interface RunResult {
   verdict: Verdict;
   /** Why the verdict is what it is, in one line. */
   reason: string;
+  /** Every error the harness met, in any phase (the verdict is then `error`). */
+  errors: string[];
   timings: Record<string, number>;
-  files: { history: string; logs: string };
+  /** Paths relative to the run's directory: everything `kafka-chaos check` needs to judge the run again. */
+  files: { history: string; logs: string; histories: string[]; journals: string[] };
+  /** The experiment as it ran (after defaults), for judging the run again. */
+  definition?: Experiment;
+  /** Committed offsets read once the consumer group or the pipeline finished, per partition. */
+  committedOffsets: { group?: Record<number, number>; pipeline?: Record<number, number> };
 }
 
 /** Written to a temp file and renamed, so a crash never leaves a half-written result. */

@@ -27,6 +27,17 @@ export interface NodeInfo {
   proxies: Record<ListenerKind, string[]>;
 }
 
+/**
+ * A node's process as the operating system (or the container engine) reports it, not as the
+ * harness remembers it: the evidence that a kill, a pause or a restart really happened.
+ */
+export interface ObservedNode {
+  /** The node's current or last process (a container's init process on the host). */
+  pid: number | undefined;
+  /** running: alive and scheduled; paused: stopped by SIGSTOP or frozen (state T); gone: exited. */
+  state: 'running' | 'paused' | 'gone';
+}
+
 export interface ClusterTimings {
   /** From the first node process start to a Metadata response through the proxies listing every node. */
   startupMs: number;
@@ -51,6 +62,8 @@ export interface NetworkPartitions {
   /** Back on the network with the same address. */
   reconnect(node: number): Promise<void>;
   isDisconnected(node: number): boolean;
+  /** The engine's own listing shows each node off the network; one evidence line each (throws when not). */
+  proveDisconnected(nodes: readonly number[]): Promise<string[]>;
 }
 
 /** What a fault kind may need beyond the operations every runtime has. */
@@ -97,6 +110,10 @@ export interface Cluster {
   start(node: number): Promise<void>;
   /** Erases a stopped node's data dir (it must be stopped or killed). */
   wipe(node: number): Promise<void>;
+  /** How the operating system or the engine sees the node's process now. */
+  observeNode(node: number): Promise<ObservedNode>;
+  /** The entries of a node's data dir (empty when it does not exist): the evidence of a wipe. */
+  dataDirEntries(node: number): string[];
   /** Present only where the runtime can partition a node off the network (`--runtime docker`). */
   readonly partitions?: NetworkPartitions;
 

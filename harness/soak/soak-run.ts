@@ -21,6 +21,7 @@ import type { SecuritySettings } from '../security/cluster-security.js';
 import { drainTopic, type DrainResult } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
 import { ProducerWorkload } from '../workload/producer.js';
+import { producerIdentity } from '../workload/producer-config.js';
 import { judgeMemory, MemoryMonitor, type MemoryJudgement, type MemoryLimits, type MemorySample } from './memory-monitor.js';
 
 export interface SoakOptions {
@@ -73,7 +74,6 @@ export interface SoakResult {
 }
 
 const TOPIC = 'soak';
-const ID_SPACE_PER_CYCLE = 100_000_000;
 const SETTLE_MS = 20_000;
 const RECOVERY_MS = 120_000;
 
@@ -214,7 +214,8 @@ async function runCycle(
     kafkaClient('kafka-chaos-soak', cluster.bootstrapServers(), { requestTimeout: 15_000, retry: { retries: 5 } }, cluster.clientSecurity),
     recorder,
     { topic: TOPIC, partitions: 3, acks: -1, idempotent: false, rate: options.rate, concurrency: 8, messageBytes: 100, retries: 5, ackTimeoutMs: 10_000, compression: CompressionTypes.None },
-    cycle * ID_SPACE_PER_CYCLE,
+    // Each cycle is one incarnation of the soak's one producer: ids and processes never repeat.
+    producerIdentity(0, cycle),
   );
   const watch = new LeaderWatch(cluster, recorder, TOPIC);
   const nemesis = new FaultSchedule(

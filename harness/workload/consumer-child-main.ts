@@ -3,6 +3,7 @@
 // offset is committed relative to that is the experiment's variable.
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { kafkaClient } from '../clients/kafkajs.js';
+import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import type { CommitMode } from './consumer-group.js';
 import { decodeMessageId } from './message.js';
@@ -16,12 +17,19 @@ export interface ConsumerMemberConfig {
   commit: CommitMode;
   processingMs: number;
   journalFile: string;
+  /** Where this member records what was delivered to it, as poll operations. */
+  historyFile: string;
+  epochMs: number;
   sessionTimeoutMs: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ConsumerMemberConfig;
-const journal = openSync(config.journalFile, 'a');
+// A journal is never appended to: a member's next incarnation writes a file of its own.
+const journal = openSync(config.journalFile, 'wx');
+const history = new HistoryRecorder(config.historyFile, config.epochMs);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Group joins so far: delivery order is only promised within one assignment. */
+let generation = 0;
 
 /** The work a message stands for: it is done once its line is on disk. */
 async function handle(partition: number, offset: string, value: Buffer | null): Promise<void> {
@@ -41,6 +49,7 @@ const consumer = kafkaClient(`kafka-chaos-${config.member}`, config.brokers, { r
   retry: { retries: 20 },
 });
 const auto = config.commit === 'auto-awaited' || config.commit === 'auto-unawaited';
+consumer.on(consumer.events.GROUP_JOIN, () => generation++);
 
 await consumer.connect();
 await consumer.subscribe({ topic: config.topic, fromBeginning: true });
@@ -48,6 +57,7 @@ await consumer.run({
   autoCommit: auto,
   autoCommitInterval: 500,
   eachMessage: async ({ topic, partition, message }) => {
+    history.record({ f: 'poll', type: 'ok', process: -2, consumer: config.member, generation, time: history.now(), reads: [[partition, Number(message.offset), decodeMessageId(message.value)]] });
     const next = (BigInt(message.offset) + 1n).toString();
     switch (config.commit) {
       case 'before-processing':
@@ -73,8 +83,9 @@ process.stdout.write('ready\n');
 process.on('SIGTERM', () => {
   // Leaving the group is polite but must not hold up the end of a run.
   const leave = Promise.race([consumer.disconnect(), sleep(3000)]);
-  void leave.finally(() => {
+  void leave.finally(async () => {
     closeSync(journal);
+    await history.close();
     process.exit(0);
   });
 });

@@ -52,6 +52,8 @@ export class ConsumerGroupWorkload {
     private readonly brokers: string[],
     private readonly topic: string,
     private readonly dir: string,
+    /** The run's time zero (wall-clock ms), so that members' polls line up with the run's history. */
+    private readonly epochMs: number,
     private readonly security?: ClientSecurity,
   ) {
     this.members = Array.from({ length: settings.members }, (_, i) => new Member(`member-${i + 1}`));
@@ -69,8 +71,17 @@ export class ConsumerGroupWorkload {
     return this.members.flatMap((m) => Array.from({ length: m.incarnation }, (_, i) => this.journalFile(m, i))).filter((f) => existsSync(f));
   }
 
+  /** Each member incarnation's polls (one op per message delivered to it), on the run's clock. */
+  historyFiles(): string[] {
+    return this.members.flatMap((m) => Array.from({ length: m.incarnation }, (_, i) => this.historyFile(m, i))).filter((f) => existsSync(f));
+  }
+
   private journalFile(m: Member, incarnation: number): string {
     return join(this.dir, `journal-${m.name}-${incarnation}.jsonl`);
+  }
+
+  private historyFile(m: Member, incarnation: number): string {
+    return join(this.dir, `history-${m.name}-${incarnation}.jsonl`);
   }
 
   async start(): Promise<void> {
@@ -88,6 +99,8 @@ export class ConsumerGroupWorkload {
       commit: this.settings.commit,
       processingMs: this.settings.processingMs,
       journalFile: this.journalFile(m, i),
+      historyFile: this.historyFile(m, i),
+      epochMs: this.epochMs,
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
     };
     let proc: ManagedProcess | undefined;
@@ -106,6 +119,11 @@ export class ConsumerGroupWorkload {
     const m = this.members.find((x) => x.name === name);
     if (!m) throw new HarnessError(`no consumer member "${name}" (members: ${this.memberNames.join(', ')})`);
     return m;
+  }
+
+  /** The member's running (or last) incarnation's process. */
+  pidOf(name: string): number | undefined {
+    return this.member(name).process?.pid;
   }
 
   running(name: string): boolean {

@@ -68,11 +68,14 @@ export async function drainTopic(
   let messagesRead = 0;
   let quiet = false;
   let joined = false;
+  /** Joins so far: the poll checker holds the drain to reading in order within one. */
+  let generation = 0;
   let lastBatch = Date.now();
   let finish: () => void = () => {};
   const finished = new Promise<void>((r) => (finish = r));
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
+    generation++;
     lastBatch = Date.now();
   });
   await consumer.connect();
@@ -87,7 +90,7 @@ export async function drainTopic(
         const output = options.output
           ? { topic, isolation: options.isolation ?? 'committed', txns: batch.messages.map((m) => transactionOf(m.value)) }
           : {};
-        recorder.record({ f: 'poll', type: 'ok', process: -1, time: recorder.now(), reads, ...output });
+        recorder.record({ f: 'poll', type: 'ok', process: -1, time: recorder.now(), reads, consumer: 'drain', generation, ...output });
         const last = reads[reads.length - 1]![1] + 1;
         if (last > (readUpTo.get(batch.partition) ?? 0)) readUpTo.set(batch.partition, last);
       }

@@ -6,6 +6,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import type { ProducerSettings } from './producer.js';
 import { ProducerWorkload } from './producer.js';
+import type { ProducerIdentity } from './producer-config.js';
 
 export interface ChildProducerConfig {
   name: string;
@@ -13,7 +14,7 @@ export interface ChildProducerConfig {
   security?: ClientSecurity;
   settings: ProducerSettings;
   client: { requestTimeout: number; retry: { retries: number } };
-  idBase: number;
+  identity: ProducerIdentity;
   historyFile: string;
   statsFile: string;
   epochMs: number;
@@ -23,7 +24,7 @@ export interface ChildProducerConfig {
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildProducerConfig;
 const recorder = new HistoryRecorder(config.historyFile, config.epochMs);
 const kafka = kafkaClient(`kafka-chaos-${config.name}`, config.brokers, config.client, config.security);
-const workload = new ProducerWorkload(config.name, kafka, recorder, config.settings, config.idBase);
+const workload = new ProducerWorkload(config.name, kafka, recorder, config.settings, config.identity);
 
 let stopping = false;
 async function stop(): Promise<void> {

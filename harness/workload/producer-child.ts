@@ -4,6 +4,7 @@ import type { ManagedProcess } from '../runtime/supervisor.js';
 import { startClientProcess } from './client-process.js';
 import type { ChildProducerConfig } from './producer-child-main.js';
 import type { ProducerHandle, ProducerStats } from './producer.js';
+import { producerIdentity } from './producer-config.js';
 
 /**
  * A producer workload in a child process. Killing it loses whatever it had not yet sent, which is
@@ -17,8 +18,9 @@ export class ChildProducer implements ProducerHandle {
   constructor(
     readonly name: string,
     private readonly dir: string,
-    private readonly base: Omit<ChildProducerConfig, 'historyFile' | 'statsFile' | 'idBase'>,
-    private readonly idBase: number,
+    private readonly base: Omit<ChildProducerConfig, 'historyFile' | 'statsFile' | 'identity'>,
+    /** This producer's place among the run's producers: its identity blocks follow from it. */
+    private readonly producerIndex: number,
   ) {}
 
   /** History files of every incarnation, for the checker. */
@@ -38,6 +40,11 @@ export class ChildProducer implements ProducerHandle {
     return total;
   }
 
+  /** The running (or last) incarnation's process. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get running(): boolean {
     return this.process?.running ?? false;
   }
@@ -46,8 +53,8 @@ export class ChildProducer implements ProducerHandle {
     const i = this.incarnation++;
     const config: ChildProducerConfig = {
       ...this.base,
-      // A restarted producer continues in a fresh id range: ids stay unique within the run.
-      idBase: this.idBase + i * 100_000_000,
+      // A restarted producer continues with fresh ids and process numbers: both stay unique within the run.
+      identity: producerIdentity(this.producerIndex, i),
       historyFile: join(this.dir, `history-${this.name}-${i}.jsonl`),
       statsFile: join(this.dir, `stats-${this.name}-${i}.json`),
     };

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { encodeMessage } from './message.js';
+import { IDS_PER_INCARNATION, PROCESSES_PER_INCARNATION, type ProducerIdentity } from './producer-config.js';
 import { RateLimiter } from './rate-limiter.js';
 import { classifySendError } from './send-outcome.js';
 
@@ -43,7 +44,8 @@ export interface ProducerStats {
 
 /**
  * kafkajs producers sending unique, numbered messages at a target rate, every send recorded as
- * invoke then ok/fail/info. Message ids are `idBase + n`, so several workloads can share a run.
+ * invoke then ok/fail/info. Message ids and client process numbers come from the workload's
+ * identity block, so several workloads (and restarts) share a run without colliding.
  */
 export class ProducerWorkload implements ProducerHandle {
   readonly stats: ProducerStats = { invoked: 0, ok: 0, fail: 0, info: 0, errors: {} };
@@ -51,15 +53,28 @@ export class ProducerWorkload implements ProducerHandle {
   private readonly abort = new AbortController();
   private workers: Promise<void>[] = [];
   private nextId: number;
+  private nextProcess: number;
 
   constructor(
     readonly name: string,
     private readonly kafka: Kafka,
     private readonly recorder: HistoryRecorder,
     private readonly settings: ProducerSettings,
-    idBase = 0,
+    private readonly identity: ProducerIdentity = { idBase: 0, processBase: 0 },
   ) {
-    this.nextId = idBase;
+    this.nextId = identity.idBase;
+    this.nextProcess = identity.processBase;
+  }
+
+  /** A new client process number; past its block the history could not order sends, so the workload stops. */
+  private takeProcess(): number {
+    if (this.nextProcess >= this.identity.processBase + PROCESSES_PER_INCARNATION) throw new Error(`producer ${this.name}: out of client process numbers`);
+    return this.nextProcess++;
+  }
+
+  private takeId(): number {
+    if (this.nextId >= this.identity.idBase + IDS_PER_INCARNATION) throw new Error(`producer ${this.name}: out of message ids`);
+    return this.nextId++;
   }
 
   async start(): Promise<void> {
@@ -74,14 +89,14 @@ export class ProducerWorkload implements ProducerHandle {
     const limiter = new RateLimiter(s.rate);
     // Every worker waits on the stop signal at once: that many listeners are expected.
     setMaxListeners(s.concurrency + 10, this.abort.signal);
-    for (let w = 0; w < s.concurrency; w++) this.workers.push(this.worker(w, limiter));
+    for (let w = 0; w < s.concurrency; w++) this.workers.push(this.worker(limiter));
   }
 
-  private async worker(index: number, limiter: RateLimiter): Promise<void> {
+  private async worker(limiter: RateLimiter): Promise<void> {
     const s = this.settings;
-    let process = index;
+    let process = this.takeProcess();
     while (await limiter.take(this.abort.signal)) {
-      const id = this.nextId++;
+      const id = this.takeId();
       const partition = id % s.partitions;
       this.stats.invoked++;
       const client = this.name;
@@ -106,7 +121,7 @@ export class ProducerWorkload implements ProducerHandle {
         this.recorder.record({ f: 'send', type, process, time: this.recorder.now(), client, id, partition, error });
         // An unknown outcome may still complete later; like Jepsen, the process continues under a
         // new identity so that its next send is not ordered after one that may still be in flight.
-        if (type === 'info') process += s.concurrency;
+        if (type === 'info') process = this.takeProcess();
       }
     }
   }

@@ -3,7 +3,7 @@ import { kafkaClient } from '../clients/kafkajs.js';
 import type { ProducerSpec } from '../experiment/schema.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Cluster } from '../runtime/cluster.js';
-import { ID_SPACE_PER_PRODUCER, producerClientOptions, producerSettings } from './producer-config.js';
+import { producerClientOptions, producerIdentity, producerSettings } from './producer-config.js';
 import { ChildProducer } from './producer-child.js';
 import { ProducerWorkload, type ProducerHandle, type ProducerStats } from './producer.js';
 
@@ -15,16 +15,15 @@ export class Producers {
     specs.forEach((spec, i) => {
       const settings = producerSettings(spec, topic, partitions);
       const client = producerClientOptions(spec);
-      const idBase = i * ID_SPACE_PER_PRODUCER;
       const handle =
         spec.process === 'child'
           ? new ChildProducer(
               spec.name,
               dir,
               { name: spec.name, brokers: cluster.bootstrapServers(), ...(cluster.clientSecurity ? { security: cluster.clientSecurity } : {}), settings, client, epochMs: recorder.epochMs, settleMs },
-              idBase,
+              i,
             )
-          : new ProducerWorkload(spec.name, kafkaClient(`kafka-chaos-${spec.name}`, cluster.bootstrapServers(), client, cluster.clientSecurity), recorder, settings, idBase);
+          : new ProducerWorkload(spec.name, kafkaClient(`kafka-chaos-${spec.name}`, cluster.bootstrapServers(), client, cluster.clientSecurity), recorder, settings, producerIdentity(i, 0));
       this.byName.set(spec.name, handle);
     });
   }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { kafkaClient } from '../../clients/kafkajs.js';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
-import type { Cluster, ClusterTimings, ListenerKind, NetworkPartitions, NodeInfo, NodeState } from '../cluster.js';
+import type { Cluster, ClusterTimings, ListenerKind, NetworkPartitions, NodeInfo, NodeState, ObservedNode } from '../cluster.js';
 import { randomClusterId } from '../process/kafka-launcher.js';
 import { supervisor, type Supervisor } from '../supervisor.js';
 import { AddressPlan } from './address-plan.js';
@@ -345,11 +345,33 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     mkdirSync(slot.dataDir, { recursive: true });
   }
 
+  async observeNode(id: number): Promise<ObservedNode> {
+    const slot = this.slot(id);
+    const info = await slot.container!.inspect();
+    if (info.State.Paused) return { pid: info.State.Pid || slot.pid, state: 'paused' };
+    return info.State.Running ? { pid: info.State.Pid, state: 'running' } : { pid: slot.pid, state: 'gone' };
+  }
+
+  dataDirEntries(id: number): string[] {
+    const dir = this.slot(id).dataDir;
+    return existsSync(dir) ? readdirSync(dir) : [];
+  }
+
   async disconnect(id: number): Promise<void> {
     const slot = this.slot(id);
     if (slot.disconnected) return;
     await this.engine.docker.getNetwork(this.network.id).disconnect({ Container: slot.sandboxName, Force: true });
     slot.disconnected = true;
+  }
+
+  async proveDisconnected(nodes: readonly number[]): Promise<string[]> {
+    const info = (await this.engine.docker.getNetwork(this.network.id).inspect()) as { Containers?: Record<string, { Name?: string }> };
+    const attached = new Set(Object.values(info.Containers ?? {}).map((c) => c.Name));
+    return nodes.map((n) => {
+      const { sandboxName } = this.slot(n);
+      if (attached.has(sandboxName)) throw new HarnessError(`docker still lists ${sandboxName} on network ${this.network.name}`);
+      return `node ${n}: ${sandboxName} not on network ${this.network.name}`;
+    });
   }
 
   async reconnect(id: number): Promise<void> {

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaClient } from '../../clients/kafkajs.js';
 import { ClusterSecurity, type ClientSecurity, type SecuritySettings } from '../../security/cluster-security.js';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
-import type { Cluster, ClusterTimings, ListenerKind, NodeInfo, NodeState } from '../cluster.js';
+import type { Cluster, ClusterTimings, ListenerKind, NodeInfo, NodeState, ObservedNode } from '../cluster.js';
 import { LISTENER_KINDS } from '../cluster.js';
 import { freePorts } from '../ports.js';
 import { processState } from '../proc.js';
@@ -342,6 +342,18 @@ export class ProcessCluster implements Cluster {
     if (slot.process?.running) throw new HarnessError(`node ${id} must be stopped before its data dir is erased`);
     rmSync(slot.layout.dataDir, { recursive: true, force: true });
     await this.launcher.prepare(this.layout, [slot.layout]);
+  }
+
+  async observeNode(id: number): Promise<ObservedNode> {
+    const pid = this.slot(id).process?.pid;
+    const state = pid === undefined ? undefined : processState(pid);
+    if (state === undefined || state === 'Z' || state === 'X') return { pid, state: 'gone' };
+    return { pid, state: state === 'T' || state === 't' ? 'paused' : 'running' };
+  }
+
+  dataDirEntries(id: number): string[] {
+    const dir = this.slot(id).layout.dataDir;
+    return existsSync(dir) ? readdirSync(dir) : [];
   }
 
   async close(): Promise<void> {

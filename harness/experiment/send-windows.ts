@@ -1,0 +1,65 @@
+// Sends counted inside a fault step's window: `before` from the workload's start to its injection,
+// `during` from its injection until its heal (or the end of the workload when it is healed only at
+// the end), `after` from its heal to the end of the workload. An activity guard such as `acknowledged during old-leader: ">=100"` proves the load
+// kept running while the fault was in force, so that "nothing lost" is about that fault.
+import type { Operation } from '../history/operation.js';
+import type { WindowKind, WindowedMeasure } from './expectation.js';
+
+export interface StepWindow {
+  name: string;
+  injectedAt?: number;
+  healedAt?: number;
+}
+
+interface Tally {
+  attempted: number;
+  acknowledged: number;
+  failed: number;
+  indeterminate: number;
+}
+
+const empty = (): Tally => ({ attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0 });
+
+export class SendWindows {
+  /** "step\0during|after\0client" -> counts; client "" for every producer. */
+  private readonly tallies = new Map<string, Tally>();
+  private readonly bounds: { name: string; before: [number, number]; during: [number, number]; after?: [number, number] }[] = [];
+
+  constructor(steps: readonly StepWindow[], workload: { startMs: number; endMs: number }) {
+    const workloadEndMs = workload.endMs;
+    for (const s of steps) {
+      if (s.injectedAt === undefined) continue;
+      const end = s.healedAt !== undefined && s.healedAt < workloadEndMs ? s.healedAt : workloadEndMs;
+      this.bounds.push({
+        name: s.name,
+        before: [workload.startMs, s.injectedAt],
+        during: [s.injectedAt, end],
+        ...(s.healedAt !== undefined && s.healedAt < workloadEndMs ? { after: [s.healedAt, workloadEndMs] as [number, number] } : {}),
+      });
+    }
+  }
+
+  add(op: Operation): void {
+    if (op.f !== 'send') return;
+    const field: keyof Tally = op.type === 'invoke' ? 'attempted' : op.type === 'ok' ? 'acknowledged' : op.type === 'fail' ? 'failed' : 'indeterminate';
+    for (const b of this.bounds) {
+      for (const [when, range] of [['before', b.before], ['during', b.during], ['after', b.after]] as const) {
+        if (range === undefined || op.time < range[0] || op.time > range[1]) continue;
+        for (const client of ['', op.client ?? 'producer']) {
+          const key = `${b.name}\u0000${when}\u0000${client}`;
+          const tally = this.tallies.get(key) ?? empty();
+          tally[field]++;
+          this.tallies.set(key, tally);
+        }
+      }
+    }
+  }
+
+  /** undefined when the step never ran (or, for `after`, was healed only at the end). */
+  count(step: string, when: WindowKind, m: WindowedMeasure, client?: string): number | undefined {
+    const bound = this.bounds.find((b) => b.name === step);
+    if (bound === undefined || (when === 'after' && bound.after === undefined)) return undefined;
+    const tally = this.tallies.get(`${step}\u0000${when}\u0000${client ?? ''}`) ?? empty();
+    return m === 'notAcknowledged' ? tally.failed + tally.indeterminate : tally[m];
+  }
+}
