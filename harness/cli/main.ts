@@ -6,6 +6,7 @@ import { BROKER_KINDS, type BrokerKind } from '../runtime/cluster.js';
 import { supervisor } from '../runtime/supervisor.js';
 import { compatCommand } from '../compat/command.js';
 import { canaryCommand } from './canary-command.js';
+import { checkCommand } from './check-command.js';
 import { clusterUp } from './cluster-command.js';
 import { imagesBuild } from './images-command.js';
 import { install } from './interrupt.js';
@@ -24,6 +25,7 @@ Usage:
   kafka-chaos run <experiment...> [--broker kafka|broker-ts|both] [--seed N] [--out DIR]
                   [--kafka-version V] ${RUNTIME_USAGE}
                   ${SECURITY_USAGE}
+  kafka-chaos check <run-dir|history.jsonl> [--experiment NAME|FILE]
   kafka-chaos cluster up --broker kafka|broker-ts [--nodes N] [--kafka-version V] ${RUNTIME_USAGE}
                   ${SECURITY_USAGE}
   kafka-chaos images build [--broker kafka|broker-ts|both] [--kafka-version V]
@@ -39,6 +41,7 @@ Usage:
                    [--faults kill,pause,cut,latency] [--max-memory-growth MB_PER_HOUR] [--kafka-version V] [--out DIR] ${SECURITY_USAGE}
 
 run exits 0 when every expectation held, 1 when one did not, 2 on a harness error;
+check judges a stored run (or a bare history) again and exits like run;
 compat exits 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error;
 nightly exits 1 on a regression against the baseline (results/baseline.json), 2 on a harness error;
 canary exits 0 when no newer Kafka release is published or it changes nothing, 1 when it does (named in canary.md);
@@ -88,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       ...RUNTIME_ARGS,
       ...SECURITY_ARGS,
       nodes: { type: 'string' },
+      experiment: { type: 'string' },
       kafkajs: { type: 'string' },
       'broker-config': { type: 'string', multiple: true },
       duration: { type: 'string' },
@@ -176,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
         ...(values.seed !== undefined ? { seed: intOf('seed', values.seed)! } : {}),
         ...(kafkaVersion !== undefined ? { kafkaVersion } : {}),
       });
+    }
+    case 'check': {
+      if (rest.length !== 1) throw new HarnessError('check: give one run folder or history file');
+      return checkCommand({ target: rest[0]!, ...(values.experiment !== undefined ? { experiment: values.experiment } : {}) });
     }
     case 'canary':
       return canaryCommand({

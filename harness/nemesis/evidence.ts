@@ -49,6 +49,19 @@ export async function nodesRestarted(ctx: FaultContext, before: ReadonlyMap<numb
   return lines.map((line, i) => `${line} (was pid ${[...before.values()][i] ?? 'none'})`);
 }
 
+/**
+ * Starts the nodes still in `down` state and proves each runs a new process; a node a later step
+ * already started again is shown running.
+ */
+export async function restartDown(ctx: FaultContext, nodes: readonly number[], down: 'killed' | 'stopped'): Promise<string[]> {
+  const toStart = nodes.filter((n) => ctx.cluster.node(n).state === down);
+  const before = await pidsOf(ctx, toStart);
+  for (const n of toStart) await ctx.cluster.start(n);
+  const already = nodes.filter((n) => !toStart.includes(n));
+  const running = (await nodesAre(ctx, already, 'running')).map((line) => `${line} (started again by a later step)`);
+  return [...(await nodesRestarted(ctx, before)), ...running];
+}
+
 /** A connection to the proxy's listening port is refused (or dropped at once): the cut is real. */
 function refused(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nodesAre, nodesRestarted, pidsOf } from './evidence.js';
+import { nodesAre, restartDown } from './evidence.js';
 import { defineFault } from './fault.js';
 
 /** SIGTERM and wait: a clean shutdown (leadership handed over, logs closed). Healed by a start. */
@@ -11,11 +11,7 @@ export const stop = defineFault({
     for (const n of nodes) await ctx.cluster.stop(n);
     return {
       evidence: await nodesAre(ctx, nodes, 'gone'),
-      heal: async () => {
-        const before = await pidsOf(ctx, nodes);
-        for (const n of nodes) if (ctx.cluster.node(n).state === 'stopped') await ctx.cluster.start(n);
-        return nodesRestarted(ctx, before);
-      },
+      heal: () => restartDown(ctx, nodes, 'stopped'),
     };
   },
 });

@@ -18,10 +18,10 @@ export const wipe = defineFault({
       if (ctx.cluster.node(n).state === 'running' || ctx.cluster.node(n).state === 'paused') await ctx.cluster.kill(n);
       evidence.push(...(await nodesAre(ctx, [n], 'gone')));
       await ctx.cluster.wipe(n);
-      // What formatting puts back (meta.properties, a bootstrap checkpoint) is allowed; partition logs are not.
-      const left = ctx.cluster.dataDirEntries(n).filter((e) => /-\d+$/.test(e));
+      // What formatting puts back (meta.properties, the metadata log's bootstrap) is expected; the workload's partitions are not.
+      const left = ctx.cluster.dataDirEntries(n).filter((e) => e.startsWith(`${ctx.topic}-`));
       if (left.length > 0) throw new FaultNotProven(`node ${n}'s data dir still holds ${left.join(', ')} after the wipe`);
-      evidence.push(`node ${n}: data dir erased (${entriesBefore} entries before, no partition left)`);
+      evidence.push(`node ${n}: data dir erased (${entriesBefore} entries before, no partition of ${ctx.topic} left)`);
       await ctx.cluster.start(n);
       evidence.push(...(await nodesRestarted(ctx, before)));
     }

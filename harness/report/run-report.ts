@@ -120,17 +120,18 @@ ${groups}</table>
 ${rows}</table></details>`;
 }
 
+/** Every anomaly class: violations first, then the allowed ones with their reason, then the rest. */
 function anomalies(r: RunResult): string {
-  const a = r.anomalies;
-  const items = [
-    ['inconsistent offsets (two messages at one offset)', a.inconsistentOffsets.length],
-    ['lost writes (lost below an offset that was read)', a.lostWrites],
-    ['reordered (one process, read out of acknowledgement order)', a.reordered.length],
-    ['offset mismatches (acknowledged at one offset, read at another)', a.offsetMismatches.length],
-    ['failed but read', a.failedButRead.length],
-    ['unexpected values', a.unexpectedValues.length],
-  ] as const;
-  return `<table id="anomalies">${items.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${v}</td></tr>`).join('')}</table>`;
+  const rank = (a: RunResult['anomalyClasses'][number]) => (a.count > 0 ? (a.allowedBecause === undefined ? 0 : 1) : 2);
+  const rows = [...r.anomalyClasses]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((a) => {
+      const status = a.count === 0 ? '<span class="muted">none</span>' : a.allowedBecause === undefined ? '<b>violation</b>' : `allowed: ${esc(a.allowedBecause)}`;
+      return `<tr data-anomaly="${esc(a.name)}"><td><code>${esc(a.name)}</code></td><td class="muted">${esc(a.jepsen)}</td><td class="num">${a.count}</td><td>${status}</td></tr>`;
+    })
+    .join('');
+  const unsound = r.historyProblems.length ? `<p><b>The history is unsound:</b></p><ul>${r.historyProblems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : '';
+  return `${unsound}<table id="anomalies"><tr><th>class</th><th>Jepsen</th><th>count</th><th></th></tr>${rows}</table>`;
 }
 
 function processing(r: RunResult): string {
@@ -181,11 +182,16 @@ export function runReportHtml(r: RunResult): string {
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num" data-count="${esc(k)}">${v}</td><td class="muted">${esc(COUNT_HELP[k] ?? '')}</td></tr>`)
     .join('');
   const expectations = r.expectationResults
-    .map((e) => `<tr><td>${esc(e.measure)}</td><td><code>${esc(e.condition)}</code></td><td class="num">${e.actual}</td><td>${e.held ? 'held' : '<b>did not hold</b>'}</td></tr>`)
+    .map((e) => `<tr><td>${esc(e.measure)}</td><td><code>${esc(e.condition)}</code></td><td class="num">${e.actual ?? '-'}</td><td>${e.held ? 'held' : '<b>did not hold</b>'}</td></tr>`)
     .join('');
+  const evidence = (lines: string[] | undefined) => (lines?.length ? lines.map((l) => esc(l)).join('<br>') : '');
   const faults = r.faults
-    .map((f) => `<tr><td>${esc(f.fault)}</td><td>${esc(f.target)}</td><td>${f.nodes.join(', ')}</td><td class="num">${f.injectedAt !== undefined ? `${(f.injectedAt / 1000).toFixed(1)}s` : '-'}</td><td class="num">${f.healedAt !== undefined ? `${(f.healedAt / 1000).toFixed(1)}s` : '-'}</td><td>${esc(f.error ?? '')}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${esc(f.fault)}${f.name ? ` <span class="muted">${esc(f.name)}</span>` : ''}${f.nested ? ' <span class="muted">(random nemesis)</span>' : ''}</td><td>${esc(f.target)}</td><td>${f.nodes.join(', ')}</td><td class="num">${f.injectedAt !== undefined ? `${(f.injectedAt / 1000).toFixed(1)}s` : '-'}</td><td class="num">${f.healedAt !== undefined ? `${(f.healedAt / 1000).toFixed(1)}s` : '-'}</td><td>${evidence(f.evidence)}${f.healEvidence?.length ? `<br><span class="muted">healed: ${evidence(f.healEvidence)}</span>` : ''}${f.error ? `<br><b>${esc(f.error)}</b>` : ''}</td></tr>`,
+    )
     .join('');
+  const problems = [...r.errors, ...r.faultProblems];
   const config = Object.entries({ ...r.config.broker, ...Object.fromEntries(Object.entries(r.config.topic.config).map(([k, v]) => [`topic ${k}`, v])) })
     .map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`)
     .join(' ');
@@ -197,6 +203,7 @@ export function runReportHtml(r: RunResult): string {
 <p class="muted">run ${esc(r.runId)} · seed ${r.seed} · ${esc(r.runtime)} runtime · started ${esc(r.startedAt)} · kafkajs ${esc(r.config.kafkajs)}</p>
 <p>${esc(r.description)}</p>
 <p><b>Verdict:</b> ${esc(r.reason)}</p>
+${problems.length ? `<ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}
 <h2>Expectation</h2>
 <table id="expectations"><tr><th>measure</th><th>condition</th><th>actual</th><th></th></tr>${expectations}</table>
 <h2>Counts</h2>
@@ -210,7 +217,7 @@ ${transactions(r)}
 <h2>Anomalies</h2>
 ${anomalies(r)}
 <h2>Faults</h2>
-<table id="faults"><tr><th>fault</th><th>target</th><th>nodes</th><th>injected</th><th>healed</th><th>error</th></tr>${faults}</table>
+<table id="faults"><tr><th>fault</th><th>target</th><th>nodes</th><th>injected</th><th>healed</th><th>evidence</th></tr>${faults}</table>
 <h2>Configuration</h2>
 <p>${r.config.nodes} nodes · topic <code>${esc(r.config.topic.name)}</code>, ${r.config.topic.partitions} partition(s), RF ${r.config.topic.replicationFactor}</p>
 <p>Broker: ${config || '<span class="muted">defaults</span>'}</p>
