@@ -270,6 +270,9 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
   applied('broker.ts.bug.ack.before.replication', 'boolean', 'false', 'UNSAFE, for testing the checker: answer acks=all produce requests once the leader has appended, before the ISR has the batch.'),
   applied('broker.ts.bug.elect.any.replica', 'boolean', 'false', 'UNSAFE, for testing the checker: the controller elects any live replica, preferring one outside the ISR.'),
   applied('broker.ts.bug.skip.truncation', 'boolean', 'false', 'UNSAFE, for testing the checker: followers neither send their last fetched epoch nor truncate a diverging log.'),
+  applied('broker.ts.bug.fetch.skips.batch', 'boolean', 'false', 'UNSAFE, for testing the checker: a consumer read of three or more batches of a partition leaves out the second.'),
+  applied('broker.ts.bug.skip.dedupe', 'boolean', 'false', 'UNSAFE, for testing the checker: the leader appends idempotent batches as if they had no producer id, so a retried batch is stored again.'),
+  applied('broker.ts.bug.fetch.omits.aborted', 'boolean', 'false', 'UNSAFE, for testing the checker: read_committed fetches list no aborted transactions, so consumers cannot filter them out.'),
   applied(
     'sasl.scram.credentials',
     'password',

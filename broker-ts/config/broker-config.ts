@@ -62,7 +62,14 @@ export interface BrokerConfig {
   /** The metadata quorum's timeouts (controller.quorum.*). */
   raft: RaftConfig & { requestTimeoutMs: number };
   /** broker.ts.bug.*: unsafe behaviours for testing the checker, all off by default. */
-  bugs: { ackBeforeReplication: boolean; electAnyReplica: boolean; skipTruncation: boolean };
+  bugs: {
+    ackBeforeReplication: boolean;
+    electAnyReplica: boolean;
+    skipTruncation: boolean;
+    fetchSkipsBatch: boolean;
+    skipDedupe: boolean;
+    fetchOmitsAborted: boolean;
+  };
   /** Per listener name: its security protocol, TLS material and SASL users. */
   listenerSecurity: ReadonlyMap<string, ListenerSecurity>;
   /** The mechanism this node authenticates with on the inter-broker listener, when it uses SASL. */
@@ -191,6 +198,9 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
       ackBeforeReplication: bool('broker.ts.bug.ack.before.replication'),
       electAnyReplica: bool('broker.ts.bug.elect.any.replica'),
       skipTruncation: bool('broker.ts.bug.skip.truncation'),
+      fetchSkipsBatch: bool('broker.ts.bug.fetch.skips.batch'),
+      skipDedupe: bool('broker.ts.bug.skip.dedupe'),
+      fetchOmitsAborted: bool('broker.ts.bug.fetch.omits.aborted'),
     },
     listenerSecurity,
     saslMechanismInterBrokerProtocol,

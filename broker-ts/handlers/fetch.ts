@@ -7,7 +7,7 @@
 // than min_bytes available it waits up to max_wait_ms, woken by high watermark moves (consumers) or
 // appends (followers) rather than polling. Fetch sessions (KIP-227, v7+) are kept in the
 // FetchSessionCache; v13+ names topics by id.
-import { ApiKey, ErrorCode, lastOffsetOf, scanBatches, schema } from '../protocol/index.js';
+import { ApiKey, ErrorCode, batchSizeAt, lastOffsetOf, scanBatches, schema } from '../protocol/index.js';
 import type { Partition } from '../cluster/partition.js';
 import { IsolationLevel } from '../cluster/partition.js';
 import { ApiError, errorCodeOf } from '../server/api-error.js';
@@ -204,13 +204,15 @@ function readPartitions(
       data.lastStableOffset = partition.lastStableOffset;
       data.logStartOffset = partition.logStartOffset;
       if (limit > 0 || minOneBatch) {
-        const records = partition.readForConsumer(request.fetchOffset, Math.max(limit, 0), parameters.isolationLevel, minOneBatch);
+        let records = partition.readForConsumer(request.fetchOffset, Math.max(limit, 0), parameters.isolationLevel, minOneBatch);
+        if (broker.config.bugs.fetchSkipsBatch) records = withoutSecondBatch(records);
         if (records.length > 0) {
           data.records = records;
           minOneBatch = false;
           remaining = Math.max(0, remaining - records.length);
           if (parameters.isolationLevel === IsolationLevel.READ_COMMITTED) {
-            data.abortedTransactions = partition.abortedTransactions(request.fetchOffset, endOfRecords(records));
+            // broker.ts.bug.fetch.omits.aborted: the consumer is not told which records to filter out.
+            data.abortedTransactions = broker.config.bugs.fetchOmitsAborted ? [] : partition.abortedTransactions(request.fetchOffset, endOfRecords(records));
           }
         }
       }
@@ -234,6 +236,17 @@ function readPartitions(
     }
     return data;
   });
+}
+
+/**
+ * broker.ts.bug.fetch.skips.batch (unsafe on purpose): a consumer read of three or more batches
+ * leaves out the second, so the consumer gets records on both sides of a gap it cannot see.
+ */
+function withoutSecondBatch(records: Buffer): Buffer {
+  const first = batchSizeAt(records);
+  const second = first > 0 && first < records.length ? batchSizeAt(records, first) : -1;
+  if (second <= 0 || first + second >= records.length) return records;
+  return Buffer.concat([records.subarray(0, first), records.subarray(first + second)]);
 }
 
 /** The offset after the last batch read (reads return whole batches). */

@@ -5,7 +5,7 @@
 // so), -1 once the high watermark covers it (the whole ISR has it), within the request timeout.
 // Kafka 4 still advertises v0-2 (old librdkafka versions look for them) but refuses to decode them,
 // and so does broker-ts: the connection is closed.
-import { ApiKey, ErrorCode, Offsets, batchSizeAt } from '../protocol/index.js';
+import { ApiKey, Attributes, ErrorCode, Offsets, batchSizeAt, writeBatchCrc } from '../protocol/index.js';
 import type { AppendResult } from '../storage/index.js';
 import { isInternalTopic } from '../cluster/topic-names.js';
 import { ApiError, errorCodeOf, errorMessageOf } from '../server/api-error.js';
@@ -89,7 +89,22 @@ function append(broker: BrokerServices, topic: string, index: number, records: B
   }
   const partition = broker.replicas.partition(topic, index);
   if (partition === undefined) throw ApiError.of('NOT_LEADER_OR_FOLLOWER');
-  return partition.appendRecordsToLeader(records, acks, partition.minInsyncReplicas);
+  const batch = broker.config.bugs.skipDedupe ? withoutProducerId(records) : records;
+  return partition.appendRecordsToLeader(batch, acks, partition.minInsyncReplicas);
+}
+
+/**
+ * broker.ts.bug.skip.dedupe (unsafe on purpose): an idempotent, non-transactional batch loses its
+ * producer id, epoch and sequence before the append, so nothing tells a retry from a new batch.
+ */
+function withoutProducerId(records: Buffer): Buffer {
+  if (records.readBigInt64BE(Offsets.producerId) < 0n || (records.readInt16BE(Offsets.attributes) & Attributes.transactional) !== 0) return records;
+  const copy = Buffer.from(records);
+  copy.writeBigInt64BE(-1n, Offsets.producerId);
+  copy.writeInt16BE(-1, Offsets.producerEpoch);
+  copy.writeInt32BE(-1, Offsets.baseSequence);
+  writeBatchCrc(copy);
+  return copy;
 }
 
 /** The promise that settles when the append may be acknowledged, or undefined when it already may. */

@@ -51,6 +51,7 @@ export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
   queue('inconsistentOffsets', 'inconsistent-offsets', 'two different messages at one offset, by any acknowledgements or reads, in any order', (q) => q.anomalies.inconsistentOffsets.length),
   queue('unexpected', 'unexpected (total-queue)', 'read, but never sent by this run', (q) => q.counts.unexpected),
   queue('failedButRead', '(total-queue: a :fail that was read)', 'a send the broker certainly refused, read anyway', (q) => q.anomalies.failedButRead.length),
+  queue('phantomAcks', '(none: a client fault; from the application, a lost write)', 'the client reported a send done although no broker answered for its partition, and the message is nowhere', (q) => q.anomalies.phantomAcks.length),
   queue('reordered', 'nonmonotonic-send', "one producer process's messages in the log in another order than it had them acknowledged", (q) => q.anomalies.reordered.length),
   poll('pollSkips', 'poll-skip', "a consumer's next read in one assignment skips offsets known to hold messages", (p) => p.pollSkips.length),
   poll('nonmonotonicPolls', 'nonmonotonic-poll', "a consumer's next read in one assignment goes back to or before an offset it already read", (p) => p.nonmonotonicPolls.length),

@@ -54,6 +54,11 @@ export interface Anomalies {
   offsetMismatches: { id: number; partition: number; acked: number; read: number }[];
   /** Read values that are not message ids of this run. */
   unexpectedValues: { partition: number; offset: number; id: number }[];
+  /**
+   * Sends the client reported done although no broker answered for their partition, whose message
+   * was never read: lost by the client, not by a broker (they count as indeterminate, not lost).
+   */
+  phantomAcks: number[];
 }
 
 export interface PartitionSummary {
@@ -101,6 +106,8 @@ class MessageState {
   readPlaces = 0;
   /** Read at the offset it was acknowledged at. */
   readAtAck = false;
+  /** The client said ok, but no broker answered for the partition. */
+  unanswered = false;
   constructor(
     readonly process: number,
     readonly partition: number,
@@ -156,7 +163,11 @@ export class QueueChecker {
         this.problem(`message ${op.id} completed twice (${OUTCOME_NAMES[m.outcome]}, then ${op.type})`);
         return;
       }
-      if (op.type === 'ok') {
+      if (op.type === 'ok' && op.unanswered) {
+        // No broker acknowledged it: its outcome is as unknown as a timeout's.
+        m.outcome = Outcome.Info;
+        m.unanswered = true;
+      } else if (op.type === 'ok') {
         m.outcome = Outcome.Ok;
         m.ackTime = op.time;
         if (op.offset !== undefined && op.offset >= 0) {
@@ -261,7 +272,7 @@ export class QueueChecker {
     const counts: Counts = { ...emptyCounts(), unexpected: this.unexpectedCount };
     const perClient = this.clients.map(() => emptyCounts());
     const anomalies: Anomalies = {
-      inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: this.unexpected,
+      inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: this.unexpected, phantomAcks: [],
     };
     const highestRead = new Map<number, number>();
     for (const [partition, at] of this.readsAt) highestRead.set(partition, at.highestOffset());
@@ -335,7 +346,7 @@ export class QueueChecker {
           if (read) {
             counts.recovered++;
             mine.recovered++;
-          }
+          } else if (m.unanswered && anomalies.phantomAcks.length < this.cap) anomalies.phantomAcks.push(id);
       }
     }
     anomalies.inconsistentOffsets = this.inconsistentOffsets();

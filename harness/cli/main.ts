@@ -7,6 +7,7 @@ import { supervisor } from '../runtime/supervisor.js';
 import { compatCommand } from '../compat/command.js';
 import { canaryCommand } from './canary-command.js';
 import { checkCommand } from './check-command.js';
+import { mutantsCommand } from './mutants-command.js';
 import { clusterUp } from './cluster-command.js';
 import { imagesBuild } from './images-command.js';
 import { install } from './interrupt.js';
@@ -37,11 +38,13 @@ Usage:
                      [--kafka-version V] [--broker-config key=value]... [--out DIR] ${RUNTIME_USAGE}
   kafka-chaos canary [--kafka-version V] [--quick] [--seed N] [--parallel N] [--out DIR]
                      (V: the release to check, default the newest on Maven Central)
+  kafka-chaos mutants [setting...] [--seeds N] [--seed FIRST] [--out DIR]
   kafka-chaos soak --duration D --broker kafka|broker-ts [--seed N] [--nodes N] [--cycle D] [--rate N]
                    [--faults kill,pause,cut,latency] [--max-memory-growth MB_PER_HOUR] [--kafka-version V] [--out DIR] ${SECURITY_USAGE}
 
 run exits 0 when every expectation held, 1 when one did not, 2 on a harness error;
 check judges a stored run (or a bare history) again and exits like run;
+mutants exits 0 when every broker-ts mutant was caught by its anomaly class and passed without its bug, 1 otherwise;
 compat exits 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error;
 nightly exits 1 on a regression against the baseline (results/baseline.json), 2 on a harness error;
 canary exits 0 when no newer Kafka release is published or it changes nothing, 1 when it does (named in canary.md);
@@ -84,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
       'kafka-version': { type: 'string', multiple: true },
       quick: { type: 'boolean' },
       repeat: { type: 'string' },
+      seeds: { type: 'string' },
       parallel: { type: 'string' },
       baseline: { type: 'string', default: 'results/baseline.json' },
       'update-baseline': { type: 'boolean' },
@@ -185,6 +189,8 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length !== 1) throw new HarnessError('check: give one run folder or history file');
       return checkCommand({ target: rest[0]!, ...(values.experiment !== undefined ? { experiment: values.experiment } : {}) });
     }
+    case 'mutants':
+      return mutantsCommand({ only: rest, seeds: intOf('seeds', values.seeds) ?? 5, firstSeed: intOf('seed', values.seed) ?? 1, out: values.out! });
     case 'canary':
       return canaryCommand({
         quick: values.quick ?? false,

@@ -20,6 +20,7 @@ const MEASURE_SCOPES = {
   inconsistentOffsets: 'always',
   failedButRead: 'always',
   offsetMismatches: 'always',
+  phantomAcks: 'always',
   pollSkips: 'always',
   nonmonotonicPolls: 'always',
   intPollSkips: 'always',
@@ -157,6 +158,7 @@ export function measure(observed: Observed, key: ExpectKey): number | undefined 
     case 'inconsistentOffsets':
     case 'failedButRead':
     case 'offsetMismatches':
+    case 'phantomAcks':
       return result.anomalies[m].length;
     case 'pollSkips':
     case 'nonmonotonicPolls':

@@ -115,6 +115,14 @@ const EDITS: Record<string, Edit> = {
     const ack = sends(r).find((s) => s.type === 'ok' && s.id === 3)!;
     ack.offset = 50;
   },
+  // The client said ok for message 5, but no broker answered, and it is nowhere.
+  phantomAcks: (r) => {
+    const ack = sends(r).find((s) => s.type === 'ok' && s.id === 5)!;
+    delete ack.offset;
+    ack.unanswered = true;
+    drainPolls(r)[1]!.reads.pop();
+    r.ops = r.ops.filter((op) => !(op.f === 'poll' && op.consumer === 'member-1#0' && op.reads[0]![0] === 0 && op.reads[0]![1] === 5));
+  },
   inconsistentOffsets: (r) => r.ops.push({ f: 'poll', type: 'ok', process: -1, time: 1e6, consumer: 'second-reader', generation: 1, reads: [[0, 2, 101]] }),
   unexpected: (r) => drainPolls(r)[1]!.reads.push([0, 6, 9999]),
   failedButRead: (r) => {

@@ -70,7 +70,7 @@ export async function judgeHistoryFile(file: string, experiment?: Experiment): P
     config: { nodes: 0, broker: {}, topic: exp.topic, producers: exp.producers, workload: { durationMs: 0, settleMs: 0, recoveryMs: 0 }, kafkajs: 'unknown' },
     faults: faultsOf(ops), faultProblems: [],
     counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
-    byClient: {}, anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [] },
+    byClient: {}, anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
     polls: undefined, anomalyClasses: [], historyProblems: [], lost: [], partitions: [],
     workload: sends.length ? { startMs: sends[0]!.time, endMs: sends.at(-1)!.time } : undefined,
     timeline: undefined, processing: undefined, transactions: undefined, sendErrors: {},

@@ -59,7 +59,7 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
     faultProblems: [],
     counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
     byClient: {},
-    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [] },
+    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
     polls: undefined,
     anomalyClasses: [],
     historyProblems: [],

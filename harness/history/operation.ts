@@ -20,6 +20,12 @@ export interface SendOp {
   partition: number;
   /** Set on `ok` when the broker returned it (acks 1 or all). */
   offset?: number;
+  /**
+   * Set on `ok` when the client reported the send done although no broker answered for its
+   * partition (kafkajs resolving send() with no result for it): the checker counts the send as
+   * indeterminate, and as a phantom acknowledgement if its message is never read.
+   */
+  unanswered?: boolean;
   /** Set on `fail` and `info`. */
   error?: string;
 }

@@ -112,7 +112,10 @@ export class ProducerWorkload implements ProducerHandle {
         const meta = result.find((r) => r.partition === partition);
         const offset = meta?.baseOffset !== undefined && s.acks !== 0 ? Number(meta.baseOffset) : undefined;
         this.stats.ok++;
-        this.recorder.record({ f: 'send', type: 'ok', process, time: this.recorder.now(), client, id, partition, ...(offset !== undefined ? { offset } : {}) });
+        // kafkajs can resolve send() without having sent to the partition's leader at all (it then
+        // returns no result for the partition): what the client said, and that no broker answered.
+        const unanswered = s.acks !== 0 && meta === undefined;
+        this.recorder.record({ f: 'send', type: 'ok', process, time: this.recorder.now(), client, id, partition, ...(offset !== undefined ? { offset } : {}), ...(unanswered ? { unanswered } : {}) });
       } catch (err) {
         const { type, error } = classifySendError(err);
         this.stats[type]++;

@@ -1,0 +1,72 @@
+// broker-ts's unsafe settings (broker.ts.bug.*), each a broker bug of one kind, with the catalogue
+// experiment that must catch it and the anomaly class it must be caught by. A mutant is caught when
+// its run fails with that class counted and named in the reason, and with a complete drain (so the
+// failure is the bug's, not an unread log's); the same experiment and seed must pass without it.
+import { findExperiment } from '../experiment/load.js';
+import { runExperiment } from '../experiment/runner.js';
+import type { Experiment } from '../experiment/schema.js';
+import type { RunResult } from '../report/result.js';
+
+export interface Mutant {
+  /** The broker-ts setting that turns the bug on. */
+  setting: string;
+  /** What the bug does. */
+  bug: string;
+  /** The catalogue experiment that must catch it. */
+  experiment: string;
+  /** The anomaly class it must be caught by. */
+  catches: string;
+}
+
+export const MUTANTS: readonly Mutant[] = [
+  { setting: 'broker.ts.bug.ack.before.replication', bug: 'acks=all answered once the leader has appended, before the ISR has the batch (the high watermark ahead of the ISR)', experiment: 'acksall-leader-kill', catches: 'lost' },
+  { setting: 'broker.ts.bug.elect.any.replica', bug: 'the controller elects any live replica, preferring one outside the ISR', experiment: 'unclean-election-off', catches: 'lost' },
+  { setting: 'broker.ts.bug.skip.truncation', bug: 'a follower keeps a diverging suffix instead of truncating it to the leader\'s log', experiment: 'replica-rejoins-diverged', catches: 'inconsistentOffsets' },
+  { setting: 'broker.ts.bug.fetch.skips.batch', bug: 'a consumer read of three or more batches of a partition leaves out the second', experiment: 'acksall-leader-kill', catches: 'intPollSkips' },
+  { setting: 'broker.ts.bug.skip.dedupe', bug: 'idempotent batches are appended as if they had no producer id, so a retry is stored again', experiment: 'idempotence-on-network-reset', catches: 'duplicated' },
+  { setting: 'broker.ts.bug.fetch.omits.aborted', bug: 'read_committed fetches list no aborted transactions', experiment: 'eos-producer-zombie', catches: 'abortedReads' },
+];
+
+export function mutantNamed(setting: string): Mutant | undefined {
+  return MUTANTS.find((m) => m.setting === setting || m.setting === `broker.ts.bug.${setting}`);
+}
+
+/** The experiment with the bug on (its name says so, so that runs of both live side by side). */
+export function withBug(experiment: Experiment, setting: string): Experiment {
+  return {
+    ...experiment,
+    name: `${experiment.name}-${setting.replace(/^broker\.ts\.bug\./, '').replaceAll('.', '-')}`,
+    cluster: { ...experiment.cluster, broker: { ...experiment.cluster.broker, [setting]: 'true' } },
+  };
+}
+
+/** Why a run with the mutant on does not count as caught, or undefined when it does. */
+export function notCaught(mutant: Mutant, result: RunResult): string | undefined {
+  if (result.verdict !== 'fail') return `verdict ${result.verdict} (${result.reason})`;
+  if (!result.drain?.complete) return `the drain was incomplete (${result.reason})`;
+  const count = result.anomalyClasses.find((a) => a.name === mutant.catches)?.count ?? 0;
+  if (count === 0) return `no ${mutant.catches} (${result.reason})`;
+  if (!result.reason.includes(`${mutant.catches} `)) return `${mutant.catches} not named in the reason (${result.reason})`;
+  return undefined;
+}
+
+export interface MutantRun {
+  mutant: Mutant;
+  seed: number;
+  /** With the bug on: caught, or why not. */
+  on: RunResult;
+  onProblem: string | undefined;
+  /** The same experiment and seed with the bug off: must pass. */
+  off: RunResult;
+}
+
+/** Runs a mutant's experiment on broker-ts with the bug on and off, at one seed. */
+export async function runMutant(mutant: Mutant, seed: number, runDir: string, offRuns = new Map<string, Promise<RunResult>>()): Promise<MutantRun> {
+  const experiment = findExperiment(mutant.experiment);
+  const on = await runExperiment(withBug(experiment, mutant.setting), 'broker-ts', { runId: 'mutants', runDir, seed });
+  // Mutants that share an experiment share its run without a bug.
+  const key = `${mutant.experiment}\u0000${seed}`;
+  if (!offRuns.has(key)) offRuns.set(key, runExperiment(experiment, 'broker-ts', { runId: 'mutants', runDir, seed }));
+  const off = await offRuns.get(key)!;
+  return { mutant, seed, on, onProblem: notCaught(mutant, on), off };
+}
