@@ -83,6 +83,16 @@ export interface CheckResult {
    * twice, a completion with no invoke, a second completion of one send. Capped at 100.
    */
   historyProblems: string[];
+  /** How many of each listed anomaly there are (the lists are capped; these are not). */
+  anomalyTotals: AnomalyTotals;
+}
+
+export interface AnomalyTotals {
+  inconsistentOffsets: number;
+  offsetMismatches: number;
+  reordered: number;
+  failedButRead: number;
+  phantomAcks: number;
 }
 
 const enum Outcome {
@@ -138,6 +148,7 @@ export class QueueChecker {
   private readonly readConflicts: { partition: number; offset: number; id: number }[] = [];
   private unexpectedCount = 0;
   private readonly problems: string[] = [];
+  private inconsistentTotal = 0;
 
   constructor(private readonly options: CheckOptions = {}) {}
 
@@ -264,6 +275,7 @@ export class QueueChecker {
         }
       });
     }
+    this.inconsistentTotal = places.size;
     return [...places.values()].slice(0, this.cap);
   }
 
@@ -287,6 +299,7 @@ export class QueueChecker {
     };
     for (const [p, at] of this.readsAt) summary(p).read = at.size;
 
+    const totals: AnomalyTotals = { inconsistentOffsets: 0, offsetMismatches: 0, reordered: 0, failedButRead: 0, phantomAcks: 0 };
     const lost: LostMessage[] = [];
     // Per process and partition, the read offsets of its acknowledged messages in invoke order.
     const lastReadByProcess = new Map<string, { id: number; offset: number }>();
@@ -321,6 +334,7 @@ export class QueueChecker {
               });
             }
           } else if (m.ackOffset >= 0 && !m.readAtAck) {
+            totals.offsetMismatches++;
             if (anomalies.offsetMismatches.length < this.cap) {
               anomalies.offsetMismatches.push({ id, partition: m.partition, acked: m.ackOffset, read: m.readOffset });
             }
@@ -328,8 +342,9 @@ export class QueueChecker {
           if (read) {
             const key = `${m.process}/${m.readPartition}`;
             const prev = lastReadByProcess.get(key);
-            if (prev && m.readOffset < prev.offset && anomalies.reordered.length < this.cap) {
-              anomalies.reordered.push({ process: m.process, partition: m.readPartition, before: prev.id, after: id });
+            if (prev && m.readOffset < prev.offset) {
+              totals.reordered++;
+              if (anomalies.reordered.length < this.cap) anomalies.reordered.push({ process: m.process, partition: m.readPartition, before: prev.id, after: id });
             }
             lastReadByProcess.set(key, { id, offset: m.readOffset });
           }
@@ -338,6 +353,7 @@ export class QueueChecker {
         case Outcome.Fail:
           counts.failed++;
           mine.failed++;
+          if (read) totals.failedButRead++;
           if (read && anomalies.failedButRead.length < this.cap) anomalies.failedButRead.push(id);
           break;
         default:
@@ -346,10 +362,14 @@ export class QueueChecker {
           if (read) {
             counts.recovered++;
             mine.recovered++;
-          } else if (m.unanswered && anomalies.phantomAcks.length < this.cap) anomalies.phantomAcks.push(id);
+          } else if (m.unanswered) {
+            totals.phantomAcks++;
+            if (anomalies.phantomAcks.length < this.cap) anomalies.phantomAcks.push(id);
+          }
       }
     }
     anomalies.inconsistentOffsets = this.inconsistentOffsets();
+    totals.inconsistentOffsets = this.inconsistentTotal;
     lost.sort((a, b) => a.ackTime - b.ackTime);
     return {
       counts,
@@ -358,6 +378,7 @@ export class QueueChecker {
       lost,
       partitions: [...partitions.values()].sort((a, b) => a.partition - b.partition),
       historyProblems: [...this.problems],
+      anomalyTotals: totals,
     };
   }
 }

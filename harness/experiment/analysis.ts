@@ -50,6 +50,7 @@ export async function judgeRun(exp: Experiment, result: RunResult, files: RunFil
     processing?.add(op);
     transactions?.add(op);
   }
+  windows.finish();
   for (const file of files.journals) processing?.addJournal(readJournal(file));
   const check = queue.result();
   result.counts = check.counts;

@@ -3,7 +3,7 @@ import type { ProcessingResult } from '../checker/processing-checker.js';
 import type { CheckResult, Counts } from '../checker/queue-checker.js';
 import type { TransactionResult } from '../checker/transaction-checker.js';
 import type { Timeline } from '../report/timeline.js';
-import type { SendWindows } from './send-windows.js';
+import type { SendWindows, WindowKind, WindowedMeasure } from './send-windows.js';
 
 /** Quantities an expectation can constrain, and what part of an experiment each needs. */
 const MEASURE_SCOPES = {
@@ -27,6 +27,8 @@ const MEASURE_SCOPES = {
   intNonmonotonicPolls: 'always',
   /** Sends not acknowledged (failed or indeterminate): unavailability seen by the producer. */
   notAcknowledged: 'always',
+  /** Sends outstanding at some moment of a fault step's window (only with a window: `inFlight during reset1`). */
+  inFlight: 'always',
   /** Longest time without any acknowledgement while sends were offered, ms. */
   longestOutageMs: 'always',
   /** Sends whose outcome was unknown and that are not in the log: gone with a crashed client, or never appended. */
@@ -68,14 +70,8 @@ export function measureScope(m: Measure): AnomalyScope {
   return MEASURE_SCOPES[m];
 }
 
-/** Measures that can be counted inside a fault step's window (`acknowledged during old-leader`). */
-export const WINDOWED_MEASURES = ['attempted', 'acknowledged', 'failed', 'indeterminate', 'notAcknowledged'] as const satisfies readonly Measure[];
-export type WindowedMeasure = (typeof WINDOWED_MEASURES)[number];
 
 export const CONDITION_PATTERN = /^\s*(==|=|!=|>=|<=|>|<)?\s*(\d+)\s*$/;
-
-/** before: from the workload's start to the step's injection; during: until its heal; after: from its heal to the workload's end. */
-export type WindowKind = 'before' | 'during' | 'after';
 
 /**
  * An expectation's key: a measure, optionally one producer's (`lost@acks1`), optionally counted
@@ -159,7 +155,7 @@ export function measure(observed: Observed, key: ExpectKey): number | undefined 
     case 'failedButRead':
     case 'offsetMismatches':
     case 'phantomAcks':
-      return result.anomalies[m].length;
+      return result.anomalyTotals[m];
     case 'pollSkips':
     case 'nonmonotonicPolls':
     case 'intPollSkips':

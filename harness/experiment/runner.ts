@@ -89,16 +89,14 @@ export function securityLabel(security: SecuritySettings): string {
   return security.mode.startsWith('sasl') ? `${security.mode} (${security.mechanism})` : security.mode;
 }
 
-/** Runs one phase; an error is kept (with the phase) and ends the run's work, never lost. */
-async function phase(result: RunResult, name: string, work: () => Promise<void>): Promise<boolean> {
-  if (result.errors.length > 0) return false;
+/** Runs one phase unless an earlier one failed; an error is kept with the phase's name, never lost. */
+async function phase(result: RunResult, name: string, work: () => Promise<void>): Promise<void> {
+  if (result.errors.length > 0) return;
   const started = performance.now();
   try {
     await work();
-    return true;
   } catch (err) {
     result.errors.push(`${name}: ${errorMessage(err)}`);
-    return false;
   } finally {
     result.timings[`${name}Ms`] = Math.round(performance.now() - started);
   }
@@ -136,7 +134,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   let watch: LeaderWatch | undefined;
   const recorder = new HistoryRecorder(historyFile(dir));
   try {
-    await phase(result, 'clusterStartup', async () => {
+    await phase(result, 'cluster', async () => {
       cluster = await startCluster({
         broker,
         nodes: exp.cluster.nodes,
@@ -193,11 +191,13 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     // Stop offering load, heal, then let in-flight sends finish against the healed cluster. Runs
     // even after an error, so that nothing stays broken.
     if (producers && schedule) {
+      const healStarted = performance.now();
       const settled = producers.stop(exp.workload.settle);
       await schedule.healAll();
       await settled;
       result.faults = schedule.records;
       result.sendErrors = producers.errors;
+      result.timings.healMs = Math.round(performance.now() - healStarted);
     }
 
     await phase(result, 'recovery', async () => {

@@ -5,7 +5,8 @@ import type { FaultStep } from '../nemesis/schedule.js';
 import { COMMIT_MODES, type CommitMode } from '../workload/consumer-group.js';
 import { TARGET_HELP, TARGET_PATTERN } from '../nemesis/targets.js';
 import { ANOMALY_NAMES, anomalyClass } from '../checker/anomaly-classes.js';
-import { CONDITION_PATTERN, EXPECT_KEY_PATTERN, MEASURES, WINDOWED_MEASURES, measureScope, parseExpectKey, permitsNonZero } from './expectation.js';
+import { CONDITION_PATTERN, EXPECT_KEY_PATTERN, MEASURES, measureScope, parseExpectKey, permitsNonZero } from './expectation.js';
+import { WINDOWED_MEASURES } from './send-windows.js';
 
 const duration = z
   .union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/, 'expected a duration such as 500ms, 8s or 2m')])
@@ -191,6 +192,7 @@ export const experimentSchema = z
       if (parsed.client !== undefined && !names.includes(parsed.client)) issue(`expected a producer name after @ (${names.join(', ')})`);
       const scope = measureScope(parsed.measure);
       if (!parts[scope]) issue(`${parsed.measure} is measured on the experiment's ${scope === 'consumers' ? 'consumer group (consumers:)' : 'pipeline (pipeline:)'}, which it does not have`);
+      if (parsed.measure === 'inFlight' && !parsed.window) issue('inFlight counts sends outstanding during a fault step: add " during <step name>" (or before, after)');
       if (parsed.window) {
         const step = steps.get(parsed.window.step);
         if (!(WINDOWED_MEASURES as readonly string[]).includes(parsed.measure)) issue(`only ${WINDOWED_MEASURES.join(', ')} can be counted ${parsed.window.when} a fault step`);
