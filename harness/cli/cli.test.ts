@@ -52,6 +52,14 @@ describe('kafka-chaos CLI', () => {
     const badBroker = runCli(['run', 'acks1-leader-kill', '--broker', 'redpanda']);
     expect((await badBroker.exit).code).toBe(2);
     expect(badBroker.stderr()).toMatch(/--broker: expected kafka, broker-ts or both, got "redpanda"/);
+    // Each command takes its own options: nightly's --quick is not run's.
+    const foreign = runCli(['run', 'acks1-leader-kill', '--quick']);
+    expect((await foreign.exit).code).toBe(2);
+    expect(foreign.stderr()).toMatch(/kafka-chaos: run: Unknown option '--quick'/);
+    expect(foreign.stderr()).toMatch(/--kafka-version V +a Kafka release/);
+    const help = runCli(['help', 'nightly']);
+    expect((await help.exit).code).toBe(0);
+    expect(help.stdout()).toMatch(/--no-canary +skip the canary/);
   });
 
   it('says which tool is missing and how to provide it, without a stack trace', async () => {

@@ -1,16 +1,15 @@
 import { HarnessError } from '../errors.js';
+import type { OptionSpecs } from './command-spec.js';
 import type { Experiment } from '../experiment/schema.js';
 import { faultKind } from '../nemesis/registry.js';
 import { parseImageSource } from '../runtime/docker/images.js';
 import { RUNTIME_CAPABILITIES, RUNTIME_KINDS, type RuntimeKind } from '../runtime/start-cluster.js';
 
-/** The parseArgs options that choose a runtime, for every command that starts clusters. */
-export const RUNTIME_ARGS = {
-  runtime: { type: 'string' },
-  images: { type: 'string' },
-} as const;
-
-export const RUNTIME_USAGE = '[--runtime process|docker] [--images official|local]';
+/** The options that choose a runtime, for every command that starts clusters. */
+export const RUNTIME_OPTIONS: OptionSpecs = {
+  runtime: { type: 'string', value: 'process|docker', help: 'where nodes and toxiproxy run: local processes, or containers (default process)' },
+  images: { type: 'string', value: 'official|local', help: 'with --runtime docker: pull apache/kafka and toxiproxy, or use the images `images build` made here' },
+};
 
 /**
  * `--runtime` and `--images`. The image source is process-wide: `--images` sets

@@ -1,13 +1,12 @@
 import { requireTool } from '../provision/tools.js';
+import type { OptionSpecs } from './command-spec.js';
 import { parseSaslMechanism, parseSecurityMode, type SecuritySettings } from '../security/cluster-security.js';
 
-/** The parseArgs options that secure a cluster's listeners, for every command that starts clusters. */
-export const SECURITY_ARGS = {
-  security: { type: 'string' },
-  'sasl-mechanism': { type: 'string' },
-} as const;
-
-export const SECURITY_USAGE = '[--security plaintext|ssl|sasl_plaintext|sasl_ssl] [--sasl-mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512]';
+/** The options that secure a cluster's listeners, for every command that starts clusters. */
+export const SECURITY_OPTIONS: OptionSpecs = {
+  security: { type: 'string', value: 'plaintext|ssl|sasl_plaintext|sasl_ssl', help: 'TLS and/or SASL on every listener of the cluster (default plaintext)' },
+  'sasl-mechanism': { type: 'string', value: 'PLAIN|SCRAM-SHA-256|SCRAM-SHA-512', help: 'the SASL mechanism with --security sasl_* (default SCRAM-SHA-512)' },
+};
 
 /** `--security` and `--sasl-mechanism`; fails up front when the certificates cannot be made here. */
 export function securitySelection(values: { security?: string | undefined; 'sasl-mechanism'?: string | undefined }): SecuritySettings {

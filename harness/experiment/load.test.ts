@@ -90,6 +90,15 @@ describe('experiment files', () => {
       ['missing-workload', VALID.replace('workload:\n  duration: 10s\n', ''), /workload: /],
       ['dangling-ref', VALID.replace('    name: victim\n', ''), /faults\[1\]\.target: "@victim" refers to no earlier step/],
       ['late-fault', VALID.replace('at: 4s', 'at: 40s'), /faults\[1\]\.at: 40000 ms is after the workload ends/],
+      ['anomaly-without-reason', VALID.replace('lost: 0', 'lost: ">0"'), /expect\.lost: ">0" lets lost happen: say why under allow\.lost/],
+      ['short-reason', `${VALID.replace('lost: 0', 'lost: ">0"')}allow:\n  lost: because\n`, /allow\.lost: expected the reason this anomaly is allowed/],
+      ['unknown-anomaly', `${VALID}allow:\n  vanished: because it is a test of the loader\n`, /allow\.vanished: invalid name: expected an anomaly class \(lost, lostWrites/],
+      ['group-measure-without-group', VALID.replace('lost: 0', 'processedLost: 0'), /expect\.processedLost: processedLost is measured on the experiment's consumer group \(consumers:\), which it does not have/],
+      ['pipeline-anomaly-without-pipeline', `${VALID}allow:\n  abortedReads: because it is a test of the loader\n`, /allow\.abortedReads: abortedReads is found in the experiment's pipeline, which it does not have/],
+      ['window-of-no-step', VALID.replace('lost: 0', 'acknowledged during nothing: ">0"'), /"nothing" names no fault step/],
+      ['after-without-heal', VALID.replace('    target: "@victim"\n', '    target: "@victim"\n    name: killed\n').replace('lost: 0', 'acknowledged after killed: ">0"'), /step "killed" has no duration, so it is healed only when the workload ends/],
+      ['window-of-a-count', VALID.replace('lost: 0', 'lost during victim: 0'), /only attempted, acknowledged, failed, indeterminate, notAcknowledged, inFlight can be counted during a fault step/],
+      ['in-flight-without-window', VALID.replace('lost: 0', 'inFlight: ">0"'), /inFlight counts sends outstanding during a fault step/],
     ];
     for (const [name, body, pattern] of cases) {
       const file = write(name, body);

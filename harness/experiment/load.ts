@@ -5,39 +5,18 @@ import type { z } from 'zod';
 import { HarnessError, errorMessage } from '../errors.js';
 import { REPO_ROOT } from '../runtime/supervisor.js';
 import { faultKind } from '../nemesis/registry.js';
+import { experimentJsonSchema } from './json-schema.js';
 import { experimentSchema, type Experiment } from './schema.js';
 
 export const EXPERIMENTS_DIR = join(REPO_ROOT, 'experiments');
 
-interface SchemaDef {
-  type: string;
-  shape?: Record<string, { def: SchemaDef }>;
-  innerType?: { def: SchemaDef };
-  in?: { def: SchemaDef };
-  element?: { def: SchemaDef };
-  keyType?: { options?: string[] };
-}
+let jsonSchema: Record<string, unknown> | undefined;
 
-/** The field names the schema accepts at `path`, to tell the author what was expected. */
+/** The field names an experiment file may hold at `path`, read from its JSON Schema, to tell the author what was expected. */
 function knownFields(path: PropertyKey[]): string[] {
-  let def = (experimentSchema as unknown as { def: SchemaDef }).def;
-  const unwrap = () => {
-    for (;;) {
-      if ((def.type === 'default' || def.type === 'optional') && def.innerType) def = def.innerType.def;
-      else if (def.type === 'pipe' && def.in) def = def.in.def;
-      else return;
-    }
-  };
-  for (const key of path) {
-    unwrap();
-    if (def.type === 'array' && def.element) def = def.element.def;
-    else if (def.type === 'object' && def.shape?.[String(key)]) def = def.shape[String(key)]!.def;
-    else return [];
-  }
-  unwrap();
-  if (def.type === 'object' && def.shape) return Object.keys(def.shape);
-  if (def.type === 'record' && def.keyType?.options) return def.keyType.options;
-  return [];
+  let node = (jsonSchema ??= experimentJsonSchema()) as { properties?: Record<string, unknown>; items?: unknown } | undefined;
+  for (const key of path) node = (typeof key === 'number' ? node?.items : node?.properties?.[String(key)]) as typeof node;
+  return Object.keys(node?.properties ?? {});
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

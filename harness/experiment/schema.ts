@@ -15,7 +15,8 @@ const duration = z
 const configValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const configMap = z.record(z.string(), configValue).default({});
 
-const stepBase = {
+/** The fields every fault step has, whatever its kind (exported for the JSON Schema of experiment files). */
+export const stepBase = {
   at: duration,
   target: z.string().regex(TARGET_PATTERN, `expected ${TARGET_HELP}`).optional(),
   partition: z.number().int().nonnegative().default(0),
