@@ -39,8 +39,17 @@ export default defineScenario({
     });
 
     const acknowledged: { first: number; baseOffset: number }[] = [];
+    // The sender stops at each fault's send until the toxic is in place, so that the next write
+    // meets it however fast the broker answers (on one node, 200 sends take well under a second).
+    const armed = FAULTS.map(() => {
+      let arm = () => {};
+      const promise = new Promise<void>((resolve) => (arm = resolve));
+      return { promise, arm };
+    });
     const sending = (async () => {
       for (let s = 0; s < SENDS; s++) {
+        const at = FAULTS.findIndex((f) => f.afterSends === s);
+        if (at >= 0) await armed[at]!.promise;
         const messages = Array.from({ length: PER_SEND }, (_, i) => ({ partition: 0, value: `n${s * PER_SEND + i}` }));
         const [meta] = await producer.send({ topic, acks: -1, messages });
         acknowledged.push({ first: s * PER_SEND, baseOffset: Number(meta?.baseOffset) });
@@ -52,9 +61,10 @@ export default defineScenario({
       if (sendError) throw sendError;
     };
 
-    for (const { afterSends, toxic } of FAULTS) {
+    for (const [i, { afterSends, toxic }] of FAULTS.entries()) {
       await waitUntil(() => (failIfSendFailed(), acknowledged.length >= afterSends), 30_000, `${afterSends} sends to be acknowledged`);
       const heal = await poisonClientTraffic(ctx, leader, toxic);
+      armed[i]!.arm();
       // The fault must catch a write in flight, or this scenario would prove nothing: the
       // unfaulted harness listener sees the leader's log grow past what was acknowledged.
       let high = 0;
