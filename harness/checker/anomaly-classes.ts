@@ -17,7 +17,10 @@ export interface CheckedHistory {
   transactions?: TransactionResult;
 }
 
-/** The part of an experiment a class needs: it is only counted (and may only be named) when the experiment has it. */
+/**
+ * The workload a class needs (by its name, as in workload-kinds.ts): it is only counted (and may
+ * only be named) when the experiment has that workload.
+ */
 export type AnomalyScope = 'always' | 'consumers' | 'pipeline';
 
 export interface AnomalyClass {
@@ -81,13 +84,11 @@ export interface AnomalyOutcome {
   allowedBecause?: string;
 }
 
-export interface ExperimentParts {
-  consumers: boolean;
-  pipeline: boolean;
-}
+/** The names of the workloads an experiment has. */
+export type ExperimentParts = ReadonlySet<string>;
 
 export function appliesTo(c: AnomalyClass, parts: ExperimentParts): boolean {
-  return c.scope === 'always' || (c.scope === 'consumers' ? parts.consumers : parts.pipeline);
+  return c.scope === 'always' || parts.has(c.scope);
 }
 
 /** Every class the experiment has the parts for, counted; `allow` marks the allowed ones. */

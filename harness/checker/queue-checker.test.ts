@@ -6,7 +6,7 @@ import { checkHistory, type CheckResult } from './queue-checker.js';
 
 /** The anomaly classes a queue checker's result shows, none allowed. */
 function classes(r: CheckResult): string[] {
-  return violations(anomalyOutcomes({ queue: r, polls: new PollChecker().result() }, { consumers: false, pipeline: false }, {})).map((a) => a.name);
+  return violations(anomalyOutcomes({ queue: r, polls: new PollChecker().result() }, new Set<string>(), {})).map((a) => a.name);
 }
 
 let clock = 0;

@@ -4,14 +4,12 @@
 // again reaches the verdict the run did (unless the checker or the experiment changed).
 import { anomalyOutcomes, violations } from '../checker/anomaly-classes.js';
 import { PollChecker } from '../checker/poll-checker.js';
-import { ProcessingChecker } from '../checker/processing-checker.js';
 import { QueueChecker } from '../checker/queue-checker.js';
-import { TransactionChecker } from '../checker/transaction-checker.js';
 import { readHistory } from '../history/reader.js';
 import { explainLosses } from '../report/explain.js';
 import type { RunResult, Verdict } from '../report/result.js';
 import { TimelineBuilder } from '../report/timeline.js';
-import { readJournal } from '../workload/consumer-group.js';
+import { workloadsOf } from '../workload/workload-kinds.js';
 import { evaluate } from './expectation.js';
 import { reviewLeaderLoss } from './fault-review.js';
 import type { Experiment } from './schema.js';
@@ -24,13 +22,6 @@ export interface RunFiles {
   journals: string[];
 }
 
-/** The topic a pipeline writes to. */
-export function outputTopicOf(exp: Experiment): string {
-  return `${exp.topic.name}-out`;
-}
-
-const toMap = (record: Record<number, number> | undefined) => new Map(Object.entries(record ?? {}).map(([p, o]) => [Number(p), o]));
-
 /** Runs every checker over the run's files and fills `result` in place, verdict included. */
 export async function judgeRun(exp: Experiment, result: RunResult, files: RunFiles): Promise<void> {
   const queue = new QueueChecker({ maxListed: 1000 });
@@ -40,18 +31,18 @@ export async function judgeRun(exp: Experiment, result: RunResult, files: RunFil
     result.faults.filter((f) => f.name !== undefined && !f.nested).map((f) => ({ name: f.name!, injectedAt: f.injectedAt, healedAt: f.healedAt })),
     result.workload ?? { startMs: 0, endMs: Number.POSITIVE_INFINITY },
   );
-  const processing = exp.consumers ? new ProcessingChecker() : undefined;
-  const transactions = exp.pipeline ? new TransactionChecker(outputTopicOf(exp)) : undefined;
+  // Each workload (a consumer group, a pipeline) judges its own part of the history.
+  const present = workloadsOf(exp);
+  const workloadCheckers = present.flatMap((k) => k.checker?.(exp) ?? []);
   for await (const op of readHistory(...files.histories)) {
     queue.add(op);
     polls.add(op);
     timeline.add(op);
     windows.add(op);
-    processing?.add(op);
-    transactions?.add(op);
+    for (const c of workloadCheckers) c.add(op);
   }
   windows.finish();
-  for (const file of files.journals) processing?.addJournal(readJournal(file));
+  for (const file of files.journals) for (const c of workloadCheckers) c.addJournal?.(file);
   const check = queue.result();
   result.counts = check.counts;
   result.byClient = check.byClient;
@@ -60,13 +51,12 @@ export async function judgeRun(exp: Experiment, result: RunResult, files: RunFil
   result.partitions = check.partitions;
   result.polls = polls.result();
   result.timeline = timeline.result();
-  result.processing = processing?.result(toMap(result.committedOffsets.group));
-  result.transactions = transactions?.result(toMap(result.committedOffsets.pipeline));
+  for (const c of workloadCheckers) c.judge(result);
   result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
   result.faultProblems = reviewLeaderLoss(result.faults, result.timeline.leaders);
   result.anomalyClasses = anomalyOutcomes(
     { queue: check, polls: result.polls, ...(result.processing ? { processing: result.processing } : {}), ...(result.transactions ? { transactions: result.transactions } : {}) },
-    { consumers: exp.consumers !== undefined, pipeline: exp.pipeline !== undefined },
+    new Set(present.map((k) => k.name)),
     exp.allow,
   );
   result.expectationResults = evaluate(exp.expect, {

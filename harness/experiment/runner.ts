@@ -12,12 +12,12 @@ import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { PLAINTEXT, type SecuritySettings } from '../security/cluster-security.js';
 import { brokerVersionOf, startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
-import { ConsumerGroupWorkload } from '../workload/consumer-group.js';
 import { drainTopic } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
-import { PipelineWorkload } from '../workload/pipeline.js';
-import { Producers, historyFile } from '../workload/producers.js';
-import { decideVerdict, judgeRun, outputTopicOf } from './analysis.js';
+import { historyFile } from '../workload/producers.js';
+import type { RunningWorkload, WorkloadHandles, WorkloadKind } from '../workload/workload.js';
+import { workloadsOf } from '../workload/workload-kinds.js';
+import { decideVerdict, judgeRun } from './analysis.js';
 import type { Experiment } from './schema.js';
 
 export interface RunOptions {
@@ -35,6 +35,8 @@ export interface RunOptions {
 
 const kafkajsVersion = (createRequire(import.meta.url)('kafkajs/package.json') as { version: string }).version;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long the drain may take to read a topic to its end. */
+const DRAIN_TIMEOUT_MS = 120_000;
 
 function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: string): RunResult {
   return {
@@ -128,9 +130,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
 
   let cluster: Cluster | undefined;
   let observer: ClusterObserver | undefined;
-  let producers: Producers | undefined;
-  let consumers: ConsumerGroupWorkload | undefined;
-  let pipeline: PipelineWorkload | undefined;
+  const workloads: { kind: WorkloadKind; running: RunningWorkload }[] = [];
   let watch: LeaderWatch | undefined;
   const recorder = new HistoryRecorder(historyFile(dir));
   try {
@@ -151,35 +151,25 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
 
     await phase(result, 'topicSetup', async () => {
       observer = new ClusterObserver(cluster!);
-      await observer.createTopic(exp.topic.name, exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
-      if (exp.pipeline) await observer.createTopic(outputTopicOf(exp), exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
+      const topics = [exp.topic.name, ...workloadsOf(exp).flatMap((k) => k.topics?.(exp) ?? [])];
+      for (const topic of topics) await observer.createTopic(topic, exp.topic.partitions, exp.topic.replicationFactor, exp.topic.config);
     });
 
     let schedule: FaultSchedule | undefined;
     await phase(result, 'workload', async () => {
-      const c = cluster!;
-      producers = new Producers(exp.producers, c, recorder, exp.topic.name, exp.topic.partitions, dir, exp.workload.settle);
-      watch = new LeaderWatch(c, recorder, exp.topic.name);
+      const setup = { experiment: exp, cluster: cluster!, observer: observer!, recorder, dir };
+      watch = new LeaderWatch(cluster!, recorder, exp.topic.name);
       watch.start();
       const origin = performance.now();
-      if (exp.consumers) {
-        consumers = new ConsumerGroupWorkload({ groupId: `kafka-chaos-${exp.name}`, ...exp.consumers }, c.bootstrapServers(), exp.topic.name, dir, recorder.epochMs, c.clientSecurity);
-        await consumers.start();
+      // In start order: what consumes the topic runs before anything produces to it.
+      for (const kind of workloadsOf(exp)) {
+        const running = kind.create(setup);
+        workloads.push({ kind, running });
+        await running.start();
       }
-      if (exp.pipeline) {
-        pipeline = new PipelineWorkload(exp.pipeline, c.bootstrapServers(), `kafka-chaos-${exp.name}-pipeline`, exp.topic.name, outputTopicOf(exp), dir, recorder.epochMs, c.clientSecurity);
-        await pipeline.start();
-      }
-      await producers.start();
       const workloadStart = recorder.now();
-      schedule = new FaultSchedule(
-        {
-          cluster: c, observer: observer!, recorder, random: new SeededRandom(opts.seed), topic: exp.topic.name, producers: producers.byName,
-          ...(consumers ? { consumers } : {}),
-          ...(pipeline ? { pipeline } : {}),
-        },
-        exp.faults,
-      );
+      const handles = Object.fromEntries(workloads.map((w) => [w.kind.name, w.running.handle])) as Partial<WorkloadHandles>;
+      schedule = new FaultSchedule({ cluster: cluster!, observer: observer!, recorder, random: new SeededRandom(opts.seed), topic: exp.topic.name, workloads: handles }, exp.faults);
       const stopFaults = new AbortController();
       const faultsDone = schedule.run(origin, stopFaults.signal);
       await sleep(exp.workload.duration);
@@ -190,13 +180,13 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
 
     // Stop offering load, heal, then let in-flight sends finish against the healed cluster. Runs
     // even after an error, so that nothing stays broken.
-    if (producers && schedule) {
+    if (schedule) {
       const healStarted = performance.now();
-      const settled = producers.stop(exp.workload.settle);
+      const settled = Promise.all(workloads.map((w) => w.running.quiesce?.(exp.workload.settle)));
       await schedule.healAll();
       await settled;
       result.faults = schedule.records;
-      result.sendErrors = producers.errors;
+      result.sendErrors = Object.assign({}, ...workloads.map((w) => w.running.sendErrors?.() ?? {}));
       result.timings.healMs = Math.round(performance.now() - healStarted);
     }
 
@@ -206,38 +196,24 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
     });
 
     await phase(result, 'drain', async () => {
-      result.drain = await drainTopic(cluster!, observer!, recorder, exp.topic.name, 120_000);
+      result.drain = await drainTopic(cluster!, observer!, recorder, exp.topic.name, DRAIN_TIMEOUT_MS);
     });
-    const endOffsets = () => new Map(Object.entries(result.drain!.endOffsets).map(([p, o]) => [Number(p), o]));
 
-    if (consumers) {
-      const group = consumers;
-      await phase(result, 'consumers', async () => {
-        const caughtUp = await group.finish(endOffsets(), 120_000);
-        result.committedOffsets.group = Object.fromEntries(await group.committedOffsets());
-        // Lost processing is judged below the committed offsets: short of the end, part of the log goes unjudged.
-        if (!caughtUp) throw new Error(`the consumer group did not commit up to the end of the log within 120 s (committed ${JSON.stringify(result.committedOffsets.group)} of ${JSON.stringify(result.drain!.endOffsets)})`);
-      });
-    }
-
-    if (pipeline) {
-      const p = pipeline;
-      await phase(result, 'pipeline', async () => {
-        const caughtUp = await p.finish(endOffsets(), 120_000);
-        result.committedOffsets.pipeline = Object.fromEntries(await p.committedOffsets());
-        if (!caughtUp) throw new Error(`the pipeline did not commit up to the end of its input within 120 s (committed ${JSON.stringify(result.committedOffsets.pipeline)} of ${JSON.stringify(result.drain!.endOffsets)})`);
-        for (const isolation of ['committed', 'uncommitted'] as const) {
-          await drainTopic(cluster!, observer!, recorder, p.outputTopic, 120_000, { isolation, output: true });
-        }
-      });
+    for (const { kind, running } of workloads) {
+      if (running.finish === undefined) continue;
+      await phase(result, kind.name, () =>
+        running.finish!({
+          endOffsets: new Map(Object.entries(result.drain!.endOffsets).map(([p, o]) => [Number(p), o])),
+          result,
+          drain: (topic, options) => drainTopic(cluster!, observer!, recorder, topic, DRAIN_TIMEOUT_MS, options),
+        }),
+      );
     }
   } catch (err) {
     result.errors.push(`harness: ${errorMessage(err)}`);
   } finally {
     watch?.stop();
-    await producers?.kill();
-    await consumers?.stop();
-    await pipeline?.stop();
+    for (const w of workloads) await w.running.stop();
     await observer?.close();
     await cluster?.close();
     opts.onCluster?.(undefined);
@@ -245,8 +221,8 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
   }
   if (result.errors.length > 0) log.error({ experiment: exp.name, broker, errors: result.errors }, 'experiment could not complete');
 
-  const histories = [historyFile(dir), ...(producers?.historyFiles ?? []), ...(pipeline?.historyFiles ?? []), ...(consumers?.historyFiles() ?? [])].filter((f) => existsSync(f));
-  const journals = consumers?.journalFiles() ?? [];
+  const histories = [historyFile(dir), ...workloads.flatMap((w) => w.running.historyFiles())].filter((f) => existsSync(f));
+  const journals = workloads.flatMap((w) => w.running.journalFiles());
   result.files = { ...result.files, histories: histories.map((f) => relative(dir, f)), journals: journals.map((f) => relative(dir, f)) };
   const checkStarted = performance.now();
   try {

@@ -2,6 +2,7 @@
 // experiment that must catch it and the anomaly class it must be caught by. A mutant is caught when
 // its run fails with that class counted and named in the reason, and with a complete drain (so the
 // failure is the bug's, not an unread log's); the same experiment and seed must pass without it.
+import { join } from 'node:path';
 import { findExperiment } from '../experiment/load.js';
 import { runExperiment } from '../experiment/runner.js';
 import type { Experiment } from '../experiment/schema.js';
@@ -60,9 +61,10 @@ export interface MutantRun {
   off: RunResult;
 }
 
-/** Runs a mutant's experiment on broker-ts with the bug on and off, at one seed. */
-export async function runMutant(mutant: Mutant, seed: number, runDir: string, offRuns = new Map<string, Promise<RunResult>>()): Promise<MutantRun> {
+/** Runs a mutant's experiment on broker-ts with the bug on and off, at one seed (each seed in a folder of its own). */
+export async function runMutant(mutant: Mutant, seed: number, runsDir: string, offRuns = new Map<string, Promise<RunResult>>()): Promise<MutantRun> {
   const experiment = findExperiment(mutant.experiment);
+  const runDir = join(runsDir, `seed-${seed}`);
   const on = await runExperiment(withBug(experiment, mutant.setting), 'broker-ts', { runId: 'mutants', runDir, seed });
   // Mutants that share an experiment share its run without a bug.
   const key = `${mutant.experiment}\u0000${seed}`;

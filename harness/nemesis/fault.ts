@@ -4,9 +4,7 @@ import type { Experiment } from '../experiment/schema.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
 import type { Cluster, RuntimeCapability } from '../runtime/cluster.js';
-import type { ConsumerGroupWorkload } from '../workload/consumer-group.js';
-import type { PipelineWorkload } from '../workload/pipeline.js';
-import type { ProducerHandle } from '../workload/producer.js';
+import type { WorkloadHandles } from '../workload/workload.js';
 
 export interface FaultContext {
   cluster: Cluster;
@@ -15,12 +13,8 @@ export interface FaultContext {
   random: SeededRandom;
   /** The workload topic, for targets such as "leader". */
   topic: string;
-  /** The experiment's producers by name, for faults that hit clients. */
-  producers: ReadonlyMap<string, ProducerHandle>;
-  /** The experiment's consumer group, if it has one. */
-  consumers?: ConsumerGroupWorkload;
-  /** The experiment's exactly-once pipeline, if it has one. */
-  pipeline?: PipelineWorkload;
+  /** The experiment's workloads (producers, a consumer group, a pipeline), for faults that hit clients. */
+  workloads: Partial<WorkloadHandles>;
   /**
    * Injects another step now, recorded like a scheduled one (with its evidence); the returned heal
    * is recorded too. Lets a fault kind compose others (the random nemesis).

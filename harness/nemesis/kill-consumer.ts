@@ -32,7 +32,7 @@ export const killConsumer = defineFault({
     return undefined;
   },
   async inject(ctx, _nodes, params) {
-    const group = ctx.consumers;
+    const group = ctx.workloads.consumers;
     if (!group) throw new HarnessError('kill-consumer: this experiment has no consumer group');
     const running = group.memberNames.filter((m) => group.running(m));
     const member = params.member === 'random' ? ctx.random.pick(running) : params.member;

@@ -20,7 +20,7 @@ export const killPipeline = defineFault({
     return undefined;
   },
   async inject(ctx, _nodes, params) {
-    const pipeline = ctx.pipeline;
+    const pipeline = ctx.workloads.pipeline;
     if (!pipeline) throw new HarnessError('kill-pipeline: this experiment has no pipeline');
     const worker = params.worker === 'random' ? ctx.random.pick(pipeline.workerNames) : params.worker;
     const pid = pipeline.current(worker)?.pid;

@@ -20,7 +20,7 @@ export const killProducer = defineFault({
     return undefined;
   },
   async inject(ctx, _nodes, params) {
-    const producer = ctx.producers.get(params.producer);
+    const producer = ctx.workloads.producers?.byName.get(params.producer);
     if (!(producer instanceof ChildProducer)) {
       throw new HarnessError(`kill-producer: "${params.producer}" is not a producer with process: child`);
     }

@@ -38,11 +38,11 @@ export async function resolveTargets(
   if (target === 'random') return [ctx.random.pick(all)];
   if (target === 'controller') return [(await describeQuorum(ctx.cluster)).leaderId];
   if (target === 'txn-coordinator') {
-    if (!ctx.pipeline) throw new HarnessError('target txn-coordinator: this experiment has no pipeline');
-    return [await findCoordinator(ctx.cluster, 'transaction', ctx.pipeline.transactionalId(0))];
+    if (!ctx.workloads.pipeline) throw new HarnessError('target txn-coordinator: this experiment has no pipeline');
+    return [await findCoordinator(ctx.cluster, 'transaction', ctx.workloads.pipeline.transactionalId(0))];
   }
   if (target === 'group-coordinator') {
-    const group = ctx.pipeline?.groupId ?? ctx.consumers?.groupId;
+    const group = ctx.workloads.pipeline?.groupId ?? ctx.workloads.consumers?.groupId;
     if (!group) throw new HarnessError('target group-coordinator: this experiment has no consumer group or pipeline');
     return [await findCoordinator(ctx.cluster, 'group', group)];
   }

@@ -23,7 +23,7 @@ export const zombiePipeline = defineFault({
     return undefined;
   },
   async inject(ctx, _nodes, params) {
-    const pipeline = ctx.pipeline;
+    const pipeline = ctx.workloads.pipeline;
     if (!pipeline) throw new HarnessError('zombie-pipeline: this experiment has no pipeline');
     const zombie = pipeline.current(params.worker);
     if (!zombie) throw new HarnessError(`zombie-pipeline: ${params.worker} is not running`);

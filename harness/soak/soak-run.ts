@@ -219,7 +219,7 @@ async function runCycle(
   );
   const watch = new LeaderWatch(cluster, recorder, TOPIC);
   const nemesis = new FaultSchedule(
-    { cluster, observer, recorder, random: new SeededRandom(options.seed + cycle), topic: TOPIC, producers: new Map([['producer', producer]]) },
+    { cluster, observer, recorder, random: new SeededRandom(options.seed + cycle), topic: TOPIC, workloads: {} },
     [
       {
         at: 0,

@@ -7,6 +7,8 @@ import type { ClientSecurity } from '../security/cluster-security.js';
 import type { ManagedProcess } from '../runtime/supervisor.js';
 import { startClientProcess } from './client-process.js';
 import type { ConsumerMemberConfig } from './consumer-child-main.js';
+import { ProcessingChecker } from '../checker/processing-checker.js';
+import { defineWorkload } from './workload.js';
 
 /**
  * When a member commits the offset of a message relative to processing it:
@@ -227,3 +229,45 @@ export function readJournal(file: string): JournalEntry[] {
       }
     });
 }
+
+declare module './workload.js' {
+  interface WorkloadHandles {
+    consumers: ConsumerGroupWorkload;
+  }
+}
+
+/** How long the group may take, after the drain, to commit up to the end of the log. */
+const CATCH_UP_MS = 120_000;
+
+/** The experiment's consumer group (`consumers:`): running before anything is produced, judged on what its members processed. */
+export const consumerGroupKind = defineWorkload({
+  name: 'consumers',
+  startOrder: 0,
+  present: (experiment) => experiment.consumers !== undefined,
+  create({ experiment, cluster, recorder, dir }) {
+    const group = new ConsumerGroupWorkload({ groupId: `kafka-chaos-${experiment.name}`, ...experiment.consumers! }, cluster.bootstrapServers(), experiment.topic.name, dir, recorder.epochMs, cluster.clientSecurity);
+    return {
+      handle: group,
+      start: () => group.start(),
+      async finish({ endOffsets, result }) {
+        const caughtUp = await group.finish(new Map(endOffsets), CATCH_UP_MS);
+        result.committedOffsets.group = Object.fromEntries(await group.committedOffsets());
+        // Lost processing is judged below the committed offsets: short of the end, part of the log goes unjudged.
+        if (!caughtUp) throw new Error(`the consumer group did not commit up to the end of the log within ${CATCH_UP_MS / 1000} s (committed ${JSON.stringify(result.committedOffsets.group)} of ${JSON.stringify(Object.fromEntries(endOffsets))})`);
+      },
+      stop: () => group.stop(),
+      historyFiles: () => group.historyFiles(),
+      journalFiles: () => group.journalFiles(),
+    };
+  },
+  checker() {
+    const checker = new ProcessingChecker();
+    return {
+      add: (op) => checker.add(op),
+      addJournal: (file) => checker.addJournal(readJournal(file)),
+      judge(result) {
+        result.processing = checker.result(new Map(Object.entries(result.committedOffsets.group ?? {}).map(([p, o]) => [Number(p), o])));
+      },
+    };
+  },
+});

@@ -6,6 +6,9 @@ import type { ManagedProcess } from '../runtime/supervisor.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import { startClientProcess } from './client-process.js';
 import type { PipelineWorkerConfig } from './pipeline-child-main.js';
+import { TransactionChecker } from '../checker/transaction-checker.js';
+import type { Experiment } from '../experiment/schema.js';
+import { defineWorkload } from './workload.js';
 
 /** How long the group must go without a join before the pipeline counts as started. */
 const GROUP_SETTLE_MS = 1500;
@@ -178,3 +181,53 @@ export class PipelineWorkload {
     await Promise.all(this.workers.flatMap((w) => w.running.map((p) => p.stop(15_000))));
   }
 }
+
+declare module './workload.js' {
+  interface WorkloadHandles {
+    pipeline: PipelineWorkload;
+  }
+}
+
+/** The topic a pipeline writes to. */
+export function outputTopicOf(experiment: Experiment): string {
+  return `${experiment.topic.name}-out`;
+}
+
+const CATCH_UP_MS = 120_000;
+
+/**
+ * The experiment's exactly-once pipeline (`pipeline:`): its workers consume the topic and write
+ * `<topic>-out` in transactions; judged on what read_committed and read_uncommitted readers of the
+ * output see.
+ */
+export const pipelineKind = defineWorkload({
+  name: 'pipeline',
+  startOrder: 1,
+  present: (experiment) => experiment.pipeline !== undefined,
+  topics: (experiment) => [outputTopicOf(experiment)],
+  create({ experiment, cluster, recorder, dir }) {
+    const pipeline = new PipelineWorkload(experiment.pipeline!, cluster.bootstrapServers(), `kafka-chaos-${experiment.name}-pipeline`, experiment.topic.name, outputTopicOf(experiment), dir, recorder.epochMs, cluster.clientSecurity);
+    return {
+      handle: pipeline,
+      start: () => pipeline.start(),
+      async finish({ endOffsets, result, drain }) {
+        const caughtUp = await pipeline.finish(new Map(endOffsets), CATCH_UP_MS);
+        result.committedOffsets.pipeline = Object.fromEntries(await pipeline.committedOffsets());
+        if (!caughtUp) throw new Error(`the pipeline did not commit up to the end of its input within ${CATCH_UP_MS / 1000} s (committed ${JSON.stringify(result.committedOffsets.pipeline)} of ${JSON.stringify(Object.fromEntries(endOffsets))})`);
+        for (const isolation of ['committed', 'uncommitted'] as const) await drain(pipeline.outputTopic, { isolation, output: true });
+      },
+      stop: () => pipeline.stop(),
+      historyFiles: () => pipeline.historyFiles,
+      journalFiles: () => [],
+    };
+  },
+  checker(experiment) {
+    const checker = new TransactionChecker(outputTopicOf(experiment));
+    return {
+      add: (op) => checker.add(op),
+      judge(result) {
+        result.transactions = checker.result(new Map(Object.entries(result.committedOffsets.pipeline ?? {}).map(([p, o]) => [Number(p), o])));
+      },
+    };
+  },
+});

@@ -6,6 +6,7 @@ import type { Cluster } from '../runtime/cluster.js';
 import { producerClientOptions, producerIdentity, producerSettings } from './producer-config.js';
 import { ChildProducer } from './producer-child.js';
 import { ProducerWorkload, type ProducerHandle, type ProducerStats } from './producer.js';
+import { defineWorkload } from './workload.js';
 
 /** The producers an experiment declares, started, stopped and accounted for together. */
 export class Producers {
@@ -58,3 +59,28 @@ export class Producers {
 export function historyFile(dir: string): string {
   return join(dir, 'history.jsonl');
 }
+
+declare module './workload.js' {
+  interface WorkloadHandles {
+    producers: Producers;
+  }
+}
+
+/** The experiment's producers: every experiment has at least one, and they start last. */
+export const producersKind = defineWorkload({
+  name: 'producers',
+  startOrder: 2,
+  present: () => true,
+  create({ experiment, cluster, recorder, dir }) {
+    const producers = new Producers(experiment.producers, cluster, recorder, experiment.topic.name, experiment.topic.partitions, dir, experiment.workload.settle);
+    return {
+      handle: producers,
+      start: () => producers.start(),
+      quiesce: (settleMs) => producers.stop(settleMs),
+      stop: () => producers.kill(),
+      historyFiles: () => producers.historyFiles,
+      journalFiles: () => [],
+      sendErrors: () => producers.errors,
+    };
+  },
+});
