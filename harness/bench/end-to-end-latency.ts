@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { kafkaClient } from '../clients/kafkajs.js';
 import type { Measurement, Workload } from './measurement.js';
 import { quantile } from './stats.js';
+import { sleep } from '../wait.js';
 
 /**
  * Produce-to-consume latency at a fixed rate: each message carries the time it was sent; a
@@ -25,7 +26,7 @@ export function endToEndLatency(name: string, rate: number, messageBytes: number
         },
       });
       // Wait until the consumer owns its partitions, or the first messages measure the rebalance.
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
       const producer = kafka.producer();
       await producer.connect();
       const durationMs = quick ? 5_000 : 15_000;
@@ -41,13 +42,13 @@ export function endToEndLatency(name: string, rate: number, messageBytes: number
         sent++;
         const next = started + sent * interval;
         const wait = next - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (wait > 0) await sleep(wait);
       }
       await Promise.all(inFlight);
       const seconds = (performance.now() - started) / 1000;
       const brokerCpuMsPerMb = cpu.msPerMegabyte(sent * messageBytes);
       const deadline = Date.now() + 10_000;
-      while (latencies.length < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (latencies.length < sent && Date.now() < deadline) await sleep(50);
       await producer.disconnect();
       await consumer.disconnect();
       return {

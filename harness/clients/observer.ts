@@ -3,6 +3,7 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 import { HarnessError, errorMessage } from '../errors.js';
 import type { Cluster } from '../runtime/cluster.js';
 import { kafkaClient } from './kafkajs.js';
+import { pollUntil } from '../wait.js';
 
 export interface PartitionState {
   partition: number;
@@ -11,7 +12,6 @@ export interface PartitionState {
   isr: number[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The harness's own view of a cluster, through the harness listeners that no fault touches:
@@ -172,19 +172,14 @@ export class ClusterObserver {
   }
 
   async waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     let last = '';
-    while (Date.now() < deadline) {
-      try {
-        if (await condition()) return;
-      } catch (err) {
-        if (err instanceof HarnessError) throw err;
-        last = errorMessage(err);
-        this.connected = false;
-        await this.admin.disconnect().catch(() => {});
-      }
-      await sleep(250);
-    }
+    const reconnect = (err: unknown) => {
+      if (err instanceof HarnessError) throw err;
+      last = errorMessage(err);
+      this.connected = false;
+      void this.admin.disconnect().catch(() => {});
+    };
+    if (await pollUntil(condition, { timeoutMs, intervalMs: 250, onError: reconnect })) return;
     throw new HarnessError(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
   }
 

@@ -4,6 +4,7 @@
 import type { Cluster } from '../runtime/cluster.js';
 import { ApiKey, WireClient, encodeRecordBatch, errorName, isRetriable } from '../../broker-ts/protocol/index.js';
 import type { RecordInput } from '../../broker-ts/protocol/index.js';
+import { sleep } from '../wait.js';
 
 /** JSON-like: what a probe returns. Objects keyed by names compare best: a difference names its key. */
 export type Observation = null | boolean | number | string | Observation[] | { [key: string]: Observation };
@@ -45,7 +46,7 @@ export async function settled<T>(exchange: () => Promise<T>, retriable: (value: 
   for (let attempt = 0; ; attempt++) {
     const value = await exchange();
     if (!retriable(value) || attempt > 50) return value;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }
 

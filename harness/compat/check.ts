@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { errorMessage } from '../errors.js';
 import { CheckFailed } from './scenario.js';
+import { pollUntil } from '../wait.js';
 
 /** Values in failure reasons: JSON, cut short so a reason stays readable in the matrix. */
 export function show(value: unknown, max = 300): string {
@@ -70,21 +71,18 @@ export async function expectRejection(operation: Promise<unknown>, type: string,
  * and the last error or observation when time runs out.
  */
 export async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string, describe?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  for (;;) {
-    try {
-      if (await condition()) return;
-      last = describe?.() ?? '';
-    } catch (err) {
-      if (err instanceof CheckFailed) throw err;
-      last = errorMessage(err);
-    }
-    if (Date.now() > deadline) throw new CheckFailed(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${last})` : ''}`);
-    await sleep(100);
-  }
+  const check = async () => {
+    if (await condition()) return true;
+    last = describe?.() ?? '';
+    return false;
+  };
+  const noted = (err: unknown) => {
+    if (err instanceof CheckFailed) throw err;
+    last = errorMessage(err);
+  };
+  if (await pollUntil(check, { timeoutMs, intervalMs: 100, onError: noted })) return;
+  throw new CheckFailed(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${last})` : ''}`);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { sleep } from '../wait.js';

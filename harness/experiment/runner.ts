@@ -19,6 +19,7 @@ import type { RunningWorkload, WorkloadHandles, WorkloadKind } from '../workload
 import { workloadsOf } from '../workload/workload-kinds.js';
 import { decideVerdict, judgeRun } from './analysis.js';
 import type { Experiment } from './schema.js';
+import { sleep } from '../wait.js';
 
 export interface RunOptions {
   runId: string;
@@ -34,7 +35,6 @@ export interface RunOptions {
 }
 
 const kafkajsVersion = (createRequire(import.meta.url)('kafkajs/package.json') as { version: string }).version;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long the drain may take to read a topic to its end. */
 const DRAIN_TIMEOUT_MS = 120_000;
 

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import type { ObservedNode } from '../runtime/cluster.js';
 import { processState } from '../runtime/proc.js';
 import type { FaultContext } from './fault.js';
+import { sleep } from '../wait.js';
 
 /** The fault's effect could not be seen: the step did not strike (or its heal did not take). */
 export class FaultNotProven extends Error {
@@ -13,8 +14,6 @@ export class FaultNotProven extends Error {
     this.name = 'FaultNotProven';
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits (up to `timeoutMs`) until every node's process is in `state`; one evidence line per node. */
 export async function nodesAre(ctx: FaultContext, nodes: readonly number[], state: ObservedNode['state'], timeoutMs = 10_000): Promise<string[]> {

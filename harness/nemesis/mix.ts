@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
+import { sleep } from '../wait.js';
 import { FaultNotProven } from './evidence.js';
 import type { FaultContext, NestedStep } from './fault.js';
 import { defineFault } from './fault.js';
@@ -50,13 +51,6 @@ export const mix = defineFault({
   },
   async inject(ctx, _nodes, params) {
     const stop = new AbortController();
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        // The listener goes when the sleep ends either way: an hour-long soak sleeps thousands of times.
-        const onAbort = () => (clearTimeout(timer), resolve());
-        const timer = setTimeout(() => (stop.signal.removeEventListener('abort', onAbort), resolve()), ms);
-        stop.signal.addEventListener('abort', onAbort, { once: true });
-      });
     let current: (() => Promise<void>) | undefined;
     let injected = 0;
     const loop = (async () => {
@@ -64,11 +58,11 @@ export const mix = defineFault({
         const step = randomStep(ctx, ctx.random.pick(params.faults), ctx.random.pick(params.targets));
         current = await ctx.nested!(step);
         injected++;
-        await sleep(params.faultFor);
+        await sleep(params.faultFor, stop.signal);
         const heal = current;
         current = undefined;
         await heal?.();
-        await sleep(params.every - params.faultFor);
+        await sleep(params.every - params.faultFor, stop.signal);
       }
     })();
     return {

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { sleep } from '../wait.js';
 import { log } from '../log.js';
 import type { FaultContext, Heal } from './fault.js';
 import { faultKind } from './registry.js';
@@ -158,14 +159,4 @@ export class FaultSchedule {
   async healAll(): Promise<void> {
     for (const entry of [...this.outstanding].reverse()) if (!entry.nested) await this.heal(entry);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -3,6 +3,7 @@ import { parseDuration } from '../duration.js';
 import { HarnessError } from '../errors.js';
 import { FaultNotProven, clientProcessIs } from './evidence.js';
 import { defineFault } from './fault.js';
+import { sleep } from '../wait.js';
 
 const duration = z.union([z.number().nonnegative(), z.string()]).transform((v) => parseDuration(v));
 
@@ -30,12 +31,12 @@ export const zombiePipeline = defineFault({
     zombie.signal('SIGSTOP');
     const evidence = [await clientProcessIs(`pipeline ${params.worker} (the zombie)`, zombie.pid, 'paused')];
     // Once the group has given up on the frozen member, its replacement takes over.
-    await new Promise((r) => setTimeout(r, Math.floor(params.frozenFor / 2)));
+    await sleep(Math.floor(params.frozenFor / 2));
     await pipeline.startIncarnation(params.worker);
     const replacement = pipeline.current(params.worker);
     if (replacement === zombie) throw new FaultNotProven(`no replacement of ${params.worker} was started`);
     evidence.push(await clientProcessIs(`pipeline ${params.worker} (the replacement)`, replacement?.pid, 'running'));
-    await new Promise((r) => setTimeout(r, Math.ceil(params.frozenFor / 2)));
+    await sleep(Math.ceil(params.frozenFor / 2));
     zombie.signal('SIGCONT');
     evidence.push(await clientProcessIs(`pipeline ${params.worker} (the zombie)`, zombie.pid, 'running'));
     // The zombie had its chance to do harm; it ends with the run like any other worker.

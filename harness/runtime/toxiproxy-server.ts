@@ -4,6 +4,7 @@ import { HarnessError } from '../errors.js';
 import { provisionToxiproxy } from '../provision/toxiproxy.js';
 import { freePort } from './ports.js';
 import type { ManagedProcess, Supervisor } from './supervisor.js';
+import { pollUntil } from '../wait.js';
 
 export interface ProxySpec {
   name: string;
@@ -28,16 +29,11 @@ export class ToxiproxyServer {
         logFile: join(logDir, 'toxiproxy.log'),
       });
       const url = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && proc.running) {
-        try {
-          const res = await fetch(`${url}/version`, { signal: AbortSignal.timeout(1000) });
-          if (res.ok) return new ToxiproxyServer(url, new Toxiproxy(url), proc);
-        } catch {
-          /* not listening yet */
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const answers = async () => {
+        if (!proc.running) throw new Error('toxiproxy exited');
+        return (await fetch(`${url}/version`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined))?.ok === true;
+      };
+      if (await pollUntil(answers, { timeoutMs: 10_000, intervalMs: 50 }).catch(() => false)) return new ToxiproxyServer(url, new Toxiproxy(url), proc);
       proc.kill();
       await proc.exited;
     }

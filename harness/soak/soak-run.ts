@@ -23,6 +23,7 @@ import { LeaderWatch } from '../workload/leader-watch.js';
 import { ProducerWorkload } from '../workload/producer.js';
 import { producerIdentity } from '../workload/producer-config.js';
 import { judgeMemory, MemoryMonitor, type MemoryJudgement, type MemoryLimits, type MemorySample } from './memory-monitor.js';
+import { sleep } from '../wait.js';
 
 export interface SoakOptions {
   broker: BrokerKind;
@@ -235,7 +236,7 @@ async function runCycle(
     await producer.start();
     const stop = new AbortController();
     const faults = nemesis.run(performance.now(), stop.signal);
-    await new Promise((r) => setTimeout(r, nemesisMs));
+    await sleep(nemesisMs);
     stop.abort();
     await faults;
     // Pause the nemesis, heal, and let what is in flight finish against the healed cluster.

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { processState } from '../runtime/proc.js';
+import { sleep } from '../wait.js';
 
 /** True once none of the pids is alive (zombies count as gone), polling up to `timeoutMs`. */
 export async function allGone(pids: number[], timeoutMs = 15_000): Promise<boolean> {
@@ -11,7 +12,7 @@ export async function allGone(pids: number[], timeoutMs = 15_000): Promise<boole
     });
     if (alive.length === 0) return true;
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }
 

@@ -7,6 +7,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import type { CommitMode } from './consumer-group.js';
 import { decodeMessageId } from './message.js';
+import { sleep } from '../wait.js';
 
 export interface ConsumerMemberConfig {
   member: string;
@@ -27,7 +28,6 @@ const config = JSON.parse(process.argv[2] ?? '{}') as ConsumerMemberConfig;
 // A journal is never appended to: a member's next incarnation writes a file of its own.
 const journal = openSync(config.journalFile, 'wx');
 const history = new HistoryRecorder(config.historyFile, config.epochMs);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Group joins so far: delivery order is only promised within one assignment. */
 let generation = 0;
 

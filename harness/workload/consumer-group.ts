@@ -9,6 +9,7 @@ import { startClientProcess } from './client-process.js';
 import type { ConsumerMemberConfig } from './consumer-child-main.js';
 import { ProcessingChecker } from '../checker/processing-checker.js';
 import { defineWorkload } from './workload.js';
+import { pollUntil, sleep } from '../wait.js';
 
 /**
  * When a member commits the offset of a message relative to processing it:
@@ -188,19 +189,11 @@ export class ConsumerGroupWorkload {
   /** Waits until the group has committed up to `endOffsets`, then stops every member cleanly. */
   async finish(endOffsets: Map<number, number>, timeoutMs: number): Promise<boolean> {
     for (const m of this.members) if (!m.process?.running) await this.startMember(m);
-    const deadline = Date.now() + timeoutMs;
-    let caughtUp = false;
-    while (Date.now() < deadline) {
-      const committed = await this.committedOffsets().catch(() => new Map<number, number>());
-      if ([...endOffsets].every(([p, end]) => end === 0 || (committed.get(p) ?? -1) >= end)) {
-        caughtUp = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const waited = timeoutMs - (deadline - Date.now());
+    const started = Date.now();
+    const caughtUp = await pollUntil(async () => committedUpTo(await this.committedOffsets(), endOffsets), { timeoutMs, intervalMs: 500, onError: () => {} });
+    const waited = Date.now() - started;
     // Unawaited processing may still be running when the last offset is committed.
-    await new Promise((r) => setTimeout(r, this.settings.processingMs + 500));
+    await sleep(this.settings.processingMs + 500);
     const stopping = Date.now();
     await this.stop();
     log.info({ caughtUp, waitedMs: waited, stopMs: Date.now() - stopping }, 'consumer group finished');
@@ -215,6 +208,11 @@ export class ConsumerGroupWorkload {
       }),
     );
   }
+}
+
+/** The committed offsets have reached every partition's end (an empty partition needs none). */
+export function committedUpTo(committed: ReadonlyMap<number, number>, endOffsets: ReadonlyMap<number, number>): boolean {
+  return [...endOffsets].every(([p, end]) => end === 0 || (committed.get(p) ?? -1) >= end);
 }
 
 export function readJournal(file: string): JournalEntry[] {

@@ -4,6 +4,7 @@ import { kafkaClient } from '../clients/kafkajs.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Cluster } from '../runtime/cluster.js';
 import { decodeMessageId } from './message.js';
+import { sleep } from '../wait.js';
 
 export interface DrainResult {
   /** Every partition read up to its end offset. */
@@ -41,7 +42,7 @@ export async function drainTopic(
   // End offsets settle once replicas have caught up; read them twice to be sure.
   let end = await observer.reachableEndOffsets(topic, timeoutMs);
   for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const again = await observer.reachableEndOffsets(topic, timeoutMs);
     const same = [...again].every(([p, o]) => end.get(p) === o);
     end = again;

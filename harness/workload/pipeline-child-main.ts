@@ -6,6 +6,7 @@ import { kafkaClient } from '../clients/kafkajs.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import { decodeMessageId } from './message.js';
+import { sleep } from '../wait.js';
 
 export interface PipelineWorkerConfig {
   /** worker-1#0: the worker slot and its incarnation. */
@@ -54,7 +55,7 @@ async function replaceProducer(): Promise<void> {
       await producer.connect();
       return;
     } catch {
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
 }
@@ -139,7 +140,6 @@ await consumer.run({
 process.stdout.write('ready\n');
 
 process.on('SIGTERM', () => {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   void Promise.race([Promise.all([consumer.disconnect(), producer.disconnect()]), sleep(3000)])
     .then(() => recorder.close())
     .finally(() => process.exit(0));

@@ -9,6 +9,8 @@ import type { PipelineWorkerConfig } from './pipeline-child-main.js';
 import { TransactionChecker } from '../checker/transaction-checker.js';
 import type { Experiment } from '../experiment/schema.js';
 import { defineWorkload } from './workload.js';
+import { pollUntil, sleep } from '../wait.js';
+import { committedUpTo } from './consumer-group.js';
 
 /** How long the group must go without a join before the pipeline counts as started. */
 const GROUP_SETTLE_MS = 1500;
@@ -95,7 +97,7 @@ export class PipelineWorkload {
           log.warn({ joined: [...joined], workers: this.workerNames }, 'the pipeline group did not settle in time; starting anyway');
           break;
         }
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     } finally {
       this.onJoin = undefined;
@@ -162,16 +164,7 @@ export class PipelineWorkload {
   /** Waits until the pipeline has committed every input up to `endOffsets`, then stops it. */
   async finish(endOffsets: Map<number, number>, timeoutMs: number): Promise<boolean> {
     for (const w of this.workers) if (w.running.length === 0) await this.startIncarnation(w);
-    const deadline = Date.now() + timeoutMs;
-    let caughtUp = false;
-    while (Date.now() < deadline) {
-      const committed = await this.committedOffsets().catch(() => new Map<number, number>());
-      if ([...endOffsets].every(([p, end]) => end === 0 || (committed.get(p) ?? -1) >= end)) {
-        caughtUp = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const caughtUp = await pollUntil(async () => committedUpTo(await this.committedOffsets(), endOffsets), { timeoutMs, intervalMs: 500, onError: () => {} });
     await this.stop();
     log.info({ caughtUp }, 'pipeline finished');
     return caughtUp;

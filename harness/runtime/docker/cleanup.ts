@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
 import { LABEL, harnessIsGone } from './labels.js';
+import { sleep } from '../../wait.js';
 
 export interface Removed {
   containers: number;
@@ -40,7 +41,7 @@ export async function removeLabelled(docker: Dockerode, key: string, value: stri
       } catch (err) {
         if (isGoneAlready(err)) break;
         if (attempt >= 20) throw err;
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
     }
   }

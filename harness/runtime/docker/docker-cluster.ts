@@ -18,6 +18,7 @@ import { createRunNetwork, type RunNetwork } from './network.js';
 import { CONTAINER_DATA_DIR, CONTAINER_NODE_DIR, containerNodeProperties } from './node-properties.js';
 import { RuntimeContainer } from './runtime-container.js';
 import { ToxiproxyContainer } from './toxiproxy-container.js';
+import { sleep } from '../../wait.js';
 
 export interface DockerClusterOptions {
   nodeKind: ContainerNodeKind;
@@ -231,7 +232,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
           lastError = errorMessage(err);
           await admin.disconnect().catch(() => {});
         }
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     } finally {
       await admin.disconnect().catch(() => {});

@@ -5,6 +5,7 @@ import { TOXIPROXY_API_PORT, type ProxyPlan } from './address-plan.js';
 import type { DockerEngine } from './engine.js';
 import { RuntimeContainer } from './runtime-container.js';
 import type { RunNetwork } from './network.js';
+import { sleep } from '../../wait.js';
 
 export interface ToxiproxyContainerOptions {
   image: string;
@@ -47,7 +48,7 @@ export class ToxiproxyContainer implements ToxiproxyControl {
         last = errorMessage(err);
         if (!(await container.inspect()).State.Running) break;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     const logs = (await container.logs({ stdout: true, stderr: true, tail: 20 })).toString();
     throw new HarnessError(`toxiproxy in container ${options.name} did not answer at ${url} (${last}). Its last output:\n${logs}`);

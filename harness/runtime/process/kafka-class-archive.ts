@@ -16,6 +16,7 @@ import { throwawayPorts } from '../ports.js';
 import { supervisor } from '../supervisor.js';
 import { formatDataDir, kafkaClasspath, loggingConfig } from './kafka-jvm.js';
 import { toProperties } from './layout.js';
+import { sleep } from '../../wait.js';
 
 const STARTED = /Kafka Server started|KafkaRaftServer.*started/;
 const TRAINING_TIMEOUT_MS = 90_000;
@@ -98,7 +99,7 @@ async function train(install: KafkaInstall, file: string): Promise<string> {
         node.kill();
         throw new Error(`the training node did not start within ${TRAINING_TIMEOUT_MS / 1000} s`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     // The archive is written as the JVM exits normally: SIGTERM runs Kafka's controlled shutdown.
     await node.stop(30_000);

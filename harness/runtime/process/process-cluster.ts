@@ -13,6 +13,7 @@ import { ToxiproxyServer } from '../toxiproxy-server.js';
 import { randomClusterId } from './kafka-launcher.js';
 import type { NodeLauncher } from './launcher.js';
 import { LISTENER_NAMES, type ClusterLayout, type NodeLayout } from './layout.js';
+import { sleep } from '../../wait.js';
 
 export interface ProcessClusterOptions {
   launcher: NodeLauncher;
@@ -54,7 +55,7 @@ async function waitForState(pid: number, ok: (state: string) => boolean, timeout
   for (;;) {
     const state = processState(pid);
     if (state === undefined || ok(state) || Date.now() > deadline) return;
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
 }
 
@@ -204,7 +205,7 @@ export class ProcessCluster implements Cluster {
           lastError = errorMessage(err);
           await admin.disconnect().catch(() => {});
         }
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     } finally {
       await admin.disconnect().catch(() => {});
