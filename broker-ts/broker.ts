@@ -196,7 +196,24 @@ export class Broker implements BrokerServices {
     );
     const dispatcher = new ApiDispatcher(BROKER_API_HANDLERS, CONTROLLER_API_HANDLERS, config.controllerListenerNames, logger);
     const server = new SocketServer(dispatcher, socketServerOptions(config), logger);
-    broker = new Broker(config, clusterId, logger, image, metadataLog, configs, raft, quorum, controller, replicas, groups, txns, txnMarkers, producerIds, dispatcher, server);
+    broker = new Broker(
+      config,
+      clusterId,
+      logger,
+      image,
+      metadataLog,
+      configs,
+      raft,
+      quorum,
+      controller,
+      replicas,
+      groups,
+      txns,
+      txnMarkers,
+      producerIds,
+      dispatcher,
+      server,
+    );
     const started = broker;
     loader.onApplied(() => {
       controller.onQuorumChange();
@@ -206,14 +223,24 @@ export class Broker implements BrokerServices {
     try {
       const bound = await server.bind(config.listeners);
       const advertised = resolveBoundPorts(config.advertisedListeners, bound);
-      broker.controllerChannel = new ControllerChannel(config.nodeId, config.quorumVoters, quorum, (apiKey, version, body) => broker.serveLocally(apiKey, version, body), controllerClientSecurity(config), logger);
+      broker.controllerChannel = new ControllerChannel(
+        config.nodeId,
+        config.quorumVoters,
+        quorum,
+        (apiKey, version, body) => broker.serveLocally(apiKey, version, body),
+        controllerClientSecurity(config),
+        logger,
+      );
       broker.lifecycle = new BrokerLifecycle(
         {
           nodeId: config.nodeId,
           clusterId,
           rack: config.rack,
           heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
-          endpoints: advertised.map((e) => ({ ...e, securityProtocol: SECURITY_PROTOCOL_IDS[config.listenerSecurity.get(e.name)?.protocol ?? 'PLAINTEXT'] ?? 0 })),
+          endpoints: advertised.map((e) => ({
+            ...e,
+            securityProtocol: SECURITY_PROTOCOL_IDS[config.listenerSecurity.get(e.name)?.protocol ?? 'PLAINTEXT'] ?? 0,
+          })),
         },
         broker.controllerChannel,
         image,
@@ -294,16 +321,19 @@ export class Broker implements BrokerServices {
       name === CONSUMER_OFFSETS_TOPIC || name === TRANSACTION_STATE_TOPIC
         ? this.ensureInternalTopic(name)
         : this.controllerChannel
-            .send(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false }, 30_000)
+            .send(
+              ApiKey.CreateTopics,
+              7,
+              { topics: [{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false },
+              30_000,
+            )
             .then((response) => {
               const result = response.topics[0];
               if (result !== undefined && result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
                 this.logger.warn({ topic: name, error: result.errorMessage }, 'auto topic creation failed');
               }
             });
-    creation
-      .catch((error) => this.logger.warn({ err: error, topic: name }, 'auto topic creation failed'))
-      .finally(() => this.autoCreating.delete(name));
+    creation.catch((error) => this.logger.warn({ err: error, topic: name }, 'auto topic creation failed')).finally(() => this.autoCreating.delete(name));
     return true;
   }
 

@@ -154,7 +154,8 @@ export class BrokerLifecycle {
       return 0;
     }
     if (response.errorCode !== ErrorCode.NONE) throw new Error(`heartbeat failed with error ${response.errorCode}`);
-    if (this.fenced !== response.isFenced) this.logger.info({ fenced: response.isFenced }, response.isFenced ? 'fenced by the controller' : 'unfenced by the controller');
+    if (this.fenced !== response.isFenced)
+      this.logger.info({ fenced: response.isFenced }, response.isFenced ? 'fenced by the controller' : 'unfenced by the controller');
     this.fenced = response.isFenced;
     if (!this.fenced) for (const resolve of this.unfencedWaiters.splice(0)) resolve();
     if (response.shouldShutDown) this.shutdownGranted?.();

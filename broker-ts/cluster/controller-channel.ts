@@ -43,7 +43,10 @@ export class ControllerChannel {
       try {
         if (leaderId === this.nodeId) {
           if (!this.quorum.isActive) {
-            await this.quorum.waitFor(() => this.quorum.isActive || this.quorum.leaderId !== this.nodeId, Math.min(RETRY_BACKOFF_MS * 4, deadline - Date.now()));
+            await this.quorum.waitFor(
+              () => this.quorum.isActive || this.quorum.leaderId !== this.nodeId,
+              Math.min(RETRY_BACKOFF_MS * 4, deadline - Date.now()),
+            );
             continue;
           }
           return (await this.local(apiKey, version, body)) as ResponseBody<K>;
@@ -63,7 +66,11 @@ export class ControllerChannel {
   close(): void {
     this.closed = true;
     this.quorum.notify();
-    for (const pending of this.clients.values()) pending.then((c) => c.close(), () => undefined);
+    for (const pending of this.clients.values())
+      pending.then(
+        (c) => c.close(),
+        () => undefined,
+      );
     this.clients.clear();
   }
 
@@ -72,7 +79,13 @@ export class ControllerChannel {
     if (pending === undefined) {
       const voter = this.voters.find((v) => v.id === voterId);
       if (voter === undefined) return Promise.reject(new Error(`node ${voterId} is not in controller.quorum.voters`));
-      pending = WireClient.connect({ host: voter.host, port: voter.port, clientId: `broker-ts-${this.nodeId}-to-controller`, connectTimeoutMs: 1000, ...this.security });
+      pending = WireClient.connect({
+        host: voter.host,
+        port: voter.port,
+        clientId: `broker-ts-${this.nodeId}-to-controller`,
+        connectTimeoutMs: 1000,
+        ...this.security,
+      });
       this.clients.set(voterId, pending);
       const forget = () => {
         if (this.clients.get(voterId) === pending) this.clients.delete(voterId);

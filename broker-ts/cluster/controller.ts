@@ -252,12 +252,19 @@ export class Controller {
         const newIsr = item.newIsr.map((m) => m.brokerId);
         for (const member of item.newIsr) {
           const registration = this.image.broker(member.brokerId);
-          const eligible = registration !== undefined && !registration.fenced && !registration.inControlledShutdown && (member.brokerEpoch === -1n || member.brokerEpoch === registration.epoch);
+          const eligible =
+            registration !== undefined &&
+            !registration.fenced &&
+            !registration.inControlledShutdown &&
+            (member.brokerEpoch === -1n || member.brokerEpoch === registration.epoch);
           if (!eligible && !partition.isr.includes(member.brokerId)) return { errorCode: ErrorCode.INELIGIBLE_REPLICA, topic: topic.name };
           if (!partition.replicas.includes(member.brokerId)) return { errorCode: ErrorCode.INVALID_REQUEST, topic: topic.name };
         }
         if (!newIsr.includes(brokerId) || newIsr.length === 0) return { errorCode: ErrorCode.INVALID_REQUEST, topic: topic.name };
-        records.push({ type: 'PartitionChange', data: { partitionId: partition.partition, topicId: topic.id, isr: newIsr, leader: NO_LEADER_CHANGE, replicas: null } });
+        records.push({
+          type: 'PartitionChange',
+          data: { partitionId: partition.partition, topicId: topic.id, isr: newIsr, leader: NO_LEADER_CHANGE, replicas: null },
+        });
         return { errorCode: ErrorCode.NONE, topic: topic.name };
       });
       await this.commit(records);
@@ -294,7 +301,10 @@ export class Controller {
         const fields = changeRecordFields(partition, { leader: current.leader, isr: [...current.isr] });
         if (fields.leader === NO_LEADER_CHANGE && fields.isr === null) continue;
         this.logger.info({ topic: topic.name, partition: partition.partition, leader: current.leader, isr: current.isr }, 'partition change');
-        records.push({ type: 'PartitionChange', data: { partitionId: partition.partition, topicId: topic.id, isr: fields.isr, leader: fields.leader, replicas: null } });
+        records.push({
+          type: 'PartitionChange',
+          data: { partitionId: partition.partition, topicId: topic.id, isr: fields.isr, leader: fields.leader, replicas: null },
+        });
       }
     }
     return records;
@@ -328,12 +338,22 @@ export class Controller {
         return result;
       });
       for (const name of duplicated) {
-        results.push({ name, topicId: undefined, error: ApiError.of('INVALID_REQUEST', 'Duplicate topic name.'), numPartitions: -1, replicationFactor: -1, configs: new Map() });
+        results.push({
+          name,
+          topicId: undefined,
+          error: ApiError.of('INVALID_REQUEST', 'Duplicate topic name.'),
+          numPartitions: -1,
+          replicationFactor: -1,
+          configs: new Map(),
+        });
       }
       await this.commit(records);
       for (const result of results) {
         if (result.topicId !== undefined) {
-          this.logger.info({ topic: result.name, topicId: result.topicId, partitions: result.numPartitions, replicationFactor: result.replicationFactor }, 'created topic');
+          this.logger.info(
+            { topic: result.name, topicId: result.topicId, partitions: result.numPartitions, replicationFactor: result.replicationFactor },
+            'created topic',
+          );
         }
       }
       return results;
@@ -344,14 +364,18 @@ export class Controller {
     return this.enqueue(async () => {
       const records: MetadataRecord[] = [];
       const removing = new Set<string>();
-      const { unique, duplicated } = splitDuplicates(references, (r) => (r.topicId !== undefined && r.topicId !== ZERO_UUID ? `id:${r.topicId}` : `name:${r.name}`));
+      const { unique, duplicated } = splitDuplicates(references, (r) =>
+        r.topicId !== undefined && r.topicId !== ZERO_UUID ? `id:${r.topicId}` : `name:${r.name}`,
+      );
       const results = unique.map((reference): DeletedTopic => {
         const byId = reference.topicId !== undefined && reference.topicId !== ZERO_UUID;
         const topic = byId ? this.image.topicById(reference.topicId!) : this.image.topic(reference.name ?? '');
         const result: DeletedTopic = { name: topic?.name ?? reference.name ?? null, topicId: topic?.id ?? reference.topicId ?? ZERO_UUID, error: undefined };
         if (byId && reference.name != null) result.error = ApiError.of('INVALID_REQUEST', 'Topic name and topic id cannot both be set.');
         else if (topic === undefined) {
-          result.error = byId ? ApiError.of('UNKNOWN_TOPIC_ID', 'This server does not host this topic ID.') : ApiError.of('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
+          result.error = byId
+            ? ApiError.of('UNKNOWN_TOPIC_ID', 'This server does not host this topic ID.')
+            : ApiError.of('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
         } else if (!this.settings.deleteTopicEnable) result.error = ApiError.of('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
         else if (removing.has(topic.id)) result.error = ApiError.of('INVALID_REQUEST', 'Duplicate topic in the request.');
         else {
@@ -443,7 +467,6 @@ export class Controller {
     await this.quorum.commit(records);
   }
 
-
   private planTopic(topic: NewTopic, claimed: ReadonlySet<string>): { assignments: number[][]; configs: Map<string, string> } {
     validateTopicName(topic.name);
     if (this.image.topic(topic.name) !== undefined) throw ApiError.of('TOPIC_ALREADY_EXISTS', `Topic '${topic.name}' already exists.`);
@@ -456,10 +479,7 @@ export class Controller {
     const brokers = this.image.unfencedBrokers().map((b) => b.id);
     if (topic.assignments.length > 0) {
       if (topic.numPartitions !== -1 || topic.replicationFactor !== -1) {
-        throw ApiError.of(
-          'INVALID_REQUEST',
-          'A manual partition assignment was specified, but numPartitions was not set to -1.',
-        );
+        throw ApiError.of('INVALID_REQUEST', 'A manual partition assignment was specified, but numPartitions was not set to -1.');
       }
       const registered = new Set(this.image.unfencedBrokers().map((b) => b.id));
       const sorted = [...topic.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
@@ -494,13 +514,21 @@ export class Controller {
     let assignments: number[][];
     if (request.assignments !== null) {
       if (request.assignments.length !== added) {
-        throw ApiError.of('INVALID_REPLICA_ASSIGNMENT', `Attempted to add ${added} additional partition(s), but only ${request.assignments.length} assignment(s) were specified.`);
+        throw ApiError.of(
+          'INVALID_REPLICA_ASSIGNMENT',
+          `Attempted to add ${added} additional partition(s), but only ${request.assignments.length} assignment(s) were specified.`,
+        );
       }
       const registered = new Set(this.image.unfencedBrokers().map((b) => b.id));
       request.assignments.forEach((assignment, i) => validateAssignment(assignment.brokerIds, registered, current + i));
       assignments = request.assignments.map((a) => [...a.brokerIds]);
     } else {
-      assignments = placeReplicas(this.image.unfencedBrokers().map((b) => b.id), current, added, replicationFactor);
+      assignments = placeReplicas(
+        this.image.unfencedBrokers().map((b) => b.id),
+        current,
+        added,
+        replicationFactor,
+      );
     }
     return assignments.map((replicas, i) => partitionRecord(topic.id, current + i, replicas));
   }

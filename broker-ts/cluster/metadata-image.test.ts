@@ -8,7 +8,14 @@ const TOPIC_ID = 'b1lqSzLmSZ6vRFb3sEgaVw';
 const records: MetadataRecord[] = [
   {
     type: 'RegisterBroker',
-    data: { brokerId: 1, incarnationId: 'Xq4c5oYtQ6uJdR6y2a1x3w', brokerEpoch: 0n, endPoints: [{ name: 'CLIENT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }], rack: null, fenced: false },
+    data: {
+      brokerId: 1,
+      incarnationId: 'Xq4c5oYtQ6uJdR6y2a1x3w',
+      brokerEpoch: 0n,
+      endPoints: [{ name: 'CLIENT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }],
+      rack: null,
+      fenced: false,
+    },
   },
   { type: 'Topic', data: { name: 'orders', topicId: TOPIC_ID } },
   { type: 'Config', data: { resourceType: ConfigResourceType.TOPIC, resourceName: 'orders', name: 'retention.ms', value: '1000' } },

@@ -14,7 +14,12 @@ const partition = (leader: number, isr: number[], replicas = [1, 2, 3]): Partiti
   partitionEpoch: 9,
 });
 
-const rules = (down: number[], extra: Partial<ElectionRules> = {}): ElectionRules => ({ eligible: (id) => !down.includes(id), unclean: false, electAnyReplica: false, ...extra });
+const rules = (down: number[], extra: Partial<ElectionRules> = {}): ElectionRules => ({
+  eligible: (id) => !down.includes(id),
+  unclean: false,
+  electAnyReplica: false,
+  ...extra,
+});
 
 describe('partition elections', () => {
   it('moves leadership to the first live ISR member in replica order and shrinks the ISR', () => {

@@ -137,7 +137,8 @@ export class Partition {
   update(registration: PartitionRegistration): void {
     const previous = this.registration;
     const older =
-      registration.leaderEpoch < previous.leaderEpoch || (registration.leaderEpoch === previous.leaderEpoch && registration.partitionEpoch < previous.partitionEpoch);
+      registration.leaderEpoch < previous.leaderEpoch ||
+      (registration.leaderEpoch === previous.leaderEpoch && registration.partitionEpoch < previous.partitionEpoch);
     if (older && previous !== registration) return;
     this.registration = registration;
     if (registration.partitionEpoch !== previous.partitionEpoch) this.pendingIsr = undefined;
@@ -181,10 +182,13 @@ export class Partition {
     this.checkLeader(currentLeaderEpoch);
     if (lastFetchedEpoch >= 0) {
       const diverging = divergingEpoch(this.log.endOffsetForEpoch(lastFetchedEpoch), fetchOffset, lastFetchedEpoch);
-      if (diverging !== undefined) return { records: Buffer.alloc(0), highWatermark: this.highWatermarkOffset, logStartOffset: this.log.logStartOffset, divergingEpoch: diverging };
+      if (diverging !== undefined)
+        return { records: Buffer.alloc(0), highWatermark: this.highWatermarkOffset, logStartOffset: this.log.logStartOffset, divergingEpoch: diverging };
     }
     if (fetchOffset > this.log.logEndOffset || fetchOffset < this.log.logStartOffset) {
-      throw new OffsetOutOfRangeError(`follower ${replicaId} fetched ${this.topic}-${this.index} at ${fetchOffset}, outside [${this.log.logStartOffset}, ${this.log.logEndOffset}]`);
+      throw new OffsetOutOfRangeError(
+        `follower ${replicaId} fetched ${this.topic}-${this.index} at ${fetchOffset}, outside [${this.log.logStartOffset}, ${this.log.logEndOffset}]`,
+      );
     }
     this.followers!.onFetch(replicaId, fetchOffset, this.log.logEndOffset, this.now());
     this.maybeIncrementHighWatermark();
@@ -267,7 +271,10 @@ export class Partition {
     this.checkLeader();
     const target = offset === -1n ? this.highWatermark : offset;
     if (target < 0n || target > this.highWatermark) {
-      throw ApiError.of('OFFSET_OUT_OF_RANGE', `Cannot delete records of ${this.topic}-${this.index} up to ${target}: the high watermark is ${this.highWatermark}`);
+      throw ApiError.of(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot delete records of ${this.topic}-${this.index} up to ${target}: the high watermark is ${this.highWatermark}`,
+      );
     }
     return this.log.deleteRecordsBefore(target);
   }
@@ -314,7 +321,12 @@ export class Partition {
 
   private becomeLeaderIfElected(previous: PartitionRegistration | undefined): void {
     if (!this.isLeader) return;
-    if (previous === undefined || previous.leaderEpoch !== this.registration.leaderEpoch || previous.leader !== this.registration.leader || this.followers === undefined) {
+    if (
+      previous === undefined ||
+      previous.leaderEpoch !== this.registration.leaderEpoch ||
+      previous.leader !== this.registration.leader ||
+      this.followers === undefined
+    ) {
       // The new epoch starts at the log end: what a follower with a longer log must truncate to (KIP-101).
       const latest = this.log.latestEpoch;
       if (latest === undefined || latest < this.leaderEpoch) this.log.assignEpochStartOffset(this.leaderEpoch, this.log.logEndOffset);

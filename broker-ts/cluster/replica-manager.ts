@@ -44,9 +44,12 @@ export class ReplicaManager implements IsrChangeSink {
   ) {
     this.localNodeId = config.nodeId;
     const lagMs = config.replicaLagTimeMaxMs;
-    this.isrTimer = setInterval(() => {
-      for (const partition of this.partitions()) if (partition.isLeader) partition.maybeShrinkIsr(lagMs);
-    }, Math.max(50, Math.floor(lagMs / 2)));
+    this.isrTimer = setInterval(
+      () => {
+        for (const partition of this.partitions()) if (partition.isLeader) partition.maybeShrinkIsr(lagMs);
+      },
+      Math.max(50, Math.floor(lagMs / 2)),
+    );
     this.isrTimer.unref();
   }
 
@@ -162,7 +165,17 @@ export class ReplicaManager implements IsrChangeSink {
       return;
     }
     const state = partition.state;
-    this.logger.info({ topic: partition.topic, partition: partition.index, isr: state.isr, proposed: isr, leaderEpoch: state.leaderEpoch, partitionEpoch: state.partitionEpoch }, 'proposing an ISR change');
+    this.logger.info(
+      {
+        topic: partition.topic,
+        partition: partition.index,
+        isr: state.isr,
+        proposed: isr,
+        leaderEpoch: state.leaderEpoch,
+        partitionEpoch: state.partitionEpoch,
+      },
+      'proposing an ISR change',
+    );
     services.controllerChannel
       .send(
         ApiKey.AlterPartition,

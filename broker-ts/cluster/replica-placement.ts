@@ -23,11 +23,17 @@ export function placeReplicas(brokerIds: readonly number[], firstPartition: numb
 export function validateAssignment(replicas: readonly number[], registered: ReadonlySet<number>, partition: number): void {
   if (replicas.length === 0) throw ApiError.of('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes an empty replica list.`);
   if (new Set(replicas).size !== replicas.length) {
-    throw ApiError.of('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes the broker ${replicas.find((r, i) => replicas.indexOf(r) !== i)} more than once.`);
+    throw ApiError.of(
+      'INVALID_REPLICA_ASSIGNMENT',
+      `The manual partition assignment includes the broker ${replicas.find((r, i) => replicas.indexOf(r) !== i)} more than once.`,
+    );
   }
   for (const id of replicas) {
     if (!registered.has(id)) {
-      throw ApiError.of('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${id}, but no such broker is registered (partition ${partition}).`);
+      throw ApiError.of(
+        'INVALID_REPLICA_ASSIGNMENT',
+        `The manual partition assignment includes broker ${id}, but no such broker is registered (partition ${partition}).`,
+      );
     }
   }
 }

@@ -19,16 +19,10 @@ export function validateTopicName(name: string): void {
   if (name.length === 0) throw ApiError.of('INVALID_TOPIC_EXCEPTION', "Topic name is illegal, it can't be empty");
   if (name === '.' || name === '..') throw ApiError.of('INVALID_TOPIC_EXCEPTION', 'Topic name cannot be "." or ".."');
   if (name.length > MAX_TOPIC_NAME_LENGTH) {
-    throw ApiError.of(
-      'INVALID_TOPIC_EXCEPTION',
-      `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`,
-    );
+    throw ApiError.of('INVALID_TOPIC_EXCEPTION', `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`);
   }
   if (!LEGAL.test(name)) {
-    throw ApiError.of(
-      'INVALID_TOPIC_EXCEPTION',
-      `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`,
-    );
+    throw ApiError.of('INVALID_TOPIC_EXCEPTION', `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
   }
 }
 

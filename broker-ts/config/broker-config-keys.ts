@@ -54,17 +54,35 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   applied('controller.quorum.bootstrap.servers', 'list', '', 'Bootstrap controllers of a dynamic quorum (not supported by broker-ts yet).'),
 
   // Security (KIP-43, KIP-84, KIP-103): per listener with the prefix listener.name.<listener>.
-  applied('sasl.enabled.mechanisms', 'list', 'GSSAPI', 'The SASL mechanisms enabled on SASL listeners (broker-ts: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).', { dynamic: true }),
+  applied('sasl.enabled.mechanisms', 'list', 'GSSAPI', 'The SASL mechanisms enabled on SASL listeners (broker-ts: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).', {
+    dynamic: true,
+  }),
   applied('sasl.mechanism.inter.broker.protocol', 'string', 'GSSAPI', 'SASL mechanism used for inter-broker communication.', { dynamic: true }),
   applied('sasl.mechanism.controller.protocol', 'string', 'GSSAPI', 'SASL mechanism used for communication with controllers.'),
-  applied('sasl.jaas.config', 'password', null, 'JAAS login context parameters for SASL connections in the format used by JAAS configuration files.', { dynamic: true, sensitive: true }),
+  applied('sasl.jaas.config', 'password', null, 'JAAS login context parameters for SASL connections in the format used by JAAS configuration files.', {
+    dynamic: true,
+    sensitive: true,
+  }),
   applied('sasl.server.max.receive.size', 'int', '524288', 'The maximum receive size allowed before and during initial SASL authentication.'),
   applied('connection.failed.authentication.delay.ms', 'int', '100', 'Connection close delay on failed authentication.', { validate: atLeast(0) }),
-  accepted('connections.max.reauth.ms', 'long', '0', 'When positive, the session lifetime after which SASL clients must re-authenticate (not enforced by broker-ts).'),
+  accepted(
+    'connections.max.reauth.ms',
+    'long',
+    '0',
+    'When positive, the session lifetime after which SASL clients must re-authenticate (not enforced by broker-ts).',
+  ),
   applied('ssl.keystore.type', 'string', 'JKS', 'The file format of the key store file (broker-ts: PEM).', { dynamic: true }),
-  applied('ssl.keystore.location', 'string', null, 'The location of the key store file: for PEM, the private key and the certificate chain.', { dynamic: true }),
-  applied('ssl.keystore.password', 'password', null, 'The store password for the key store file (not used with PEM files).', { dynamic: true, sensitive: true }),
-  applied('ssl.key.password', 'password', null, 'The password of the private key in the key store file or ssl.keystore.key.', { dynamic: true, sensitive: true }),
+  applied('ssl.keystore.location', 'string', null, 'The location of the key store file: for PEM, the private key and the certificate chain.', {
+    dynamic: true,
+  }),
+  applied('ssl.keystore.password', 'password', null, 'The store password for the key store file (not used with PEM files).', {
+    dynamic: true,
+    sensitive: true,
+  }),
+  applied('ssl.key.password', 'password', null, 'The password of the private key in the key store file or ssl.keystore.key.', {
+    dynamic: true,
+    sensitive: true,
+  }),
   applied('ssl.keystore.key', 'password', null, 'Private key in PEM format, with ssl.keystore.certificate.chain.', { dynamic: true, sensitive: true }),
   applied('ssl.keystore.certificate.chain', 'password', null, 'Certificate chain in PEM format, with ssl.keystore.key.', { dynamic: true, sensitive: true }),
   applied('ssl.truststore.type', 'string', 'JKS', 'The file format of the trust store file (broker-ts: PEM).', { dynamic: true }),
@@ -76,9 +94,15 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     validate: oneOf('required', 'requested', 'none'),
   }),
   applied('ssl.enabled.protocols', 'list', 'TLSv1.2,TLSv1.3', 'The list of protocols enabled for SSL connections.', { dynamic: true }),
-  applied('ssl.endpoint.identification.algorithm', 'string', 'https', 'The endpoint identification algorithm to validate server hostname using server certificate (empty: none).', {
-    dynamic: true,
-  }),
+  applied(
+    'ssl.endpoint.identification.algorithm',
+    'string',
+    'https',
+    'The endpoint identification algorithm to validate server hostname using server certificate (empty: none).',
+    {
+      dynamic: true,
+    },
+  ),
   accepted('ssl.protocol', 'string', 'TLSv1.3', 'The SSL protocol used to generate the SSLContext.', { dynamic: true }),
   accepted('ssl.cipher.suites', 'list', '', 'A list of cipher suites (broker-ts uses Node.js defaults).', { dynamic: true }),
   accepted('ssl.principal.mapping.rules', 'string', 'DEFAULT', 'Rules for mapping from distinguished name from the client certificate to short name.'),
@@ -86,8 +110,13 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     dynamic: true,
     validate: atLeast(0),
   }),
-  applied('max.connections.per.ip', 'int', '2147483647', 'The maximum number of connections allowed from each ip address.', { dynamic: true, validate: atLeast(0) }),
-  applied('max.connections.per.ip.overrides', 'string', '', 'A comma-separated list of per-ip or hostname overrides: hostName:100,127.0.0.1:200.', { dynamic: true }),
+  applied('max.connections.per.ip', 'int', '2147483647', 'The maximum number of connections allowed from each ip address.', {
+    dynamic: true,
+    validate: atLeast(0),
+  }),
+  applied('max.connections.per.ip.overrides', 'string', '', 'A comma-separated list of per-ip or hostname overrides: hostName:100,127.0.0.1:200.', {
+    dynamic: true,
+  }),
 
   // Storage
   applied('log.dir', 'string', DEFAULT_LOG_DIR, 'The directory in which the log data is kept (supplemental for log.dirs).'),
@@ -159,9 +188,15 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   applied('group.max.size', 'int', '2147483647', 'The maximum number of consumers that a single consumer group can accommodate.', {
     validate: atLeast(1),
   }),
-  accepted('offsets.retention.minutes', 'int', '10080', 'Offsets of a group older than this after it becomes empty are discarded (not enforced by broker-ts).', {
-    validate: atLeast(1),
-  }),
+  accepted(
+    'offsets.retention.minutes',
+    'int',
+    '10080',
+    'Offsets of a group older than this after it becomes empty are discarded (not enforced by broker-ts).',
+    {
+      validate: atLeast(1),
+    },
+  ),
   accepted('offsets.commit.timeout.ms', 'int', '5000', 'Offset commit is delayed until all replicas received the commit or this timeout is reached.'),
 
   // Replication and the KRaft controller
@@ -176,29 +211,62 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   applied('replica.fetch.wait.max.ms', 'int', '500', 'The maximum wait time for each fetcher request issued by follower replicas.'),
   accepted('replica.fetch.min.bytes', 'int', '1', 'Minimum bytes expected for each fetch response.'),
   accepted('replica.socket.timeout.ms', 'int', '30000', 'The socket timeout for network requests.'),
-  applied('controller.quorum.election.timeout.ms', 'int', '1000', 'Maximum time in milliseconds to wait without being able to fetch from the leader before triggering a new election.'),
+  applied(
+    'controller.quorum.election.timeout.ms',
+    'int',
+    '1000',
+    'Maximum time in milliseconds to wait without being able to fetch from the leader before triggering a new election.',
+  ),
   applied('controller.quorum.fetch.timeout.ms', 'int', '2000', 'Maximum time without a successful fetch from the current leader before becoming a candidate.'),
   applied('controller.quorum.election.backoff.max.ms', 'int', '1000', 'Maximum time in milliseconds before starting new elections.'),
   applied('controller.quorum.request.timeout.ms', 'int', '2000', 'The maximum amount of time the client will wait for the response of a request.'),
-  applied('controller.quorum.retry.backoff.ms', 'int', '20', 'The amount of time to wait before attempting to retry a failed request to a given topic partition.'),
-  accepted('controller.quorum.append.linger.ms', 'int', '25', 'The duration in milliseconds that the leader will wait for writes to accumulate before flushing them to disk.'),
+  applied(
+    'controller.quorum.retry.backoff.ms',
+    'int',
+    '20',
+    'The amount of time to wait before attempting to retry a failed request to a given topic partition.',
+  ),
+  accepted(
+    'controller.quorum.append.linger.ms',
+    'int',
+    '25',
+    'The duration in milliseconds that the leader will wait for writes to accumulate before flushing them to disk.',
+  ),
   accepted('initial.broker.registration.timeout.ms', 'int', '60000', 'How long to wait for the initial broker registration.'),
 
   // Transactions (a later issue)
   applied('transaction.state.log.replication.factor', 'short', '3', 'The replication factor for the transaction topic.', { validate: atLeast(1) }),
   applied('transaction.state.log.num.partitions', 'int', '50', 'The number of partitions for the transaction topic.', { validate: atLeast(1) }),
-  applied('transaction.state.log.min.isr', 'int', '2', 'The minimum number of replicas that must acknowledge a write to the transaction topic.', { validate: atLeast(1) }),
+  applied('transaction.state.log.min.isr', 'int', '2', 'The minimum number of replicas that must acknowledge a write to the transaction topic.', {
+    validate: atLeast(1),
+  }),
   applied('transaction.state.log.segment.bytes', 'int', '104857600', 'The transaction topic segment bytes.', { validate: atLeast(1) }),
-  accepted('transactional.id.expiration.ms', 'int', '604800000', 'The time the transaction coordinator waits before expiring a transactional id (not enforced by broker-ts).'),
+  accepted(
+    'transactional.id.expiration.ms',
+    'int',
+    '604800000',
+    'The time the transaction coordinator waits before expiring a transactional id (not enforced by broker-ts).',
+  ),
   applied('transaction.max.timeout.ms', 'int', '900000', 'The maximum allowed timeout for transactions.', { validate: atLeast(1) }),
-  applied('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'int', '10000', 'The interval at which to rollback transactions that have timed out.', { validate: atLeast(1) }),
+  applied(
+    'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+    'int',
+    '10000',
+    'The interval at which to rollback transactions that have timed out.',
+    { validate: atLeast(1) },
+  ),
 
   // Retention and cleaning: Kafka's keys, not enforced by broker-ts
   accepted('log.retention.hours', 'int', '168', 'The number of hours to keep a log file before deleting it.'),
   accepted('log.retention.minutes', 'int', null, 'The number of minutes to keep a log file before deleting it.'),
   accepted('log.retention.ms', 'long', null, 'The number of milliseconds to keep a log file before deleting it.', { dynamic: true }),
   accepted('log.retention.bytes', 'long', '-1', 'The maximum size of the log before deleting it.', { dynamic: true }),
-  accepted('log.retention.check.interval.ms', 'long', '300000', 'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion.'),
+  accepted(
+    'log.retention.check.interval.ms',
+    'long',
+    '300000',
+    'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion.',
+  ),
   accepted('log.cleaner.enable', 'boolean', 'true', 'Enable the log cleaner process to run on the server.'),
   accepted('log.cleaner.threads', 'int', '1', 'The number of background threads to use for log cleaning.', { dynamic: true }),
   accepted('log.cleaner.delete.retention.ms', 'long', '86400000', 'The amount of time to retain tombstone message markers for log compacted topics.', {
@@ -214,30 +282,62 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   accepted('log.segment.delete.delay.ms', 'long', '60000', 'The amount of time to wait before deleting a file from the filesystem.', { dynamic: true }),
   accepted('log.roll.jitter.ms', 'long', null, 'The maximum jitter to subtract from logRollTimeMillis (in milliseconds).', { dynamic: true }),
   accepted('log.roll.jitter.hours', 'int', '0', 'The maximum jitter to subtract from logRollTimeMillis (in hours).'),
-  accepted('log.local.retention.ms', 'long', '-2', 'The number of milliseconds to keep the local log segments before they get eligible for deletion.', { dynamic: true }),
+  accepted('log.local.retention.ms', 'long', '-2', 'The number of milliseconds to keep the local log segments before they get eligible for deletion.', {
+    dynamic: true,
+  }),
   accepted('log.local.retention.bytes', 'long', '-2', 'The maximum size of local log segments before they get eligible for deletion.', { dynamic: true }),
-  accepted('log.remote.copy.lag.ms', 'long', '0', 'How long after its latest record a non-active segment becomes eligible for upload to remote storage (-1: the local retention time).', {
-    dynamic: true,
-    validate: atLeast(-1),
-  }),
-  accepted('log.remote.copy.lag.bytes', 'long', '-1', 'How many bytes of newer local data make a non-active segment eligible for upload to remote storage (-1: the local retention size).', {
-    dynamic: true,
-    validate: atLeast(-1),
-  }),
-  accepted('max.decompressed.message.bytes', 'int', '2147483639', 'The maximum decompressed size of a single record the broker accepts (broker-ts never decompresses on produce).', {
-    dynamic: true,
-    validate: atLeast(1),
-  }),
+  accepted(
+    'log.remote.copy.lag.ms',
+    'long',
+    '0',
+    'How long after its latest record a non-active segment becomes eligible for upload to remote storage (-1: the local retention time).',
+    {
+      dynamic: true,
+      validate: atLeast(-1),
+    },
+  ),
+  accepted(
+    'log.remote.copy.lag.bytes',
+    'long',
+    '-1',
+    'How many bytes of newer local data make a non-active segment eligible for upload to remote storage (-1: the local retention size).',
+    {
+      dynamic: true,
+      validate: atLeast(-1),
+    },
+  ),
+  accepted(
+    'max.decompressed.message.bytes',
+    'int',
+    '2147483639',
+    'The maximum decompressed size of a single record the broker accepts (broker-ts never decompresses on produce).',
+    {
+      dynamic: true,
+      validate: atLeast(1),
+    },
+  ),
   accepted('compression.gzip.level', 'int', '-1', 'The compression level to use if compression.type is set to gzip.', { dynamic: true }),
   accepted('compression.lz4.level', 'int', '9', 'The compression level to use if compression.type is set to lz4.', { dynamic: true }),
   accepted('compression.zstd.level', 'int', '3', 'The compression level to use if compression.type is set to zstd.', { dynamic: true }),
   accepted('log.preallocate', 'boolean', 'false', 'Should pre allocate file when create new segment?', { dynamic: true }),
-  accepted('log.message.timestamp.before.max.ms', 'long', LONG_MAX, 'The maximum difference allowed between the timestamp when a broker receives a message and an earlier timestamp in it.', {
-    dynamic: true,
-  }),
-  accepted('log.message.timestamp.after.max.ms', 'long', '3600000', 'The maximum difference allowed between the timestamp when a broker receives a message and a later timestamp in it.', {
-    dynamic: true,
-  }),
+  accepted(
+    'log.message.timestamp.before.max.ms',
+    'long',
+    LONG_MAX,
+    'The maximum difference allowed between the timestamp when a broker receives a message and an earlier timestamp in it.',
+    {
+      dynamic: true,
+    },
+  ),
+  accepted(
+    'log.message.timestamp.after.max.ms',
+    'long',
+    '3600000',
+    'The maximum difference allowed between the timestamp when a broker receives a message and a later timestamp in it.',
+    {
+      dynamic: true,
+    },
+  ),
 
   // Threads and buffers: meaningless on one event loop
   accepted('num.network.threads', 'int', '3', 'The number of threads that the server uses for receiving requests from the network.', { dynamic: true }),
@@ -254,8 +354,20 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   accepted('queued.max.requests', 'int', '500', 'The number of queued requests allowed for the data-plane before blocking the network threads.'),
   accepted('request.timeout.ms', 'int', '30000', 'The maximum amount of time the client will wait for the response of a request.'),
   accepted('group.coordinator.rebalance.protocols', 'list', 'classic,consumer,streams', 'The list of enabled rebalance protocols (broker-ts: classic).'),
-  accepted('errors.deadletterqueue.auto.create.topics.enable', 'boolean', 'false', 'Whether the broker creates a share group\'s dead-letter queue topic when it does not exist (KIP-1191).', { dynamic: true }),
-  accepted('errors.deadletterqueue.topic.name.prefix', 'string', 'dlq.', 'The required prefix of dead-letter queue topic names for share groups ("" for none).', { dynamic: true }),
+  accepted(
+    'errors.deadletterqueue.auto.create.topics.enable',
+    'boolean',
+    'false',
+    "Whether the broker creates a share group's dead-letter queue topic when it does not exist (KIP-1191).",
+    { dynamic: true },
+  ),
+  accepted(
+    'errors.deadletterqueue.topic.name.prefix',
+    'string',
+    'dlq.',
+    'The required prefix of dead-letter queue topic names for share groups ("" for none).',
+    { dynamic: true },
+  ),
   accepted('share.coordinator.state.topic.replication.factor', 'short', '3', 'Replication factor for the share-group state topic.'),
   accepted('share.coordinator.state.topic.min.isr', 'short', '2', 'Min ISR of the share-group state topic.'),
 ];
@@ -265,14 +377,50 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
   applied('cluster.id', 'string', null, 'The cluster id; Kafka reads it from meta.properties written by kafka-storage format. Generated when absent.'),
   applied('log.unflushed.in.memory', 'boolean', 'false', 'Keep appended data in process memory until it is flushed, so kill -9 loses what a power loss would.'),
   applied('log.tail.cache.bytes', 'int', '1048576', 'Recently appended batches kept in memory for tailing consumers.', { validate: atLeast(0) }),
-  applied('log.writeback.bytes', 'int', '8388608', 'Every this many bytes appended to a segment, write its data back to disk in the background (0: leave it to the kernel), so that the kernel never has gigabytes to write back at once while appends wait.', { validate: atLeast(0) }),
+  applied(
+    'log.writeback.bytes',
+    'int',
+    '8388608',
+    'Every this many bytes appended to a segment, write its data back to disk in the background (0: leave it to the kernel), so that the kernel never has gigabytes to write back at once while appends wait.',
+    { validate: atLeast(0) },
+  ),
   // Bugs on purpose, off by default: they make broker-ts unsafe so that tests can show the harness catches the loss.
-  applied('broker.ts.bug.ack.before.replication', 'boolean', 'false', 'UNSAFE, for testing the checker: answer acks=all produce requests once the leader has appended, before the ISR has the batch.'),
-  applied('broker.ts.bug.elect.any.replica', 'boolean', 'false', 'UNSAFE, for testing the checker: the controller elects any live replica, preferring one outside the ISR.'),
-  applied('broker.ts.bug.skip.truncation', 'boolean', 'false', 'UNSAFE, for testing the checker: followers neither send their last fetched epoch nor truncate a diverging log.'),
-  applied('broker.ts.bug.fetch.skips.batch', 'boolean', 'false', 'UNSAFE, for testing the checker: a consumer read of three or more batches of a partition leaves out the second.'),
-  applied('broker.ts.bug.skip.dedupe', 'boolean', 'false', 'UNSAFE, for testing the checker: the leader appends idempotent batches as if they had no producer id, so a retried batch is stored again.'),
-  applied('broker.ts.bug.fetch.omits.aborted', 'boolean', 'false', 'UNSAFE, for testing the checker: read_committed fetches list no aborted transactions, so consumers cannot filter them out.'),
+  applied(
+    'broker.ts.bug.ack.before.replication',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: answer acks=all produce requests once the leader has appended, before the ISR has the batch.',
+  ),
+  applied(
+    'broker.ts.bug.elect.any.replica',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: the controller elects any live replica, preferring one outside the ISR.',
+  ),
+  applied(
+    'broker.ts.bug.skip.truncation',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: followers neither send their last fetched epoch nor truncate a diverging log.',
+  ),
+  applied(
+    'broker.ts.bug.fetch.skips.batch',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: a consumer read of three or more batches of a partition leaves out the second.',
+  ),
+  applied(
+    'broker.ts.bug.skip.dedupe',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: the leader appends idempotent batches as if they had no producer id, so a retried batch is stored again.',
+  ),
+  applied(
+    'broker.ts.bug.fetch.omits.aborted',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: read_committed fetches list no aborted transactions, so consumers cannot filter them out.',
+  ),
   applied(
     'sasl.scram.credentials',
     'password',

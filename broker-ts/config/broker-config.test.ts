@@ -97,10 +97,14 @@ describe('loadBrokerConfig', () => {
   });
 
   it('refuses listeners it cannot serve', () => {
-    expect(errorOf({ 'listener.security.protocol.map': 'PLAINTEXT:SSL,CONTROLLER:PLAINTEXT' })).toMatch(/ssl.keystore.location: listener PLAINTEXT uses TLS and needs a key store/);
+    expect(errorOf({ 'listener.security.protocol.map': 'PLAINTEXT:SSL,CONTROLLER:PLAINTEXT' })).toMatch(
+      /ssl.keystore.location: listener PLAINTEXT uses TLS and needs a key store/,
+    );
     expect(errorOf({ listeners: 'PLAINTEXT://127.0.0.1:9092,PLAINTEXT://127.0.0.1:9093' })).toMatch(/Each listener must have a different name/);
     expect(errorOf({ 'controller.listener.names': 'NOPE' })).toMatch(/controller\.listener\.names.*NOPE is not a listener/);
-    expect(errorOf({ 'inter.broker.listener.name': 'OTHER' })).toMatch(/inter\.broker\.listener\.name must be a listener name defined in advertised\.listeners/);
+    expect(errorOf({ 'inter.broker.listener.name': 'OTHER' })).toMatch(
+      /inter\.broker\.listener\.name must be a listener name defined in advertised\.listeners/,
+    );
     expect(errorOf({ 'node.id': undefined })).toBe('Missing required configuration "node.id" which has no default value.');
   });
 

@@ -124,7 +124,8 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
   const listeners = parseEndpoints('listeners', list('listeners'));
   const controllerListenerNames = list('controller.listener.names').map((name) => name.toUpperCase());
   checkControllerListeners(controllerListenerNames, listeners);
-  const listenerValue = (listener: string, name: string): ConfigValue | null => (listener === '' ? undefined : parsed.get(listenerPrefix(listener) + name)) ?? value(name);
+  const listenerValue = (listener: string, name: string): ConfigValue | null =>
+    (listener === '' ? undefined : parsed.get(listenerPrefix(listener) + name)) ?? value(name);
   const listenerSecurity = resolveListenerSecurity({
     listenerNames: listeners.map((l) => l.name),
     protocolMap: parseSecurityProtocolMap(string('listener.security.protocol.map')!),
@@ -138,7 +139,8 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
   const saslMechanismInterBrokerProtocol = string('sasl.mechanism.inter.broker.protocol')!;
   const saslMechanismControllerProtocol = string('sasl.mechanism.controller.protocol')!;
   checkClientMechanism('sasl.mechanism.inter.broker.protocol', saslMechanismInterBrokerProtocol, listenerSecurity.get(interBrokerListenerName));
-  for (const name of controllerListenerNames) checkClientMechanism('sasl.mechanism.controller.protocol', saslMechanismControllerProtocol, listenerSecurity.get(name));
+  for (const name of controllerListenerNames)
+    checkClientMechanism('sasl.mechanism.controller.protocol', saslMechanismControllerProtocol, listenerSecurity.get(name));
   const quorumVoters = checkQuorum(nodeId, list('controller.quorum.voters'), list('controller.quorum.bootstrap.servers'));
   const logDirs = parsed.has('log.dirs') ? list('log.dirs') : [string('log.dir')!];
   if (logDirs.length === 0) throw ConfigError.invalidValue('log.dirs', '', 'At least one log directory must be defined via log.dirs or log.dir.');
@@ -268,15 +270,15 @@ function checkControllerListeners(names: readonly string[], listeners: readonly 
     }
   }
   if (listeners.every((l) => names.includes(l.name))) {
-    throw ConfigError.invalidValue('listeners', listeners.map((l) => l.name).join(','), 'the broker role needs at least one listener that is not a controller listener');
+    throw ConfigError.invalidValue(
+      'listeners',
+      listeners.map((l) => l.name).join(','),
+      'the broker role needs at least one listener that is not a controller listener',
+    );
   }
 }
 
-function resolveAdvertisedListeners(
-  parsed: ReadonlyMap<string, ConfigValue>,
-  listeners: readonly Endpoint[],
-  controllerNames: readonly string[],
-): Endpoint[] {
+function resolveAdvertisedListeners(parsed: ReadonlyMap<string, ConfigValue>, listeners: readonly Endpoint[], controllerNames: readonly string[]): Endpoint[] {
   const given = parsed.get('advertised.listeners') as readonly string[] | undefined;
   const advertised = given === undefined ? listeners.filter((l) => !controllerNames.includes(l.name)) : parseEndpoints('advertised.listeners', given);
   for (const endpoint of advertised) {
@@ -296,7 +298,11 @@ function resolveInterBrokerListener(parsed: ReadonlyMap<string, ConfigValue>, ad
   const name = parsed.get('inter.broker.listener.name') as string | undefined;
   const protocol = parsed.get('security.inter.broker.protocol') as string | undefined;
   if (name !== undefined && protocol !== undefined) {
-    throw ConfigError.invalidValue('inter.broker.listener.name', name, 'Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.');
+    throw ConfigError.invalidValue(
+      'inter.broker.listener.name',
+      name,
+      'Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.',
+    );
   }
   const listenerName = (name ?? protocol ?? 'PLAINTEXT').toUpperCase();
   if (!advertised.some((l) => l.name === listenerName)) {
@@ -333,4 +339,3 @@ function checkQuorum(nodeId: number, voterItems: readonly string[], bootstrapSer
   }
   return voters;
 }
-

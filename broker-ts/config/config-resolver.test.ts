@@ -43,7 +43,9 @@ describe('ConfigResolver', () => {
   });
 
   it('lists every topic key in name order', () => {
-    const names = resolver({}).topicEntries(new Map()).map((e) => e.name);
+    const names = resolver({})
+      .topicEntries(new Map())
+      .map((e) => e.name);
     expect(names).toContain('retention.ms');
     expect(names).toEqual([...names].sort());
   });

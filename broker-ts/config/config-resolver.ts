@@ -45,7 +45,8 @@ export class ConfigResolver {
     const override = overrides.get(key.name);
     if (override !== undefined) synonyms.push({ name: key.name, value: override, source: ConfigSource.TOPIC_CONFIG });
     for (const synonym of key.synonyms) {
-      for (const layer of this.brokerLayers(synonym.name)) synonyms.push({ ...layer, value: layer.value === null || synonym.convert === undefined ? layer.value : synonym.convert(layer.value) });
+      for (const layer of this.brokerLayers(synonym.name))
+        synonyms.push({ ...layer, value: layer.value === null || synonym.convert === undefined ? layer.value : synonym.convert(layer.value) });
     }
     const [first] = key.synonyms;
     const firstDefault = first === undefined || first.convert !== undefined ? null : (brokerConfigKey(first.name)?.defaultValue ?? null);
@@ -68,8 +69,12 @@ export class ConfigResolver {
   }
 
   brokerEntries(names?: readonly string[] | null): ConfigEntry[] {
-    const keys = names == null ? BROKER_CONFIG_KEYS : names.map(brokerConfigKey).filter((k): k is ConfigKey => k !== undefined && BROKER_CONFIG_KEYS.includes(k));
-    return keys.filter((key) => !key.sensitive).map((key) => this.brokerEntry(key)).sort((a, b) => a.name.localeCompare(b.name));
+    const keys =
+      names == null ? BROKER_CONFIG_KEYS : names.map(brokerConfigKey).filter((k): k is ConfigKey => k !== undefined && BROKER_CONFIG_KEYS.includes(k));
+    return keys
+      .filter((key) => !key.sensitive)
+      .map((key) => this.brokerEntry(key))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The parsed effective value of a topic key. */

@@ -29,7 +29,10 @@ export function resolveConnectionLimits(
     if (limit !== brokerWide) perListener.set(name, limit);
   }
   const perIpOverrides = new Map<string, number>();
-  for (const entry of overridesText.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of overridesText
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const at = entry.lastIndexOf(':');
     const limit = Number(entry.slice(at + 1));
     if (at <= 0 || !Number.isInteger(limit) || limit < 0) {

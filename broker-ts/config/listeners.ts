@@ -46,7 +46,10 @@ export function parseQuorumVoters(items: readonly string[]): QuorumVoter[] {
 
 export function parseSecurityProtocolMap(text: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const [name, protocol, extra] = entry.split(':').map((part) => part.trim());
     if (name === undefined || name === '' || protocol === undefined || protocol === '' || extra !== undefined) {
       throw ConfigError.invalidValue('listener.security.protocol.map', text, `Unable to parse ${entry}: expected NAME:PROTOCOL`);

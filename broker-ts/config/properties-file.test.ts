@@ -3,7 +3,9 @@ import { parseProperties } from './properties-file.js';
 
 describe('parseProperties', () => {
   it('reads key=value, key: value and key value lines, skipping comments and blanks', () => {
-    const properties = parseProperties(['# a comment', '! another', '', 'node.id=1', 'log.dirs : /data', 'num.partitions 3', '  listeners=PLAINTEXT://:9092  '].join('\n'));
+    const properties = parseProperties(
+      ['# a comment', '! another', '', 'node.id=1', 'log.dirs : /data', 'num.partitions 3', '  listeners=PLAINTEXT://:9092  '].join('\n'),
+    );
     expect([...properties]).toEqual([
       ['node.id', '1'],
       ['log.dirs', '/data'],

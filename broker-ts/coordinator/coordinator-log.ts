@@ -3,7 +3,15 @@
 // owns the key, written like an acks=all produce (they count once the high watermark covers them,
 // so with replication they survive the loss of the leader), and are replayed from that partition
 // when this node becomes its leader: the coordinator moves with partition leadership.
-import { ControlRecordType, ErrorCode, decodeRecordBatches, encodeRecordBatch, isControlBatch, isTransactionalBatch, readTransactionMarker } from '../protocol/index.js';
+import {
+  ControlRecordType,
+  ErrorCode,
+  decodeRecordBatches,
+  encodeRecordBatch,
+  isControlBatch,
+  isTransactionalBatch,
+  readTransactionMarker,
+} from '../protocol/index.js';
 import { ApiError, errorCodeOf } from '../server/api-error.js';
 import type { Partition } from '../cluster/partition.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
@@ -22,8 +30,7 @@ export interface TransactionalWriter {
 
 /** A batch of the log as a coordinator replays it. */
 export type LoggedBatch =
-  | { kind: 'records'; records: CoordinatorRecord[]; transactionalProducerId: bigint | undefined }
-  | { kind: 'marker'; producerId: bigint; commit: boolean };
+  { kind: 'records'; records: CoordinatorRecord[]; transactionalProducerId: bigint | undefined } | { kind: 'marker'; producerId: bigint; commit: boolean };
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 

@@ -5,10 +5,13 @@ export class KeyedTimers {
 
   schedule(key: string, delayMs: number, action: () => void): void {
     this.cancel(key);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      action();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        action();
+      },
+      Math.max(0, delayMs),
+    );
     timer.unref();
     this.timers.set(key, timer);
   }

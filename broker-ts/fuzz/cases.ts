@@ -43,7 +43,13 @@ export const CASE_WEIGHTS: Readonly<Record<CaseKind, number>> = {
  * the canary relies on: creating topics and partitions (a mutated count of 2^31), deleting topics
  * and records, altering configs (max.message.bytes=0 on every topic is a valid request).
  */
-export const EXCLUDED_APIS: ReadonlySet<number> = new Set([ApiKey.CreateTopics, ApiKey.DeleteTopics, ApiKey.DeleteRecords, ApiKey.AlterConfigs, ApiKey.CreatePartitions]);
+export const EXCLUDED_APIS: ReadonlySet<number> = new Set([
+  ApiKey.CreateTopics,
+  ApiKey.DeleteTopics,
+  ApiKey.DeleteRecords,
+  ApiKey.AlterConfigs,
+  ApiKey.CreatePartitions,
+]);
 
 const FUZZED_APIS = Object.values(APIS).filter((api) => !EXCLUDED_APIS.has(api.apiKey));
 
@@ -108,7 +114,10 @@ function randomRequest(random: SeededRandom, index: number): { frame: Buffer; ap
   const entry = versionEntry(api.apiKey, version)!;
   try {
     const body = randomBody(entry.request, random);
-    const frame = encodeRequest({ apiKey: api.apiKey as SupportedApiKey, apiVersion: version, correlationId: index & 0x7fffffff, clientId: random.chance(0.9) ? 'fuzz' : null }, body as never);
+    const frame = encodeRequest(
+      { apiKey: api.apiKey as SupportedApiKey, apiVersion: version, correlationId: index & 0x7fffffff, clientId: random.chance(0.9) ? 'fuzz' : null },
+      body as never,
+    );
     return { frame, apiKey: api.apiKey, version };
   } catch {
     // A value the encoder refuses (a string over 32767 bytes, say): nothing to send.
@@ -243,7 +252,12 @@ async function produceSound(ctx: CaseContext, worker: Worker, random: SeededRand
   const count = 1 + random.int(4);
   const frame = encodeRequest(
     { apiKey: ApiKey.Produce, apiVersion: 9, correlationId: index & 0x7fffffff, clientId: 'fuzz' },
-    { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: ctx.target.name, partitionData: [{ index: partition, records: validBatch(random, count) }] }] },
+    {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 5000,
+      topicData: [{ name: ctx.target.name, partitionData: [{ index: partition, records: validBatch(random, count) }] }],
+    },
   );
   // A connection of its own: a sound request must not pay for the damage of an earlier case.
   worker.drop();

@@ -168,8 +168,13 @@ async function checkHealth(
   try {
     client = await WireClient.connect({ host: '127.0.0.1', port: node.port, connectTimeoutMs: 5000, requestTimeoutMs: 5000 });
     await client.negotiateVersions();
-    const metadata = await client.send(ApiKey.Metadata, 12, { topics: [{ name: target.name }, { name: CANARY_TOPIC }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    if (metadata.topics.some((t) => t.errorCode !== ErrorCode.NONE || t.partitions.some((p) => p.leaderId < 0))) return 'Metadata shows a topic without a leader';
+    const metadata = await client.send(ApiKey.Metadata, 12, {
+      topics: [{ name: target.name }, { name: CANARY_TOPIC }],
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    });
+    if (metadata.topics.some((t) => t.errorCode !== ErrorCode.NONE || t.partitions.some((p) => p.leaderId < 0)))
+      return 'Metadata shows a topic without a leader';
     const offsets = await client.send(ApiKey.ListOffsets, 7, {
       replicaId: -1,
       isolationLevel: 0,

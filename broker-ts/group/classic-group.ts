@@ -186,7 +186,13 @@ export class ClassicGroup {
     this.pendingSyncMembers.delete(memberId);
   }
 
-  updateMember(member: ClassicGroupMember, protocols: GroupProtocol[], rebalanceTimeoutMs: number, sessionTimeoutMs: number, onJoin: (result: JoinResult) => void): void {
+  updateMember(
+    member: ClassicGroupMember,
+    protocols: GroupProtocol[],
+    rebalanceTimeoutMs: number,
+    sessionTimeoutMs: number,
+    onJoin: (result: JoinResult) => void,
+  ): void {
     for (const protocol of member.protocols) this.supportedProtocols.set(protocol.name, (this.supportedProtocols.get(protocol.name) ?? 1) - 1);
     member.protocols = protocols;
     for (const protocol of protocols) this.supportedProtocols.set(protocol.name, (this.supportedProtocols.get(protocol.name) ?? 0) + 1);

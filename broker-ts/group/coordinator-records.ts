@@ -43,9 +43,7 @@ export type OffsetCommitValueData = t.Value<typeof OffsetCommitValue>;
 export type GroupMetadataValueData = t.Value<typeof GroupMetadataValue>;
 export type StoredMember = t.Value<typeof GroupMember>;
 
-export type CoordinatorKey =
-  | { type: 'offset'; group: string; topic: string; partition: number }
-  | { type: 'group'; group: string };
+export type CoordinatorKey = { type: 'offset'; group: string; topic: string; partition: number } | { type: 'group'; group: string };
 
 function versioned<V>(version: number, write: (w: Writer, value: V) => void, value: V): Buffer {
   const w = new Writer(64);

@@ -22,7 +22,12 @@ afterAll(async () => {
 
 const PROTOCOLS = [{ name: 'range', metadata: Buffer.from('sub') }];
 
-function join(client: WireClient, groupId: string, memberId: string, options: { sessionTimeoutMs?: number; rebalanceTimeoutMs?: number; version?: number } = {}) {
+function join(
+  client: WireClient,
+  groupId: string,
+  memberId: string,
+  options: { sessionTimeoutMs?: number; rebalanceTimeoutMs?: number; version?: number } = {},
+) {
   return client.send(ApiKey.JoinGroup, options.version ?? 9, {
     groupId,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
@@ -44,7 +49,15 @@ async function joinWithId(client: WireClient, groupId: string, options: Paramete
 }
 
 function sync(client: WireClient, groupId: string, generationId: number, memberId: string, assignments: { memberId: string; assignment: Buffer }[] = []) {
-  return client.send(ApiKey.SyncGroup, 5, { groupId, generationId, memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments });
+  return client.send(ApiKey.SyncGroup, 5, {
+    groupId,
+    generationId,
+    memberId,
+    groupInstanceId: null,
+    protocolType: 'consumer',
+    protocolName: 'range',
+    assignments,
+  });
 }
 
 function heartbeat(client: WireClient, groupId: string, generationId: number, memberId: string) {
@@ -104,7 +117,13 @@ describe('classic groups', () => {
     expect(syncA.assignment).toEqual(Buffer.from('a:0'));
     expect((await syncB).assignment).toEqual(Buffer.from('b:1'));
 
-    const left = await b.send(ApiKey.LeaveGroup, 5, { groupId: 'g2', members: [{ memberId: memberB, groupInstanceId: null, reason: 'bye' }, { memberId: 'ghost', groupInstanceId: null, reason: null }] });
+    const left = await b.send(ApiKey.LeaveGroup, 5, {
+      groupId: 'g2',
+      members: [
+        { memberId: memberB, groupInstanceId: null, reason: 'bye' },
+        { memberId: 'ghost', groupInstanceId: null, reason: null },
+      ],
+    });
     expect(left.members!.map((m) => [m.memberId, m.errorCode])).toEqual([
       [memberB, 0],
       ['ghost', ErrorCode.UNKNOWN_MEMBER_ID],
@@ -197,7 +216,12 @@ describe('DescribeGroups, ListGroups, DeleteGroups', () => {
     await sync(client, 'g7', joined.generationId, memberId, [{ memberId, assignment: Buffer.from('x') }]);
     const described = await client.send(ApiKey.DescribeGroups, 5, { groups: ['g7', 'no-group'], includeAuthorizedOperations: false });
     expect(described.groups[0]).toMatchObject({ errorCode: 0, groupId: 'g7', groupState: 'Stable', protocolType: 'consumer', protocolData: 'range' });
-    expect(described.groups[0]!.members[0]).toMatchObject({ memberId, clientHost: '/127.0.0.1', memberMetadata: Buffer.from('sub'), memberAssignment: Buffer.from('x') });
+    expect(described.groups[0]!.members[0]).toMatchObject({
+      memberId,
+      clientHost: '/127.0.0.1',
+      memberMetadata: Buffer.from('sub'),
+      memberAssignment: Buffer.from('x'),
+    });
     expect(described.groups[1]).toMatchObject({ errorCode: 0, groupId: 'no-group', groupState: 'Dead', members: [] });
 
     const listed = await client.send(ApiKey.ListGroups, 5, { statesFilter: ['stable'], typesFilter: [] });

@@ -101,7 +101,10 @@ export interface PartitionResult {
 
 export interface FetchedOffsets {
   errorCode: number;
-  topics: { name: string; partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; metadata: string; errorCode: number }[] }[];
+  topics: {
+    name: string;
+    partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; metadata: string; errorCode: number }[];
+  }[];
 }
 
 export interface GroupDescription {
@@ -182,7 +185,10 @@ export class GroupCoordinator {
         if (this.partitionFor(groupId) === index && !this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId));
       }
       this.loaded.add(index);
-      this.logger.info({ partition: index, groups: [...this.groups.keys()].filter((g) => this.partitionFor(g) === index).length }, 'loaded group coordinator partition');
+      this.logger.info(
+        { partition: index, groups: [...this.groups.keys()].filter((g) => this.partitionFor(g) === index).length },
+        'loaded group coordinator partition',
+      );
     } finally {
       this.loading.delete(index);
     }
@@ -258,7 +264,16 @@ export class GroupCoordinator {
     group.protocolName = stored.protocol;
     for (const m of stored.members) {
       const protocols = stored.protocol === null ? [] : [{ name: stored.protocol, metadata: m.subscription }];
-      const member = new ClassicGroupMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, m.rebalanceTimeout, m.sessionTimeout, stored.protocolType, protocols);
+      const member = new ClassicGroupMember(
+        m.memberId,
+        m.groupInstanceId,
+        m.clientId,
+        m.clientHost,
+        m.rebalanceTimeout,
+        m.sessionTimeout,
+        stored.protocolType,
+        protocols,
+      );
       member.assignment = m.assignment;
       group.add(member);
     }
@@ -361,7 +376,12 @@ export class GroupCoordinator {
   private joinExistingMember(context: MemberContext, request: JoinRequest, group: ClassicGroup, resolve: JoinCallback): void {
     const { memberId } = request;
     if (group.is('Dead')) return resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId));
-    if (!group.supportsProtocols(request.protocolType, request.protocols.map((p) => p.name))) {
+    if (
+      !group.supportsProtocols(
+        request.protocolType,
+        request.protocols.map((p) => p.name),
+      )
+    ) {
       return resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId));
     }
     if (group.pendingJoinMembers.has(memberId)) return this.addMemberThenRebalanceOrCompleteJoin(context, request, group, memberId, resolve);
@@ -375,7 +395,13 @@ export class GroupCoordinator {
           // The member lost its JoinGroup response: give it the current generation again.
           return resolve(this.joinResponse(group, member, group.isLeader(memberId)));
         }
-        return this.updateMemberThenRebalanceOrCompleteJoin(request, group, member, resolve, `updating metadata for member ${memberId} during CompletingRebalance`);
+        return this.updateMemberThenRebalanceOrCompleteJoin(
+          request,
+          group,
+          member,
+          resolve,
+          `updating metadata for member ${memberId} during CompletingRebalance`,
+        );
       case 'Stable':
         if (group.isLeader(memberId)) {
           return this.updateMemberThenRebalanceOrCompleteJoin(request, group, member, resolve, `leader ${memberId} re-joining group during Stable`);
@@ -401,7 +427,13 @@ export class GroupCoordinator {
     };
   }
 
-  private addMemberThenRebalanceOrCompleteJoin(context: MemberContext, request: JoinRequest, group: ClassicGroup, memberId: string, resolve: JoinCallback): void {
+  private addMemberThenRebalanceOrCompleteJoin(
+    context: MemberContext,
+    request: JoinRequest,
+    group: ClassicGroup,
+    memberId: string,
+    resolve: JoinCallback,
+  ): void {
     const member = new ClassicGroupMember(
       memberId,
       request.groupInstanceId,
@@ -420,7 +452,13 @@ export class GroupCoordinator {
     this.maybePrepareRebalanceOrCompleteJoin(group, `adding new member ${memberId}`);
   }
 
-  private updateMemberThenRebalanceOrCompleteJoin(request: JoinRequest, group: ClassicGroup, member: ClassicGroupMember, resolve: JoinCallback, reason: string): void {
+  private updateMemberThenRebalanceOrCompleteJoin(
+    request: JoinRequest,
+    group: ClassicGroup,
+    member: ClassicGroupMember,
+    resolve: JoinCallback,
+    reason: string,
+  ): void {
     group.updateMember(member, request.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, resolve);
     this.maybePrepareRebalanceOrCompleteJoin(group, reason);
   }
@@ -787,7 +825,12 @@ export class GroupCoordinator {
           partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
           continue;
         }
-        const committed: CommittedOffset = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '', commitTimestamp: now };
+        const committed: CommittedOffset = {
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch,
+          metadata: p.committedMetadata ?? '',
+          commitTimestamp: now,
+        };
         records.push({ key: offsetCommitKey(request.groupId, topic.name, p.partitionIndex), value: offsetCommitValue(committed) });
         accepted.push({ topic: topic.name, partition: p.partitionIndex, committed });
         partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
@@ -936,7 +979,10 @@ export class GroupCoordinator {
 }
 
 /** The answer of a commit refused as a whole: the same error for every partition. */
-function everyPartitionFailed(topics: readonly { name: string; partitions: readonly { partitionIndex: number }[] }[], errorCode: number): Map<string, PartitionResult[]> {
+function everyPartitionFailed(
+  topics: readonly { name: string; partitions: readonly { partitionIndex: number }[] }[],
+  errorCode: number,
+): Map<string, PartitionResult[]> {
   return new Map(topics.map((topic) => [topic.name, topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode }))]));
 }
 
@@ -946,7 +992,11 @@ function everyPartitionFailed(topics: readonly { name: string; partitions: reado
  * accepted whatever the group's state: it cannot be told from a member that has been expired, so
  * such a producer is fenced by its epoch only, never by the group.
  */
-function validateOffsetCommit(group: ClassicGroup, request: Pick<OffsetCommitRequest, 'generationId' | 'memberId' | 'groupInstanceId'>, transactional = false): number {
+function validateOffsetCommit(
+  group: ClassicGroup,
+  request: Pick<OffsetCommitRequest, 'generationId' | 'memberId' | 'groupInstanceId'>,
+  transactional = false,
+): number {
   if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   // Generation -1 comes from the admin client or a consumer managing its own partitions.
   if (request.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
@@ -986,4 +1036,3 @@ function joinKey(groupId: string): string {
 function syncKey(groupId: string): string {
   return `${groupId}\0sync`;
 }
-

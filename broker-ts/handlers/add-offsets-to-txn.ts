@@ -17,7 +17,9 @@ export const addOffsetsToTxnHandler = defineHandler({
       return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
     }
     const partition = broker.groups.partitionFor(body.groupId);
-    const errorCode = await broker.txns.addPartitions(body.transactionalId, body.producerId, body.producerEpoch, [{ topic: CONSUMER_OFFSETS_TOPIC, partition }]);
+    const errorCode = await broker.txns.addPartitions(body.transactionalId, body.producerId, body.producerEpoch, [
+      { topic: CONSUMER_OFFSETS_TOPIC, partition },
+    ]);
     return { throttleTimeMs: 0, errorCode: fencedForVersion(errorCode, context.apiVersion, 2) };
   },
 });

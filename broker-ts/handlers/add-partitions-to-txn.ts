@@ -18,7 +18,12 @@ export const addPartitionsToTxnHandler = defineHandler({
     let errorCode: number;
     if (unknown.length > 0) errorCode = ErrorCode.OPERATION_NOT_ATTEMPTED;
     else {
-      errorCode = await broker.txns.addPartitions(body.v3AndBelowTransactionalId ?? '', body.v3AndBelowProducerId ?? -1n, body.v3AndBelowProducerEpoch ?? -1, partitions);
+      errorCode = await broker.txns.addPartitions(
+        body.v3AndBelowTransactionalId ?? '',
+        body.v3AndBelowProducerId ?? -1n,
+        body.v3AndBelowProducerEpoch ?? -1,
+        partitions,
+      );
       errorCode = fencedForVersion(errorCode, context.apiVersion, 2);
     }
     return {

@@ -41,10 +41,4 @@ export const CLUSTER_OPERATIONS = bits(
   AclOperation.IDEMPOTENT_WRITE,
 );
 
-export const GROUP_OPERATIONS = bits(
-  AclOperation.READ,
-  AclOperation.DELETE,
-  AclOperation.DESCRIBE,
-  AclOperation.DESCRIBE_CONFIGS,
-  AclOperation.ALTER_CONFIGS,
-);
+export const GROUP_OPERATIONS = bits(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);

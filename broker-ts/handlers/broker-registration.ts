@@ -11,7 +11,12 @@ export const brokerRegistrationHandler = defineHandler({
   async handle(broker, body) {
     if (body.clusterId !== broker.clusterId) return { throttleTimeMs: 0, errorCode: ErrorCode.INCONSISTENT_CLUSTER_ID, brokerEpoch: -1n };
     try {
-      const brokerEpoch = await broker.controller.registerBroker({ brokerId: body.brokerId, incarnationId: body.incarnationId, listeners: body.listeners, rack: body.rack });
+      const brokerEpoch = await broker.controller.registerBroker({
+        brokerId: body.brokerId,
+        incarnationId: body.incarnationId,
+        listeners: body.listeners,
+        rack: body.rack,
+      });
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, brokerEpoch };
     } catch (error) {
       return { throttleTimeMs: 0, errorCode: errorCodeOf(error), brokerEpoch: -1n };

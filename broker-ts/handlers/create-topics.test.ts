@@ -15,7 +15,11 @@ afterAll(async () => {
   await node.stop();
 });
 
-function create(client: WireClient, topics: { name: string; numPartitions?: number; replicationFactor?: number; configs?: Record<string, string> }[], validateOnly = false) {
+function create(
+  client: WireClient,
+  topics: { name: string; numPartitions?: number; replicationFactor?: number; configs?: Record<string, string> }[],
+  validateOnly = false,
+) {
   return client.send(ApiKey.CreateTopics, 7, {
     topics: topics.map((t) => ({
       name: t.name,
@@ -36,11 +40,17 @@ describe('CreateTopics', () => {
     const topic = response.topics[0]!;
     expect(topic).toMatchObject({ name: 'c1', errorCode: 0, errorMessage: null, numPartitions: 2, replicationFactor: 1 });
     expect(topic.topicId).not.toBe(schema.ZERO_UUID);
-    expect(topic.configs!.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '60000', readOnly: false, configSource: 1, isSensitive: false });
+    expect(topic.configs!.find((c) => c.name === 'retention.ms')).toEqual({
+      name: 'retention.ms',
+      value: '60000',
+      readOnly: false,
+      configSource: 1,
+      isSensitive: false,
+    });
     expect(node.broker.replicas.partition('c1', 1)).toBeDefined();
   });
 
-  it('answers Kafka\'s errors for bad requests', async () => {
+  it("answers Kafka's errors for bad requests", async () => {
     const client = await node.client();
     await createTopic(client, 'exists');
     await createTopic(client, 'a.b');
@@ -58,7 +68,11 @@ describe('CreateTopics', () => {
     ]);
     expect(response.topics.map((t) => [t.name, t.errorCode, t.errorMessage])).toEqual([
       ['exists', ErrorCode.TOPIC_ALREADY_EXISTS, "Topic 'exists' already exists."],
-      ['bad/name', ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name "bad/name" is illegal, it contains a character other than ASCII alphanumerics, \'.\', \'_\' and \'-\''],
+      [
+        'bad/name',
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        "Topic name \"bad/name\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'",
+      ],
       ['zero', ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.'],
       ['rf0', ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.'],
       [

@@ -21,7 +21,15 @@ describe('DeleteRecords', () => {
   it('moves the log start offset, which ListOffsets and Fetch then honour', async () => {
     const client = await node.client();
     const response = await client.send(ApiKey.DeleteRecords, 2, {
-      topics: [{ name: 'dr', partitions: [{ partitionIndex: 0, offset: 7n }, { partitionIndex: 3, offset: 1n }] }],
+      topics: [
+        {
+          name: 'dr',
+          partitions: [
+            { partitionIndex: 0, offset: 7n },
+            { partitionIndex: 3, offset: 1n },
+          ],
+        },
+      ],
       timeoutMs: 5000,
     });
     expect(response.topics[0]!.partitions.map((p) => [p.partitionIndex, p.lowWatermark, p.errorCode])).toEqual([
@@ -36,7 +44,10 @@ describe('DeleteRecords', () => {
     expect(earliest.topics[0]!.partitions[0]!.offset).toBe(7n);
     const tooFar = await client.send(ApiKey.DeleteRecords, 2, { topics: [{ name: 'dr', partitions: [{ partitionIndex: 0, offset: 99n }] }], timeoutMs: 5000 });
     expect(tooFar.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
-    const toHighWatermark = await client.send(ApiKey.DeleteRecords, 2, { topics: [{ name: 'dr', partitions: [{ partitionIndex: 0, offset: -1n }] }], timeoutMs: 5000 });
+    const toHighWatermark = await client.send(ApiKey.DeleteRecords, 2, {
+      topics: [{ name: 'dr', partitions: [{ partitionIndex: 0, offset: -1n }] }],
+      timeoutMs: 5000,
+    });
     expect(toHighWatermark.topics[0]!.partitions[0]!.lowWatermark).toBe(20n);
   });
 });

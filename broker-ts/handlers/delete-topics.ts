@@ -8,7 +8,8 @@ export const deleteTopicsHandler = defineHandler({
   minVersion: 1,
   maxVersion: 6,
   async handle(broker, body, context) {
-    const references = context.apiVersion >= 6 ? (body.topics ?? []).map((t) => ({ name: t.name, topicId: t.topicId })) : (body.topicNames ?? []).map((name) => ({ name }));
+    const references =
+      context.apiVersion >= 6 ? (body.topics ?? []).map((t) => ({ name: t.name, topicId: t.topicId })) : (body.topicNames ?? []).map((name) => ({ name }));
     const results = await broker.controller.deleteTopics(references);
     return {
       throttleTimeMs: 0,

@@ -22,7 +22,11 @@ export const describeClusterHandler = defineHandler({
       endpointType,
     };
     if (endpointType === EndpointType.CONTROLLER) {
-      return { ...base, errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE, errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER' };
+      return {
+        ...base,
+        errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE,
+        errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER',
+      };
     }
     if (endpointType !== EndpointType.BROKER) {
       return { ...base, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: `Unsupported endpoint type ${endpointType}` };

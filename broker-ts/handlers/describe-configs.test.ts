@@ -53,7 +53,7 @@ describe('DescribeConfigs', () => {
 });
 
 describe('AlterConfigs', () => {
-  it('replaces a topic\'s overrides and applies them to its logs', async () => {
+  it("replaces a topic's overrides and applies them to its logs", async () => {
     const client = await node.client();
     const response = await client.send(ApiKey.AlterConfigs, 2, {
       resources: [{ resourceType: 2, resourceName: 'cfg', configs: [{ name: 'max.message.bytes', value: '5000' }] }],

@@ -12,12 +12,30 @@ export const describeQuorumHandler = defineHandler({
   async handle(broker, body, context) {
     const partition = body.topics[0]?.partitions[0];
     if (body.topics[0]?.topicName !== METADATA_TOPIC || partition?.partitionIndex !== 0) {
-      return { errorCode: ErrorCode.NONE, errorMessage: null, topics: body.topics.map((t) => ({ topicName: t.topicName, partitions: t.partitions.map((p) => ({ ...emptyPartition(p.partitionIndex), errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })) })), nodes: [] };
+      return {
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        topics: body.topics.map((t) => ({
+          topicName: t.topicName,
+          partitions: t.partitions.map((p) => ({ ...emptyPartition(p.partitionIndex), errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })),
+        })),
+        nodes: [],
+      };
     }
     const node = broker.raft.node;
     if (!node.isLeader) {
       if (broker.config.controllerListenerNames.includes(context.listenerName)) {
-        return { errorCode: ErrorCode.NONE, errorMessage: null, topics: [{ topicName: METADATA_TOPIC, partitions: [{ ...emptyPartition(0), errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, leaderId: node.leaderId, leaderEpoch: node.epoch }] }], nodes: [] };
+        return {
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          topics: [
+            {
+              topicName: METADATA_TOPIC,
+              partitions: [{ ...emptyPartition(0), errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, leaderId: node.leaderId, leaderEpoch: node.epoch }],
+            },
+          ],
+          nodes: [],
+        };
       }
       return broker.controllerChannel.send(ApiKey.DescribeQuorum, Math.min(context.apiVersion, 2), body, 5000);
     }

@@ -66,7 +66,14 @@ describe('Fetch', () => {
     const client = await node.client();
     const response = await fetch(client, { partitions: [{ partition: 0, fetchOffset: 0n }] });
     const data = response.responses[0]!.partitions[0]!;
-    expect(data).toMatchObject({ errorCode: 0, highWatermark: 5n, lastStableOffset: 5n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1 });
+    expect(data).toMatchObject({
+      errorCode: 0,
+      highWatermark: 5n,
+      lastStableOffset: 5n,
+      logStartOffset: 0n,
+      abortedTransactions: null,
+      preferredReadReplica: -1,
+    });
     expect(decodeRecordBatches(data.records!).map((b) => b.header.baseOffset)).toEqual([0n, 1n, 2n, 3n, 4n]);
   });
 
@@ -83,10 +90,22 @@ describe('Fetch', () => {
     const two = await fetch(client, { partitions: [{ partition: 0, fetchOffset: 1n, partitionMaxBytes: 2200 }] });
     expect(decodeRecordBatches(two.responses[0]!.partitions[0]!.records!).map((b) => b.header.baseOffset)).toEqual([1n, 2n]);
     // max_bytes is spent by the first partition's batch: the second gets nothing this time.
-    const capped = await fetch(client, { maxBytes: 1500, partitions: [{ partition: 0, fetchOffset: 0n }, { partition: 2, fetchOffset: 0n }] });
+    const capped = await fetch(client, {
+      maxBytes: 1500,
+      partitions: [
+        { partition: 0, fetchOffset: 0n },
+        { partition: 2, fetchOffset: 0n },
+      ],
+    });
     expect(decodeRecordBatches(capped.responses[0]!.partitions[0]!.records!)).toHaveLength(1);
     expect(capped.responses[0]!.partitions[1]!.records!.length).toBe(0);
-    const both = await fetch(client, { maxBytes: 5000, partitions: [{ partition: 0, fetchOffset: 3n }, { partition: 2, fetchOffset: 0n }] });
+    const both = await fetch(client, {
+      maxBytes: 5000,
+      partitions: [
+        { partition: 0, fetchOffset: 3n },
+        { partition: 2, fetchOffset: 0n },
+      ],
+    });
     expect(both.responses[0]!.partitions.map((p) => decodeRecordBatches(p.records!).length)).toEqual([2, 2]);
   });
 
@@ -127,7 +146,12 @@ describe('Fetch', () => {
       isolationLevel: 0,
       sessionId: 0,
       sessionEpoch: -1,
-      topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAw', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1000 }] }],
+      topics: [
+        {
+          topicId: 'AAAAAAAAAAAAAAAAAAAAAw',
+          partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1000 }],
+        },
+      ],
       forgottenTopicsData: [],
       rackId: '',
     });

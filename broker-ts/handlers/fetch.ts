@@ -189,7 +189,13 @@ function readPartitions(
       const partition = leaderPartition(broker, request, version);
       const limit = Math.min(request.partitionMaxBytes, remaining);
       if (replicaId >= 0) {
-        const read = partition.readForFollower(replicaId, request.fetchOffset, version >= 12 ? (request.lastFetchedEpoch ?? -1) : -1, request.currentLeaderEpoch, Math.max(limit, 1));
+        const read = partition.readForFollower(
+          replicaId,
+          request.fetchOffset,
+          version >= 12 ? (request.lastFetchedEpoch ?? -1) : -1,
+          request.currentLeaderEpoch,
+          Math.max(limit, 1),
+        );
         data.highWatermark = read.highWatermark;
         data.lastStableOffset = read.highWatermark;
         data.logStartOffset = read.logStartOffset;

@@ -42,13 +42,17 @@ export const findCoordinatorHandler = defineHandler({
 
 async function findCoordinator(broker: BrokerServices, keyType: number, key: string, listenerName: string): Promise<Coordinator> {
   const fail = (errorCode: number, errorMessage: string | null): Coordinator => ({ key, nodeId: -1, host: '', port: -1, errorCode, errorMessage });
-  if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION) return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator type: ${keyType}`);
+  if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION)
+    return fail(ErrorCode.INVALID_REQUEST, `Unknown coordinator type: ${keyType}`);
   const topic = keyType === CoordinatorType.GROUP ? CONSUMER_OFFSETS_TOPIC : TRANSACTION_STATE_TOPIC;
   try {
     await broker.ensureInternalTopic(topic);
   } catch (error) {
     broker.logger.warn({ err: error }, `cannot create ${topic}`);
-    return fail(errorCodeOf(error) === ErrorCode.UNKNOWN_SERVER_ERROR ? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+    return fail(
+      errorCodeOf(error) === ErrorCode.UNKNOWN_SERVER_ERROR ? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.COORDINATOR_NOT_AVAILABLE,
+      'The coordinator is not available.',
+    );
   }
   const partition = keyType === CoordinatorType.GROUP ? broker.groups.partitionFor(key) : broker.txns.partitionFor(key);
   const registration = broker.image.partition(topic, partition);

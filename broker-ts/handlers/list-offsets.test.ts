@@ -12,8 +12,15 @@ beforeAll(async () => {
   const client = await node.client();
   await createTopic(client, 'times', 1);
   // Offsets 0-1 at t=1000/1100, 2-4 at t=3000/2000/5000, 5 at t=4000.
-  await produce(client, 'times', 0, [{ value: 'a', timestamp: 1000n }, { value: 'b', timestamp: 1100n }]);
-  await produce(client, 'times', 0, [{ value: 'c', timestamp: 3000n }, { value: 'd', timestamp: 2000n }, { value: 'e', timestamp: 5000n }]);
+  await produce(client, 'times', 0, [
+    { value: 'a', timestamp: 1000n },
+    { value: 'b', timestamp: 1100n },
+  ]);
+  await produce(client, 'times', 0, [
+    { value: 'c', timestamp: 3000n },
+    { value: 'd', timestamp: 2000n },
+    { value: 'e', timestamp: 5000n },
+  ]);
   await produce(client, 'times', 0, [{ value: 'f', timestamp: 4000n }]);
 });
 

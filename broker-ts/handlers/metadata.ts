@@ -85,7 +85,12 @@ export const metadataHandler = defineHandler({
   },
 });
 
-function missingTopic(errorCode: number, name: string | null, topicId: string = schema.ZERO_UUID, topicAuthorizedOperations = AUTHORIZED_OPERATIONS_OMITTED): TopicMetadata {
+function missingTopic(
+  errorCode: number,
+  name: string | null,
+  topicId: string = schema.ZERO_UUID,
+  topicAuthorizedOperations = AUTHORIZED_OPERATIONS_OMITTED,
+): TopicMetadata {
   return { errorCode, name, topicId, isInternal: name !== null && isInternalTopic(name), partitions: [], topicAuthorizedOperations };
 }
 
@@ -106,7 +111,9 @@ function describeTopic(broker: BrokerServices, topic: TopicImage, listenerName: 
         replicaNodes: [...p.replicas],
         isrNodes: [...p.isr],
         // A replica whose log dir failed here is offline too (Kafka learns it from the broker's offline dirs).
-        offlineReplicas: p.replicas.filter((id) => !alive(id) || (id === broker.nodeId && broker.replicas.partition(topic.name, p.partition)?.log.isOffline === true)),
+        offlineReplicas: p.replicas.filter(
+          (id) => !alive(id) || (id === broker.nodeId && broker.replicas.partition(topic.name, p.partition)?.log.isOffline === true),
+        ),
       };
     });
   return {

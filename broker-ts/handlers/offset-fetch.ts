@@ -23,7 +23,13 @@ export const offsetFetchHandler = defineHandler({
       context.apiVersion < 2 && fetched.errorCode !== ErrorCode.NONE
         ? (body.topics ?? []).map((t) => ({
             name: t.name,
-            partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: fetched.errorCode })),
+            partitions: t.partitionIndexes.map((partitionIndex) => ({
+              partitionIndex,
+              committedOffset: -1n,
+              committedLeaderEpoch: -1,
+              metadata: '',
+              errorCode: fetched.errorCode,
+            })),
           }))
         : fetched.topics;
     return { throttleTimeMs: 0, topics, errorCode: fetched.errorCode };

@@ -17,7 +17,10 @@ export const txnOffsetCommitHandler = defineHandler({
         partitions: topic.partitions
           .filter((p) => {
             if (broker.image.partition(topic.name, p.partitionIndex) !== undefined) return true;
-            unknown.set(topic.name, [...(unknown.get(topic.name) ?? []), { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }]);
+            unknown.set(topic.name, [
+              ...(unknown.get(topic.name) ?? []),
+              { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION },
+            ]);
             return false;
           })
           .map((p) => ({
@@ -41,7 +44,10 @@ export const txnOffsetCommitHandler = defineHandler({
     for (const source of [unknown, results]) {
       for (const [name, partitions] of source) {
         for (const p of partitions) {
-          topics.set(name, [...(topics.get(name) ?? []), { partitionIndex: p.partitionIndex, errorCode: fencedForVersion(p.errorCode, context.apiVersion, 3) }]);
+          topics.set(name, [
+            ...(topics.get(name) ?? []),
+            { partitionIndex: p.partitionIndex, errorCode: fencedForVersion(p.errorCode, context.apiVersion, 3) },
+          ]);
         }
       }
     }

@@ -16,7 +16,9 @@ export const writeTxnMarkersHandler = defineHandler({
         const topics = await Promise.all(
           m.topics.map(async (t) => ({
             name: t.name,
-            partitions: await Promise.all(t.partitionIndexes.map(async (partitionIndex) => ({ partitionIndex, errorCode: await appendTxnMarker(broker, t.name, partitionIndex, marker) }))),
+            partitions: await Promise.all(
+              t.partitionIndexes.map(async (partitionIndex) => ({ partitionIndex, errorCode: await appendTxnMarker(broker, t.name, partitionIndex, marker) })),
+            ),
           })),
         );
         return { producerId: m.producerId, topics };

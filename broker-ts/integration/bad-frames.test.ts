@@ -64,7 +64,10 @@ describe('bad frames', () => {
       oversized.writeInt32BE(MAX_REQUEST_BYTES + 1, 0);
       await sendRaw(oversized);
       await producer.send({ topic: 'steady', messages: [{ value: 'after' }] });
-      await eventually(() => received, (r) => r.includes('after'));
+      await eventually(
+        () => received,
+        (r) => r.includes('after'),
+      );
       expect(received).toEqual(['before', 'after']);
       expect(node.log()).toMatch(/closing connection: frame of 1048577 bytes exceeds the limit of 1048576/);
       expect(node.log()).toMatch(/closing connection: malformed request/);

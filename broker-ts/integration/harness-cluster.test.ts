@@ -44,5 +44,4 @@ describe('broker-ts under the harness', () => {
     await cluster.close();
     cluster = undefined;
   });
-
 });

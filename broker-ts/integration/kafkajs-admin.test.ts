@@ -65,7 +65,10 @@ describe('kafkajs admin', () => {
     await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: 'cfg', configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
     const after = await admin.describeConfigs({ resources: [{ type: 2, name: 'cfg', configNames: ['retention.ms'] }], includeSynonyms: false });
     expect(after.resources[0]!.configEntries[0]!.configValue).toBe('60000');
-    const broker = await admin.describeConfigs({ resources: [{ type: 4, name: '1', configNames: ['num.partitions', 'offsets.topic.num.partitions'] }], includeSynonyms: false });
+    const broker = await admin.describeConfigs({
+      resources: [{ type: 4, name: '1', configNames: ['num.partitions', 'offsets.topic.num.partitions'] }],
+      includeSynonyms: false,
+    });
     expect(broker.resources[0]!.configEntries.map((e) => [e.configName, e.configValue])).toEqual([
       ['num.partitions', '2'],
       ['offsets.topic.num.partitions', '3'],

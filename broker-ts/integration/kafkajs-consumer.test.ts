@@ -55,7 +55,10 @@ describe('kafkajs consumer groups', () => {
     };
     try {
       await run(consumers[0]!);
-      await eventually(() => assignments.get(consumers[0]!)?.length ?? 0, (n) => n === 6);
+      await eventually(
+        () => assignments.get(consumers[0]!)?.length ?? 0,
+        (n) => n === 6,
+      );
       await run(consumers[1]!);
       await run(consumers[2]!);
       // Once all three are in, each holds two partitions.
@@ -66,7 +69,10 @@ describe('kafkajs consumer groups', () => {
       expect(spread).toEqual([2, 2, 2]);
       const all = new Set(consumers.flatMap((c) => assignments.get(c)!));
       expect(all.size).toBe(6);
-      await eventually(() => seen.size, (n) => n === 30);
+      await eventually(
+        () => seen.size,
+        (n) => n === 30,
+      );
 
       // One leaves: the two others take over its partitions.
       await consumers[2]!.disconnect();
@@ -97,7 +103,10 @@ describe('kafkajs consumer groups', () => {
         if (message.offset === '5') await first.commitOffsets([{ topic, partition, offset: '6' }]);
       },
     });
-    await eventually(() => count, (n) => n === 10);
+    await eventually(
+      () => count,
+      (n) => n === 10,
+    );
     await first.disconnect();
     expect(await admin.fetchOffsets({ groupId: 'committing', topics: ['committed'] })).toEqual([
       { topic: 'committed', partitions: [{ partition: 0, offset: '6', metadata: null }] },
@@ -108,7 +117,10 @@ describe('kafkajs consumer groups', () => {
     await second.connect();
     await second.subscribe({ topic: 'committed', fromBeginning: true });
     await second.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-    await eventually(() => values.length, (n) => n === 4);
+    await eventually(
+      () => values.length,
+      (n) => n === 4,
+    );
     await second.disconnect();
     expect(values).toEqual(['0:6', '0:7', '0:8', '0:9']);
 
@@ -141,7 +153,10 @@ describe('kafkajs consumer groups', () => {
         }
       },
     });
-    await eventually(() => values.at(-1), (last) => last === '0:19');
+    await eventually(
+      () => values.at(-1),
+      (last) => last === '0:19',
+    );
     await consumer.disconnect();
     expect(values.slice(0, 5)).toEqual(['0:0', '0:1', '0:2', '0:3', '0:4']);
     expect(values.slice(-5)).toEqual(['0:15', '0:16', '0:17', '0:18', '0:19']);

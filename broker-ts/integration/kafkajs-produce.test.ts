@@ -18,7 +18,13 @@ beforeAll(async () => {
   kafka = kafkaClient(node.bootstrap);
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'prod', numPartitions: 1 }, { topic: 'idem', numPartitions: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic: 'prod', numPartitions: 1 },
+      { topic: 'idem', numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
 });
 
 afterAll(async () => {
@@ -77,7 +83,9 @@ describe('kafkajs producer', () => {
     // A batch holds the record plus about 80 bytes of headers.
     const fits = await producer.send({ topic: 'big', messages: [{ value: Buffer.alloc(MESSAGE_MAX_BYTES - 200, 1) }] });
     expect(fits[0]!.errorCode).toBe(0);
-    await expect(producer.send({ topic: 'big', messages: [{ value: Buffer.alloc(MESSAGE_MAX_BYTES + 10, 1) }] })).rejects.toMatchObject({ type: 'MESSAGE_TOO_LARGE' });
+    await expect(producer.send({ topic: 'big', messages: [{ value: Buffer.alloc(MESSAGE_MAX_BYTES + 10, 1) }] })).rejects.toMatchObject({
+      type: 'MESSAGE_TOO_LARGE',
+    });
     await producer.disconnect();
     const [message] = await readAll('big', 1);
     expect(message!.size).toBe(MESSAGE_MAX_BYTES - 200);

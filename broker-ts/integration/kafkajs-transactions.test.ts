@@ -45,7 +45,11 @@ async function readTopic(topic: string, readUncommitted: boolean, expected: numb
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-    await eventually(() => values.length, (n) => n >= expected, 20_000);
+    await eventually(
+      () => values.length,
+      (n) => n >= expected,
+      20_000,
+    );
     return values;
   } finally {
     await consumer.disconnect();

@@ -50,7 +50,14 @@ async function fetchPartition(client: WireClient, topic: string, offset = 0n) {
     isolationLevel: 0,
     sessionId: 0,
     sessionEpoch: -1,
-    topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 50 * 1024 * 1024 }] }],
+    topics: [
+      {
+        topic,
+        partitions: [
+          { partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 50 * 1024 * 1024 },
+        ],
+      },
+    ],
     forgottenTopicsData: [],
     rackId: '',
   });
@@ -117,13 +124,20 @@ describe.skipIf(skip !== undefined)(`a full log dir${skip ? ` (skipped: ${skip})
     // Offline: produce and fetch answer KAFKA_STORAGE_ERROR, Metadata lists the replica as offline.
     expect((await produce(client, 'on-small', 0, [{ value: 'more' }], { acks: 1 })).errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
     expect((await fetchPartition(client, 'on-small')).errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
-    const metadata = await client.send(ApiKey.Metadata, 12, { topics: [{ name: 'on-small' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const metadata = await client.send(ApiKey.Metadata, 12, {
+      topics: [{ name: 'on-small' }],
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    });
     expect(metadata.topics[0]!.partitions[0]!.offlineReplicas).toEqual([1]);
     expect(node.log()).toMatch(/Stopped serving replicas in dir .*small/);
 
     // The healthy dir still takes writes, also of topics created now.
     await producer.send({ topic: 'on-healthy', acks: -1, messages: [{ value: 'after-failure' }] });
-    await eventually(() => seen, (s) => s.includes('after-failure'));
+    await eventually(
+      () => seen,
+      (s) => s.includes('after-failure'),
+    );
     await createTopic(client, 'created-after');
     expect(existsSync(join(healthy, 'created-after-0'))).toBe(true);
     await consumer.disconnect();
@@ -157,7 +171,11 @@ describe.skipIf(skip !== undefined)(`a full log dir${skip ? ` (skipped: ${skip})
           () => -2,
         );
       }
-      await eventually(() => lone.running, (running) => !running, 10_000);
+      await eventually(
+        () => lone.running,
+        (running) => !running,
+        10_000,
+      );
       expect(lone.log()).toMatch(/Shutdown broker because all log dirs in .* have failed/);
       await client.close().catch(() => undefined);
     } finally {

@@ -24,7 +24,10 @@ afterAll(async () => {
 
 describe('probe-broker.ts against broker-ts', () => {
   it('finds every advertised version answered and the rest refused', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, SCRIPT, node.bootstrap], { maxBuffer: 10 * 1024 * 1024, timeout: 120_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, SCRIPT, node.bootstrap], {
+      maxBuffer: 10 * 1024 * 1024,
+      timeout: 120_000,
+    });
     const sections = stdout.split(/\n(?=\S)/);
     let probed = 0;
     for (const section of sections) {

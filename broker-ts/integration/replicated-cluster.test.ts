@@ -48,7 +48,11 @@ async function partitionState(topic: string, partition = 0, askNode?: number) {
     let client: WireClient | undefined;
     try {
       client = await WireClient.connect({ host, port: Number(port), requestTimeoutMs: 3000, connectTimeoutMs: 1000 });
-      const response = await client.send(ApiKey.Metadata, 12, { topics: [{ name: topic, topicId: undefined }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      const response = await client.send(ApiKey.Metadata, 12, {
+        topics: [{ name: topic, topicId: undefined }],
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      });
       const p = response.topics[0]?.partitions.find((x) => x.partitionIndex === partition);
       if (p === undefined) throw new Error(`no partition ${topic}-${partition} in node ${id}'s metadata`);
       return { leader: p.leaderId, isr: [...p.isrNodes].sort(), replicas: [...p.replicaNodes] };
@@ -83,8 +87,13 @@ async function restart(id: number): Promise<void> {
 }
 
 async function createTopic(topic: string, config: Record<string, string> = {}): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }] });
-  await eventually(() => partitionState(topic).catch(() => ({ leader: -1, isr: [] as number[], replicas: [] as number[] })), (s) => s.leader > 0 && s.isr.length === 3);
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }],
+  });
+  await eventually(
+    () => partitionState(topic).catch(() => ({ leader: -1, isr: [] as number[], replicas: [] as number[] })),
+    (s) => s.leader > 0 && s.isr.length === 3,
+  );
 }
 
 async function readAll(topic: string, expected: number): Promise<string[]> {
@@ -93,7 +102,11 @@ async function readAll(topic: string, expected: number): Promise<string[]> {
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-  await eventually(() => values.length, (n) => n >= expected, 30_000);
+  await eventually(
+    () => values.length,
+    (n) => n >= expected,
+    30_000,
+  );
   await consumer.disconnect();
   return values;
 }
@@ -140,7 +153,8 @@ describe('a three-node broker-ts cluster', () => {
     await admin.createTopics({ topics: [{ topic: 'sessions', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
     const producer = kafka.producer();
     await producer.connect();
-    for (let i = 0; i < 50; i++) await producer.send({ topic: 'sessions', acks: -1, messages: Array.from({ length: 6 }, (_, p) => ({ partition: p, value: `m${i}` })) });
+    for (let i = 0; i < 50; i++)
+      await producer.send({ topic: 'sessions', acks: -1, messages: Array.from({ length: 6 }, (_, p) => ({ partition: p, value: `m${i}` })) });
     await producer.disconnect();
     const opened = (id: number) =>
       readFileSync(join(logDir, `node-${id}`, 'server.log'), 'utf8')
@@ -187,13 +201,21 @@ describe('a three-node broker-ts cluster', () => {
     for (let i = 0; i < 50; i++) await producer.send({ topic: 'failover', acks: -1, messages: [{ value: `before-${i}` }] });
     const { leader } = await partitionState('failover');
     await cluster.kill(leader);
-    const next = await eventually(() => partitionState('failover'), (s) => s.leader > 0 && s.leader !== leader, 20_000);
+    const next = await eventually(
+      () => partitionState('failover'),
+      (s) => s.leader > 0 && s.leader !== leader,
+      20_000,
+    );
     expect(next.isr).not.toContain(leader);
     for (let i = 0; i < 50; i++) await producer.send({ topic: 'failover', acks: -1, messages: [{ value: `after-${i}` }] });
     await producer.disconnect();
     await restart(leader);
     // The restarted replica catches up and joins the ISR again.
-    await eventually(() => partitionState('failover'), (s) => s.isr.length === 3, 30_000);
+    await eventually(
+      () => partitionState('failover'),
+      (s) => s.isr.length === 3,
+      30_000,
+    );
     const values = await readAll('failover', 100);
     expect(new Set(values).size).toBe(100);
   });
@@ -206,14 +228,22 @@ describe('a three-node broker-ts cluster', () => {
     try {
       // Waiting for the paused follower, the write sees the ISR shrink below the minimum.
       expect(await produceErrorCode(leader, 'isr', 10_000)).toBe(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
-      const shrunk = await eventually(() => partitionState('isr'), (s) => !s.isr.includes(follower), 20_000);
+      const shrunk = await eventually(
+        () => partitionState('isr'),
+        (s) => !s.isr.includes(follower),
+        20_000,
+      );
       expect(shrunk.isr).toHaveLength(2);
       expect(await produceErrorCode(leader, 'isr')).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
     } finally {
       await cluster.resume(follower);
     }
     // The leader's own view, which its min.insync.replicas check uses.
-    await eventually(() => partitionState('isr', 0, leader), (s) => s.isr.length === 3, 30_000);
+    await eventually(
+      () => partitionState('isr', 0, leader),
+      (s) => s.isr.length === 3,
+      30_000,
+    );
     expect(await produceErrorCode(leader, 'isr')).toBe(ErrorCode.NONE);
   });
 
@@ -229,13 +259,21 @@ describe('a three-node broker-ts cluster', () => {
     } finally {
       for (const proxy of cluster.node(leader).proxies.replication) await cluster.toxiproxy.setEnabled(proxy, true);
     }
-    await eventually(() => partitionState('truncation'), (s) => s.leader > 0 && s.leader !== leader, 20_000);
+    await eventually(
+      () => partitionState('truncation'),
+      (s) => s.leader > 0 && s.leader !== leader,
+      20_000,
+    );
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < 20; i++) await producer.send({ topic: 'truncation', acks: -1, messages: [{ value: `new-${i}` }] });
     await producer.disconnect();
     await restart(leader);
-    await eventually(() => partitionState('truncation'), (s) => s.isr.length === 3, 30_000);
+    await eventually(
+      () => partitionState('truncation'),
+      (s) => s.isr.length === 3,
+      30_000,
+    );
     const log = readFileSync(join(logDir, `node-${leader}`, 'server.log'), 'utf8');
     expect(log).toMatch(/truncating a log that diverged from the leader/);
     expect(await readAll('truncation', 20)).toEqual(Array.from({ length: 20 }, (_, i) => `new-${i}`));
@@ -245,11 +283,19 @@ describe('a three-node broker-ts cluster', () => {
     const before = await describeQuorum(cluster);
     await cluster.kill(before.leaderId);
     try {
-      const after = await eventually(() => describeQuorum(cluster).catch(() => ({ leaderId: -1, leaderEpoch: -1, voters: [] })), (q) => q.leaderId > 0 && q.leaderId !== before.leaderId, 15_000);
+      const after = await eventually(
+        () => describeQuorum(cluster).catch(() => ({ leaderId: -1, leaderEpoch: -1, voters: [] })),
+        (q) => q.leaderId > 0 && q.leaderId !== before.leaderId,
+        15_000,
+      );
       expect(after.leaderEpoch).toBeGreaterThan(before.leaderEpoch);
       // kafkajs may still pick the dead node as controller until its metadata says otherwise: retry.
       await eventually(
-        () => admin.createTopics({ topics: [{ topic: 'while-controller-down', numPartitions: 2, replicationFactor: 2 }] }).then(() => true, (error: { type?: string }) => error.type === 'TOPIC_ALREADY_EXISTS'),
+        () =>
+          admin.createTopics({ topics: [{ topic: 'while-controller-down', numPartitions: 2, replicationFactor: 2 }] }).then(
+            () => true,
+            (error: { type?: string }) => error.type === 'TOPIC_ALREADY_EXISTS',
+          ),
         (created) => created,
         15_000,
       );
@@ -263,7 +309,11 @@ describe('a three-node broker-ts cluster', () => {
     } finally {
       await restart(before.leaderId);
     }
-    await eventually(async () => (await admin.describeCluster()).brokers.length, (n) => n === 3, 20_000);
+    await eventually(
+      async () => (await admin.describeCluster()).brokers.length,
+      (n) => n === 3,
+      20_000,
+    );
   });
 
   it('keeps committed offsets and idempotent producer state when the coordinator and leader are lost', async () => {
@@ -279,7 +329,10 @@ describe('a three-node broker-ts cluster', () => {
     await consumer.connect();
     await consumer.subscribe({ topic: 'survivors', fromBeginning: true });
     await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-    await eventually(() => seen.length, (n) => n >= 30);
+    await eventually(
+      () => seen.length,
+      (n) => n >= 30,
+    );
     await consumer.commitOffsets([{ topic: 'survivors', partition: 0, offset: '30' }]);
     await consumer.disconnect();
 

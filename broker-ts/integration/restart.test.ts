@@ -22,7 +22,10 @@ describe('restarts', () => {
   it('keeps acknowledged messages, topics, configs and committed offsets through kill -9', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'durable', numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic: 'durable', numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] }],
+      waitForLeaders: true,
+    });
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     for (let i = 0; i < 10; i++) await producer.send({ topic: 'durable', acks: -1, messages: [{ partition: i % 2, value: `m${i}` }] });
@@ -32,7 +35,10 @@ describe('restarts', () => {
     await consumer.connect();
     await consumer.subscribe({ topic: 'durable', fromBeginning: true });
     await consumer.run({ autoCommitInterval: 100, eachMessage: async () => void read++ });
-    await eventually(() => read, (n) => n === 10);
+    await eventually(
+      () => read,
+      (n) => n === 10,
+    );
     await consumer.disconnect();
     const committed = await admin.fetchOffsets({ groupId: 'survivor', topics: ['durable'] });
     await admin.disconnect();
@@ -64,7 +70,10 @@ describe('restarts', () => {
       await resumed.connect();
       await resumed.subscribe({ topic: 'durable', fromBeginning: true });
       await resumed.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-      await eventually(() => values, (v) => v.length === 1);
+      await eventually(
+        () => values,
+        (v) => v.length === 1,
+      );
       await resumed.disconnect();
       expect(values).toEqual(['after-restart']);
     } finally {
@@ -86,7 +95,11 @@ describe('restarts', () => {
 async function topicId(topic: string): Promise<string> {
   const client = await WireClient.connect({ host: '127.0.0.1', port: node.port });
   try {
-    const response = await client.send(ApiKey.Metadata, 12, { topics: [{ name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const response = await client.send(ApiKey.Metadata, 12, {
+      topics: [{ name: topic }],
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    });
     return response.topics[0]!.topicId!;
   } finally {
     await client.close();

@@ -10,16 +10,7 @@ import { createCertificateAuthority, issueCertificate } from '../../harness/secu
 import type { CertificateAuthority, IssuedCertificate } from '../../harness/security/certificates.js';
 import { loadBrokerConfig } from '../config/broker-config.js';
 import { readPropertiesFile } from '../config/properties-file.js';
-import {
-  ApiKey,
-  ErrorCode,
-  FrameDecoder,
-  SaslAuthenticationError,
-  WireClient,
-  encodePlainToken,
-  encodeRecordBatch,
-  encodeRequest,
-} from '../protocol/index.js';
+import { ApiKey, ErrorCode, FrameDecoder, SaslAuthenticationError, WireClient, encodePlainToken, encodeRecordBatch, encodeRequest } from '../protocol/index.js';
 import { controllerClientSecurity, interBrokerClientSecurity } from '../security/client-security.js';
 import { BrokerProcess } from '../testing/broker-process.js';
 import { freePort } from '../testing/free-port.js';
@@ -59,7 +50,8 @@ beforeAll(async () => {
       'listener.name.client.plain.sasl.jaas.config': `${PLAIN} required user_alice="alice-secret";`,
       'listener.name.repl.scram-sha-512.sasl.jaas.config': `${SCRAM} required username="broker" password="broker-secret";`,
       'listener.name.controller.plain.sasl.jaas.config': `${PLAIN} required username="controller" password="controller-secret" user_controller="controller-secret";`,
-      'sasl.scram.credentials': 'SCRAM-SHA-256=[name=bob,password=bob-secret];SCRAM-SHA-512=[name=carol,password=carol-secret];SCRAM-SHA-512=[name=broker,password=broker-secret]',
+      'sasl.scram.credentials':
+        'SCRAM-SHA-256=[name=bob,password=bob-secret];SCRAM-SHA-512=[name=carol,password=carol-secret];SCRAM-SHA-512=[name=broker,password=broker-secret]',
       'sasl.server.max.receive.size': '4096',
       'connection.failed.authentication.delay.ms': '300',
     },
@@ -98,13 +90,16 @@ describe('SASL_SSL, SSL and SASL_PLAINTEXT listeners', () => {
       await consumer.subscribe({ topic, fromBeginning: true });
       const seen: string[] = [];
       await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-      await eventually(() => seen, (s) => s.length > 0);
+      await eventually(
+        () => seen,
+        (s) => s.length > 0,
+      );
       await consumer.disconnect();
       expect(seen).toEqual([`hello ${username}`]);
     }
   });
 
-  it('refuses wrong credentials with SASL_AUTHENTICATION_FAILED and Kafka\'s message, then closes', async () => {
+  it("refuses wrong credentials with SASL_AUTHENTICATION_FAILED and Kafka's message, then closes", async () => {
     const kafka = kafkaClient(`127.0.0.1:${ports.client}`, { ...saslSsl('scram-sha-512', 'carol', 'wrong'), retry: { retries: 0 } });
     const admin = kafka.admin();
     await expect(admin.connect()).rejects.toThrow(/invalid credentials with SASL mechanism SCRAM-SHA-512/);
@@ -120,7 +115,12 @@ describe('SASL_SSL, SSL and SASL_PLAINTEXT listeners', () => {
       expect((error as Error).message).toMatch(sasl.mechanism === 'PLAIN' ? /^Authentication failed: Invalid username or password$/ : /invalid credentials/);
       expect(Date.now() - started).toBeLessThan(5000);
     }
-    const unknown = await WireClient.connect({ host: '127.0.0.1', port: ports.client, tls: { ca: ca.certPem }, sasl: { mechanism: 'SCRAM-SHA-256', username: 'x', password: 'y' } })
+    const unknown = await WireClient.connect({
+      host: '127.0.0.1',
+      port: ports.client,
+      tls: { ca: ca.certPem },
+      sasl: { mechanism: 'SCRAM-SHA-256', username: 'x', password: 'y' },
+    })
       .then(() => undefined)
       .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(SaslAuthenticationError);
@@ -140,7 +140,9 @@ describe('SASL_SSL, SSL and SASL_PLAINTEXT listeners', () => {
     // ApiVersions first is fine; a Metadata request after it still is not.
     const wire = await WireClient.connect({ host: '127.0.0.1', port: ports.client, tls: { ca: ca.certPem }, requestTimeoutMs: 5000 });
     expect((await wire.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' })).errorCode).toBe(ErrorCode.NONE);
-    await expect(wire.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).rejects.toThrow(/closed/);
+    await expect(wire.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).rejects.toThrow(
+      /closed/,
+    );
     expect(node.log()).toMatch(/Unexpected Kafka request of type Metadata during SASL handshake/);
   });
 
@@ -186,7 +188,12 @@ describe('SASL_SSL, SSL and SASL_PLAINTEXT listeners', () => {
     const frames = new FrameDecoder();
     const received: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => received.push(...frames.push(chunk).frames));
-    const next = () => eventually(() => received.length, (n) => n > 0, 5000).then(() => received.shift()!);
+    const next = () =>
+      eventually(
+        () => received.length,
+        (n) => n > 0,
+        5000,
+      ).then(() => received.shift()!);
     socket.write(encodeRequest({ apiKey: ApiKey.SaslHandshake, apiVersion: 0, correlationId: 1, clientId: 'old' }, { mechanism: 'PLAIN' }));
     expect((await next()).readInt16BE(4)).toBe(ErrorCode.NONE);
     const token = encodePlainToken('alice', 'alice-secret');
@@ -203,7 +210,9 @@ describe('SASL_SSL, SSL and SASL_PLAINTEXT listeners', () => {
     await expect(WireClient.connect({ host: '127.0.0.1', port: ports.mtls, tls: { ca: ca.certPem } }).then((c) => c.negotiateVersions())).rejects.toThrow();
     const stranger = issueCertificate(createCertificateAuthority(mkdtempSync(join(certDir, 'other-')), 'other-ca'), 'stranger');
     await expect(
-      WireClient.connect({ host: '127.0.0.1', port: ports.mtls, tls: { ca: ca.certPem, key: stranger.keyPem, cert: stranger.certPem } }).then((c) => c.negotiateVersions()),
+      WireClient.connect({ host: '127.0.0.1', port: ports.mtls, tls: { ca: ca.certPem, key: stranger.keyPem, cert: stranger.certPem } }).then((c) =>
+        c.negotiateVersions(),
+      ),
     ).rejects.toThrow();
     const kafka = kafkaClient(`127.0.0.1:${ports.mtls}`, { ssl: { ca: [ca.certPem], key: client.keyPem, cert: client.certPem } });
     const admin = kafka.admin();
@@ -215,7 +224,9 @@ describe('SASL_SSL, SSL and SASL_PLAINTEXT listeners', () => {
   it('connects to its own inter-broker and controller listeners as a client, with the keys Kafka uses', async () => {
     const { config } = loadBrokerConfig(readPropertiesFile(node.configFile));
     const repl = await WireClient.connect({ host: '127.0.0.1', port: ports.repl, ...interBrokerClientSecurity(config) });
-    expect((await repl.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).brokers[0]!.port).toBe(ports.repl);
+    expect(
+      (await repl.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).brokers[0]!.port,
+    ).toBe(ports.repl);
     await repl.close();
     const controller = await WireClient.connect({ host: '127.0.0.1', port: ports.controller, ...controllerClientSecurity(config) });
     expect([...(await controller.negotiateVersions()).keys()]).toContain(ApiKey.ApiVersions);

@@ -25,7 +25,10 @@ beforeAll(async () => {
     logDir,
     brokerConfig: { 'replica.lag.time.max.ms': '1500', 'min.insync.replicas': '2' },
   });
-  kafka = kafkaClient(cluster.harnessServers().join(','), { brokers: cluster.harnessServers(), retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 2000 } });
+  kafka = kafkaClient(cluster.harnessServers().join(','), {
+    brokers: cluster.harnessServers(),
+    retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 2000 },
+  });
   admin = kafka.admin();
   await admin.connect();
 });
@@ -62,7 +65,11 @@ async function readCommitted(topic: string, expected: number): Promise<string[]>
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-    await eventually(() => values.length, (n) => n >= expected, 30_000);
+    await eventually(
+      () => values.length,
+      (n) => n >= expected,
+      30_000,
+    );
     // Anything aborted would come before the last committed record: give stragglers a moment.
     await new Promise((resolve) => setTimeout(resolve, 500));
     return values;

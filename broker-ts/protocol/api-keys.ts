@@ -101,9 +101,7 @@ export const ApiKey = {
 
 export type ApiKeyName = keyof typeof ApiKey;
 
-const namesByKey = new Map<number, ApiKeyName>(
-  (Object.entries(ApiKey) as [ApiKeyName, number][]).map(([name, key]) => [key, name]),
-);
+const namesByKey = new Map<number, ApiKeyName>((Object.entries(ApiKey) as [ApiKeyName, number][]).map(([name, key]) => [key, name]));
 
 /** Kafka's name of an API key, or `Unknown(<key>)`. */
 export function apiKeyName(apiKey: number): string {

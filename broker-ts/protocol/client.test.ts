@@ -113,9 +113,7 @@ describe('WireClient', () => {
     });
     const client = await connect(double.port);
     const replies = await Promise.all(
-      [1, 2, 3].map((generationId) =>
-        client.send(ApiKey.Heartbeat, 4, { groupId: 'g', generationId, memberId: 'm', groupInstanceId: null }),
-      ),
+      [1, 2, 3].map((generationId) => client.send(ApiKey.Heartbeat, 4, { groupId: 'g', generationId, memberId: 'm', groupInstanceId: null })),
     );
     expect(replies.map((r) => r.errorCode)).toEqual([1, 2, 3]);
     expect(double.received.map((r) => r.header.correlationId)).toEqual([0, 1, 2]);
@@ -169,9 +167,9 @@ describe('WireClient', () => {
     const double = await startDouble(() => 'close');
     const client = await connect(double.port);
     const closed = new Promise<Error | undefined>((resolve) => client.once('close', resolve));
-    await expect(
-      client.send(ApiKey.Heartbeat, 4, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null }),
-    ).rejects.toBeInstanceOf(ConnectionClosedError);
+    await expect(client.send(ApiKey.Heartbeat, 4, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null })).rejects.toBeInstanceOf(
+      ConnectionClosedError,
+    );
     expect(await closed).toBeInstanceOf(ConnectionClosedError);
     expect(client.closed).toBe(true);
     await expect(client.send(ApiKey.ApiVersions, 0, {})).rejects.toBeInstanceOf(ConnectionClosedError);
@@ -191,9 +189,9 @@ describe('WireClient', () => {
         : apiVersionsReply(request),
     );
     const client = await connect(double.port);
-    await expect(
-      client.send(ApiKey.Heartbeat, 3, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null }),
-    ).rejects.toBeInstanceOf(ProtocolError);
+    await expect(client.send(ApiKey.Heartbeat, 3, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null })).rejects.toBeInstanceOf(
+      ProtocolError,
+    );
     expect(client.closed).toBe(false);
     expect((await client.send(ApiKey.ApiVersions, 0, {})).errorCode).toBe(ErrorCode.NONE);
   });

@@ -193,12 +193,7 @@ export class WireClient extends EventEmitter<WireClientEvents> {
    * Kafka clients do when the broker answers UNSUPPORTED_VERSION) and remembers them.
    */
   async negotiateVersions(options: SendOptions = {}): Promise<Map<number, VersionRange>> {
-    let response = await this.send(
-      ApiKey.ApiVersions,
-      3,
-      { clientSoftwareName: 'broker-ts-wire-client', clientSoftwareVersion: '1.0.0' },
-      options,
-    );
+    let response = await this.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'broker-ts-wire-client', clientSoftwareVersion: '1.0.0' }, options);
     if (response.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
       response = await this.send(ApiKey.ApiVersions, 0, {}, options);
     }
@@ -272,14 +267,7 @@ export class WireClient extends EventEmitter<WireClientEvents> {
     });
   }
 
-  private track(
-    apiKey: number,
-    apiVersion: number,
-    correlationId: number,
-    frame: Buffer,
-    decode: boolean,
-    options: SendOptions,
-  ): Promise<unknown> {
+  private track(apiKey: number, apiVersion: number, correlationId: number, frame: Buffer, decode: boolean, options: SendOptions): Promise<unknown> {
     if (this.ended) return Promise.reject(this.closeReason ?? new ConnectionClosedError('connection is closed'));
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     return new Promise((resolve, reject) => {

@@ -24,10 +24,7 @@ const TABLES: Uint32Array[] = [];
   }
 }
 
-const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [
-  Uint32Array, Uint32Array, Uint32Array, Uint32Array,
-  Uint32Array, Uint32Array, Uint32Array, Uint32Array,
-];
+const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
 
 type NativeCrc32c = (input: Buffer, initialState?: number) => number;
 
@@ -61,8 +58,14 @@ export function crc32cPortable(buf: Uint8Array, start = 0, end = buf.length): nu
   while (end - i >= 8) {
     const a = (crc ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
     crc =
-      T7[a & 0xff]! ^ T6[(a >>> 8) & 0xff]! ^ T5[(a >>> 16) & 0xff]! ^ T4[a >>> 24]! ^
-      T3[buf[i + 4]!]! ^ T2[buf[i + 5]!]! ^ T1[buf[i + 6]!]! ^ T0[buf[i + 7]!]!;
+      T7[a & 0xff]! ^
+      T6[(a >>> 8) & 0xff]! ^
+      T5[(a >>> 16) & 0xff]! ^
+      T4[a >>> 24]! ^
+      T3[buf[i + 4]!]! ^
+      T2[buf[i + 5]!]! ^
+      T1[buf[i + 6]!]! ^
+      T0[buf[i + 7]!]!;
     i += 8;
   }
   while (i < end) crc = T0[(crc ^ buf[i++]!) & 0xff]! ^ (crc >>> 8);

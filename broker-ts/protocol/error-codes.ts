@@ -176,9 +176,7 @@ const RETRIABLE: ReadonlySet<number> = new Set<number>([
   ErrorCode.SHARE_SESSION_LIMIT_REACHED,
 ]);
 
-const namesByCode = new Map<number, ErrorCodeName>(
-  (Object.entries(ErrorCode) as [ErrorCodeName, number][]).map(([name, code]) => [code, name]),
-);
+const namesByCode = new Map<number, ErrorCodeName>((Object.entries(ErrorCode) as [ErrorCodeName, number][]).map(([name, code]) => [code, name]));
 
 export interface KafkaError {
   name: ErrorCodeName;

@@ -22,14 +22,7 @@ export { isFlexibleVersion, supportsVersion } from './apis/api.js';
 export { APIS, API_LIST, apiByKey, isSupportedApiKey, supportedVersionRanges, versionEntry } from './registry.js';
 export type { RequestBody, ResponseBody, SupportedApiKey } from './registry.js';
 
-export {
-  readRequestHeader,
-  readResponseHeader,
-  requestHeaderVersion,
-  responseHeaderVersion,
-  writeRequestHeader,
-  writeResponseHeader,
-} from './headers.js';
+export { readRequestHeader, readResponseHeader, requestHeaderVersion, responseHeaderVersion, writeRequestHeader, writeResponseHeader } from './headers.js';
 export type { RequestHeader, RequestHeaderVersion, ResponseHeader, ResponseHeaderVersion } from './headers.js';
 
 export { DEFAULT_MAX_FRAME_SIZE, FRAME_SIZE_BYTES, FrameDecoder } from './frame.js';
@@ -37,13 +30,7 @@ export type { FrameBatch } from './frame.js';
 
 export { UnsupportedRequestError, decodeRequest, encodeRawRequest, encodeRequest } from './request-codec.js';
 export type { DecodedRequest, OutgoingRequestHeader } from './request-codec.js';
-export {
-  decodeResponse,
-  encodeResponse,
-  encodeResponseChunks,
-  encodeUnsupportedApiVersionsResponse,
-  peekCorrelationId,
-} from './response-codec.js';
+export { decodeResponse, encodeResponse, encodeResponseChunks, encodeUnsupportedApiVersionsResponse, peekCorrelationId } from './response-codec.js';
 export type { DecodedResponse } from './response-codec.js';
 
 export { ERROR_CODES, ErrorCode, errorByCode, errorName, isRetriable } from './error-codes.js';

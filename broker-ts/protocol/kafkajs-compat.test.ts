@@ -207,9 +207,7 @@ describe('requests encoded by kafkajs', () => {
       ApiKey.CreateTopics,
     );
     expect(body).toEqual({
-      topics: [
-        { name: 't', numPartitions: 3, replicationFactor: 1, assignments: [], configs: [{ name: 'cleanup.policy', value: 'compact' }] },
-      ],
+      topics: [{ name: 't', numPartitions: 3, replicationFactor: 1, assignments: [], configs: [{ name: 'cleanup.policy', value: 'compact' }] }],
       timeoutMs: 5000,
       validateOnly: false,
     });
@@ -221,9 +219,12 @@ describe('requests encoded by kafkajs', () => {
   });
 
   it('Heartbeat v3 and LeaveGroup v3', async () => {
-    expect(
-      bodyOf(await viaKafkajs('Heartbeat', 3, { groupId: 'g', groupGenerationId: 2, memberId: 'm', groupInstanceId: null }), ApiKey.Heartbeat),
-    ).toEqual({ groupId: 'g', generationId: 2, memberId: 'm', groupInstanceId: null });
+    expect(bodyOf(await viaKafkajs('Heartbeat', 3, { groupId: 'g', groupGenerationId: 2, memberId: 'm', groupInstanceId: null }), ApiKey.Heartbeat)).toEqual({
+      groupId: 'g',
+      generationId: 2,
+      memberId: 'm',
+      groupInstanceId: null,
+    });
     expect(bodyOf(await viaKafkajs('LeaveGroup', 3, { groupId: 'g', memberId: 'm' }), ApiKey.LeaveGroup)).toEqual({
       groupId: 'g',
       members: [{ memberId: 'm', groupInstanceId: null }],

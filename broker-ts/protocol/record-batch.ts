@@ -90,12 +90,7 @@ export function writeBatchCrc(buf: Buffer, at = 0): void {
   buf.writeUInt32BE(computeBatchCrc(buf, at), at + Offsets.crc);
 }
 
-export type BatchProblem =
-  | 'truncated'
-  | 'bad-length'
-  | 'bad-magic'
-  | 'bad-crc'
-  | 'bad-record-count';
+export type BatchProblem = 'truncated' | 'bad-length' | 'bad-magic' | 'bad-crc' | 'bad-record-count';
 
 /**
  * Checks one batch at `at` without decoding its records. Returns undefined when it is sound.

@@ -69,10 +69,7 @@ describe('decodeRequest', () => {
   });
 
   it('names the API and version when a body is malformed', () => {
-    const frame = encodeRequest(
-      { apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 5, clientId: 'c' },
-      { topics: [{ name: 'abc' }] },
-    );
+    const frame = encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 5, clientId: 'c' }, { topics: [{ name: 'abc' }] });
     const error = errorOf(() => decodeRequest(unframed(frame).subarray(0, -1))) as ProtocolError;
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error.message).toMatch(/^Metadata v1 request: /);
@@ -120,9 +117,7 @@ describe('malformed requests of every API version', () => {
 
   it.each(cases)('$label: every truncation is a ProtocolError', ({ api, version }) => {
     const body = sampleMessage(api.versions[version]!.request);
-    const frame = unframed(
-      encodeRequest({ apiKey: api.apiKey as SupportedApiKey, apiVersion: version, correlationId: 1, clientId: 'c' }, body as never),
-    );
+    const frame = unframed(encodeRequest({ apiKey: api.apiKey as SupportedApiKey, apiVersion: version, correlationId: 1, clientId: 'c' }, body as never));
     for (let length = 0; length < frame.length; length++) {
       const error = errorOf(() => decodeRequest(frame.subarray(0, length)));
       expect(error, `truncated to ${length} of ${frame.length} bytes`).toBeInstanceOf(ProtocolError);
@@ -131,9 +126,7 @@ describe('malformed requests of every API version', () => {
 
   it.each(cases)('$label: corrupted bytes never raise anything but protocol errors', ({ api, version }) => {
     const body = sampleMessage(api.versions[version]!.request);
-    const frame = unframed(
-      encodeRequest({ apiKey: api.apiKey as SupportedApiKey, apiVersion: version, correlationId: 1, clientId: 'c' }, body as never),
-    );
+    const frame = unframed(encodeRequest({ apiKey: api.apiKey as SupportedApiKey, apiVersion: version, correlationId: 1, clientId: 'c' }, body as never));
     const random = prng(api.apiKey * 100 + version);
     for (let round = 0; round < 200; round++) {
       const corrupted = Buffer.from(frame);

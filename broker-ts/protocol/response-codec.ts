@@ -18,12 +18,7 @@ import { ErrorCode } from './error-codes.js';
  * (record batches) are referenced, not copied: write the chunks in order (socket.cork/writev).
  * `header` may be the decoded request header: only its correlation id is used.
  */
-export function encodeResponseChunks<K extends SupportedApiKey>(
-  header: ResponseHeader,
-  apiKey: K,
-  apiVersion: number,
-  body: ResponseBody<K>,
-): Buffer[] {
+export function encodeResponseChunks<K extends SupportedApiKey>(header: ResponseHeader, apiKey: K, apiVersion: number, body: ResponseBody<K>): Buffer[] {
   const codecs = messageCodecs(apiKey, apiVersion);
   if (codecs === undefined) throw new RangeError(`${apiKeyName(apiKey)} v${apiVersion} is not implemented`);
   const w = new Writer();
@@ -35,12 +30,7 @@ export function encodeResponseChunks<K extends SupportedApiKey>(
 }
 
 /** Encodes a response as one frame, size prefix included. */
-export function encodeResponse<K extends SupportedApiKey>(
-  header: ResponseHeader,
-  apiKey: K,
-  apiVersion: number,
-  body: ResponseBody<K>,
-): Buffer {
+export function encodeResponse<K extends SupportedApiKey>(header: ResponseHeader, apiKey: K, apiVersion: number, body: ResponseBody<K>): Buffer {
   const chunks = encodeResponseChunks(header, apiKey, apiVersion, body);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }

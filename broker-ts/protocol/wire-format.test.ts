@@ -23,7 +23,8 @@ describe('request vectors', () => {
         '0012', // api key 18
         '0000', // version 0
         '00000001', // correlation id
-        '0007', '6b61666b616a73', // client id "kafkajs", int16 length
+        '0007',
+        '6b61666b616a73', // client id "kafkajs", int16 length
       ),
     );
     const frame = encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 0, correlationId: 1, clientId: 'kafkajs' }, {});
@@ -38,21 +39,23 @@ describe('request vectors', () => {
   });
 
   it('Metadata v1 with one topic', () => {
-    const frame = encodeRequest(
-      { apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 5, clientId: 'c' },
-      { topics: [{ name: 'a' }] },
-    );
+    const frame = encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId: 5, clientId: 'c' }, { topics: [{ name: 'a' }] });
     expect(frame).toEqual(framed(hex('0003', '0001', '00000005', '0001', '63', '00000001', '0001', '61')));
   });
 
   it('ApiVersions v3: header v2 keeps an int16 client id, the body is compact', () => {
     const expected = framed(
       hex(
-        '0012', '0003', '00000002',
-        '0002', '6a73', // client id "js": still int16-prefixed in header v2
+        '0012',
+        '0003',
+        '00000002',
+        '0002',
+        '6a73', // client id "js": still int16-prefixed in header v2
         '00', // header tagged fields
-        '02', '78', // clientSoftwareName "x": compact (length + 1)
-        '02', '31', // clientSoftwareVersion "1"
+        '02',
+        '78', // clientSoftwareName "x": compact (length + 1)
+        '02',
+        '31', // clientSoftwareVersion "1"
         '00', // body tagged fields
       ),
     );
@@ -73,12 +76,20 @@ describe('request vectors', () => {
     expect(frame).toEqual(
       framed(
         hex(
-          '0000', '0003', '00000003', 'ffff', // null client id
+          '0000',
+          '0003',
+          '00000003',
+          'ffff', // null client id
           'ffff', // transactionalId null
           'ffff', // acks -1
           '000003e8', // timeout 1000
-          '00000001', '0001', '74', // one topic "t"
-          '00000001', '00000000', '00000002', '0102', // one partition, index 0, 2 bytes of records
+          '00000001',
+          '0001',
+          '74', // one topic "t"
+          '00000001',
+          '00000000',
+          '00000002',
+          '0102', // one partition, index 0, 2 bytes of records
         ),
       ),
     );
@@ -92,11 +103,20 @@ describe('request vectors', () => {
     expect(frame).toEqual(
       framed(
         hex(
-          '0000', '0009', '00000003', 'ffff', '00', // header v2: null client id, no tagged fields
+          '0000',
+          '0009',
+          '00000003',
+          'ffff',
+          '00', // header v2: null client id, no tagged fields
           '00', // transactionalId null (compact)
-          '0001', '000003e8',
-          '02', '0274', // one topic "t"
-          '02', '00000000', '00', '00', // one partition, records null, partition tagged fields
+          '0001',
+          '000003e8',
+          '02',
+          '0274', // one topic "t"
+          '02',
+          '00000000',
+          '00',
+          '00', // one partition, records null, partition tagged fields
           '00', // topic tagged fields
           '00', // body tagged fields
         ),
@@ -125,9 +145,16 @@ describe('response vectors', () => {
       hex(
         '00000002', // header v0: no tagged-field section
         '0000',
-        '02', '0012', '0000', '0004', '00', // compact array of one ApiVersion, with its tagged fields
+        '02',
+        '0012',
+        '0000',
+        '0004',
+        '00', // compact array of one ApiVersion, with its tagged fields
         '00000000', // throttle time
-        '01', '01', '08', '0000000000000005', // one tagged field: tag 1 (finalizedFeaturesEpoch), 8 bytes
+        '01',
+        '01',
+        '08',
+        '0000000000000005', // one tagged field: tag 1 (finalizedFeaturesEpoch), 8 bytes
       ),
     );
     expect(frame).toEqual(expected);
@@ -149,9 +176,7 @@ describe('response vectors', () => {
 
   it("an ApiVersions request of an unknown version is answered in Kafka's v0 fallback layout", () => {
     // Byte for byte what Kafka 4.4.0 answered to an ApiVersions v99 request.
-    expect(encodeUnsupportedApiVersionsResponse(9)).toEqual(
-      framed(hex('00000009', '0023', '00000001', '0012', '0000', '0005')),
-    );
+    expect(encodeUnsupportedApiVersionsResponse(9)).toEqual(framed(hex('00000009', '0023', '00000001', '0012', '0000', '0005')));
   });
 
   it('a client reading that fallback as a newer ApiVersions version retries it as v0, as Kafka clients do', () => {

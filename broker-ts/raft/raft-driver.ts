@@ -60,7 +60,11 @@ class VoterConnections {
   }
 
   close(): void {
-    for (const pending of this.clients.values()) pending.then((c) => c.close(), () => undefined);
+    for (const pending of this.clients.values())
+      pending.then(
+        (c) => c.close(),
+        () => undefined,
+      );
     this.clients.clear();
   }
 }
@@ -74,7 +78,8 @@ export class RaftDriver {
 
   constructor(private readonly options: RaftDriverOptions) {
     for (const voter of options.voters) {
-      if (voter.id !== options.nodeId) this.peers.set(voter.id, new VoterConnections(voter, `broker-ts-raft-${options.nodeId}`, options.requestTimeoutMs, options.clientSecurity));
+      if (voter.id !== options.nodeId)
+        this.peers.set(voter.id, new VoterConnections(voter, `broker-ts-raft-${options.nodeId}`, options.requestTimeoutMs, options.clientSecurity));
     }
     options.log.onFlushed = (offset) => this.run(() => this.node.onFlushed(Date.now(), offset));
     this.node = new RaftNode<MetadataRecord, Buffer>(
@@ -133,7 +138,9 @@ export class RaftDriver {
       .then(
         (body) => {
           const response = fromWireResponse(request, body);
-          this.run(() => (response === undefined ? this.node.handleFailure(Date.now(), to, request) : this.node.handleResponse(Date.now(), to, request, response)));
+          this.run(() =>
+            response === undefined ? this.node.handleFailure(Date.now(), to, request) : this.node.handleResponse(Date.now(), to, request, response),
+          );
         },
         () => this.run(() => this.node.handleFailure(Date.now(), to, request)),
       );
@@ -158,10 +165,13 @@ export class RaftDriver {
       this.timer = undefined;
       return;
     }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.run(() => this.node.poll(Date.now()));
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.run(() => this.node.poll(Date.now()));
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 }

@@ -320,8 +320,7 @@ export class RaftNode<Record, Slice> {
     if (request.preVote) {
       // A pre-vote changes nothing here; it is refused while this node still hears from a leader.
       if (request.epoch <= this.epochValue) return answer(false);
-      const hearsFromLeader =
-        this.roleValue === 'leader' || (this.roleValue === 'follower' && now - this.lastFetchSuccessMs < this.config.fetchTimeoutMs);
+      const hearsFromLeader = this.roleValue === 'leader' || (this.roleValue === 'follower' && now - this.lastFetchSuccessMs < this.config.fetchTimeoutMs);
       return answer(upToDate && !hearsFromLeader);
     }
     if (request.epoch < this.epochValue) return answer(false, RaftError.FENCED_LEADER_EPOCH);
@@ -372,7 +371,8 @@ export class RaftNode<Record, Slice> {
       // The leader is leaving: elect a successor now; preferred successors go first.
       const rank = request.preferredSuccessors.indexOf(this.nodeId);
       this.becomeUnattached(now, this.epochValue, this.votedId);
-      this.electionDeadline = now + (rank < 0 ? this.config.retryBackoffMs * 4 : rank * this.config.retryBackoffMs) + this.randomBelow(this.config.retryBackoffMs);
+      this.electionDeadline =
+        now + (rank < 0 ? this.config.retryBackoffMs * 4 : rank * this.config.retryBackoffMs) + this.randomBelow(this.config.retryBackoffMs);
     }
     return this.epochAnswer(RaftError.NONE);
   }
@@ -390,13 +390,29 @@ export class RaftNode<Record, Slice> {
 
   private onFetch(now: number, request: FetchRequest<Slice>, respond: (response: FetchResponse<Slice>) => void): void {
     const fail = (error: FetchResponse<Slice>['error']) =>
-      respond({ kind: 'fetch-response', error, epoch: this.epochValue, leaderId: this.leaderIdValue, highWatermark: -1n, divergingEpoch: undefined, records: undefined });
+      respond({
+        kind: 'fetch-response',
+        error,
+        epoch: this.epochValue,
+        leaderId: this.leaderIdValue,
+        highWatermark: -1n,
+        divergingEpoch: undefined,
+        records: undefined,
+      });
     if (request.epoch < this.epochValue) return fail(RaftError.FENCED_LEADER_EPOCH);
     if (request.epoch > this.epochValue) return fail(RaftError.UNKNOWN_LEADER_EPOCH);
     if (this.roleValue !== 'leader') return fail(RaftError.NOT_LEADER_OR_FOLLOWER);
     const diverging = this.divergence(request.fetchOffset, request.lastFetchedEpoch);
     if (diverging !== undefined) {
-      respond({ kind: 'fetch-response', error: RaftError.NONE, epoch: this.epochValue, leaderId: this.nodeId, highWatermark: this.highWatermarkValue, divergingEpoch: diverging, records: undefined });
+      respond({
+        kind: 'fetch-response',
+        error: RaftError.NONE,
+        epoch: this.epochValue,
+        leaderId: this.nodeId,
+        highWatermark: this.highWatermarkValue,
+        divergingEpoch: diverging,
+        records: undefined,
+      });
       return;
     }
     const progress = this.progress.get(request.replicaId);
@@ -464,7 +480,8 @@ export class RaftNode<Record, Slice> {
       let truncateTo = response.divergingEpoch.endOffset;
       if (mine.epoch >= 0 && mine.endOffset < truncateTo) truncateTo = mine.endOffset;
       if (mine.epoch < 0) truncateTo = 0n;
-      if (truncateTo < this.highWatermarkValue) throw new Error(`raft node ${this.nodeId}: asked to truncate committed entries (to ${truncateTo}, high watermark ${this.highWatermarkValue})`);
+      if (truncateTo < this.highWatermarkValue)
+        throw new Error(`raft node ${this.nodeId}: asked to truncate committed entries (to ${truncateTo}, high watermark ${this.highWatermarkValue})`);
       log.truncateTo(truncateTo);
       if (this.flushedEnd > log.endOffset()) this.flushedEnd = log.endOffset();
       this.maybeFetch(now);

@@ -63,7 +63,12 @@ export function toWireRequest(clusterId: string, to: number, request: RaftReques
         body: {
           clusterId,
           voterId: to,
-          topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0, voterDirectoryId: ZERO_UUID, leaderId: request.leaderId, leaderEpoch: request.epoch }] }],
+          topics: [
+            {
+              topicName: METADATA_TOPIC,
+              partitions: [{ partitionIndex: 0, voterDirectoryId: ZERO_UUID, leaderId: request.leaderId, leaderEpoch: request.epoch }],
+            },
+          ],
           leaderEndpoints: [],
         },
       };
@@ -131,7 +136,14 @@ export function fromWireResponse(request: RaftRequest<Buffer>, body: unknown): R
       const response = body as ResponseBody<typeof ApiKey.Vote>;
       const p = response.topics[0]?.partitions[0];
       if (p === undefined) return undefined;
-      return { kind: 'vote-response', error: asRaftError(response.errorCode || p.errorCode), epoch: p.leaderEpoch, leaderId: p.leaderId, granted: p.voteGranted, preVote: request.preVote };
+      return {
+        kind: 'vote-response',
+        error: asRaftError(response.errorCode || p.errorCode),
+        epoch: p.leaderEpoch,
+        leaderId: p.leaderId,
+        granted: p.voteGranted,
+        preVote: request.preVote,
+      };
     }
     case 'begin-epoch':
     case 'end-epoch': {
@@ -169,7 +181,12 @@ export function voteFromWire(body: RequestBody<typeof ApiKey.Vote>): VoteRequest
 export function voteToWire(response: VoteResponse): ResponseBody<typeof ApiKey.Vote> {
   return {
     errorCode: ErrorCode.NONE,
-    topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0, errorCode: response.error, leaderId: response.leaderId, leaderEpoch: response.epoch, voteGranted: response.granted }] }],
+    topics: [
+      {
+        topicName: METADATA_TOPIC,
+        partitions: [{ partitionIndex: 0, errorCode: response.error, leaderId: response.leaderId, leaderEpoch: response.epoch, voteGranted: response.granted }],
+      },
+    ],
     nodeEndpoints: [],
   };
 }
@@ -189,7 +206,9 @@ export function endEpochFromWire(body: RequestBody<typeof ApiKey.EndQuorumEpoch>
 export function epochToWire(response: EpochResponse): ResponseBody<typeof ApiKey.BeginQuorumEpoch> {
   return {
     errorCode: ErrorCode.NONE,
-    topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0, errorCode: response.error, leaderId: response.leaderId, leaderEpoch: response.epoch }] }],
+    topics: [
+      { topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0, errorCode: response.error, leaderId: response.leaderId, leaderEpoch: response.epoch }] },
+    ],
     nodeEndpoints: [],
   };
 }
@@ -223,7 +242,10 @@ export function fetchToWire(response: FetchResponse<Buffer>, topicId: string): R
             highWatermark: response.highWatermark,
             lastStableOffset: response.highWatermark,
             logStartOffset: 0n,
-            divergingEpoch: response.divergingEpoch === undefined ? { epoch: -1, endOffset: -1n } : { epoch: response.divergingEpoch.epoch, endOffset: response.divergingEpoch.endOffset },
+            divergingEpoch:
+              response.divergingEpoch === undefined
+                ? { epoch: -1, endOffset: -1n }
+                : { epoch: response.divergingEpoch.epoch, endOffset: response.divergingEpoch.endOffset },
             currentLeader: { leaderId: response.leaderId, leaderEpoch: response.epoch },
             snapshotId: { endOffset: -1n, epoch: -1 },
             abortedTransactions: null,

@@ -46,7 +46,8 @@ export class FollowerTracking {
       this.followers.set(id, state);
     }
     if (fetchOffset >= leaderLogEndOffset) state.lastCaughtUpMs = Math.max(state.lastCaughtUpMs, now);
-    else if (fetchOffset >= state.lastFetchLeaderLogEndOffset && state.lastFetchLeaderLogEndOffset >= 0n) state.lastCaughtUpMs = Math.max(state.lastCaughtUpMs, state.lastFetchMs);
+    else if (fetchOffset >= state.lastFetchLeaderLogEndOffset && state.lastFetchLeaderLogEndOffset >= 0n)
+      state.lastCaughtUpMs = Math.max(state.lastCaughtUpMs, state.lastFetchMs);
     state.logEndOffset = fetchOffset;
     state.lastFetchLeaderLogEndOffset = leaderLogEndOffset;
     state.lastFetchMs = now;

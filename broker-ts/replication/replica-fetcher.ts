@@ -58,7 +58,11 @@ interface SessionEntry {
 const NO_SESSION = 0;
 /** A full fetch that opens a session. */
 const INITIAL_EPOCH = 0;
-const SESSION_ERRORS: ReadonlySet<number> = new Set([ErrorCode.FETCH_SESSION_ID_NOT_FOUND, ErrorCode.INVALID_FETCH_SESSION_EPOCH, ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR]);
+const SESSION_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+  ErrorCode.INVALID_FETCH_SESSION_EPOCH,
+  ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR,
+]);
 
 function samePosition(a: PartitionRequest, b: PartitionRequest): boolean {
   return (
@@ -142,7 +146,14 @@ export class ReplicaFetcher {
     if (this.client !== undefined && !this.client.closed && this.clientAddress === key) return this.client;
     await this.client?.close();
     this.resetSession();
-    this.client = await WireClient.connect({ host: address.host, port: address.port, clientId: `broker-ts-replica-fetcher-${this.options.localId}`, connectTimeoutMs: 1000, requestTimeoutMs: this.options.maxWaitMs + 5000, ...this.options.clientSecurity });
+    this.client = await WireClient.connect({
+      host: address.host,
+      port: address.port,
+      clientId: `broker-ts-replica-fetcher-${this.options.localId}`,
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: this.options.maxWaitMs + 5000,
+      ...this.options.clientSecurity,
+    });
     this.clientAddress = key;
     return this.client;
   }
@@ -173,10 +184,12 @@ export class ReplicaFetcher {
     const { id: sessionId, epoch: sessionEpoch, entries: held } = this.session;
     const full = sessionId === NO_SESSION;
     // A full fetch names every partition; an incremental one the new and moved ones, and forgets the rest.
-    const named = [...wanted].filter(([key, entry]) => {
-      const before = full ? undefined : held.get(key);
-      return before === undefined || !samePosition(before.request, entry.request);
-    }).map(([, entry]) => entry);
+    const named = [...wanted]
+      .filter(([key, entry]) => {
+        const before = full ? undefined : held.get(key);
+        return before === undefined || !samePosition(before.request, entry.request);
+      })
+      .map(([, entry]) => entry);
     const forgotten = full ? [] : [...held].filter(([key]) => !wanted.has(key)).map(([, entry]) => entry);
     const response = await client.send(ApiKey.Fetch, FETCH_VERSION, {
       replicaId: this.options.localId,
@@ -220,11 +233,21 @@ export class ReplicaFetcher {
     const { partition } = state;
     // The partition moved on (new leader, new epoch, deleted) while the request was out.
     const current = this.partitions.get(`${partition.topic}\0${partition.index}`);
-    if (current !== state || partition.isRemoved || partition.isLeader || partition.leaderEpoch !== state.leaderEpoch || partition.log.logEndOffset !== fetchOffset) return;
+    if (
+      current !== state ||
+      partition.isRemoved ||
+      partition.isLeader ||
+      partition.leaderEpoch !== state.leaderEpoch ||
+      partition.log.logEndOffset !== fetchOffset
+    )
+      return;
     if (data.errorCode !== ErrorCode.NONE) {
       if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && partition.highWatermark < fetchOffset && !this.options.skipTruncation) {
         // The leader's log is shorter than this one (it can only be a diverging suffix): start over from the high watermark.
-        this.options.logger.info({ topic: partition.topic, partition: partition.index, fetchOffset, truncateTo: partition.highWatermark }, 'follower log ahead of the leader: truncating to the high watermark');
+        this.options.logger.info(
+          { topic: partition.topic, partition: partition.index, fetchOffset, truncateTo: partition.highWatermark },
+          'follower log ahead of the leader: truncating to the high watermark',
+        );
         partition.truncateTo(partition.highWatermark);
         return;
       }
@@ -235,7 +258,10 @@ export class ReplicaFetcher {
     if (diverging !== undefined && diverging.epoch >= 0 && !this.options.skipTruncation) {
       const log = partition.log;
       const truncateTo = truncationOffset(diverging, log.endOffsetForEpoch(diverging.epoch), log.logStartOffset);
-      this.options.logger.info({ topic: partition.topic, partition: partition.index, from: log.logEndOffset, to: truncateTo, leaderEpoch: diverging.epoch }, 'truncating a log that diverged from the leader');
+      this.options.logger.info(
+        { topic: partition.topic, partition: partition.index, from: log.logEndOffset, to: truncateTo, leaderEpoch: diverging.epoch },
+        'truncating a log that diverged from the leader',
+      );
       partition.truncateTo(truncateTo);
       return;
     }

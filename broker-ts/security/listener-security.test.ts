@@ -97,20 +97,41 @@ describe('listener security configuration', () => {
     expect(errorOf({ 'ssl.keystore.type': 'JKS' })).toMatch(/configuration ssl\.keystore\.type: broker-ts reads PEM key stores only/);
     expect(errorOf({ 'ssl.keystore.location': join(dir, 'missing.pem') })).toMatch(/configuration ssl\.keystore\.location: cannot read it/);
     expect(errorOf({ 'ssl.keystore.location': ca.certFile })).toMatch(/exactly one private key, found 0/);
-    expect(errorOf({ 'sasl.enabled.mechanisms': 'GSSAPI' })).toMatch(/sasl\.enabled\.mechanisms: broker-ts supports PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512, not GSSAPI/);
-    expect(errorOf({ 'listener.name.client.plain.sasl.jaas.config': `${SCRAM} required;` })).toMatch(/listener CLIENT enables PLAIN and needs a .*PlainLoginModule entry/);
-    expect(errorOf({ 'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-256' })).toMatch(/sasl\.mechanism\.inter\.broker\.protocol must be included in sasl\.enabled\.mechanisms of listener REPL/);
-    expect(errorOf({ 'listener.name.controller.plain.sasl.jaas.config': `${PLAIN} required user_controller="c";` })).toMatch(/needs username and password options in listener\.name\.controller\.plain\.sasl\.jaas\.config/);
-    expect(errorOf({ 'listener.name.client.plain.sasl.jaas.config': `${PLAIN} required user_alice="x` })).toMatch(/listener\.name\.client\.plain\.sasl\.jaas\.config: a quoted value is not closed/);
-    expect(errorOf({ 'sasl.scram.credentials': 'SCRAM-SHA-1=[name=a,password=b]' })).toMatch(/sasl\.scram\.credentials: expected MECHANISM=\[name=...,password=...\]/);
-    expect(errorOf({ 'listener.security.protocol.map': 'CLIENT:KERBEROS,REPL:SASL_SSL,CONTROLLER:PLAINTEXT' })).toMatch(/KERBEROS is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/);
-    expect(errorOf({ 'ssl.client.auth': 'required', 'listener.security.protocol.map': 'CLIENT:SSL,REPL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT', 'ssl.truststore.location': '' })).toMatch(
-      /listener CLIENT asks for client certificates but has no trust store/,
+    expect(errorOf({ 'sasl.enabled.mechanisms': 'GSSAPI' })).toMatch(
+      /sasl\.enabled\.mechanisms: broker-ts supports PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512, not GSSAPI/,
     );
+    expect(errorOf({ 'listener.name.client.plain.sasl.jaas.config': `${SCRAM} required;` })).toMatch(
+      /listener CLIENT enables PLAIN and needs a .*PlainLoginModule entry/,
+    );
+    expect(errorOf({ 'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-256' })).toMatch(
+      /sasl\.mechanism\.inter\.broker\.protocol must be included in sasl\.enabled\.mechanisms of listener REPL/,
+    );
+    expect(errorOf({ 'listener.name.controller.plain.sasl.jaas.config': `${PLAIN} required user_controller="c";` })).toMatch(
+      /needs username and password options in listener\.name\.controller\.plain\.sasl\.jaas\.config/,
+    );
+    expect(errorOf({ 'listener.name.client.plain.sasl.jaas.config': `${PLAIN} required user_alice="x` })).toMatch(
+      /listener\.name\.client\.plain\.sasl\.jaas\.config: a quoted value is not closed/,
+    );
+    expect(errorOf({ 'sasl.scram.credentials': 'SCRAM-SHA-1=[name=a,password=b]' })).toMatch(
+      /sasl\.scram\.credentials: expected MECHANISM=\[name=...,password=...\]/,
+    );
+    expect(errorOf({ 'listener.security.protocol.map': 'CLIENT:KERBEROS,REPL:SASL_SSL,CONTROLLER:PLAINTEXT' })).toMatch(
+      /KERBEROS is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/,
+    );
+    expect(
+      errorOf({
+        'ssl.client.auth': 'required',
+        'listener.security.protocol.map': 'CLIENT:SSL,REPL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT',
+        'ssl.truststore.location': '',
+      }),
+    ).toMatch(/listener CLIENT asks for client certificates but has no trust store/);
   });
 
   it('warns when a SCRAM mechanism is enabled without users', () => {
-    const { warnings } = secured({ 'sasl.scram.credentials': 'SCRAM-SHA-512=[name=broker,password=broker-secret]', 'sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN' });
+    const { warnings } = secured({
+      'sasl.scram.credentials': 'SCRAM-SHA-512=[name=broker,password=broker-secret]',
+      'sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
+    });
     expect(warnings.join('\n')).toMatch(/listener CLIENT enables SCRAM-SHA-256 but sasl\.scram\.credentials holds no SCRAM-SHA-256 users/);
   });
 
@@ -133,7 +154,11 @@ describe('JAAS and SCRAM credential values', () => {
     const entry = parseJaasConfig(`${PLAIN} required username="ad\\"min" password=secret user_admin="s;e=c";`);
     expect(entry.loginModule).toBe(PLAIN);
     expect(entry.controlFlag).toBe('required');
-    expect([...entry.options]).toEqual([['username', 'ad"min'], ['password', 'secret'], ['user_admin', 's;e=c']]);
+    expect([...entry.options]).toEqual([
+      ['username', 'ad"min'],
+      ['password', 'secret'],
+      ['user_admin', 's;e=c'],
+    ]);
     expect(() => parseJaasConfig(`${PLAIN} required a="b"`)).toThrow(/ended/);
     expect(() => parseJaasConfig(`${PLAIN} maybe;`)).toThrow(/control flag/);
     expect(() => parseJaasConfig(`${PLAIN} required; ${PLAIN} required;`)).toThrow(/exactly one login module/);

@@ -76,10 +76,23 @@ export function protocolOf(listenerName: string, protocolMap: ReadonlyMap<string
   // As in KafkaConfig: a controller listener missing from the map is PLAINTEXT; another name must be mapped or be a protocol name.
   const protocol =
     protocolMap.get(listenerName) ??
-    (controllerListenerNames.includes(listenerName) ? 'PLAINTEXT' : (SECURITY_PROTOCOLS as readonly string[]).includes(listenerName) ? listenerName : undefined);
-  if (protocol === undefined) throw ConfigError.invalidValue('listener.security.protocol.map', [...protocolMap].map(([l, p]) => `${l}:${p}`).join(','), `No security protocol defined for listener ${listenerName}`);
+    (controllerListenerNames.includes(listenerName)
+      ? 'PLAINTEXT'
+      : (SECURITY_PROTOCOLS as readonly string[]).includes(listenerName)
+        ? listenerName
+        : undefined);
+  if (protocol === undefined)
+    throw ConfigError.invalidValue(
+      'listener.security.protocol.map',
+      [...protocolMap].map(([l, p]) => `${l}:${p}`).join(','),
+      `No security protocol defined for listener ${listenerName}`,
+    );
   if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw ConfigError.invalidValue('listener.security.protocol.map', `${listenerName}:${protocol}`, `${protocol} is not one of ${SECURITY_PROTOCOLS.join(', ')}`);
+    throw ConfigError.invalidValue(
+      'listener.security.protocol.map',
+      `${listenerName}:${protocol}`,
+      `${protocol} is not one of ${SECURITY_PROTOCOLS.join(', ')}`,
+    );
   }
   return protocol as SecurityProtocol;
 }
@@ -124,7 +137,7 @@ export function resolveListenerSecurity(inputs: SecurityInputs): Map<string, Lis
 function resolveTls(listenerName: string, protocol: SecurityProtocol, inputs: SecurityInputs): TlsSettings {
   const { lookup } = inputs;
   // An empty value is no value, as in a properties file that blanks a key out.
-  const key = (name: string) => ((lookup(listenerName, name) as string | null) || null);
+  const key = (name: string) => (lookup(listenerName, name) as string | null) || null;
   const keyName = (name: string) => (inputs.properties.has(listenerPrefix(listenerName) + name) ? listenerPrefix(listenerName) + name : name);
   const store = readKeyStore(listenerName, key, keyName);
   const ca = readTrustStore(key, keyName);
@@ -136,7 +149,11 @@ function resolveTls(listenerName: string, protocol: SecurityProtocol, inputs: Se
     throw ConfigError.invalidValue(keyName('ssl.client.auth'), clientAuth, 'String must be one of: required, requested, none');
   }
   if (clientAuth !== 'none' && ca === undefined) {
-    throw ConfigError.invalidValue(keyName('ssl.client.auth'), clientAuth, `listener ${listenerName} asks for client certificates but has no trust store (ssl.truststore.location or ssl.truststore.certificates)`);
+    throw ConfigError.invalidValue(
+      keyName('ssl.client.auth'),
+      clientAuth,
+      `listener ${listenerName} asks for client certificates but has no trust store (ssl.truststore.location or ssl.truststore.certificates)`,
+    );
   }
   const protocols = ((lookup(listenerName, 'ssl.enabled.protocols') as readonly string[] | null) ?? []).filter((p) => p !== '');
   const versions = protocols.filter((p): p is TlsVersion => p === 'TLSv1.2' || p === 'TLSv1.3');
@@ -154,7 +171,11 @@ function resolveTls(listenerName: string, protocol: SecurityProtocol, inputs: Se
   try {
     createSecureContext(secureContextOptions(settings));
   } catch (error) {
-    throw ConfigError.invalidValue(keyName('ssl.keystore.location'), key('ssl.keystore.location') ?? '(inline PEM)', `listener ${listenerName}: the key store or trust store is not usable: ${(error as Error).message}`);
+    throw ConfigError.invalidValue(
+      keyName('ssl.keystore.location'),
+      key('ssl.keystore.location') ?? '(inline PEM)',
+      `listener ${listenerName}: the key store or trust store is not usable: ${(error as Error).message}`,
+    );
   }
   return settings;
 }
@@ -184,7 +205,11 @@ function readKeyStore(
   const inlineKey = key('ssl.keystore.key');
   const inlineChain = key('ssl.keystore.certificate.chain');
   if (location === null && inlineKey === null) {
-    throw ConfigError.invalidValue(keyName('ssl.keystore.location'), 'null', `listener ${listenerName} uses TLS and needs a key store: set ssl.keystore.type=PEM and ssl.keystore.location (a PEM file with the private key and certificate chain)`);
+    throw ConfigError.invalidValue(
+      keyName('ssl.keystore.location'),
+      'null',
+      `listener ${listenerName} uses TLS and needs a key store: set ssl.keystore.type=PEM and ssl.keystore.location (a PEM file with the private key and certificate chain)`,
+    );
   }
   if (type !== 'PEM') {
     throw ConfigError.invalidValue(keyName('ssl.keystore.type'), type, 'broker-ts reads PEM key stores only: set ssl.keystore.type=PEM');
@@ -193,7 +218,8 @@ function readKeyStore(
   const keys = text.match(PRIVATE_KEY_BLOCK) ?? [];
   const certs = text.match(CERTIFICATE_BLOCK) ?? [];
   const where = location ?? 'ssl.keystore.key / ssl.keystore.certificate.chain';
-  if (keys.length !== 1) throw ConfigError.invalidValue(keyName('ssl.keystore.location'), where, `a PEM key store holds exactly one private key, found ${keys.length}`);
+  if (keys.length !== 1)
+    throw ConfigError.invalidValue(keyName('ssl.keystore.location'), where, `a PEM key store holds exactly one private key, found ${keys.length}`);
   if (certs.length === 0) throw ConfigError.invalidValue(keyName('ssl.keystore.location'), where, 'the PEM key store holds no certificate');
   return { key: keys[0], cert: certs.join('\n'), passphrase: key('ssl.key.password') ?? undefined };
 }
@@ -203,10 +229,12 @@ function readTrustStore(key: (name: string) => string | null, keyName: (name: st
   const inline = key('ssl.truststore.certificates');
   if (location === null && inline === null) return undefined;
   const type = (key('ssl.truststore.type') ?? 'JKS').toUpperCase();
-  if (type !== 'PEM') throw ConfigError.invalidValue(keyName('ssl.truststore.type'), type, 'broker-ts reads PEM trust stores only: set ssl.truststore.type=PEM');
+  if (type !== 'PEM')
+    throw ConfigError.invalidValue(keyName('ssl.truststore.type'), type, 'broker-ts reads PEM trust stores only: set ssl.truststore.type=PEM');
   const text = location !== null ? readPem(keyName('ssl.truststore.location'), location) : inline!;
   const certs = text.match(CERTIFICATE_BLOCK) ?? [];
-  if (certs.length === 0) throw ConfigError.invalidValue(keyName('ssl.truststore.location'), location ?? 'ssl.truststore.certificates', 'the PEM trust store holds no certificate');
+  if (certs.length === 0)
+    throw ConfigError.invalidValue(keyName('ssl.truststore.location'), location ?? 'ssl.truststore.certificates', 'the PEM trust store holds no certificate');
   return certs.join('\n');
 }
 
@@ -219,7 +247,9 @@ function readPem(keyName: string, file: string): string {
 }
 
 function resolveSasl(listenerName: string, inputs: SecurityInputs, scramCredentials: ScramCredentialStore): SaslSettings {
-  const enabledKey = inputs.properties.has(listenerPrefix(listenerName) + 'sasl.enabled.mechanisms') ? listenerPrefix(listenerName) + 'sasl.enabled.mechanisms' : 'sasl.enabled.mechanisms';
+  const enabledKey = inputs.properties.has(listenerPrefix(listenerName) + 'sasl.enabled.mechanisms')
+    ? listenerPrefix(listenerName) + 'sasl.enabled.mechanisms'
+    : 'sasl.enabled.mechanisms';
   const names = ((inputs.lookup(listenerName, 'sasl.enabled.mechanisms') as readonly string[] | null) ?? []).map((m) => m.toUpperCase());
   if (names.length === 0) throw ConfigError.invalidValue(enabledKey, '', `listener ${listenerName} uses SASL and needs at least one mechanism`);
   const unsupported = names.filter((m) => !isSaslMechanism(m));
@@ -240,7 +270,8 @@ function resolveSasl(listenerName: string, inputs: SecurityInputs, scramCredenti
         );
       }
       plainUsers = new Map([...jaas.entry.options].filter(([k]) => k.startsWith('user_')).map(([k, v]) => [k.slice('user_'.length), v]));
-      if (plainUsers.size === 0) inputs.warnings.push(`listener ${listenerName} enables PLAIN but its JAAS config (${jaas.key}) names no user_<name> entries: nobody can log in`);
+      if (plainUsers.size === 0)
+        inputs.warnings.push(`listener ${listenerName} enables PLAIN but its JAAS config (${jaas.key}) names no user_<name> entries: nobody can log in`);
     } else if (isScramMechanism(mechanism)) {
       if (jaas !== undefined && jaas.entry.loginModule !== SCRAM_LOGIN_MODULE) {
         throw ConfigError.invalidValue(jaas.key, '[hidden]', `the JAAS config for ${mechanism} must use ${SCRAM_LOGIN_MODULE}`);
@@ -277,7 +308,11 @@ export function checkClientMechanism(key: string, mechanism: string, security: L
   if (security?.sasl === undefined) return;
   const name = mechanism.toUpperCase();
   if (!security.sasl.mechanisms.includes(name as SaslMechanism)) {
-    throw ConfigError.invalidValue(key, mechanism, `${key} must be included in sasl.enabled.mechanisms of listener ${security.listenerName} (${security.sasl.mechanisms.join(',')}) when it uses SASL`);
+    throw ConfigError.invalidValue(
+      key,
+      mechanism,
+      `${key} must be included in sasl.enabled.mechanisms of listener ${security.listenerName} (${security.sasl.mechanisms.join(',')}) when it uses SASL`,
+    );
   }
   if (!security.sasl.logins.has(name as SaslMechanism)) {
     throw ConfigError.invalidValue(

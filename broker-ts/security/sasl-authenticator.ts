@@ -90,7 +90,8 @@ export class SaslServerAuthenticator {
   private handshake(request: Extract<DecodedRequest, { apiKey: typeof ApiKey.SaslHandshake }>): AuthenticationStep {
     const requested = request.body.mechanism;
     const enabled = this.settings.mechanisms;
-    const reply = (errorCode: number) => encodeResponseChunks(request.header, ApiKey.SaslHandshake, request.apiVersion, { errorCode, mechanisms: [...enabled] });
+    const reply = (errorCode: number) =>
+      encodeResponseChunks(request.header, ApiKey.SaslHandshake, request.apiVersion, { errorCode, mechanisms: [...enabled] });
     const chosen = enabled.find((m) => m === requested);
     if (chosen === undefined) {
       this.state = 'failed';

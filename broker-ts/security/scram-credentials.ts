@@ -28,7 +28,13 @@ export function parseScramCredentials(text: string): ScramCredentialStore {
     for (const part of match[2]!.split(',')) {
       const at = part.indexOf('=');
       if (at <= 0) throw new ScramCredentialsError(`expected key=value in "${entry}", found "${part}"`);
-      fields.set(part.slice(0, at).trim(), part.slice(at + 1).trim().replace(/^"(.*)"$/s, '$1'));
+      fields.set(
+        part.slice(0, at).trim(),
+        part
+          .slice(at + 1)
+          .trim()
+          .replace(/^"(.*)"$/s, '$1'),
+      );
     }
     const name = fields.get('name');
     if (name === undefined || name === '') throw new ScramCredentialsError(`"${entry}" names no user (name=...)`);

@@ -60,7 +60,8 @@ export class ApiDispatcher implements RequestDispatcher {
   async dispatch(request: DecodedRequest, context: RequestContext): Promise<unknown> {
     const handler = this.handlers(context.listenerName).get(request.apiKey)!;
     const services = this.services!;
-    if (this.logger.isLevelEnabled('trace')) this.logger.trace({ apiKey: request.apiKey, version: request.apiVersion, correlationId: request.header.correlationId }, 'request');
+    if (this.logger.isLevelEnabled('trace'))
+      this.logger.trace({ apiKey: request.apiKey, version: request.apiVersion, correlationId: request.header.correlationId }, 'request');
     return handler.handle(services, request.body as never, context);
   }
 

@@ -88,7 +88,7 @@ export class ConnectionAdmission {
   }
 
   private admitWaiting(): void {
-    for (let i = 0; i < this.waiting.length; ) {
+    for (let i = 0; i < this.waiting.length;) {
       const entry = this.waiting[i]!;
       if (!this.hasSlot(entry.listener)) {
         i++;

@@ -174,7 +174,10 @@ export class Connection {
         return;
       }
       // Named, so that a request that breaks a handler can be found and made again.
-      this.log.error({ err: error, apiKey: request.apiKey, apiVersion: request.apiVersion }, `unexpected failure while serving ${apiKeyName(request.apiKey)} v${request.apiVersion}`);
+      this.log.error(
+        { err: error, apiKey: request.apiKey, apiVersion: request.apiVersion },
+        `unexpected failure while serving ${apiKeyName(request.apiKey)} v${request.apiVersion}`,
+      );
       this.close('internal error');
       return;
     }

@@ -7,7 +7,13 @@ function part(topic: string, partition: number, fetchOffset = 0n): FetchedPartit
   return { topic, topicId: `${topic}-id`, partition, fetchOffset, partitionMaxBytes: 1024, currentLeaderEpoch: -1, logStartOffset: -1n };
 }
 
-const quiet = (hw: bigint): PartitionResponseSummary => ({ errorCode: ErrorCode.NONE, highWatermark: hw, logStartOffset: 0n, recordBytes: 0, divergingEpoch: false });
+const quiet = (hw: bigint): PartitionResponseSummary => ({
+  errorCode: ErrorCode.NONE,
+  highWatermark: hw,
+  logStartOffset: 0n,
+  recordBytes: 0,
+  divergingEpoch: false,
+});
 
 describe('FetchSessionCache', () => {
   it('serves sessionless fetches (epoch -1) without creating sessions', () => {

@@ -1,7 +1,16 @@
 // Splitting an append into its batches and checking them, header only, before anything is stored:
 // one bad batch rejects the whole request.
 import { ProtocolError } from '../protocol/codec/protocol-error.js';
-import { BATCH_HEADER_SIZE, Compression, Offsets, batchSizeAt, compressionOf, isControlBatch, readBatchHeader, validateBatch } from '../protocol/record-batch.js';
+import {
+  BATCH_HEADER_SIZE,
+  Compression,
+  Offsets,
+  batchSizeAt,
+  compressionOf,
+  isControlBatch,
+  readBatchHeader,
+  validateBatch,
+} from '../protocol/record-batch.js';
 import { UnsupportedCompressionError } from '../protocol/records/compression.js';
 import { measureRecordBatch } from '../protocol/records/decode-batch.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
@@ -18,7 +27,7 @@ export interface BatchView {
 /** The batches of a replicated append; CORRUPT_MESSAGE if any is torn or fails its checks. */
 export function splitSoundBatches(batches: Buffer): BatchView[] {
   const views: BatchView[] = [];
-  for (let at = 0; at < batches.length; ) {
+  for (let at = 0; at < batches.length;) {
     const size = wholeBatchSize(batches, at);
     const problem = validateBatch(batches, at);
     if (problem !== undefined) throw new CorruptRecordError(`batch at byte ${at}: ${problem}`);
@@ -36,7 +45,7 @@ export function splitSoundBatches(batches: Buffer): BatchView[] {
  */
 export function validateProducedBatches(batches: Buffer, origin: AppendOrigin, maxMessageBytes: number): BatchView[] {
   const views: BatchView[] = [];
-  for (let at = 0; at < batches.length; ) {
+  for (let at = 0; at < batches.length;) {
     const size = wholeBatchSize(batches, at);
     const header = readBatchHeader(batches, at);
     const client = origin === 'client';

@@ -39,9 +39,7 @@ export function readOffsetCheckpoint(file: string): bigint | undefined {
 }
 
 export function renderCheckpoint(entries: readonly (readonly (string | number | bigint)[])[]): string {
-  return [String(CHECKPOINT_VERSION), String(entries.length), ...entries.map((entry) => entry.join(' '))]
-    .map((line) => line + '\n')
-    .join('');
+  return [String(CHECKPOINT_VERSION), String(entries.length), ...entries.map((entry) => entry.join(' '))].map((line) => line + '\n').join('');
 }
 
 export class CheckpointWriter {

@@ -85,10 +85,7 @@ export const LOG_CONFIG_PROPERTIES: { readonly [K in keyof LogConfig]: { broker:
  * Applies Kafka-named properties on top of `base`: broker names (log.segment.bytes) and topic names
  * (segment.bytes) are both accepted, topic names win as in Kafka. Long.MAX_VALUE means "never".
  */
-export function logConfigFromProperties(
-  properties: Readonly<Record<string, string | number | boolean | undefined>>,
-  base: Partial<LogConfig> = {},
-): LogConfig {
+export function logConfigFromProperties(properties: Readonly<Record<string, string | number | boolean | undefined>>, base: Partial<LogConfig> = {}): LogConfig {
   const overrides: Record<string, unknown> = { ...base };
   for (const scope of ['broker', 'topic'] as const) {
     for (const [key, names] of Object.entries(LOG_CONFIG_PROPERTIES) as [keyof LogConfig, { broker: string; topic?: string }][]) {

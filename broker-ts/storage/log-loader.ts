@@ -76,7 +76,10 @@ function recover(
   let segments = opened;
   let truncatedBytes = 0;
   if (!hadCleanShutdown) {
-    const first = Math.max(0, segments.findLastIndex((s) => s.baseOffset <= recoveryCheckpoint));
+    const first = Math.max(
+      0,
+      segments.findLastIndex((s) => s.baseOffset <= recoveryCheckpoint),
+    );
     for (let i = first; i < segments.length; i++) {
       const segment = segments[i]!;
       const cut = segment.recover(assignEpoch);

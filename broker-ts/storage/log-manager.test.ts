@@ -37,7 +37,12 @@ describe('LogManager', () => {
     await manager.close();
 
     const restarted = await openManager(logDirs);
-    expect(restarted.all().map((e) => `${e.topic}-${e.partition}`).sort()).toEqual(['events-0', 'events-1', 'events-2', 'events-3']);
+    expect(
+      restarted
+        .all()
+        .map((e) => `${e.topic}-${e.partition}`)
+        .sort(),
+    ).toEqual(['events-0', 'events-1', 'events-2', 'events-3']);
     for (const p of [0, 1, 2, 3]) expect(restarted.get('events', p)?.logEndOffset).toBe(BigInt(2 * (p + 1)));
     expect(readAllRecords(restarted.get('events', 2)!).at(-1)?.value).toBe('b2-r1');
   });

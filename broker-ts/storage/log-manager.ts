@@ -61,9 +61,12 @@ export class LogManager {
   private readonly expirationTimer: NodeJS.Timeout;
 
   private constructor(private readonly options: LogManagerOptions & { logDirs: string[] }) {
-    this.expirationTimer = setInterval(() => {
-      for (const { log } of this.logs.values()) if (log.isOpen) log.removeExpiredProducers();
-    }, options.producerExpirationCheckMs ?? 10 * 60 * 1000);
+    this.expirationTimer = setInterval(
+      () => {
+        for (const { log } of this.logs.values()) if (log.isOpen) log.removeExpiredProducers();
+      },
+      options.producerExpirationCheckMs ?? 10 * 60 * 1000,
+    );
     this.expirationTimer.unref();
   }
 

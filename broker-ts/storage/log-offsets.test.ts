@@ -48,7 +48,12 @@ describe('offsets by timestamp', () => {
     const log = await logs.open({ config: { segmentBytes: 600 } });
     appendTimedBatches(log, 10, 2);
     log.appendAsLeader(
-      buildBatch({ records: [{ value: 'late', timestamp: 9000n }, { value: 'early', timestamp: 500n }] }),
+      buildBatch({
+        records: [
+          { value: 'late', timestamp: 9000n },
+          { value: 'early', timestamp: 500n },
+        ],
+      }),
       3,
     );
     appendTimedBatches(log, 5, 3);
@@ -133,7 +138,11 @@ describe('truncation', () => {
     expect(log.endOffsetForEpoch(2)).toEqual({ epoch: 2, endOffset: 30n });
     expect(log.endOffsetForEpoch(1)).toEqual({ epoch: 1, endOffset: 20n });
     expect(log.endOffsetForEpoch(3)).toEqual({ epoch: -1, endOffset: -1n });
-    expect(readAllRecords(log).map((r) => r.value).at(-1)).toBe('b14-r1');
+    expect(
+      readAllRecords(log)
+        .map((r) => r.value)
+        .at(-1),
+    ).toBe('b14-r1');
     for (const base of segmentsBefore.filter((b) => b > 30n)) {
       expect(fs.existsSync(path.join(log.dir, `${base.toString().padStart(20, '0')}.log`))).toBe(false);
     }

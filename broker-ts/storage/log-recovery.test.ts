@@ -17,7 +17,10 @@ function segmentFile(dir: string, base: bigint, suffix = LOG_FILE_SUFFIX): strin
 }
 
 function lastSegmentFile(dir: string): string {
-  const names = fs.readdirSync(dir).filter((name) => name.endsWith(LOG_FILE_SUFFIX)).sort();
+  const names = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(LOG_FILE_SUFFIX))
+    .sort();
   return path.join(dir, names.at(-1)!);
 }
 
@@ -53,7 +56,11 @@ describe('recovery after a crash', () => {
     const log = await logs.open(options, dir);
     expect(log.logEndOffset).toBe(38n);
     expect(fs.statSync(file).size).toBe(wholeBytes);
-    expectRecords(readAllRecords(log).map((r) => r.value!), 19, 2);
+    expectRecords(
+      readAllRecords(log).map((r) => r.value!),
+      19,
+      2,
+    );
     expect(log.appendAsLeader(buildBatch({ records: 2 }), 0).baseOffset).toBe(38n);
   });
 
@@ -66,7 +73,11 @@ describe('recovery after a crash', () => {
 
     const log = await logs.open(options, dir);
     expect(log.logEndOffset).toBe(38n);
-    expectRecords(readAllRecords(log).map((r) => r.value!), 19, 2);
+    expectRecords(
+      readAllRecords(log).map((r) => r.value!),
+      19,
+      2,
+    );
   });
 
   it('without a recovery point, rereads everything and deletes the segments after a corrupt batch', async () => {
@@ -107,7 +118,11 @@ describe('recovery after a crash', () => {
     const dir = await crashedLog(25);
     const log = await logs.open(options, dir);
     expect(log.logEndOffset).toBe(50n);
-    expectRecords(readAllRecords(log, 0n, 150).map((r) => r.value!), 25, 2);
+    expectRecords(
+      readAllRecords(log, 0n, 150).map((r) => r.value!),
+      25,
+      2,
+    );
   });
 });
 
@@ -126,7 +141,11 @@ describe('index repair', () => {
       if (!clean) fs.rmSync(path.join(dir, '.clean-shutdown'));
       const reopened = await logs.open(options, dir);
       for (const [name, content] of original) expect(fs.readFileSync(path.join(dir, name)).equals(content)).toBe(true);
-      expectRecords(readAllRecords(reopened, 0n, 120).map((r) => r.value!), 30, 2);
+      expectRecords(
+        readAllRecords(reopened, 0n, 120).map((r) => r.value!),
+        30,
+        2,
+      );
       await reopened.close();
     }
   });

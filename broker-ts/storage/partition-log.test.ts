@@ -23,7 +23,10 @@ describe('appending and reading', () => {
     appendBatches(log, 30);
 
     expect(log.logEndOffset).toBe(90n);
-    const segmentFiles = fs.readdirSync(log.dir).filter((name) => name.endsWith('.log')).sort();
+    const segmentFiles = fs
+      .readdirSync(log.dir)
+      .filter((name) => name.endsWith('.log'))
+      .sort();
     expect(segmentFiles.length).toBeGreaterThan(3);
     expect(segmentFiles[0]).toBe('00000000000000000000.log');
     expect(segmentFiles.map((name) => BigInt(name.slice(0, 20)))).toEqual(log.segmentBaseOffsets());

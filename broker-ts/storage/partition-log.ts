@@ -15,13 +15,7 @@ import { hasProducerId, stampLogAppendTime } from './batch-header-helpers.js';
 import { splitSoundBatches, validateProducedBatches } from './batch-validation.js';
 import { CheckpointWriter, CorruptCheckpointError, readCheckpoint, renderCheckpoint } from './checkpoint-file.js';
 import { fsyncDirectory, writeFileDurably } from './durable-fs.js';
-import {
-  KafkaStorageError,
-  OffsetOutOfRangeError,
-  RecordListTooLargeError,
-  StorageError,
-  UnexpectedAppendOffsetError,
-} from './errors.js';
+import { KafkaStorageError, OffsetOutOfRangeError, RecordListTooLargeError, StorageError, UnexpectedAppendOffsetError } from './errors.js';
 import { FlushCoordinator } from './flush-coordinator.js';
 import type { FlushTarget } from './flush-coordinator.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
@@ -159,9 +153,7 @@ export class PartitionLog {
     this.onIoFailure = options.onIoFailure;
     this.producers = new ProducerStateManager(config.producerIdExpirationMs);
     this.lastFlushTime = this.now();
-    this.recoveryPointWriter = new CheckpointWriter(path.join(dir, RECOVERY_POINT_CHECKPOINT), () =>
-      renderCheckpoint([[this.flusher.recoveryPoint]]),
-    );
+    this.recoveryPointWriter = new CheckpointWriter(path.join(dir, RECOVERY_POINT_CHECKPOINT), () => renderCheckpoint([[this.flusher.recoveryPoint]]));
     this.logStartWriter = new CheckpointWriter(path.join(dir, LOG_START_OFFSET_CHECKPOINT), () => renderCheckpoint([[this.logStart]]));
   }
 
@@ -822,7 +814,13 @@ export class PartitionLog {
       throw error;
     }
     if (entries === undefined || entries.some((e) => e.length !== 3 || e.some((field) => !/^-?\d+$/.test(field)))) return false;
-    this.txnIndex.loadAborted(entries.map(([producerId, firstOffset, lastOffset]) => ({ producerId: BigInt(producerId!), firstOffset: BigInt(firstOffset!), lastOffset: BigInt(lastOffset!) })));
+    this.txnIndex.loadAborted(
+      entries.map(([producerId, firstOffset, lastOffset]) => ({
+        producerId: BigInt(producerId!),
+        firstOffset: BigInt(firstOffset!),
+        lastOffset: BigInt(lastOffset!),
+      })),
+    );
     this.txnIndex.deleteBefore(this.logStart);
     return true;
   }
@@ -845,7 +843,8 @@ export class PartitionLog {
         const marker = bytes === undefined ? undefined : transactionMarkerAt(bytes);
         const firstOffset = openFirstOffsets.get(header.producerId) ?? header.baseOffset;
         openFirstOffsets.delete(header.producerId);
-        if (marker !== undefined) this.txnIndex.onCompleted({ producerId: header.producerId, firstOffset, lastOffset: header.baseOffset }, marker.type === ControlRecordType.Abort);
+        if (marker !== undefined)
+          this.txnIndex.onCompleted({ producerId: header.producerId, firstOffset, lastOffset: header.baseOffset }, marker.type === ControlRecordType.Abort);
       }
     }
     this.txnIndex.deleteBefore(this.logStart);

@@ -70,9 +70,7 @@ describe('killing the process', () => {
 
     const log = await logs.open({}, dir);
     expect(log.logEndOffset).toBe(10n);
-    expect(readAllRecords(log).map((r) => r.value)).toEqual(
-      Array.from({ length: 10 }, (_, i) => `b${Math.floor(i / 2)}-r${i % 2}`),
-    );
+    expect(readAllRecords(log).map((r) => r.value)).toEqual(Array.from({ length: 10 }, (_, i) => `b${Math.floor(i / 2)}-r${i % 2}`));
   });
 
   it('without it, loses nothing', async () => {

@@ -145,7 +145,10 @@ describe('producer state across restarts and truncation', () => {
       produce(log, 24 + restart * 2, 2, 1);
     }
     await log.close();
-    const snapshots = fs.readdirSync(dir).filter((name) => name.endsWith('.snapshot')).map((name) => BigInt(name.slice(0, 20)));
+    const snapshots = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.snapshot'))
+      .map((name) => BigInt(name.slice(0, 20)));
     expect(snapshots.filter((offset) => !bases.includes(offset))).toEqual([log.logEndOffset - 2n, log.logEndOffset]);
   });
 

@@ -5,13 +5,7 @@
 // last stable offset back); a control batch (the coordinator's commit or abort marker) closes it.
 import { isControlBatch, isTransactionalBatch, lastOffsetOf } from '../protocol/record-batch.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
-import {
-  NO_PRODUCER_EPOCH,
-  NO_SEQUENCE,
-  decrementSequence,
-  isNextSequence,
-  lastSequenceOf,
-} from './batch-header-helpers.js';
+import { NO_PRODUCER_EPOCH, NO_SEQUENCE, decrementSequence, isNextSequence, lastSequenceOf } from './batch-header-helpers.js';
 import { InvalidProducerEpochError, OutOfOrderSequenceError } from './errors.js';
 
 export const BATCHES_RETAINED_PER_PRODUCER = 5;
@@ -128,9 +122,7 @@ export class ProducerAppendInfo {
   private checkProducerEpoch(epoch: number, offset: bigint): void {
     // A replica copies what the leader accepted, even from an older epoch.
     if (epoch < this.epoch && this.origin !== 'replication') {
-      throw new InvalidProducerEpochError(
-        `epoch ${epoch} of producer ${this.producerId} at offset ${offset} is older than the last seen epoch ${this.epoch}`,
-      );
+      throw new InvalidProducerEpochError(`epoch ${epoch} of producer ${this.producerId} at offset ${offset} is older than the last seen epoch ${this.epoch}`);
     }
   }
 
@@ -143,9 +135,7 @@ export class ProducerAppendInfo {
   private checkSequence(epoch: number, firstSeq: number, offset: bigint): void {
     if (epoch !== this.epoch) {
       if (firstSeq !== 0 && this.epoch !== NO_PRODUCER_EPOCH) {
-        throw new OutOfOrderSequenceError(
-          `producer ${this.producerId} starts epoch ${epoch} at sequence ${firstSeq} (offset ${offset}), expected 0`,
-        );
+        throw new OutOfOrderSequenceError(`producer ${this.producerId} starts epoch ${epoch} at sequence ${firstSeq} (offset ${offset}), expected 0`);
       }
       return;
     }
@@ -155,9 +145,7 @@ export class ProducerAppendInfo {
     else if (epoch === currentEpoch) lastSeq = lastSequenceOfEntry(this.current);
     else lastSeq = NO_SEQUENCE;
     if (currentEpoch !== NO_PRODUCER_EPOCH && !isNextSequence(lastSeq, firstSeq)) {
-      throw new OutOfOrderSequenceError(
-        `producer ${this.producerId} sent sequence ${firstSeq} at offset ${offset} after sequence ${lastSeq}`,
-      );
+      throw new OutOfOrderSequenceError(`producer ${this.producerId} sent sequence ${firstSeq} at offset ${offset} after sequence ${lastSeq}`);
     }
   }
 }

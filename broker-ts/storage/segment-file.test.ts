@@ -17,7 +17,11 @@ function collectGarbage(): void {
 
 describe('SegmentFile tail cache', () => {
   it('lets the bytes of evicted batches be collected', async () => {
-    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), { unflushedInMemory: false, tailCacheBytes: 64 * 1024, writebackBytes: 0 });
+    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
+      unflushedInMemory: false,
+      tailCacheBytes: 64 * 1024,
+      writebackBytes: 0,
+    });
     const backing: WeakRef<ArrayBuffer>[] = [];
     const appended = 2_000;
     for (let i = 0; i < appended; i++) {
@@ -67,7 +71,11 @@ describe('SegmentFile background writeback', () => {
 
   it('writes the data back every writebackBytes appended, one writeback at a time', async () => {
     const { calls, finished } = watchWritebacks();
-    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), { unflushedInMemory: false, tailCacheBytes: 0, writebackBytes: 8 * 1024 });
+    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
+      unflushedInMemory: false,
+      tailCacheBytes: 0,
+      writebackBytes: 8 * 1024,
+    });
     appendKiB(file, 4, 0);
     expect(calls).toHaveLength(0);
     const first = finished();
@@ -87,7 +95,11 @@ describe('SegmentFile background writeback', () => {
 
   it('keeps the file open until a writeback in flight has finished', async () => {
     const { calls, finished } = watchWritebacks();
-    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), { unflushedInMemory: false, tailCacheBytes: 0, writebackBytes: 4 * 1024 });
+    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
+      unflushedInMemory: false,
+      tailCacheBytes: 0,
+      writebackBytes: 4 * 1024,
+    });
     const done = finished();
     appendKiB(file, 4, 0);
     file.close();
@@ -101,7 +113,11 @@ describe('SegmentFile background writeback', () => {
   it('reports a failed writeback at the next fsync, once', async () => {
     const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
     const { finished } = watchWritebacks(eio);
-    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), { unflushedInMemory: false, tailCacheBytes: 0, writebackBytes: 4 * 1024 });
+    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
+      unflushedInMemory: false,
+      tailCacheBytes: 0,
+      writebackBytes: 4 * 1024,
+    });
     const done = finished();
     appendKiB(file, 4, 0);
     await done;
@@ -114,7 +130,9 @@ describe('SegmentFile background writeback', () => {
   it('writes back at most two files at a time, leaving worker threads for the fsyncs the broker waits on', async () => {
     const { calls, finished } = watchWritebacks();
     const dir = dirs.make();
-    const files = [0, 1, 2].map((i) => SegmentFile.create(path.join(dir, `0000000000000000000${i}.log`), { unflushedInMemory: false, tailCacheBytes: 0, writebackBytes: 4 * 1024 }));
+    const files = [0, 1, 2].map((i) =>
+      SegmentFile.create(path.join(dir, `0000000000000000000${i}.log`), { unflushedInMemory: false, tailCacheBytes: 0, writebackBytes: 4 * 1024 }),
+    );
     let done = finished();
     for (const [i, file] of files.entries()) appendKiB(file, 4, i);
     expect(calls).toHaveLength(2);

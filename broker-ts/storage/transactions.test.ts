@@ -16,7 +16,8 @@ function txnBatch(producerId: bigint, baseSequence: number, records = 2, produce
 }
 
 function marker(log: PartitionLog, producerId: bigint, type: ControlRecordType, producerEpoch = 0): bigint {
-  return log.appendAsLeader(encodeTransactionMarkerBatch({ type, coordinatorEpoch: 0 }, { producerId, producerEpoch }), 0, { origin: 'coordinator' }).baseOffset;
+  return log.appendAsLeader(encodeTransactionMarkerBatch({ type, coordinatorEpoch: 0 }, { producerId, producerEpoch }), 0, { origin: 'coordinator' })
+    .baseOffset;
 }
 
 describe('transactions in a partition log', () => {

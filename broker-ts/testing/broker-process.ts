@@ -59,8 +59,21 @@ export class BrokerProcess {
       ...options.properties,
     };
     const configFile = join(dir, 'server.properties');
-    writeFileSync(configFile, Object.entries(properties).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    const node = new BrokerProcess(dir, port, configFile, join(dir, 'server.log'), options.startTimeoutMs ?? 30_000, options.clientSecurity ?? {}, options.env ?? {});
+    writeFileSync(
+      configFile,
+      Object.entries(properties)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
+    const node = new BrokerProcess(
+      dir,
+      port,
+      configFile,
+      join(dir, 'server.log'),
+      options.startTimeoutMs ?? 30_000,
+      options.clientSecurity ?? {},
+      options.env ?? {},
+    );
     await node.launch();
     return node;
   }

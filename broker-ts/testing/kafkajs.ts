@@ -22,7 +22,8 @@ export async function eventually<T>(read: () => T | Promise<T>, check: (value: T
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!check(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
     await new Promise((r) => setTimeout(r, 50));
     last = await read();
   }

@@ -58,7 +58,12 @@ async function produceTxn(transactionalId: string, producerId: bigint, producerE
     topicData: [
       {
         name: 'tx',
-        partitionData: [{ index: partition, records: encodeRecordBatch(values(count, `${transactionalId}-`), { producerId, producerEpoch, baseSequence, transactional: true }) }],
+        partitionData: [
+          {
+            index: partition,
+            records: encodeRecordBatch(values(count, `${transactionalId}-`), { producerId, producerEpoch, baseSequence, transactional: true }),
+          },
+        ],
       },
     ],
   });
@@ -162,7 +167,9 @@ describe('the transaction coordinator', () => {
     });
     expect(committed.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
     const fetchOffset = (requireStable: boolean) =>
-      client.send(ApiKey.OffsetFetch, 7, { groupId: 'txn-group', topics: [{ name: 'tx', partitionIndexes: [0] }], requireStable }).then((r) => r.topics![0]!.partitions[0]!);
+      client
+        .send(ApiKey.OffsetFetch, 7, { groupId: 'txn-group', topics: [{ name: 'tx', partitionIndexes: [0] }], requireStable })
+        .then((r) => r.topics![0]!.partitions[0]!);
     expect((await fetchOffset(false)).committedOffset).toBe(-1n);
     expect((await fetchOffset(true)).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT);
 
@@ -210,7 +217,9 @@ describe('the transaction coordinator', () => {
 
     await findTxnCoordinator('t-member');
     const { producerId, producerEpoch } = await initProducerId('t-member');
-    expect((await client.send(ApiKey.AddOffsetsToTxn, 1, { transactionalId: 't-member', producerId, producerEpoch, groupId: 'txn-member-group' })).errorCode).toBe(ErrorCode.NONE);
+    expect(
+      (await client.send(ApiKey.AddOffsetsToTxn, 1, { transactionalId: 't-member', producerId, producerEpoch, groupId: 'txn-member-group' })).errorCode,
+    ).toBe(ErrorCode.NONE);
     const txnOffsetCommit = (version: number, groupId: string, member: { memberId?: string; generationIdOrMemberEpoch?: number } = {}) =>
       client
         .send(ApiKey.TxnOffsetCommit, version, {
@@ -244,7 +253,16 @@ describe('the transaction coordinator', () => {
     await addPartitions('t-fence', old.producerId, old.producerEpoch, [1]);
     const start = (await produceTxn('t-fence', old.producerId, old.producerEpoch, 1, 0, 1)).baseOffset;
     await client.send(ApiKey.FindCoordinator, 2, { key: 'fence-group', keyType: 0 });
-    expect((await client.send(ApiKey.AddOffsetsToTxn, 1, { transactionalId: 't-fence', producerId: old.producerId, producerEpoch: old.producerEpoch, groupId: 'fence-group' })).errorCode).toBe(ErrorCode.NONE);
+    expect(
+      (
+        await client.send(ApiKey.AddOffsetsToTxn, 1, {
+          transactionalId: 't-fence',
+          producerId: old.producerId,
+          producerEpoch: old.producerEpoch,
+          groupId: 'fence-group',
+        })
+      ).errorCode,
+    ).toBe(ErrorCode.NONE);
     const zombieOffsetCommit = (version: number) =>
       client
         .send(ApiKey.TxnOffsetCommit, version, {
@@ -289,7 +307,9 @@ describe('the transaction coordinator', () => {
 
   it('answers the errors Kafka answers for bad requests', async () => {
     await findTxnCoordinator('t-errors');
-    expect((await client.send(ApiKey.InitProducerId, 1, { transactionalId: 't-errors', transactionTimeoutMs: 10_000_000 })).errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    expect((await client.send(ApiKey.InitProducerId, 1, { transactionalId: 't-errors', transactionTimeoutMs: 10_000_000 })).errorCode).toBe(
+      ErrorCode.INVALID_TRANSACTION_TIMEOUT,
+    );
     expect((await endTxn('t-unknown', 5n, 0, true)).errorCode).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
     const { producerId, producerEpoch } = await initProducerId('t-errors');
     expect((await endTxn('t-errors', producerId, producerEpoch, true)).errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
@@ -302,7 +322,10 @@ describe('the transaction coordinator', () => {
         { name: 'missing', partitions: [0] },
       ],
     });
-    expect(response.resultsByTopicV3AndBelow.map((t) => t.resultsByPartition[0]!.partitionErrorCode)).toEqual([ErrorCode.OPERATION_NOT_ATTEMPTED, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    expect(response.resultsByTopicV3AndBelow.map((t) => t.resultsByPartition[0]!.partitionErrorCode)).toEqual([
+      ErrorCode.OPERATION_NOT_ATTEMPTED,
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    ]);
   });
 });
 
@@ -326,7 +349,12 @@ describe('transactions across a restart', () => {
       transactionalId: 'restart-txn',
       acks: -1,
       timeoutMs: 5000,
-      topicData: [{ name: 'tx-restart', partitionData: [{ index: 0, records: encodeRecordBatch(values(2), { producerId, producerEpoch, baseSequence: 0, transactional: true }) }] }],
+      topicData: [
+        {
+          name: 'tx-restart',
+          partitionData: [{ index: 0, records: encodeRecordBatch(values(2), { producerId, producerEpoch, baseSequence: 0, transactional: true }) }],
+        },
+      ],
     });
     await c.send(ApiKey.AddOffsetsToTxn, 1, { transactionalId: 'restart-txn', producerId, producerEpoch, groupId: 'restart-group' });
     await c.send(ApiKey.TxnOffsetCommit, 1, {
@@ -341,18 +369,30 @@ describe('transactions across a restart', () => {
     const second = await startInProcessBroker({ properties, dataDir: first.dataDir });
     try {
       c = await second.client();
-      const coordinatorReady = () => eventually(
-        () => c.send(ApiKey.FindCoordinator, 3, { key: 'restart-txn', keyType: 1 }),
-        (r) => r.errorCode === ErrorCode.NONE,
-      );
+      const coordinatorReady = () =>
+        eventually(
+          () => c.send(ApiKey.FindCoordinator, 3, { key: 'restart-txn', keyType: 1 }),
+          (r) => r.errorCode === ErrorCode.NONE,
+        );
       await coordinatorReady();
-      expect(second.broker.txns.describe('restart-txn')).toMatchObject({ state: 'Ongoing', producerId, producerEpoch, partitions: ['tx-restart-0', '__consumer_offsets-' + second.broker.groups.partitionFor('restart-group')] });
+      expect(second.broker.txns.describe('restart-txn')).toMatchObject({
+        state: 'Ongoing',
+        producerId,
+        producerEpoch,
+        partitions: ['tx-restart-0', '__consumer_offsets-' + second.broker.groups.partitionFor('restart-group')],
+      });
       const offset = () =>
-        c.send(ApiKey.OffsetFetch, 7, { groupId: 'restart-group', topics: [{ name: 'tx-restart', partitionIndexes: [0] }], requireStable: true }).then((r) => r.topics![0]!.partitions[0]!);
+        c
+          .send(ApiKey.OffsetFetch, 7, { groupId: 'restart-group', topics: [{ name: 'tx-restart', partitionIndexes: [0] }], requireStable: true })
+          .then((r) => r.topics![0]!.partitions[0]!);
       expect((await offset()).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT);
       const latestCommitted = () =>
         c
-          .send(ApiKey.ListOffsets, 3, { replicaId: -1, isolationLevel: 1, topics: [{ name: 'tx-restart', partitions: [{ partitionIndex: 0, timestamp: -1n, currentLeaderEpoch: -1 }] }] })
+          .send(ApiKey.ListOffsets, 3, {
+            replicaId: -1,
+            isolationLevel: 1,
+            topics: [{ name: 'tx-restart', partitions: [{ partitionIndex: 0, timestamp: -1n, currentLeaderEpoch: -1 }] }],
+          })
           .then((r) => r.topics[0]!.partitions[0]!.offset);
       // The open transaction, rebuilt from the producer snapshot, still holds the last stable offset.
       expect(await latestCommitted()).toBe(0n);

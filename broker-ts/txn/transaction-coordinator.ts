@@ -159,7 +159,10 @@ export class TransactionCoordinator {
     }
     this.coordinatorEpochs.set(index, partition.leaderEpoch);
     this.loaded.add(index);
-    this.logger.info({ partition: index, transactionalIds: [...this.txns.keys()].filter((id) => this.partitionFor(id) === index).length, resumed: toComplete.length }, 'loaded transaction coordinator partition');
+    this.logger.info(
+      { partition: index, transactionalIds: [...this.txns.keys()].filter((id) => this.partitionFor(id) === index).length, resumed: toComplete.length },
+      'loaded transaction coordinator partition',
+    );
     // A previous coordinator decided these but may not have written every marker.
     for (const txn of toComplete) void this.completeTransaction(txn);
   }
@@ -337,7 +340,12 @@ export class TransactionCoordinator {
   private async completeTransaction(txn: TransactionMetadata): Promise<void> {
     const commit = txn.state === TxnState.PrepareCommit;
     const index = this.partitionFor(txn.transactionalId);
-    const marker: TxnMarker = { producerId: txn.producerId, producerEpoch: txn.producerEpoch, commit, coordinatorEpoch: this.coordinatorEpochs.get(index) ?? -1 };
+    const marker: TxnMarker = {
+      producerId: txn.producerId,
+      producerEpoch: txn.producerEpoch,
+      commit,
+      coordinatorEpoch: this.coordinatorEpochs.get(index) ?? -1,
+    };
     let remaining: TopicPartition[] = [...txn.partitions].flatMap(([topic, ps]) => [...ps].map((partition) => ({ topic, partition })));
     let backoff = MARKER_RETRY_BACKOFF_MS;
     while (remaining.length > 0) {

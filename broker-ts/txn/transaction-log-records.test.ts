@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TxnState, decodeTransactionLogKey, decodeTransactionLogValue, transactionLogKey, transactionLogValue } from './transaction-log-records.js';
 
 describe('__transaction_state records', () => {
-  it("lays out TransactionLogKey v0 as Kafka does: version, then the id as a classic string", () => {
+  it('lays out TransactionLogKey v0 as Kafka does: version, then the id as a classic string', () => {
     expect(transactionLogKey('tx').toString('hex')).toBe('0000' + '0002' + Buffer.from('tx').toString('hex'));
     expect(decodeTransactionLogKey(transactionLogKey('my-transactional-id'))).toBe('my-transactional-id');
     // Other key versions belong to record types broker-ts does not write.

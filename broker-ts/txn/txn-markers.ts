@@ -98,7 +98,11 @@ export class TxnMarkerChannel {
 
   close(): void {
     this.closed = true;
-    for (const pending of this.clients.values()) pending.then((c) => c.close(), () => undefined);
+    for (const pending of this.clients.values())
+      pending.then(
+        (c) => c.close(),
+        () => undefined,
+      );
     this.clients.clear();
   }
 

@@ -60,7 +60,11 @@ let topicsMade = 0;
 
 /** `made` collects the topics the run creates, for deleting after it. */
 function targetOf(cluster: Cluster, observer: ClusterObserver, made: string[] = []): BenchTarget {
-  const pids = () => cluster.nodeIds().map((id) => cluster.node(id).pid).filter((p): p is number => p !== undefined);
+  const pids = () =>
+    cluster
+      .nodeIds()
+      .map((id) => cluster.node(id).pid)
+      .filter((p): p is number => p !== undefined);
   return {
     broker: cluster.broker,
     // The harness listeners: clients reach the brokers without toxiproxy in the way; replication
@@ -116,7 +120,11 @@ function medianProducerMetrics(runs: readonly Measurement[]): ProducerMetrics | 
   const measured = runs.map((m) => m.producerMetrics).filter((m): m is ProducerMetrics => m !== undefined);
   if (measured.length === 0) return null;
   const med = (f: (m: ProducerMetrics) => number) => round(summarize(measured.map(f)).median, 1)!;
-  return { recordQueueMsAvg: med((m) => m.recordQueueMsAvg), requestLatencyMsAvg: med((m) => m.requestLatencyMsAvg), requestLatencyMsMax: med((m) => m.requestLatencyMsMax) };
+  return {
+    recordQueueMsAvg: med((m) => m.recordQueueMsAvg),
+    requestLatencyMsAvg: med((m) => m.requestLatencyMsAvg),
+    requestLatencyMsMax: med((m) => m.requestLatencyMsMax),
+  };
 }
 
 /** How this bench was started, as a reader would type it again. */
@@ -204,7 +212,9 @@ async function main(): Promise<number> {
             const peak = sampler.stop();
             peaks[broker] = Math.max(peaks[broker], peak);
             peakRss[broker] = Math.max(peakRss[broker], peak);
-            await observer.deleteTopics(made).catch((err: unknown) => log.warn({ workload: w.name, broker, err: errorMessage(err) }, 'could not delete the run\'s topics'));
+            await observer
+              .deleteTopics(made)
+              .catch((err: unknown) => log.warn({ workload: w.name, broker, err: errorMessage(err) }, "could not delete the run's topics"));
           }
         }
       }

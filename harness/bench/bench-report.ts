@@ -73,7 +73,13 @@ export function benchMarkdown(r: BenchReport): string {
     `Checker: ${n(r.checker.opsPerSec)} history operations/s over ${n(r.checker.operations)} operations (${n(r.checker.bytesPerMessage)} bytes of heap per message).`,
   ];
   if (r.profile) {
-    lines.push('', `## Where broker-ts spends its time (${r.profile.workload}, ${n(r.profile.samples)} samples, self time)`, '', '| % | function | location |', '|---:|---|---|');
+    lines.push(
+      '',
+      `## Where broker-ts spends its time (${r.profile.workload}, ${n(r.profile.samples)} samples, self time)`,
+      '',
+      '| % | function | location |',
+      '|---:|---|---|',
+    );
     for (const h of r.profile.hotspots) lines.push(`| ${h.selfPercent} | ${h.function} | ${h.location} |`);
   }
   lines.push('', ...r.workloads.map((w) => `- **${w.name}**: ${w.describe}.`));
@@ -89,7 +95,7 @@ function producerMetricsTable(workloads: readonly WorkloadResult[]): string[] {
   if (rows.length === 0) return [];
   const cell = (m: ProducerMetrics | null, f: (m: ProducerMetrics) => number) => (m ? n(Math.round(f(m))) : '-');
   return [
-    'The Java producer\'s own metrics (averages; median of the runs): a record\'s wait in the producer\'s buffer before a Produce request takes it, and a Produce request\'s round trip to its acknowledgement, which is the brokers\' part.',
+    "The Java producer's own metrics (averages; median of the runs): a record's wait in the producer's buffer before a Produce request takes it, and a Produce request's round trip to its acknowledgement, which is the brokers' part.",
     '',
     '| workload | Kafka buffer wait ms | broker-ts buffer wait ms | Kafka request ms avg / max | broker-ts request ms avg / max |',
     '|---|---:|---:|---:|---:|',

@@ -29,7 +29,11 @@ describe.each(BROKER_KINDS)('freezing the cluster the bench does not measure, on
     const producer = kafkaClient('freeze-test', cluster.bootstrapServers(), { retry: { retries: 0 } }).producer({ retry: { retries: 0 } });
     await producer.connect();
     try {
-      const sent = await producer.send({ topic: 'frozen', acks: -1, messages: [0, 1, 2, 3, 4, 5].map((partition) => ({ partition, value: `after-thaw-${partition}` })) });
+      const sent = await producer.send({
+        topic: 'frozen',
+        acks: -1,
+        messages: [0, 1, 2, 3, 4, 5].map((partition) => ({ partition, value: `after-thaw-${partition}` })),
+      });
       expect(sent.map((r) => r.errorCode)).toEqual([0, 0, 0, 0, 0, 0]);
     } finally {
       await producer.disconnect();

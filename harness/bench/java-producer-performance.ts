@@ -5,7 +5,8 @@ import type { Measurement, ProducerMetrics, Workload } from './measurement.js';
 
 /** `--print-metrics` lines: `producer-metrics:request-latency-avg:{client-id=...} : 26.115`. */
 const METRIC = /^producer-metrics:([\w-]+):\{[^}]*\}\s*:\s*(\S+)$/;
-const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/;
+const SUMMARY =
+  /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/;
 
 /**
  * Kafka's own load generator (org.apache.kafka.tools.ProducerPerformance, the Java client), so that
@@ -22,9 +23,25 @@ export function javaProducerPerformance(name: string, recordBytes: number, recor
       const install = await provisionKafka();
       const count = quick ? Math.floor(records / 4) : records;
       const args = [
-        '-Xms256m', '-Xmx512m', '-cp', `${install.libs}/*`, 'org.apache.kafka.tools.ProducerPerformance',
-        '--topic', topic, '--num-records', String(count), '--record-size', String(recordBytes), '--throughput', String(recordsPerSec ?? -1), '--print-metrics',
-        '--producer-props', `bootstrap.servers=${target.bootstrap.join(',')}`, 'acks=all', 'linger.ms=5', 'batch.size=65536',
+        '-Xms256m',
+        '-Xmx512m',
+        '-cp',
+        `${install.libs}/*`,
+        'org.apache.kafka.tools.ProducerPerformance',
+        '--topic',
+        topic,
+        '--num-records',
+        String(count),
+        '--record-size',
+        String(recordBytes),
+        '--throughput',
+        String(recordsPerSec ?? -1),
+        '--print-metrics',
+        '--producer-props',
+        `bootstrap.servers=${target.bootstrap.join(',')}`,
+        'acks=all',
+        'linger.ms=5',
+        'batch.size=65536',
       ];
       const cpu = target.meterCpu();
       const output = await new Promise<string>((resolve, reject) => {
@@ -35,12 +52,23 @@ export function javaProducerPerformance(name: string, recordBytes: number, recor
         child.on('error', reject);
         child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new HarnessError(`ProducerPerformance exited ${code}:\n${out.slice(-2000)}`))));
       });
-      const m = SUMMARY.exec(output.trim().split('\n').reverse().find((l) => SUMMARY.test(l)) ?? '');
+      const m = SUMMARY.exec(
+        output
+          .trim()
+          .split('\n')
+          .reverse()
+          .find((l) => SUMMARY.test(l)) ?? '',
+      );
       if (!m) throw new HarnessError(`ProducerPerformance printed no summary:\n${output.slice(-2000)}`);
       // Includes the client JVM's start-up, when the brokers idle: a few milliseconds of their CPU.
       const brokerCpuMsPerMb = cpu.msPerMegabyte(Number(m[1]) * recordBytes);
       return {
-        msgsPerSec: Number(m[2]), mbPerSec: Number(m[3]), p50Ms: Number(m[6]), p99Ms: Number(m[8]), p999Ms: Number(m[9]), brokerCpuMsPerMb,
+        msgsPerSec: Number(m[2]),
+        mbPerSec: Number(m[3]),
+        p50Ms: Number(m[6]),
+        p99Ms: Number(m[8]),
+        p999Ms: Number(m[9]),
+        brokerCpuMsPerMb,
         producerMetrics: producerMetrics(output),
       };
     },

@@ -72,7 +72,13 @@ async function observeAll(broker: ComparedBroker): Promise<Observation[]> {
   return out;
 }
 
-function comparison(reference: ComparedBroker, referenceAnswers: Observation[], candidate: ComparedBroker, candidateAnswers: Observation[], tolerate: boolean): BrokerComparison {
+function comparison(
+  reference: ComparedBroker,
+  referenceAnswers: Observation[],
+  candidate: ComparedBroker,
+  candidateAnswers: Observation[],
+  tolerate: boolean,
+): BrokerComparison {
   return {
     reference: reference.label,
     candidate: candidate.label,
@@ -121,7 +127,10 @@ export function canaryMarkdown(report: CanaryReport): string {
   const list = (heading: string, lines: string[], none: string) => `## ${heading}\n\n${lines.length ? lines.map((l) => `- ${l}`).join('\n') : none}\n\n`;
   const catalogue = report.catalogue.length
     ? `## The quick catalogue on Kafka ${report.candidate}\n\n| experiment | verdict | tested line in the baseline | reason |\n|---|---|---|---|\n${report.catalogue
-        .map((c) => `| ${c.experiment} | ${c.verdict}${c.baseline === 'pass' && c.verdict !== 'pass' ? ' (**changed**)' : ''} | ${c.baseline ?? '-'} | ${c.reason.replace(/\|/g, '\\|')} |`)
+        .map(
+          (c) =>
+            `| ${c.experiment} | ${c.verdict}${c.baseline === 'pass' && c.verdict !== 'pass' ? ' (**changed**)' : ''} | ${c.baseline ?? '-'} | ${c.reason.replace(/\|/g, '\\|')} |`,
+        )
         .join('\n')}\n\n`
     : '';
   return (
@@ -142,7 +151,16 @@ export async function runCanary(options: CanaryOptions): Promise<CanaryReport> {
   const started = Date.now();
   const tested = (await provisionKafka(options.tested)).version;
   const candidate = (await provisionKafka(options.candidate ?? LATEST)).version;
-  const report: CanaryReport = { tested, candidate, status: 'no-newer-release', protocolChanges: [], kafkaChanges: [], brokerTsDifferences: [], catalogue: [], durationMs: 0 };
+  const report: CanaryReport = {
+    tested,
+    candidate,
+    status: 'no-newer-release',
+    protocolChanges: [],
+    kafkaChanges: [],
+    brokerTsDifferences: [],
+    catalogue: [],
+    durationMs: 0,
+  };
   if (candidate !== tested) {
     const [testedInstall, candidateInstall] = [await provisionKafka(tested), await provisionKafka(candidate)];
     log.info({ tested, candidate }, 'canary: comparing a Kafka release with the tested one');

@@ -11,7 +11,8 @@ function release(name: string, messages: Record<string, object>): string {
   const dir = join(root, name);
   mkdirSync(dir);
   // Kafka's files carry a licence header and line comments.
-  for (const [file, body] of Object.entries(messages)) writeFileSync(join(dir, `${file}.json`), `// Licensed to the ASF\n// a comment\n${JSON.stringify(body, null, 2)}\n`);
+  for (const [file, body] of Object.entries(messages))
+    writeFileSync(join(dir, `${file}.json`), `// Licensed to the ASF\n// a comment\n${JSON.stringify(body, null, 2)}\n`);
   return dir;
 }
 
@@ -23,7 +24,14 @@ const apiVersions = (validVersions: string, extra: object[] = []) => ({
   flexibleVersions: '3+',
   fields: [{ name: 'ClientSoftwareName', type: 'string', versions: '3+' }, ...extra],
 });
-const response = (apiKey: number, name: string, validVersions: string) => ({ apiKey, type: 'response', name: `${name}Response`, validVersions, flexibleVersions: '3+', fields: [] });
+const response = (apiKey: number, name: string, validVersions: string) => ({
+  apiKey,
+  type: 'response',
+  name: `${name}Response`,
+  validVersions,
+  flexibleVersions: '3+',
+  fields: [],
+});
 
 describe('messageChanges', () => {
   it('names added and removed APIs, added versions with their fields, and renames in versions both have', () => {
@@ -37,11 +45,17 @@ describe('messageChanges', () => {
         name: 'CommitRequest',
         validVersions: '0-1',
         flexibleVersions: '1+',
-        fields: [{ name: 'GenerationId', type: 'int32', versions: '1+' }, { name: 'Topics', type: '[]Topic', versions: '0+', fields: [{ name: 'Name', type: 'string', versions: '0+' }] }],
+        fields: [
+          { name: 'GenerationId', type: 'int32', versions: '1+' },
+          { name: 'Topics', type: '[]Topic', versions: '0+', fields: [{ name: 'Name', type: 'string', versions: '0+' }] },
+        ],
       },
     });
     const newer = release('4.5.0', {
-      ApiVersionsRequest: apiVersions('0-5', [{ name: 'ClusterId', type: 'string', versions: '5+' }, { name: 'NodeId', type: 'int32', versions: '5+' }]),
+      ApiVersionsRequest: apiVersions('0-5', [
+        { name: 'ClusterId', type: 'string', versions: '5+' },
+        { name: 'NodeId', type: 'int32', versions: '5+' },
+      ]),
       ApiVersionsResponse: response(18, 'ApiVersions', '0-5'),
       NewRequest: { apiKey: 95, type: 'request', name: 'NewRequest', validVersions: '0-1', flexibleVersions: '0+', fields: [] },
       CommitRequest: {
@@ -52,7 +66,15 @@ describe('messageChanges', () => {
         flexibleVersions: '1+',
         fields: [
           { name: 'GenerationIdOrMemberEpoch', type: 'int32', versions: '1+' },
-          { name: 'Topics', type: '[]Topic', versions: '0+', fields: [{ name: 'Name', type: 'string', versions: '0-1' }, { name: 'TopicId', type: 'uuid', versions: '2+' }] },
+          {
+            name: 'Topics',
+            type: '[]Topic',
+            versions: '0+',
+            fields: [
+              { name: 'Name', type: 'string', versions: '0-1' },
+              { name: 'TopicId', type: 'uuid', versions: '2+' },
+            ],
+          },
         ],
       },
     });

@@ -34,38 +34,104 @@ export interface AnomalyClass {
 }
 
 const queue = (name: string, jepsen: string, summary: string, count: (q: CheckResult) => number): AnomalyClass => ({
-  name, jepsen, summary, scope: 'always', count: (h) => count(h.queue),
+  name,
+  jepsen,
+  summary,
+  scope: 'always',
+  count: (h) => count(h.queue),
 });
 const poll = (name: string, jepsen: string, summary: string, count: (p: PollResult) => number): AnomalyClass => ({
-  name, jepsen, summary, scope: 'always', count: (h) => count(h.polls),
+  name,
+  jepsen,
+  summary,
+  scope: 'always',
+  count: (h) => count(h.polls),
 });
 const processing = (name: string, summary: string, count: (p: ProcessingResult) => number): AnomalyClass => ({
-  name, jepsen: '(none: Jepsen does not model processing)', summary, scope: 'consumers', count: (h) => (h.processing ? count(h.processing) : 0),
+  name,
+  jepsen: '(none: Jepsen does not model processing)',
+  summary,
+  scope: 'consumers',
+  count: (h) => (h.processing ? count(h.processing) : 0),
 });
 const pipeline = (name: string, jepsen: string, summary: string, count: (t: TransactionResult) => number): AnomalyClass => ({
-  name, jepsen, summary, scope: 'pipeline', count: (h) => (h.transactions ? count(h.transactions) : 0),
+  name,
+  jepsen,
+  summary,
+  scope: 'pipeline',
+  count: (h) => (h.transactions ? count(h.transactions) : 0),
 });
 
 export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
   queue('lost', 'unseen (lost once the final reads are done)', 'acknowledged, and never read by the drain', (q) => q.counts.lost),
-  queue('lostWrites', 'lost-write', 'lost although a later offset of its partition was read: the write was truncated, not just unseen', (q) => q.anomalies.lostWrites),
+  queue(
+    'lostWrites',
+    'lost-write',
+    'lost although a later offset of its partition was read: the write was truncated, not just unseen',
+    (q) => q.anomalies.lostWrites,
+  ),
   queue('duplicated', 'duplicate', 'one message read at more than one offset', (q) => q.counts.duplicated),
-  queue('offsetMismatches', 'duplicate (the send\'s offset is one of the two)', 'acknowledged at one offset, read only at others', (q) => q.anomalyTotals.offsetMismatches),
-  queue('inconsistentOffsets', 'inconsistent-offsets', 'two different messages at one offset, by any acknowledgements or reads, in any order', (q) => q.anomalyTotals.inconsistentOffsets),
+  queue(
+    'offsetMismatches',
+    "duplicate (the send's offset is one of the two)",
+    'acknowledged at one offset, read only at others',
+    (q) => q.anomalyTotals.offsetMismatches,
+  ),
+  queue(
+    'inconsistentOffsets',
+    'inconsistent-offsets',
+    'two different messages at one offset, by any acknowledgements or reads, in any order',
+    (q) => q.anomalyTotals.inconsistentOffsets,
+  ),
   queue('unexpected', 'unexpected (total-queue)', 'read, but never sent by this run', (q) => q.counts.unexpected),
   queue('failedButRead', '(total-queue: a :fail that was read)', 'a send the broker certainly refused, read anyway', (q) => q.anomalyTotals.failedButRead),
-  queue('phantomAcks', '(none: a client fault; from the application, a lost write)', 'the client reported a send done although no broker answered for its partition, and the message is nowhere', (q) => q.anomalyTotals.phantomAcks),
-  queue('reordered', 'nonmonotonic-send', "one producer process's messages in the log in another order than it had them acknowledged", (q) => q.anomalyTotals.reordered),
+  queue(
+    'phantomAcks',
+    '(none: a client fault; from the application, a lost write)',
+    'the client reported a send done although no broker answered for its partition, and the message is nowhere',
+    (q) => q.anomalyTotals.phantomAcks,
+  ),
+  queue(
+    'reordered',
+    'nonmonotonic-send',
+    "one producer process's messages in the log in another order than it had them acknowledged",
+    (q) => q.anomalyTotals.reordered,
+  ),
   poll('pollSkips', 'poll-skip', "a consumer's next read in one assignment skips offsets known to hold messages", (p) => p.pollSkips.length),
-  poll('nonmonotonicPolls', 'nonmonotonic-poll', "a consumer's next read in one assignment goes back to or before an offset it already read", (p) => p.nonmonotonicPolls.length),
+  poll(
+    'nonmonotonicPolls',
+    'nonmonotonic-poll',
+    "a consumer's next read in one assignment goes back to or before an offset it already read",
+    (p) => p.nonmonotonicPolls.length,
+  ),
   poll('intPollSkips', 'int-poll-skip', 'within one fetched batch, offsets known to hold messages are skipped', (p) => p.intPollSkips.length),
-  poll('intNonmonotonicPolls', 'int-nonmonotonic-poll', 'within one fetched batch, an offset at or before the previous one', (p) => p.intNonmonotonicPolls.length),
-  processing('processedLost', 'below the group\'s committed offset and processed by no member', (p) => p.processedLost),
+  poll(
+    'intNonmonotonicPolls',
+    'int-nonmonotonic-poll',
+    'within one fetched batch, an offset at or before the previous one',
+    (p) => p.intNonmonotonicPolls.length,
+  ),
+  processing('processedLost', "below the group's committed offset and processed by no member", (p) => p.processedLost),
   processing('processedDuplicates', 'processed more than once (at-least-once delivery allows it)', (p) => p.processedDuplicates),
   pipeline('abortedReads', 'G1a (aborted read)', 'records of aborted transactions seen by a read_committed consumer', (t) => t.abortedReads),
-  pipeline('tornTransactions', '(none: atomicity; Elle would report it as G1 variants)', 'committed transactions only partly visible', (t) => t.tornTransactions),
-  pipeline('lostCommittedTransactions', 'lost-write (of a transaction)', 'transactions reported committed whose output is nowhere', (t) => t.lostCommittedTransactions),
-  pipeline('outputDuplicates', 'duplicate (exactly-once broken)', 'one input position with output in more than one committed transaction', (t) => t.outputDuplicates),
+  pipeline(
+    'tornTransactions',
+    '(none: atomicity; Elle would report it as G1 variants)',
+    'committed transactions only partly visible',
+    (t) => t.tornTransactions,
+  ),
+  pipeline(
+    'lostCommittedTransactions',
+    'lost-write (of a transaction)',
+    'transactions reported committed whose output is nowhere',
+    (t) => t.lostCommittedTransactions,
+  ),
+  pipeline(
+    'outputDuplicates',
+    'duplicate (exactly-once broken)',
+    'one input position with output in more than one committed transaction',
+    (t) => t.outputDuplicates,
+  ),
   pipeline('missingOutputs', 'lost-write (exactly-once broken)', 'input the pipeline committed past with no committed output', (t) => t.missingOutputs),
 ];
 

@@ -17,7 +17,11 @@ describe('offset table', () => {
     expect(t.highestOffset()).toBe(2 ** 40);
     const seen: [number, number][] = [];
     t.forEach((o, id) => seen.push([o, id]));
-    expect(seen).toEqual([[0, 10], [5000, 13], [2 ** 40, 12]]);
+    expect(seen).toEqual([
+      [0, 10],
+      [5000, 13],
+      [2 ** 40, 12],
+    ]);
   });
 
   it('an empty table has no highest offset', () => {

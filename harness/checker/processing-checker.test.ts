@@ -10,13 +10,20 @@ function logOf(...entries: [number, number, number][]) {
 describe('processing checker', () => {
   it('everything below the committed offset processed once is clean', () => {
     const c = logOf([0, 0, 10], [0, 1, 11], [0, 2, 12]);
-    c.addJournal([{ partition: 0, offset: 0 }, { partition: 0, offset: 1 }, { partition: 0, offset: 2 }]);
+    c.addJournal([
+      { partition: 0, offset: 0 },
+      { partition: 0, offset: 1 },
+      { partition: 0, offset: 2 },
+    ]);
     expect(c.result(new Map([[0, 3]]))).toMatchObject({ inLog: 3, processed: 3, processedLost: 0, processedDuplicates: 0, unprocessed: 0 });
   });
 
   it('committed but never processed is lost processing; above the commit it is merely unprocessed', () => {
     const c = logOf([0, 0, 10], [0, 1, 11], [0, 2, 12], [0, 3, 13]);
-    c.addJournal([{ partition: 0, offset: 0 }, { partition: 0, offset: 2 }]);
+    c.addJournal([
+      { partition: 0, offset: 0 },
+      { partition: 0, offset: 2 },
+    ]);
     const r = c.result(new Map([[0, 3]]));
     expect(r.processedLost).toBe(1);
     expect(r.lostExamples).toEqual([{ partition: 0, offset: 1, id: 11 }]);
@@ -26,8 +33,18 @@ describe('processing checker', () => {
   it('processing twice, by one member or two, is a duplicate', () => {
     const c = logOf([0, 0, 10], [1, 0, 20]);
     c.addJournal([{ partition: 0, offset: 0 }]);
-    c.addJournal([{ partition: 0, offset: 0 }, { partition: 1, offset: 0 }]);
-    expect(c.result(new Map([[0, 1], [1, 1]]))).toMatchObject({ processed: 2, processedDuplicates: 1, processedLost: 0 });
+    c.addJournal([
+      { partition: 0, offset: 0 },
+      { partition: 1, offset: 0 },
+    ]);
+    expect(
+      c.result(
+        new Map([
+          [0, 1],
+          [1, 1],
+        ]),
+      ),
+    ).toMatchObject({ processed: 2, processedDuplicates: 1, processedLost: 0 });
   });
 
   it('a partition without a committed offset has nothing lost', () => {

@@ -50,8 +50,13 @@ export class ProcessingChecker {
 
   result(committed: Map<number, number>): ProcessingResult {
     const r: ProcessingResult = {
-      inLog: 0, processed: 0, processedLost: 0, processedDuplicates: 0, unprocessed: 0,
-      committed: Object.fromEntries(committed), lostExamples: [],
+      inLog: 0,
+      processed: 0,
+      processedLost: 0,
+      processedDuplicates: 0,
+      unprocessed: 0,
+      committed: Object.fromEntries(committed),
+      lostExamples: [],
     };
     for (const [partition, offsets] of this.log) {
       const upTo = committed.get(partition) ?? -1;

@@ -13,7 +13,13 @@ let clock = 0;
 const t = () => ++clock;
 const invoke = (id: number, partition = 0, process = 0): SendOp => ({ f: 'send', type: 'invoke', process, time: t(), id, partition });
 const ok = (id: number, partition: number, offset: number | undefined, process = 0): SendOp => ({
-  f: 'send', type: 'ok', process, time: t(), id, partition, ...(offset === undefined ? {} : { offset }),
+  f: 'send',
+  type: 'ok',
+  process,
+  time: t(),
+  id,
+  partition,
+  ...(offset === undefined ? {} : { offset }),
 });
 const fail = (id: number, partition = 0): SendOp => ({ f: 'send', type: 'fail', process: 0, time: t(), id, partition, error: 'x' });
 const info = (id: number, partition = 0): SendOp => ({ f: 'send', type: 'info', process: 0, time: t(), id, partition, error: 'timeout' });
@@ -35,10 +41,7 @@ describe('queue checker', () => {
   });
 
   it('acknowledged but never read is lost; a later offset read makes it a lost write', async () => {
-    const r = await checkHistory([
-      invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), invoke(3), ok(3, 0, 2),
-      poll([0, 0, 1], [0, 2, 3]),
-    ]);
+    const r = await checkHistory([invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), invoke(3), ok(3, 0, 2), poll([0, 0, 1], [0, 2, 3])]);
     expect(r.counts.lost).toBe(1);
     expect(r.anomalies.lostWrites).toBe(1);
     expect(r.lost).toEqual([{ id: 2, process: 0, partition: 0, offset: 1, ackTime: expect.any(Number), lostWrite: true, overwrittenBy: undefined }]);
@@ -74,10 +77,7 @@ describe('queue checker', () => {
   });
 
   it('a message at two offsets is duplicated; the same offset read twice is not', async () => {
-    const r = await checkHistory([
-      invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1),
-      poll([0, 0, 1], [0, 1, 2]), poll([0, 0, 1]), poll([0, 2, 1]),
-    ]);
+    const r = await checkHistory([invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), poll([0, 0, 1], [0, 1, 2]), poll([0, 0, 1]), poll([0, 2, 1])]);
     expect(r.counts.duplicated).toBe(1);
     expect(r.anomalies.offsetMismatches).toEqual([]);
     expect(r.counts.lost).toBe(0);
@@ -86,7 +86,10 @@ describe('queue checker', () => {
   it('values never sent are unexpected', async () => {
     const r = await checkHistory([invoke(1), ok(1, 0, 0), poll([0, 0, 1], [0, 1, 77], [0, 2, -1])]);
     expect(r.counts.unexpected).toBe(2);
-    expect(r.anomalies.unexpectedValues).toEqual([{ partition: 0, offset: 1, id: 77 }, { partition: 0, offset: 2, id: -1 }]);
+    expect(r.anomalies.unexpectedValues).toEqual([
+      { partition: 0, offset: 1, id: 77 },
+      { partition: 0, offset: 2, id: -1 },
+    ]);
     expect(classes(r)).toEqual(['unexpected']);
   });
 
@@ -97,10 +100,7 @@ describe('queue checker', () => {
   });
 
   it('messages of one process read in the wrong order are reordered', async () => {
-    const r = await checkHistory([
-      invoke(1, 0, 4), ok(1, 0, 3, 4), invoke(2, 0, 4), ok(2, 0, 4, 4),
-      poll([0, 3, 2], [0, 4, 1]),
-    ]);
+    const r = await checkHistory([invoke(1, 0, 4), ok(1, 0, 3, 4), invoke(2, 0, 4), ok(2, 0, 4, 4), poll([0, 3, 2], [0, 4, 1])]);
     expect(r.anomalies.reordered).toEqual([{ process: 4, partition: 0, before: 1, after: 2 }]);
     expect(r.anomalies.offsetMismatches).toHaveLength(2);
     expect(classes(r)).toEqual(['offsetMismatches', 'inconsistentOffsets', 'reordered']);

@@ -284,7 +284,13 @@ export class QueueChecker {
     const counts: Counts = { ...emptyCounts(), unexpected: this.unexpectedCount };
     const perClient = this.clients.map(() => emptyCounts());
     const anomalies: Anomalies = {
-      inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: this.unexpected, phantomAcks: [],
+      inconsistentOffsets: [],
+      lostWrites: 0,
+      reordered: [],
+      failedButRead: [],
+      offsetMismatches: [],
+      unexpectedValues: this.unexpected,
+      phantomAcks: [],
     };
     const highestRead = new Map<number, number>();
     for (const [partition, at] of this.readsAt) highestRead.set(partition, at.highestOffset());
@@ -327,9 +333,12 @@ export class QueueChecker {
             if (lostWrite) anomalies.lostWrites++;
             if (lost.length < this.cap) {
               lost.push({
-                id, process: m.process, partition: m.partition,
+                id,
+                process: m.process,
+                partition: m.partition,
                 offset: m.ackOffset >= 0 ? m.ackOffset : undefined,
-                ackTime: m.ackTime, lostWrite,
+                ackTime: m.ackTime,
+                lostWrite,
                 overwrittenBy: m.ackOffset >= 0 ? this.readsAt.get(m.partition)?.get(m.ackOffset) : undefined,
               });
             }
@@ -344,7 +353,8 @@ export class QueueChecker {
             const prev = lastReadByProcess.get(key);
             if (prev && m.readOffset < prev.offset) {
               totals.reordered++;
-              if (anomalies.reordered.length < this.cap) anomalies.reordered.push({ process: m.process, partition: m.readPartition, before: prev.id, after: id });
+              if (anomalies.reordered.length < this.cap)
+                anomalies.reordered.push({ process: m.process, partition: m.readPartition, before: prev.id, after: id });
             }
             lastReadByProcess.set(key, { id, offset: m.readOffset });
           }

@@ -73,7 +73,12 @@ export class TransactionChecker {
   result(committedInputOffsets: Map<number, number>): TransactionResult {
     const r: TransactionResult = {
       transactions: { committed: 0, aborted: 0, unknown: 0 },
-      abortedReads: 0, tornTransactions: 0, lostCommittedTransactions: 0, outputDuplicates: 0, missingOutputs: 0, abortedRecordsInLog: 0,
+      abortedReads: 0,
+      tornTransactions: 0,
+      lostCommittedTransactions: 0,
+      outputDuplicates: 0,
+      missingOutputs: 0,
+      abortedRecordsInLog: 0,
       examples: { abortedReads: [], torn: [], lostCommitted: [], duplicates: [], missing: [] },
     };
     for (const [name, t] of this.txns) {

@@ -22,7 +22,9 @@ function exitCode(results: RunResult[]): number {
 
 function anomalyLines(r: RunResult): string {
   const seen = r.anomalyClasses.filter((a) => a.count > 0);
-  return seen.length ? seen.map((a) => `  ${a.name} (${a.jepsen}): ${a.count}${a.allowedBecause ? ` — allowed: ${a.allowedBecause}` : ''}`).join('\n') : '  no anomaly';
+  return seen.length
+    ? seen.map((a) => `  ${a.name} (${a.jepsen}): ${a.count}${a.allowedBecause ? ` — allowed: ${a.allowedBecause}` : ''}`).join('\n')
+    : '  no anomaly';
 }
 
 /**
@@ -55,7 +57,15 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
   const summaryFile = join(target, 'summary.json');
   if (existsSync(summaryFile)) {
     const { title, results: _old, ...extra } = JSON.parse(readFileSync(summaryFile, 'utf8')) as { title: string; results: unknown[] };
-    writeRunSummary(target, title, `judged again by kafka-chaos check on ${new Date().toISOString()}`, results, (r) => `${relative(target, folders[results.indexOf(r)]!)}/report.html`, '', extra);
+    writeRunSummary(
+      target,
+      title,
+      `judged again by kafka-chaos check on ${new Date().toISOString()}`,
+      results,
+      (r) => `${relative(target, folders[results.indexOf(r)]!)}/report.html`,
+      '',
+      extra,
+    );
   }
   process.stdout.write(`${resultTable(results)}\n\n`);
   for (const r of results) process.stdout.write(`${r.experiment} on ${r.broker}: ${r.verdict}: ${r.reason}\n${anomalyLines(r)}\n`);

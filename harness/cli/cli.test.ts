@@ -21,7 +21,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function pathWith(...tools: string[]): string {
   const dir = mkdtempSync(join(scratch, 'bin-'));
   for (const tool of tools) {
-    const found = (process.env.PATH ?? '').split(':').map((d) => join(d, tool)).find((p) => existsSync(p));
+    const found = (process.env.PATH ?? '')
+      .split(':')
+      .map((d) => join(d, tool))
+      .find((p) => existsSync(p));
     if (found) symlinkSync(found, join(dir, tool));
   }
   return dir;
@@ -69,8 +72,14 @@ describe('kafka-chaos CLI', () => {
     delete base.TOXIPROXY_BIN;
     const cases: [NodeJS.ProcessEnv, RegExp][] = [
       [{ ...base, PATH: pathWith() }, /java is needed to run Apache Kafka but was not found on PATH: install a JDK 17/],
-      [{ ...base, PATH: pathWith('java') }, /mvn is needed to download Apache Kafka [\d.]+ from Maven Central but was not found on PATH: install Maven.*or set KAFKA_HOME/],
-      [{ ...base, PATH: pathWith('java'), KAFKA_HOME: join(kafka.libs, '..') }, /go is needed to build toxiproxy v2\.12\.0 but was not found on PATH: install Go.*or set TOXIPROXY_BIN/],
+      [
+        { ...base, PATH: pathWith('java') },
+        /mvn is needed to download Apache Kafka [\d.]+ from Maven Central but was not found on PATH: install Maven.*or set KAFKA_HOME/,
+      ],
+      [
+        { ...base, PATH: pathWith('java'), KAFKA_HOME: join(kafka.libs, '..') },
+        /go is needed to build toxiproxy v2\.12\.0 but was not found on PATH: install Go.*or set TOXIPROXY_BIN/,
+      ],
     ];
     for (const [env, message] of cases) {
       const cli = runCli(['run', 'acks1-leader-kill', '--broker', 'kafka', '--out', scratch], env);
@@ -116,7 +125,12 @@ describe('kafka-chaos CLI', () => {
     cli.child.kill('SIGKILL');
     await cli.exit;
     // The reaper notices within a fraction of a second; give a loaded machine some slack.
-    expect(await allGone(pids.filter((p) => !isReaperOf(p)), 15_000)).toBe(true);
+    expect(
+      await allGone(
+        pids.filter((p) => !isReaperOf(p)),
+        15_000,
+      ),
+    ).toBe(true);
   });
 
   it('runs acks1-leader-kill and acksall-leader-kill on Kafka with both expectations met', async () => {
@@ -191,7 +205,9 @@ async function checkReportsInBrowser(runDir: string): Promise<void> {
     }
     expect(Number(await page.locator('[data-count="lost"]').innerText())).toBeGreaterThan(0);
     const cause = await page.locator('#loss-groups tr.loss-group').first().innerText();
-    expect(cause).toMatch(/acknowledged by node \d, the leader then; during cut \(listeners=replication\) of node \d;( just before kill of node \d;)? node \d took over at [\d.]+s \(leader epoch \d+\) without them/);
+    expect(cause).toMatch(
+      /acknowledged by node \d, the leader then; during cut \(listeners=replication\) of node \d;( just before kill of node \d;)? node \d took over at [\d.]+s \(leader epoch \d+\) without them/,
+    );
     expect(errors).toEqual([]);
   } finally {
     await browser.close();

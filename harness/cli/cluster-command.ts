@@ -50,7 +50,14 @@ export async function clusterUp(options: ClusterUpOptions): Promise<number> {
       : {}),
     nodes: cluster.nodeIds().map((id) => {
       const n = cluster.node(id);
-      return { id, pid: n.pid, ...(n.container ? { container: n.container } : {}), clientAddress: n.clientAddress, harnessAddress: n.harnessAddress, proxies: n.proxies };
+      return {
+        id,
+        pid: n.pid,
+        ...(n.container ? { container: n.container } : {}),
+        clientAddress: n.clientAddress,
+        harnessAddress: n.harnessAddress,
+        proxies: n.proxies,
+      };
     }),
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);

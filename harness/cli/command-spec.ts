@@ -38,11 +38,21 @@ export function parseCommand(spec: CommandSpec, argv: string[]): { values: Optio
   const options = Object.fromEntries(
     Object.entries(spec.options).map(([name, o]) => [
       name,
-      { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
+      {
+        type: o.type,
+        ...(o.multiple ? { multiple: true } : {}),
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.default !== undefined ? { default: o.default } : {}),
+      },
     ]),
   );
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as OptionValues, positionals };
   } catch (err) {
     throw new HarnessError(`${spec.name}: ${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${commandUsage(spec)}`);
@@ -101,5 +111,8 @@ export function stringOption(values: OptionValues, name: string): string | undef
 export function listOption(values: OptionValues, name: string): string[] {
   const value = values[name];
   const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-  return list.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  return list
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }

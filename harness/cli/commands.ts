@@ -23,7 +23,7 @@ const KAFKA_VERSION: OptionSpecs = {
   'kafka-version': { type: 'string', value: 'V', help: 'a Kafka release (3.9.2), a line (3.9, 4: its tested release) or latest (default: the tested 4.4.0)' },
 };
 const OUT: OptionSpecs = { out: { type: 'string', value: 'DIR', default: 'results', help: 'where results go' } };
-const SEED: OptionSpecs = { seed: { type: 'string', value: 'N', help: 'fixes the run\'s random choices (printed at the end of a run)' } };
+const SEED: OptionSpecs = { seed: { type: 'string', value: 'N', help: "fixes the run's random choices (printed at the end of a run)" } };
 
 function brokersOf(value: string | undefined, all = false): BrokerKind[] {
   if (value === undefined) return all ? [...BROKER_KINDS] : ['kafka'];
@@ -41,9 +41,13 @@ function oneBroker(command: string, values: OptionValues): BrokerKind {
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 function mixFaultsOf(value: string): MixKind[] {
-  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
   const unknown = kinds.filter((k) => !(MIX_FAULT_KINDS as readonly string[]).includes(k));
-  if (kinds.length === 0 || unknown.length > 0) throw new HarnessError(`--faults: expected a comma-separated list of ${MIX_FAULT_KINDS.join(', ')}, got "${value}"`);
+  if (kinds.length === 0 || unknown.length > 0)
+    throw new HarnessError(`--faults: expected a comma-separated list of ${MIX_FAULT_KINDS.join(', ')}, got "${value}"`);
   return kinds as MixKind[];
 }
 
@@ -94,7 +98,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'cluster',
     summary: 'cluster up: a cluster behind its proxies for hands-on use, until Ctrl-C',
     args: 'up',
-    options: { ...BROKER, nodes: { type: 'string', value: 'N', default: '3', help: 'how many nodes' }, ...OUT, ...KAFKA_VERSION, ...RUNTIME_OPTIONS, ...SECURITY_OPTIONS },
+    options: {
+      ...BROKER,
+      nodes: { type: 'string', value: 'N', default: '3', help: 'how many nodes' },
+      ...OUT,
+      ...KAFKA_VERSION,
+      ...RUNTIME_OPTIONS,
+      ...SECURITY_OPTIONS,
+    },
     run: (values, positionals) => {
       if (positionals[0] !== 'up' || positionals.length !== 1) throw new HarnessError('cluster: the only subcommand is `cluster up`');
       return clusterUp({
@@ -124,7 +135,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       quick: { type: 'boolean', help: 'only the experiments tagged quick, on the 4.x line and broker-ts' },
       broker: { type: 'string', value: 'kafka|broker-ts|both', help: 'which brokers (default both)' },
-      'kafka-version': { type: 'string', value: 'V', multiple: true, help: 'Kafka lines to cover, repeated or comma-separated (default 3.9 and 4, their tested releases)' },
+      'kafka-version': {
+        type: 'string',
+        value: 'V',
+        multiple: true,
+        help: 'Kafka lines to cover, repeated or comma-separated (default 3.9 and 4, their tested releases)',
+      },
       repeat: { type: 'string', value: 'N', default: '1', help: 'runs of every cell; cells whose runs disagree are flaky' },
       baseline: { type: 'string', value: 'FILE', default: 'results/baseline.json', help: 'the outcomes to compare with' },
       'update-baseline': { type: 'boolean', help: "write this night's outcomes as the new baseline" },
@@ -164,7 +180,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'kafka-version': { type: 'string', value: 'V', help: 'the release to check (default latest: the newest on Maven Central)' },
       quick: { type: 'boolean', help: 'also run the quick catalogue on it' },
       parallel: { type: 'string', value: 'N', default: '1', help: 'catalogue runs at once' },
-      baseline: { type: 'string', value: 'FILE', default: 'results/baseline.json', help: 'the tested line\'s outcomes to compare the catalogue with' },
+      baseline: { type: 'string', value: 'FILE', default: 'results/baseline.json', help: "the tested line's outcomes to compare the catalogue with" },
       ...SEED,
       ...OUT,
     },
@@ -185,7 +201,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: '[scenario...]',
     options: {
       ...BROKER,
-      kafkajs: { type: 'string', value: 'V1,V2', help: 'kafkajs releases to run (default the project\'s own)' },
+      kafkajs: { type: 'string', value: 'V1,V2', help: "kafkajs releases to run (default the project's own)" },
       nodes: { type: 'string', value: 'N', help: 'nodes per cluster (default 3)' },
       'broker-config': { type: 'string', value: 'key=value', multiple: true, help: 'a server.properties setting for every node' },
       ...KAFKA_VERSION,
@@ -215,7 +231,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...OUT,
     },
     exits: 'exits 0 when every mutant was caught by its anomaly class and passed without its bug, 1 otherwise',
-    run: (values, positionals) => mutantsCommand({ only: positionals, seeds: intOption(values, 'seeds')!, firstSeed: intOption(values, 'seed')!, out: stringOption(values, 'out')! }),
+    run: (values, positionals) =>
+      mutantsCommand({ only: positionals, seeds: intOption(values, 'seeds')!, firstSeed: intOption(values, 'seed')!, out: stringOption(values, 'out')! }),
   },
   {
     name: 'soak',
@@ -227,7 +244,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       cycle: { type: 'string', value: 'D', default: '5m', help: 'one cycle: faults, heal, drain, check' },
       rate: { type: 'string', value: 'N', default: '100', help: 'messages per second' },
       faults: { type: 'string', value: 'LIST', default: 'kill,pause,cut,latency', help: `comma-separated, of ${MIX_FAULT_KINDS.join(', ')}` },
-      'max-memory-growth': { type: 'string', value: 'MB', default: '60', help: 'allowed growth of a node\'s memory per hour' },
+      'max-memory-growth': { type: 'string', value: 'MB', default: '60', help: "allowed growth of a node's memory per hour" },
       ...SEED,
       ...KAFKA_VERSION,
       ...OUT,

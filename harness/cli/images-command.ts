@@ -11,9 +11,16 @@ export interface ImagesBuildOptions {
 
 function table(steps: BuildStep[]): string {
   const notes = steps.some((s) => s.note);
-  const rows = [['image', 'result', 'seconds', ...(notes ? ['note'] : [])], ...steps.map((s) => [s.image, s.outcome, s.seconds.toFixed(1), ...(notes ? [s.note ?? ''] : [])])];
+  const rows = [
+    ['image', 'result', 'seconds', ...(notes ? ['note'] : [])],
+    ...steps.map((s) => [s.image, s.outcome, s.seconds.toFixed(1), ...(notes ? [s.note ?? ''] : [])]),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
 }
 

@@ -22,7 +22,9 @@ export function install(): void {
   const handler = (signal: NodeJS.Signals) => {
     const code = signal === 'SIGINT' ? 130 : 143;
     if (interrupted) {
-      void supervisor().shutdown().finally(() => process.exit(code));
+      void supervisor()
+        .shutdown()
+        .finally(() => process.exit(code));
       return;
     }
     interrupted = true;

@@ -30,7 +30,9 @@ install();
 // A bug must still end with status 2 and no children left behind.
 process.on('uncaughtException', (err) => {
   log.error({ err }, 'unexpected harness failure');
-  void supervisor().shutdown().finally(() => process.exit(2));
+  void supervisor()
+    .shutdown()
+    .finally(() => process.exit(2));
 });
 let code: number;
 try {

@@ -27,7 +27,9 @@ export async function mutantsCommand(options: MutantsCommandOptions): Promise<nu
     for (let seed = options.firstSeed; seed < options.firstSeed + options.seeds; seed++) {
       const run = await runMutant(mutant, seed, runDir, offRuns);
       runs.push(run);
-      process.stdout.write(`${mutant.setting} seed ${seed}: ${run.onProblem === undefined ? `caught (${mutant.catches} ${run.on.anomalyClasses.find((a) => a.name === mutant.catches)?.count})` : `NOT CAUGHT: ${run.onProblem}`}; off: ${run.off.verdict}\n`);
+      process.stdout.write(
+        `${mutant.setting} seed ${seed}: ${run.onProblem === undefined ? `caught (${mutant.catches} ${run.on.anomalyClasses.find((a) => a.name === mutant.catches)?.count})` : `NOT CAUGHT: ${run.onProblem}`}; off: ${run.off.verdict}\n`,
+      );
     }
   }
   process.stdout.write('\n| setting | experiment | caught by | caught | passes without the bug |\n|---|---|---|---|---|\n');
@@ -35,7 +37,9 @@ export async function mutantsCommand(options: MutantsCommandOptions): Promise<nu
     const mine = runs.filter((r) => r.mutant === mutant);
     const caught = mine.filter((r) => r.onProblem === undefined).length;
     const passed = mine.filter((r) => r.off.verdict === 'pass').length;
-    process.stdout.write(`| \`${mutant.setting}\` | ${mutant.experiment} | \`${mutant.catches}\` | ${caught} of ${mine.length} | ${passed} of ${mine.length} |\n`);
+    process.stdout.write(
+      `| \`${mutant.setting}\` | ${mutant.experiment} | \`${mutant.catches}\` | ${caught} of ${mine.length} | ${passed} of ${mine.length} |\n`,
+    );
   }
   process.stdout.write(`\nruns: ${runDir}\n`);
   return runs.every((r) => r.onProblem === undefined && r.off.verdict === 'pass') ? 0 : 1;

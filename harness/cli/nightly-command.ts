@@ -78,11 +78,11 @@ function nightlyDir(out: string): string {
 
 function comparisonHtml(c: Comparison): string {
   const list = (title: string, cells: (Cell & { was?: string })[]) =>
-    cells.length ? `<p><b>${esc(title)}:</b> ${cells.map((x) => `${esc(x.experiment)} on ${esc(x.line)}${x.was ? ` (was ${esc(x.was)})` : ''}`).join(', ')}</p>` : '';
+    cells.length
+      ? `<p><b>${esc(title)}:</b> ${cells.map((x) => `${esc(x.experiment)} on ${esc(x.line)}${x.was ? ` (was ${esc(x.was)})` : ''}`).join(', ')}</p>`
+      : '';
   return (
-    list('Regressions against the baseline', c.regressions) +
-    list('Flaky (repeats disagreed)', c.flaky) +
-    list('Fixed since the baseline', c.fixed) ||
+    list('Regressions against the baseline', c.regressions) + list('Flaky (repeats disagreed)', c.flaky) + list('Fixed since the baseline', c.fixed) ||
     '<p>No change against the baseline.</p>'
   );
 }
@@ -173,7 +173,13 @@ export async function nightlyCommand(options: NightlyOptions): Promise<number> {
   const comparison = compareWithBaseline(cells, baseline);
   const canary =
     options.canary && options.brokers.includes('kafka') && options.runtime === 'process'
-      ? await runCanaryQuietly({ dir: join(dir, 'canary'), experiments: listExperiments().filter((e) => e.tags.includes('quick')), ...(baseline ? { baseline } : {}), seed, parallel: options.parallel })
+      ? await runCanaryQuietly({
+          dir: join(dir, 'canary'),
+          experiments: listExperiments().filter((e) => e.tags.includes('quick')),
+          ...(baseline ? { baseline } : {}),
+          seed,
+          parallel: options.parallel,
+        })
       : undefined;
   const title = `kafka-chaos nightly ${relative(resolve(options.out, 'nightly'), dir)}`;
   writeRunSummary(
@@ -183,16 +189,30 @@ export async function nightlyCommand(options: NightlyOptions): Promise<number> {
     results,
     (r) => hrefs.get(r)!,
     comparisonHtml(comparison) + canaryHtml(canary),
-    { seed, lines: lines.map((l) => l.id), parallel: options.parallel, security: securityLabel(options.security ?? PLAINTEXT), durationMs: Date.now() - started, cells, comparison, ...(canary ? { canary } : {}) },
+    {
+      seed,
+      lines: lines.map((l) => l.id),
+      parallel: options.parallel,
+      security: securityLabel(options.security ?? PLAINTEXT),
+      durationMs: Date.now() - started,
+      cells,
+      comparison,
+      ...(canary ? { canary } : {}),
+    },
   );
   if (options.updateBaseline) writeBaseline(baselineFile, cells, `written by kafka-chaos nightly${options.quick ? ' --quick' : ''} (seed ${seed})`, baseline);
 
   for (const r of comparison.regressions) process.stdout.write(`REGRESSION ${r.experiment} on ${r.line}: ${r.outcome} (baseline: ${r.was})\n`);
   for (const r of comparison.flaky) process.stdout.write(`FLAKY ${r.experiment} on ${r.line}\n`);
   for (const r of comparison.fixed) process.stdout.write(`FIXED ${r.experiment} on ${r.line} (baseline: ${r.was})\n`);
-  if (canary && !('error' in canary) && canary.status === 'differs') process.stdout.write(`CANARY Kafka ${canary.candidate} differs from the tested ${canary.tested}: ${join(dir, 'canary', 'canary.md')}\n`);
+  if (canary && !('error' in canary) && canary.status === 'differs')
+    process.stdout.write(`CANARY Kafka ${canary.candidate} differs from the tested ${canary.tested}: ${join(dir, 'canary', 'canary.md')}\n`);
   const counts = cells.reduce<Record<string, number>>((acc, c) => ((acc[c.outcome] = (acc[c.outcome] ?? 0) + 1), acc), {});
-  process.stdout.write(`${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\nreport: ${join(dir, 'index.html')}\njunit: ${join(dir, 'junit.xml')}\n`);
+  process.stdout.write(
+    `${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}\nreport: ${join(dir, 'index.html')}\njunit: ${join(dir, 'junit.xml')}\n`,
+  );
   if (cells.some((c) => c.outcome === 'error')) return 2;
   return comparison.regressions.length > 0 ? 1 : 0;
 }

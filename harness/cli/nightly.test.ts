@@ -23,7 +23,21 @@ describe('kafka-chaos nightly', () => {
     };
     writeFileSync(baseline, JSON.stringify(earlier));
 
-    const cli = runCli(['nightly', ...EXPERIMENTS, '--broker', 'broker-ts', '--parallel', '2', '--seed', '5', '--out', out, '--baseline', baseline, '--update-baseline']);
+    const cli = runCli([
+      'nightly',
+      ...EXPERIMENTS,
+      '--broker',
+      'broker-ts',
+      '--parallel',
+      '2',
+      '--seed',
+      '5',
+      '--out',
+      out,
+      '--baseline',
+      baseline,
+      '--update-baseline',
+    ]);
     const exit = await cli.exit;
     expect(exit.code, cli.stderr().slice(-3000)).toBe(0);
     expect(cli.stdout()).toMatch(/^2 pass$/m);

@@ -8,7 +8,11 @@ import { RUNTIME_CAPABILITIES, RUNTIME_KINDS, type RuntimeKind } from '../runtim
 /** The options that choose a runtime, for every command that starts clusters. */
 export const RUNTIME_OPTIONS: OptionSpecs = {
   runtime: { type: 'string', value: 'process|docker', help: 'where nodes and toxiproxy run: local processes, or containers (default process)' },
-  images: { type: 'string', value: 'official|local', help: 'with --runtime docker: pull apache/kafka and toxiproxy, or use the images `images build` made here' },
+  images: {
+    type: 'string',
+    value: 'official|local',
+    help: 'with --runtime docker: pull apache/kafka and toxiproxy, or use the images `images build` made here',
+  },
 };
 
 /**

@@ -69,7 +69,10 @@ export async function soakCommand(options: SoakCommandOptions): Promise<number> 
     unregister();
   }
   writeSoakReports(dir, result);
-  const cycles = result.cycles.map((c) => `  cycle ${String(c.cycle).padStart(3)}  ${c.verdict.toUpperCase().padEnd(5)}  acked ${String(c.counts.acknowledged).padStart(7)}  lost ${c.counts.lost}  unknown ${c.counts.indeterminate}  faults ${c.faults.filter((f) => f.fault !== 'mix').length}`);
+  const cycles = result.cycles.map(
+    (c) =>
+      `  cycle ${String(c.cycle).padStart(3)}  ${c.verdict.toUpperCase().padEnd(5)}  acked ${String(c.counts.acknowledged).padStart(7)}  lost ${c.counts.lost}  unknown ${c.counts.indeterminate}  faults ${c.faults.filter((f) => f.fault !== 'mix').length}`,
+  );
   process.stdout.write(
     `soak on ${result.broker} ${result.brokerVersion}: ${result.verdict.toUpperCase()}\n${cycles.join('\n')}\n` +
       `memory: ${result.memory.reason}\n${result.reason}\n\nreport: ${join(dir, 'index.html')}\nseed: ${seed}\n`,

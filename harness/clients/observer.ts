@@ -12,7 +12,6 @@ export interface PartitionState {
   isr: number[];
 }
 
-
 /**
  * The harness's own view of a cluster, through the harness listeners that no fault touches:
  * topic creation, who leads what, end offsets. During a fault it sees what the surviving nodes
@@ -50,23 +49,31 @@ export class ClusterObserver {
     // Leaders are awaited below, tolerating the UNKNOWN_TOPIC_OR_PARTITION answers of brokers
     // whose metadata has not caught up yet. A retry after a lost answer finds the topic there.
     let attempts = 0;
-    await this.waitFor(async () => {
-      attempts++;
-      try {
-        await admin.createTopics({ topics: [spec], waitForLeaders: false, timeout: 30_000 });
-        return true;
-      } catch (err) {
-        if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS' && attempts > 1) return true;
-        if ((err as { retriable?: boolean }).retriable === false) {
-          throw new HarnessError(`could not create topic ${topic}: ${errorMessage(err)}`, { cause: err });
+    await this.waitFor(
+      async () => {
+        attempts++;
+        try {
+          await admin.createTopics({ topics: [spec], waitForLeaders: false, timeout: 30_000 });
+          return true;
+        } catch (err) {
+          if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS' && attempts > 1) return true;
+          if ((err as { retriable?: boolean }).retriable === false) {
+            throw new HarnessError(`could not create topic ${topic}: ${errorMessage(err)}`, { cause: err });
+          }
+          throw err;
         }
-        throw err;
-      }
-    }, 30_000, `topic ${topic} to be created`);
-    await this.waitFor(async () => {
-      const states = await this.partitions(topic);
-      return states.length === partitions && states.every((p) => p.leader >= 0 && p.isr.length === replicationFactor);
-    }, 60_000, `topic ${topic} to have a leader and a full ISR on every partition`);
+      },
+      30_000,
+      `topic ${topic} to be created`,
+    );
+    await this.waitFor(
+      async () => {
+        const states = await this.partitions(topic);
+        return states.length === partitions && states.every((p) => p.leader >= 0 && p.isr.length === replicationFactor);
+      },
+      60_000,
+      `topic ${topic} to have a leader and a full ISR on every partition`,
+    );
   }
 
   /** Deletes topics and waits until metadata no longer lists them. */
@@ -74,10 +81,14 @@ export class ClusterObserver {
     if (topics.length === 0) return;
     const admin = await this.ready();
     await admin.deleteTopics({ topics: [...topics], timeout: 30_000 });
-    await this.waitFor(async () => {
-      const listed = new Set(await admin.listTopics());
-      return topics.every((t) => !listed.has(t));
-    }, 30_000, `topics ${topics.join(', ')} to be deleted`);
+    await this.waitFor(
+      async () => {
+        const listed = new Set(await admin.listTopics());
+        return topics.every((t) => !listed.has(t));
+      },
+      30_000,
+      `topics ${topics.join(', ')} to be deleted`,
+    );
   }
 
   async partitions(topic: string): Promise<PartitionState[]> {
@@ -122,11 +133,7 @@ export class ClusterObserver {
     try {
       // Metadata alone can look healthy while a node restarted by the heal is not listening yet:
       // a controller that has not noticed the kill still lists it as leader and in the ISR.
-      await this.waitFor(
-        async () => (await allAccept(this.cluster.harnessServers())) && (await this.healthy([topic])),
-        timeoutMs,
-        'the cluster to recover',
-      );
+      await this.waitFor(async () => (await allAccept(this.cluster.harnessServers())) && (await this.healthy([topic])), timeoutMs, 'the cluster to recover');
       return true;
     } catch {
       return false;
@@ -141,15 +148,19 @@ export class ClusterObserver {
    */
   async waitSettled(timeoutMs: number, quietMs: number): Promise<void> {
     let healthySince: number | undefined;
-    await this.waitFor(async () => {
-      let healthy = false;
-      try {
-        healthy = await this.healthy();
-      } finally {
-        healthySince = healthy ? (healthySince ?? Date.now()) : undefined;
-      }
-      return healthySince !== undefined && Date.now() - healthySince >= quietMs;
-    }, timeoutMs, `the cluster to settle (every node registered, every partition led with its full ISR, for ${quietMs} ms)`);
+    await this.waitFor(
+      async () => {
+        let healthy = false;
+        try {
+          healthy = await this.healthy();
+        } finally {
+          healthySince = healthy ? (healthySince ?? Date.now()) : undefined;
+        }
+        return healthySince !== undefined && Date.now() - healthySince >= quietMs;
+      },
+      timeoutMs,
+      `the cluster to settle (every node registered, every partition led with its full ISR, for ${quietMs} ms)`,
+    );
   }
 
   /** Every node registered, and every partition of `topics` (all topics when absent; none listed is unhealthy) led with its full ISR. */
@@ -164,10 +175,14 @@ export class ClusterObserver {
   /** endOffsets, retried while a leader cannot be reached (restarting, or not yet known to lead). */
   async reachableEndOffsets(topic: string, timeoutMs: number): Promise<Map<number, number>> {
     let offsets = new Map<number, number>();
-    await this.waitFor(async () => {
-      offsets = await this.endOffsets(topic);
-      return true;
-    }, timeoutMs, `the end offsets of ${topic}`);
+    await this.waitFor(
+      async () => {
+        offsets = await this.endOffsets(topic);
+        return true;
+      },
+      timeoutMs,
+      `the end offsets of ${topic}`,
+    );
     return offsets;
   }
 

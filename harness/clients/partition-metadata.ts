@@ -35,7 +35,11 @@ export class PartitionMetadataProbe {
       const [host, port] = node.harnessAddress.split(':') as [string, string];
       try {
         const client = await WireClient.connect({
-          host, port: Number(port), clientId: 'kafka-chaos-leaders', requestTimeoutMs: 2000, ...wireClientSecurity(this.cluster.clientSecurity),
+          host,
+          port: Number(port),
+          clientId: 'kafka-chaos-leaders',
+          requestTimeoutMs: 2000,
+          ...wireClientSecurity(this.cluster.clientSecurity),
         });
         await client.negotiateVersions();
         this.version = Math.min(client.highestCommonVersion(ApiKey.Metadata) ?? 0, 12);

@@ -25,7 +25,11 @@ export async function describeQuorum(cluster: Cluster): Promise<QuorumState> {
     let client: WireClient | undefined;
     try {
       client = await WireClient.connect({
-        host, port: Number(port), clientId: 'kafka-chaos-quorum', requestTimeoutMs: 3000, ...wireClientSecurity(cluster.clientSecurity),
+        host,
+        port: Number(port),
+        clientId: 'kafka-chaos-quorum',
+        requestTimeoutMs: 3000,
+        ...wireClientSecurity(cluster.clientSecurity),
       });
       await client.negotiateVersions();
       const version = client.highestCommonVersion(ApiKey.DescribeQuorum);

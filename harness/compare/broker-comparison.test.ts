@@ -28,7 +28,8 @@ afterAll(async () => {
 
 /** What Kafka itself must answer, so that agreeing on a wrong answer (both failing, say) cannot pass. */
 const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
-  'unserved-requests': (k) => expect(k).toEqual({ 'Produce v2': 'ConnectionClosedError', 'Metadata v99': 'ConnectionClosedError', 'Unknown(999) v0': 'ConnectionClosedError' }),
+  'unserved-requests': (k) =>
+    expect(k).toEqual({ 'Produce v2': 'ConnectionClosedError', 'Metadata v99': 'ConnectionClosedError', 'Unknown(999) v0': 'ConnectionClosedError' }),
   produce: (k) =>
     expect(k).toMatchObject({
       'unknown topic': 'UNKNOWN_TOPIC_OR_PARTITION',
@@ -37,7 +38,7 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
       'acks=3': 'INVALID_REQUIRED_ACKS',
       'first write': { errorCode: 'NONE', baseOffset: '0' },
     }),
-  'acks0': (k) => expect(k).toEqual({ 'responses to an acks=0 Produce': 0 }),
+  acks0: (k) => expect(k).toEqual({ 'responses to an acks=0 Produce': 0 }),
   'api-versions-fallback': (k) => expect(k).toMatchObject({ 'v99 error': 'UNSUPPORTED_VERSION' }),
 };
 
@@ -50,7 +51,11 @@ describe(`broker-ts answers as Kafka ${DEFAULT_KAFKA_RELEASE} does`, () => {
     it(probe.title, async () => {
       const answers = { kafka: await kafka!.observe(probe), brokerTs: await brokerTs!.observe(probe) };
       expect(answers.kafka, `${kafka!.label} answered the probe`).not.toHaveProperty('probe failed');
-      const differences = describeComparison({ reference: kafka!.label, candidate: brokerTs!.label, probes: [compareProbe(probe, answers.kafka, answers.brokerTs, true)] });
+      const differences = describeComparison({
+        reference: kafka!.label,
+        candidate: brokerTs!.label,
+        probes: [compareProbe(probe, answers.kafka, answers.brokerTs, true)],
+      });
       expect(differences, `broker-ts differs from ${kafka!.label}:\n  ${differences.join('\n  ')}\n`).toEqual([]);
       KAFKA_ANSWERS[probe.name]?.(answers.kafka);
     });

@@ -89,7 +89,12 @@ export interface BrokerComparison {
  * Runs every probe on both brokers, reference first. Kafka is the reference; `tolerate` is for a
  * broker-ts candidate (never between two Kafka releases, where every difference is news).
  */
-export async function compareBrokers(reference: BrokerTarget, candidate: BrokerTarget, logDir: string, options: { tolerate: boolean; probes?: readonly WireProbe[] }): Promise<BrokerComparison> {
+export async function compareBrokers(
+  reference: BrokerTarget,
+  candidate: BrokerTarget,
+  logDir: string,
+  options: { tolerate: boolean; probes?: readonly WireProbe[] },
+): Promise<BrokerComparison> {
   const probes = options.probes ?? WIRE_PROBES;
   const ref = await ComparedBroker.start(reference, join(logDir, 'reference'));
   try {
@@ -108,5 +113,7 @@ export async function compareBrokers(reference: BrokerTarget, candidate: BrokerT
 
 /** The differences that count (tolerated ones left out), one line each. */
 export function describeComparison(comparison: BrokerComparison): string[] {
-  return comparison.probes.flatMap((p) => p.differences.filter((d) => d.tolerated === undefined).map((d) => describeDifference(d, comparison.reference, comparison.candidate)));
+  return comparison.probes.flatMap((p) =>
+    p.differences.filter((d) => d.tolerated === undefined).map((d) => describeDifference(d, comparison.reference, comparison.candidate)),
+  );
 }

@@ -3,7 +3,10 @@ import { describeDifference, differencesOf } from './differences.js';
 
 describe('differencesOf', () => {
   it('names a new key, a changed value and a key only the other side has', () => {
-    const kafka = { configs: { 'retention.ms': { value: '1', source: 'DEFAULT_CONFIG' }, 'errors.deadletterqueue.group.enable': { value: 'false' } }, error: 'NONE' };
+    const kafka = {
+      configs: { 'retention.ms': { value: '1', source: 'DEFAULT_CONFIG' }, 'errors.deadletterqueue.group.enable': { value: 'false' } },
+      error: 'NONE',
+    };
     const brokerTs = { configs: { 'retention.ms': { value: '2', source: 'DEFAULT_CONFIG' }, 'old.key': { value: 'x' } }, error: 'NONE' };
     const lines = differencesOf('configs', kafka, brokerTs).map((d) => describeDifference(d, 'Kafka 4.4.0', 'broker-ts'));
     expect(lines).toEqual([
@@ -20,8 +23,11 @@ describe('differencesOf', () => {
   });
 
   it('marks what the probe tolerates, with its reason', () => {
-    const found = differencesOf('api-versions', { Fetch: { min: 4, max: 18 }, Vote: { min: 0, max: 2 } }, { Fetch: { min: 4, max: 16 } }, (path, kafka, brokerTs) =>
-      path[1] === 'max' && (brokerTs as number) < (kafka as number) ? 'not yet' : undefined,
+    const found = differencesOf(
+      'api-versions',
+      { Fetch: { min: 4, max: 18 }, Vote: { min: 0, max: 2 } },
+      { Fetch: { min: 4, max: 16 } },
+      (path, kafka, brokerTs) => (path[1] === 'max' && (brokerTs as number) < (kafka as number) ? 'not yet' : undefined),
     );
     expect(found).toEqual([
       { probe: 'api-versions', path: ['Fetch', 'max'], reference: 18, candidate: 16, tolerated: 'not yet' },

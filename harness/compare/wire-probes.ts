@@ -16,7 +16,17 @@ export function observe(value: unknown): Observation {
   return out;
 }
 
-const CONFIG_SOURCES = ['UNKNOWN', 'TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG', 'CLIENT_METRICS_CONFIG', 'GROUP_CONFIG'];
+const CONFIG_SOURCES = [
+  'UNKNOWN',
+  'TOPIC_CONFIG',
+  'DYNAMIC_BROKER_CONFIG',
+  'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  'STATIC_BROKER_CONFIG',
+  'DEFAULT_CONFIG',
+  'DYNAMIC_BROKER_LOGGER_CONFIG',
+  'CLIENT_METRICS_CONFIG',
+  'GROUP_CONFIG',
+];
 const CONFIG_TYPES = ['UNKNOWN', 'BOOLEAN', 'STRING', 'INT', 'SHORT', 'LONG', 'DOUBLE', 'LIST', 'CLASS', 'PASSWORD'];
 
 function apiName(apiKey: number): string {
@@ -33,7 +43,8 @@ const apiVersionRanges = defineProbe({
   // broker-ts serves a subset of Kafka's APIs, some not up to Kafka's newest version.
   tolerate(path, kafka, brokerTs) {
     if (path.length === 1 && brokerTs === undefined) return 'an API broker-ts does not serve';
-    if (path.length === 2 && path[1] === 'max' && typeof kafka === 'number' && typeof brokerTs === 'number' && brokerTs < kafka) return 'a version broker-ts does not serve yet';
+    if (path.length === 2 && path[1] === 'max' && typeof kafka === 'number' && typeof brokerTs === 'number' && brokerTs < kafka)
+      return 'a version broker-ts does not serve yet';
     return undefined;
   },
 });
@@ -103,7 +114,13 @@ const metadata = defineProbe({
             hasTopicId: t.topicId !== schema.ZERO_UUID,
             isInternal: t.isInternal,
             topicAuthorizedOperations: t.topicAuthorizedOperations,
-            partitions: t.partitions.map((p) => ({ ...p, errorCode: named(p.errorCode), leaderId: p.leaderId === nodeId, replicaNodes: p.replicaNodes.length, isrNodes: p.isrNodes.length })),
+            partitions: t.partitions.map((p) => ({
+              ...p,
+              errorCode: named(p.errorCode),
+              leaderId: p.leaderId === nodeId,
+              replicaNodes: p.replicaNodes.length,
+              isrNodes: p.isrNodes.length,
+            })),
           },
         ]),
       ),
@@ -171,7 +188,10 @@ const listOffsets = defineProbe({
   title: 'ListOffsets: earliest, latest, max timestamp and by timestamp agree',
   async run({ client }) {
     await createTopic(client, 'cmp-times');
-    await produceStored(client, 'cmp-times', [{ value: 'a', timestamp: 1000n }, { value: 'b', timestamp: 3000n }]);
+    await produceStored(client, 'cmp-times', [
+      { value: 'a', timestamp: 1000n },
+      { value: 'b', timestamp: 3000n },
+    ]);
     await produceStored(client, 'cmp-times', [{ value: 'c', timestamp: 2000n }]);
     const partition = (p: { errorCode: number; leaderEpoch?: number }) => ({ ...p, errorCode: named(p.errorCode), leaderEpoch: p.leaderEpoch! >= 0 });
     const answers: Record<string, Observation> = {};
@@ -190,7 +210,15 @@ const listOffsets = defineProbe({
     const duplicated = await client.send(ApiKey.ListOffsets, 8, {
       replicaId: -1,
       isolationLevel: 0,
-      topics: [{ name: 'cmp-times', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }, { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }],
+      topics: [
+        {
+          name: 'cmp-times',
+          partitions: [
+            { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n },
+            { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n },
+          ],
+        },
+      ],
     });
     answers['partition asked twice'] = observe(duplicated.topics[0]!.partitions.map(partition));
     return answers;
@@ -204,7 +232,14 @@ const fetchErrors = defineProbe({
     await createTopic(client, 'cmp-fetch', 2);
     await produceStored(client, 'cmp-fetch', [{ value: 'a' }, { value: 'b' }]);
     await produceStored(client, 'cmp-fetch', [{ value: 'c' }, { value: 'd' }], 1);
-    const at = (partition: number, fetchOffset: bigint) => ({ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 });
+    const at = (partition: number, fetchOffset: bigint) => ({
+      partition,
+      currentLeaderEpoch: -1,
+      fetchOffset,
+      lastFetchedEpoch: -1,
+      logStartOffset: -1n,
+      partitionMaxBytes: 1 << 20,
+    });
     const response = await client.send(ApiKey.Fetch, 12, {
       replicaId: -1,
       maxWaitMs: 0,
@@ -225,7 +260,14 @@ const fetchErrors = defineProbe({
       errorCode: named(response.errorCode ?? 0),
       sessionId: response.sessionId,
       partitions: response.responses.flatMap((t) =>
-        t.partitions.map((p) => ({ ...p, errorCode: named(p.errorCode), records: p.records?.length ?? -1, currentLeader: undefined, divergingEpoch: undefined, snapshotId: undefined })),
+        t.partitions.map((p) => ({
+          ...p,
+          errorCode: named(p.errorCode),
+          records: p.records?.length ?? -1,
+          currentLeader: undefined,
+          divergingEpoch: undefined,
+          snapshotId: undefined,
+        })),
       ),
     });
   },
@@ -323,7 +365,15 @@ const describeConfigs = defineProbe({
               // Kafka 4 bootstraps a cluster-level min.insync.replicas record (ELR), which broker-ts does not.
               .filter((c) => c.name !== 'min.insync.replicas')
               .sort((a, b) => a.name.localeCompare(b.name))
-              .map((c) => [c.name, { value: c.value, source: CONFIG_SOURCES[c.configSource] ?? c.configSource, readOnly: c.readOnly, type: CONFIG_TYPES[c.configType!] ?? c.configType ?? null }]),
+              .map((c) => [
+                c.name,
+                {
+                  value: c.value,
+                  source: CONFIG_SOURCES[c.configSource] ?? c.configSource,
+                  readOnly: c.readOnly,
+                  type: CONFIG_TYPES[c.configType!] ?? c.configType ?? null,
+                },
+              ]),
           ),
         },
       ]),
@@ -356,7 +406,16 @@ const topicAdminErrors = defineProbe({
       validateOnly: true,
     });
     const deleteRecords = await client.send(ApiKey.DeleteRecords, 2, {
-      topics: [{ name: 'cmp-admin', partitions: [{ partitionIndex: 0, offset: 5n }, { partitionIndex: 1, offset: 0n }, { partitionIndex: 9, offset: 0n }] }],
+      topics: [
+        {
+          name: 'cmp-admin',
+          partitions: [
+            { partitionIndex: 0, offset: 5n },
+            { partitionIndex: 1, offset: 0n },
+            { partitionIndex: 9, offset: 0n },
+          ],
+        },
+      ],
       timeoutMs: 10_000,
     });
     const deleteTopicsV5 = await client.send(ApiKey.DeleteTopics, 5, { topicNames: ['cmp-nowhere', 'cmp-nowhere2', 'cmp-nowhere'], timeoutMs: 10_000 });
@@ -368,7 +427,9 @@ const topicAdminErrors = defineProbe({
       'DeleteTopics v6': results(deleteTopics.responses),
       'DeleteTopics v5': results(deleteTopicsV5.responses),
       CreatePartitions: results(createPartitions.results),
-      DeleteRecords: Object.fromEntries(deleteRecords.topics[0]!.partitions.map((p) => [`partition ${p.partitionIndex}`, { errorCode: named(p.errorCode), lowWatermark: p.lowWatermark }])),
+      DeleteRecords: Object.fromEntries(
+        deleteRecords.topics[0]!.partitions.map((p) => [`partition ${p.partitionIndex}`, { errorCode: named(p.errorCode), lowWatermark: p.lowWatermark }]),
+      ),
     });
   },
 });
@@ -395,7 +456,12 @@ const acksZero = defineProbe({
     client.on('unexpected-response', listener);
     const frame = encodeRequest(
       { apiKey: ApiKey.Produce, apiVersion: 9, correlationId: 123_456, clientId: 'cmp' },
-      { transactionalId: null, acks: 0, timeoutMs: 1000, topicData: [{ name: 'cmp-acks0', partitionData: [{ index: 0, records: encodeRecordBatch([{ value: 'x' }]) }] }] },
+      {
+        transactionalId: null,
+        acks: 0,
+        timeoutMs: 1000,
+        topicData: [{ name: 'cmp-acks0', partitionData: [{ index: 0, records: encodeRecordBatch([{ value: 'x' }]) }] }],
+      },
     );
     await client.writeBytes(frame);
     // A request sent after it is answered, so anything the broker had to say about the first has arrived.

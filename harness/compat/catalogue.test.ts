@@ -6,7 +6,10 @@ import { unmetNeed } from './run-scenario.js';
 describe('compat catalogue', () => {
   it('has one scenario per module in scenarios/, named like its file, in file order', async () => {
     const catalogue = await loadCatalogue();
-    const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+    const files = readdirSync(SCENARIO_DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.slice(0, -3))
+      .sort();
     expect(catalogue.map((s) => s.name)).toEqual(files);
     for (const s of catalogue) expect(s.title.length, s.name).toBeGreaterThan(20);
   });
@@ -14,12 +17,32 @@ describe('compat catalogue', () => {
   it('covers what issues 3 and 5 ask for', async () => {
     const names = (await loadCatalogue()).map((s) => s.name);
     for (const required of [
-      'admin-topics', 'admin-metadata', 'admin-topic-offsets', 'admin-describe-configs', 'admin-alter-configs',
-      'admin-create-partitions', 'admin-describe-groups', 'admin-delete-groups', 'admin-delete-records',
-      'produce-acks', 'produce-keys-headers-nulls', 'produce-large-messages', 'produce-idempotent-resets', 'produce-many-partitions',
-      'compression-gzip', 'compression-snappy', 'compression-lz4', 'compression-zstd',
-      'consume-group-rebalance', 'consume-from-beginning', 'consume-seek', 'consume-pause-resume', 'consume-commit-offsets',
-      'list-offsets-by-timestamp', 'client-kcat', 'client-java-verifiable',
+      'admin-topics',
+      'admin-metadata',
+      'admin-topic-offsets',
+      'admin-describe-configs',
+      'admin-alter-configs',
+      'admin-create-partitions',
+      'admin-describe-groups',
+      'admin-delete-groups',
+      'admin-delete-records',
+      'produce-acks',
+      'produce-keys-headers-nulls',
+      'produce-large-messages',
+      'produce-idempotent-resets',
+      'produce-many-partitions',
+      'compression-gzip',
+      'compression-snappy',
+      'compression-lz4',
+      'compression-zstd',
+      'consume-group-rebalance',
+      'consume-from-beginning',
+      'consume-seek',
+      'consume-pause-resume',
+      'consume-commit-offsets',
+      'list-offsets-by-timestamp',
+      'client-kcat',
+      'client-java-verifiable',
     ]) {
       expect(names).toContain(required);
     }

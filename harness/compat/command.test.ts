@@ -24,7 +24,19 @@ function written(out: string): { dir: string; report: WrittenReport } {
 describe('kafka-chaos compat', () => {
   it('runs scenarios for several kafkajs releases side by side, prints the matrix and writes it as JSON and Markdown', async () => {
     const out = join(scratch, 'versions');
-    const cli = runCli(['compat', 'produce-acks', 'produce-repeated-header-keys', '--broker', 'kafka', '--nodes', '1', '--kafkajs', '1.16.0,2.0.2,2.2.4', '--out', out]);
+    const cli = runCli([
+      'compat',
+      'produce-acks',
+      'produce-repeated-header-keys',
+      '--broker',
+      'kafka',
+      '--nodes',
+      '1',
+      '--kafkajs',
+      '1.16.0,2.0.2,2.2.4',
+      '--out',
+      out,
+    ]);
     const exit = await cli.exit;
     expect(exit.code, cli.stderr().slice(-3000)).toBe(0);
     const stdout = cli.stdout();
@@ -37,9 +49,12 @@ describe('kafka-chaos compat', () => {
     expect(report.kafkajs).toEqual(['1.16.0', '2.0.2', '2.2.4']);
     expect(report.brokers).toMatchObject([{ broker: 'kafka', nodes: 1 }]);
     expect(report.results).toHaveLength(6);
-    expect(report.results.filter((r) => r.verdict === 'pass').map((r) => `${r.scenario}@${r.kafkajs}`).sort()).toEqual([
-      'produce-acks@1.16.0', 'produce-acks@2.0.2', 'produce-acks@2.2.4', 'produce-repeated-header-keys@2.0.2', 'produce-repeated-header-keys@2.2.4',
-    ]);
+    expect(
+      report.results
+        .filter((r) => r.verdict === 'pass')
+        .map((r) => `${r.scenario}@${r.kafkajs}`)
+        .sort(),
+    ).toEqual(['produce-acks@1.16.0', 'produce-acks@2.0.2', 'produce-acks@2.2.4', 'produce-repeated-header-keys@2.0.2', 'produce-repeated-header-keys@2.2.4']);
     expect(report.matrix.columns).toHaveLength(3);
     const markdown = readFileSync(join(dir, 'compat.md'), 'utf8');
     expect(markdown).toMatch(/\| `produce-acks` \| .+ \| PASS \| PASS \| PASS \|/);
@@ -47,7 +62,19 @@ describe('kafka-chaos compat', () => {
 
   it('exits 1 and gives the reason when a scenario fails (a broker setting that breaks it)', async () => {
     const out = join(scratch, 'failing');
-    const cli = runCli(['compat', 'admin-topics', 'admin-metadata', '--broker', 'kafka', '--nodes', '1', '--broker-config', 'delete.topic.enable=false', '--out', out]);
+    const cli = runCli([
+      'compat',
+      'admin-topics',
+      'admin-metadata',
+      '--broker',
+      'kafka',
+      '--nodes',
+      '1',
+      '--broker-config',
+      'delete.topic.enable=false',
+      '--out',
+      out,
+    ]);
     expect((await cli.exit).code, cli.stderr().slice(-3000)).toBe(1);
     expect(cli.stdout()).toMatch(/admin-metadata +PASS/);
     expect(cli.stdout()).toMatch(/admin-topics +FAIL/);

@@ -45,7 +45,10 @@ export function parseBrokerConfig(settings: string[]): Record<string, string> {
 
 /** `kafka-chaos compat`: exit 0 when every scenario passed on every broker, 1 when one failed, 2 on a harness error. */
 export async function compatCommand(options: CompatCommandOptions): Promise<number> {
-  const versions = (options.kafkajs ?? projectKafkajsVersion()).split(',').map((v) => v.trim()).filter(Boolean);
+  const versions = (options.kafkajs ?? projectKafkajsVersion())
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (versions.length === 0) throw new HarnessError('--kafkajs: name at least one release, e.g. 1.16.0,2.2.4');
   const releases = versions.map((v) => loadKafkajs(v));
   const scenarios = selectScenarios(await loadCatalogue(), options.scenarios);

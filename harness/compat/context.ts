@@ -103,11 +103,13 @@ export class ScenarioContext {
     // kafkajs logs every retry at ERROR; scenarios judge outcomes themselves, so its lines are
     // debug output unless KAFKA_CHAOS_KAFKAJS_LOG asks for them.
     const loud = Boolean(process.env.KAFKA_CHAOS_KAFKAJS_LOG);
-    const logCreator = () => ({ namespace, level, log: entry }: LogEntry) => {
-      const { message, ...rest } = entry;
-      const method = loud && level <= logLevel.WARN ? 'warn' : 'debug';
-      scenarioLog[method]({ kafkajs: namespace, ...rest }, message);
-    };
+    const logCreator =
+      () =>
+      ({ namespace, level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        const method = loud && level <= logLevel.WARN ? 'warn' : 'debug';
+        scenarioLog[method]({ kafkajs: namespace, ...rest }, message);
+      };
     return new Kafka({
       clientId: `compat-${this.scenario}`,
       brokers: this.bootstrapServers(),
@@ -148,7 +150,11 @@ export class ScenarioContext {
     // Metadata can name a leader a moment before that node serves the partition (Kafka answers
     // NOT_LEADER_OR_FOLLOWER meanwhile, which kafkajs's admin does not retry): ListOffsets on
     // every partition answering is what "ready" means here.
-    await waitUntil(async () => (await observer.endOffsets(topic)).size === (spec.partitions ?? 1), 15_000, `every partition of ${topic} to answer ListOffsets`);
+    await waitUntil(
+      async () => (await observer.endOffsets(topic)).size === (spec.partitions ?? 1),
+      15_000,
+      `every partition of ${topic} to answer ListOffsets`,
+    );
     return topic;
   }
 

@@ -35,7 +35,10 @@ describe('kafkajs releases side by side', () => {
       for (const codec of ['snappy', 'lz4', 'zstd'] as const) {
         expect(await installCodec(module, codec), `${codec} in kafkajs ${version}`).toMatchObject({ available: true });
       }
-      const table = module.CompressionCodecs as unknown as Record<number, () => { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
+      const table = module.CompressionCodecs as unknown as Record<
+        number,
+        () => { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }
+      >;
       const zstd = table[module.CompressionTypes.ZSTD]!();
       const sample = Buffer.from('zstd '.repeat(100));
       const compressed = await zstd.compress({ buffer: sample });

@@ -41,7 +41,12 @@ const agreeing = [
 describe('compat matrix', () => {
   it('has a column per broker and kafkajs release and says whether the brokers agree', () => {
     const { columns, rows } = matrixRows(report(agreeing));
-    expect(columns).toEqual(['kafka 4.3.1 / kafkajs 1.16.0', 'broker-ts 0.1.0 / kafkajs 1.16.0', 'kafka 4.3.1 / kafkajs 2.2.4', 'broker-ts 0.1.0 / kafkajs 2.2.4']);
+    expect(columns).toEqual([
+      'kafka 4.3.1 / kafkajs 1.16.0',
+      'broker-ts 0.1.0 / kafkajs 1.16.0',
+      'kafka 4.3.1 / kafkajs 2.2.4',
+      'broker-ts 0.1.0 / kafkajs 2.2.4',
+    ]);
     expect(rows).toEqual([
       { scenario: 'produce-acks', title: 'produce-acks title', cells: ['PASS', 'PASS', 'PASS', 'PASS'], agree: true },
       { scenario: 'produce-repeated-header-keys', title: 'produce-repeated-header-keys title', cells: ['SKIP', 'SKIP', 'PASS', 'PASS'], agree: true },
@@ -51,10 +56,14 @@ describe('compat matrix', () => {
 
   it('shows a failure in its cell, marks the disagreement and gives the reason', () => {
     const results = agreeing.map((r) =>
-      r.scenario === 'produce-acks' && r.broker === 'broker-ts' && r.kafkajs === '2.2.4' ? { ...r, verdict: 'fail' as const, reason: 'acks=all: records read back: expected ["a"], got []' } : r,
+      r.scenario === 'produce-acks' && r.broker === 'broker-ts' && r.kafkajs === '2.2.4'
+        ? { ...r, verdict: 'fail' as const, reason: 'acks=all: records read back: expected ["a"], got []' }
+        : r,
     );
     const text = matrixText(report(results));
-    expect(text).toMatch(/^kafkajs compatibility: kafka 4\.3\.1, broker-ts 0\.1\.0 · kafkajs 1\.16\.0, 2\.2\.4 · 3 node\(s\) · 5 pass, 1 fail, 2 skipped · 42 s/);
+    expect(text).toMatch(
+      /^kafkajs compatibility: kafka 4\.3\.1, broker-ts 0\.1\.0 · kafkajs 1\.16\.0, 2\.2\.4 · 3 node\(s\) · 5 pass, 1 fail, 2 skipped · 42 s/,
+    );
     expect(text).toMatch(/\nproduce-acks +PASS +PASS +PASS +FAIL +NO\n/);
     expect(text).toContain('- produce-acks on broker-ts 0.1.0 / kafkajs 2.2.4: FAIL: acks=all: records read back: expected ["a"], got []');
     expect(text).toContain('- produce-repeated-header-keys on kafka 4.3.1 / kafkajs 1.16.0: skipped: needs kafkajs 2.0.0 or newer (this is 1.16.0)');

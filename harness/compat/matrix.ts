@@ -58,7 +58,10 @@ export function matrixRows(report: CompatReport): { columns: string[]; rows: Mat
  * what the node itself said (the lines between are log tails, kept in compat.json).
  */
 function oneLine(error: string): string {
-  const lines = error.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = error
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.length <= 1 ? (lines[0] ?? '') : `${lines[0]} … ${lines[lines.length - 1]}`;
 }
 
@@ -91,7 +94,11 @@ export function matrixText(report: CompatReport): string {
   const header = ['scenario', ...columns, ...(agreeing ? ['brokers agree'] : [])];
   const body = rows.map((r) => [r.scenario, ...r.cells, ...(agreeing ? [r.agree ? 'yes' : 'NO'] : [])]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [headline(report), '', line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
   const reasons = notes(report);
   if (reasons.length) out.push('', ...reasons.map((l) => `- ${l}`));

@@ -55,7 +55,12 @@ export async function judgeRun(exp: Experiment, result: RunResult, files: RunFil
   result.lost = explainLosses(check.lost, result.timeline.leaders, result.faults);
   result.faultProblems = reviewLeaderLoss(result.faults, result.timeline.leaders);
   result.anomalyClasses = anomalyOutcomes(
-    { queue: check, polls: result.polls, ...(result.processing ? { processing: result.processing } : {}), ...(result.transactions ? { transactions: result.transactions } : {}) },
+    {
+      queue: check,
+      polls: result.polls,
+      ...(result.processing ? { processing: result.processing } : {}),
+      ...(result.transactions ? { transactions: result.transactions } : {}),
+    },
     new Set(present.map((k) => k.name)),
     exp.allow,
   );
@@ -89,15 +94,22 @@ function listed(items: readonly string[], max = 3): string {
 export function decideVerdict(result: RunResult): { verdict: Verdict; reason: string } {
   if (result.errors.length > 0) return { verdict: 'error', reason: listed(result.errors) };
   if (result.historyProblems.length > 0) return { verdict: 'error', reason: `the history is unsound: ${listed(result.historyProblems)}` };
-  const faultErrors = result.faults.filter((f) => f.error !== undefined).map((f) => `step ${f.step} (${f.fault}${f.nodes.length ? ` of node ${f.nodes.join(', ')}` : ''}): ${f.error}`);
+  const faultErrors = result.faults
+    .filter((f) => f.error !== undefined)
+    .map((f) => `step ${f.step} (${f.fault}${f.nodes.length ? ` of node ${f.nodes.join(', ')}` : ''}): ${f.error}`);
   if (faultErrors.length > 0) return { verdict: 'error', reason: `a fault did not strike: ${listed(faultErrors)}` };
   if (result.faultProblems.length > 0) return { verdict: 'error', reason: `a fault did not have its effect: ${listed(result.faultProblems)}` };
   const drain = result.drain;
   if (drain === undefined) return { verdict: 'error', reason: 'the drain did not run' };
   if (!drain.complete) {
-    return { verdict: 'fail', reason: `the drain could not read every partition to its end (${JSON.stringify(drain.readUpTo)} of ${JSON.stringify(drain.endOffsets)})` };
+    return {
+      verdict: 'fail',
+      reason: `the drain could not read every partition to its end (${JSON.stringify(drain.readUpTo)} of ${JSON.stringify(drain.endOffsets)})`,
+    };
   }
-  const failed = result.expectationResults.filter((e) => !e.held).map((e) => `expected ${e.measure} ${e.condition.trim()}, got ${e.actual ?? 'nothing to count'}`);
+  const failed = result.expectationResults
+    .filter((e) => !e.held)
+    .map((e) => `expected ${e.measure} ${e.condition.trim()}, got ${e.actual ?? 'nothing to count'}`);
   const unallowed = violations(result.anomalyClasses).map((a) => `${a.name} ${a.count}, which the experiment does not allow`);
   if (failed.length + unallowed.length > 0) return { verdict: 'fail', reason: listed([...failed, ...unallowed], 6) };
   const allowed = result.anomalyClasses.filter((a) => a.count > 0).map((a) => `${a.name} ${a.count}`);

@@ -70,7 +70,6 @@ export function measureScope(m: Measure): AnomalyScope {
   return MEASURE_SCOPES[m];
 }
 
-
 export const CONDITION_PATTERN = /^\s*(==|=|!=|>=|<=|>|<)?\s*(\d+)\s*$/;
 
 /**

@@ -20,7 +20,9 @@ function knownFields(path: PropertyKey[]): string[] {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') : '(top level)';
+  const path = issue.path.length
+    ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('')
+    : '(top level)';
   if (issue.code === 'unrecognized_keys') {
     const known = knownFields(issue.path);
     return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}${known.length ? `; expected one of ${known.join(', ')}` : ''}`;

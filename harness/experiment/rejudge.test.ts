@@ -40,11 +40,13 @@ function cleanRun(): Run {
   ops.push({ f: 'fault', type: 'invoke', process: 'nemesis', time: ++time, fault: 'kill', nodes: [2] });
   ops.push({ f: 'fault', type: 'ok', process: 'nemesis', time: ++time, fault: 'kill', nodes: [2], detail: 'node 2: pid 7 gone' });
   ops.push({ f: 'heal', type: 'ok', process: 'nemesis', time: ++time, fault: 'kill', nodes: [2], detail: 'node 2: pid 8 running (was pid 7)' });
-  const reads = (p: number, from: number, to: number) => Array.from({ length: to - from }, (_, i): [number, number, number] => [p, from + i, p * 100 + from + i]);
+  const reads = (p: number, from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i): [number, number, number] => [p, from + i, p * 100 + from + i]);
   for (let p = 0; p < PARTITIONS; p++) {
     ops.push({ f: 'poll', type: 'ok', process: -1, time: ++time, consumer: 'drain', generation: 1, reads: reads(p, 0, 3) });
     ops.push({ f: 'poll', type: 'ok', process: -1, time: ++time, consumer: 'drain', generation: 1, reads: reads(p, 3, PER_PARTITION) });
-    for (const read of reads(p, 0, PER_PARTITION)) ops.push({ f: 'poll', type: 'ok', process: -2, time: ++time, consumer: 'member-1#0', generation: 1, reads: [read] });
+    for (const read of reads(p, 0, PER_PARTITION))
+      ops.push({ f: 'poll', type: 'ok', process: -2, time: ++time, consumer: 'member-1#0', generation: 1, reads: [read] });
   }
   // The pipeline: one committed transaction per partition, one aborted on purpose.
   for (let p = 0; p < PARTITIONS; p++) {
@@ -56,10 +58,21 @@ function cleanRun(): Run {
     for (const isolation of ['committed', 'uncommitted'] as const) {
       const txns = isolation === 'committed' ? [`t-${p}`] : [`aborted-${p}`, `t-${p}`];
       const out = txns.flatMap((txn) => inputs.map(([, , id]) => [id, txn] as const));
-      ops.push({ f: 'poll', type: 'ok', process: -1, time: ++time, topic: 'chaos-out', isolation, reads: out.map(([id], i) => [p, i, id]), txns: out.map(([, txn]) => txn) });
+      ops.push({
+        f: 'poll',
+        type: 'ok',
+        process: -1,
+        time: ++time,
+        topic: 'chaos-out',
+        isolation,
+        reads: out.map(([id], i) => [p, i, id]),
+        txns: out.map(([, txn]) => txn),
+      });
     }
   }
-  const journal = ops.flatMap((op) => (op.f === 'poll' && op.consumer === 'member-1#0' ? op.reads.map(([partition, offset, id]) => ({ member: 'member-1#0', partition, offset, id })) : []));
+  const journal = ops.flatMap((op) =>
+    op.f === 'poll' && op.consumer === 'member-1#0' ? op.reads.map(([partition, offset, id]) => ({ member: 'member-1#0', partition, offset, id })) : [],
+  );
   return { ops, journal };
 }
 
@@ -95,8 +108,10 @@ type Edit = (run: Run) => void;
 const sends = (run: Run) => run.ops.filter((op): op is Extract<Operation, { f: 'send' }> => op.f === 'send');
 const drainPolls = (run: Run) => run.ops.filter((op): op is Extract<Operation, { f: 'poll' }> => op.f === 'poll' && op.consumer === 'drain');
 const memberPolls = (run: Run) => run.ops.filter((op): op is Extract<Operation, { f: 'poll' }> => op.f === 'poll' && op.consumer === 'member-1#0');
-const txn = (run: Run, name: string) => run.ops.find((op): op is Extract<Operation, { f: 'txn' }> => op.f === 'txn' && op.txn === name && op.type !== 'invoke')!;
-const output = (run: Run, p: number) => run.ops.find((op): op is Extract<Operation, { f: 'poll' }> => op.f === 'poll' && op.isolation === 'committed' && op.reads[0]![0] === p)!;
+const txn = (run: Run, name: string) =>
+  run.ops.find((op): op is Extract<Operation, { f: 'txn' }> => op.f === 'txn' && op.txn === name && op.type !== 'invoke')!;
+const output = (run: Run, p: number) =>
+  run.ops.find((op): op is Extract<Operation, { f: 'poll' }> => op.f === 'poll' && op.isolation === 'committed' && op.reads[0]![0] === p)!;
 
 /** One edit per anomaly class, each the smallest change to the clean run that shows it. */
 const EDITS: Record<string, Edit> = {
@@ -132,7 +147,8 @@ const EDITS: Record<string, Edit> = {
   },
   // Process 0's messages 1 and 2 acknowledged at 1 and 2 but stored (and read) the other way round.
   reordered: (r) => {
-    for (const poll of [...drainPolls(r), ...memberPolls(r)]) for (const read of poll.reads) if (read[0] === 0 && (read[1] === 1 || read[1] === 2)) read[2] = read[1] === 1 ? 2 : 1;
+    for (const poll of [...drainPolls(r), ...memberPolls(r)])
+      for (const read of poll.reads) if (read[0] === 0 && (read[1] === 1 || read[1] === 2)) read[2] = read[1] === 1 ? 2 : 1;
     for (const s of sends(r)) if (s.type === 'ok' && s.partition === 0 && (s.id === 1 || s.id === 2)) s.offset = s.id === 1 ? 2 : 1;
   },
   pollSkips: (r) => {
@@ -202,7 +218,10 @@ describe('kafka-chaos check on hand-made histories', () => {
     writeFileSync(join(dir, 'history.jsonl'), run.ops.map((op) => JSON.stringify(op)).join('\n') + '\n');
     const r = await judgeHistoryFile(join(dir, 'history.jsonl'), { ...allowing, consumers: undefined, pipeline: undefined });
     expect(r.verdict, r.reason).toBe('pass');
-    expect(r.anomalyClasses.find((a) => a.name === 'duplicated')).toMatchObject({ count: 1, allowedBecause: 'retries without idempotence store some writes twice' });
+    expect(r.anomalyClasses.find((a) => a.name === 'duplicated')).toMatchObject({
+      count: 1,
+      allowedBecause: 'retries without idempotence store some writes twice',
+    });
     expect(r.reason).toContain('allowed: duplicated 1');
   });
 

@@ -22,7 +22,13 @@ export async function rejudgeRun(dir: string, experiment?: Experiment): Promise<
   const absolute = (f: string) => (isAbsolute(f) ? f : join(dir, f));
   const missing = files.histories.map(absolute).filter((f) => !existsSync(f));
   if (missing.length > 0) throw new HarnessError(`${dir}: history files are missing: ${missing.join(', ')}`);
-  const judged: RunResult = { ...result, definition: exp, expectation: exp.expect, errors: result.errors ?? [], committedOffsets: result.committedOffsets ?? {} };
+  const judged: RunResult = {
+    ...result,
+    definition: exp,
+    expectation: exp.expect,
+    errors: result.errors ?? [],
+    committedOffsets: result.committedOffsets ?? {},
+  };
   await judgeRun(exp, judged, { histories: files.histories.map(absolute), journals: (files.journals ?? []).map(absolute) });
   return judged;
 }
@@ -42,9 +48,12 @@ function bareExperiment(): Experiment {
 function faultsOf(ops: readonly Operation[]): FaultRecord[] {
   const records: FaultRecord[] = [];
   for (const op of ops) {
-    if (op.f === 'fault' && op.type === 'invoke') records.push({ step: records.length, fault: op.fault, target: undefined, nodes: op.nodes, params: {}, injectedAt: op.time });
+    if (op.f === 'fault' && op.type === 'invoke')
+      records.push({ step: records.length, fault: op.fault, target: undefined, nodes: op.nodes, params: {}, injectedAt: op.time });
     else if (op.f === 'fault' || op.f === 'heal') {
-      const record = [...records].reverse().find((r) => r.fault === op.fault && r.nodes.join() === op.nodes.join() && (op.f === 'fault' ? r.evidence === undefined : r.healedAt === undefined));
+      const record = [...records]
+        .reverse()
+        .find((r) => r.fault === op.fault && r.nodes.join() === op.nodes.join() && (op.f === 'fault' ? r.evidence === undefined : r.healedAt === undefined));
       if (!record) continue;
       if (op.type === 'ok' && op.f === 'fault') record.evidence = op.detail ? op.detail.split('; ') : [];
       else if (op.type === 'ok') record.healedAt = op.time;
@@ -65,18 +74,41 @@ export async function judgeHistoryFile(file: string, experiment?: Experiment): P
   const exp = experiment ?? bareExperiment();
   const sends = ops.filter((o) => o.f === 'send');
   const result: RunResult = {
-    experiment: exp.name, description: exp.description, broker: 'kafka', brokerVersion: 'unknown', runtime: 'process',
-    runId: 'check', seed: 0, startedAt: new Date().toISOString(),
+    experiment: exp.name,
+    description: exp.description,
+    broker: 'kafka',
+    brokerVersion: 'unknown',
+    runtime: 'process',
+    runId: 'check',
+    seed: 0,
+    startedAt: new Date().toISOString(),
     config: { nodes: 0, broker: {}, topic: exp.topic, producers: exp.producers, workload: { durationMs: 0, settleMs: 0, recoveryMs: 0 }, kafkajs: 'unknown' },
-    faults: faultsOf(ops), faultProblems: [],
+    faults: faultsOf(ops),
+    faultProblems: [],
     counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
-    byClient: {}, anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
-    polls: undefined, anomalyClasses: [], historyProblems: [], lost: [], partitions: [],
+    byClient: {},
+    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
+    polls: undefined,
+    anomalyClasses: [],
+    historyProblems: [],
+    lost: [],
+    partitions: [],
     workload: sends.length ? { startMs: sends[0]!.time, endMs: sends.at(-1)!.time } : undefined,
-    timeline: undefined, processing: undefined, transactions: undefined, sendErrors: {},
-    drain: { complete: true, endOffsets: {}, readUpTo: {}, messagesRead: 0 }, recovered: true,
-    expectation: exp.expect, expectationResults: [], verdict: 'error', reason: '', errors: [], timings: {},
-    files: { history: file, logs: '', histories: [file], journals: [] }, definition: exp, committedOffsets: {},
+    timeline: undefined,
+    processing: undefined,
+    transactions: undefined,
+    sendErrors: {},
+    drain: { complete: true, endOffsets: {}, readUpTo: {}, messagesRead: 0 },
+    recovered: true,
+    expectation: exp.expect,
+    expectationResults: [],
+    verdict: 'error',
+    reason: '',
+    errors: [],
+    timings: {},
+    files: { history: file, logs: '', histories: [file], journals: [] },
+    definition: exp,
+    committedOffsets: {},
   };
   await judgeRun(exp, result, { histories: [file], journals: [] });
   return result;
@@ -92,4 +124,3 @@ export function runFoldersUnder(dir: string, depth = 3): string[] {
     .flatMap((path) => runFoldersUnder(path, depth - 1))
     .sort();
 }
-

@@ -169,7 +169,10 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
       }
       const workloadStart = recorder.now();
       const handles = Object.fromEntries(workloads.map((w) => [w.kind.name, w.running.handle])) as Partial<WorkloadHandles>;
-      schedule = new FaultSchedule({ cluster: cluster!, observer: observer!, recorder, random: new SeededRandom(opts.seed), topic: exp.topic.name, workloads: handles }, exp.faults);
+      schedule = new FaultSchedule(
+        { cluster: cluster!, observer: observer!, recorder, random: new SeededRandom(opts.seed), topic: exp.topic.name, workloads: handles },
+        exp.faults,
+      );
       const stopFaults = new AbortController();
       const faultsDone = schedule.run(origin, stopFaults.signal);
       await sleep(exp.workload.duration);

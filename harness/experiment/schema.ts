@@ -21,7 +21,10 @@ export const stepBase = {
   target: z.string().regex(TARGET_PATTERN, `expected ${TARGET_HELP}`).optional(),
   partition: z.number().int().nonnegative().default(0),
   duration: duration.optional(),
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 };
 
 /** The common step fields, then the fault kind's own parameters checked by that kind's schema. */
@@ -35,15 +38,14 @@ const faultStep = z
       return;
     }
     const nodes = kind.targetsNodes !== false;
-    if (nodes && step.target === undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: `expected a target for fault "${kind.name}": ${TARGET_HELP}` });
+    if (nodes && step.target === undefined)
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `expected a target for fault "${kind.name}": ${TARGET_HELP}` });
     if (!nodes && step.target !== undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: `fault "${kind.name}" hits no node: remove target` });
     const parsed = kind.params.safeParse(ownParams(step));
     if (parsed.success) return;
     for (const issue of parsed.error.issues) {
       const message =
-        issue.code === 'unrecognized_keys'
-          ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} for fault "${kind.name}"`
-          : issue.message;
+        issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} for fault "${kind.name}"` : issue.message;
       ctx.addIssue({ code: 'custom', path: issue.path, message });
     }
   })
@@ -66,12 +68,15 @@ const acks = z
   .union([z.literal(0), z.literal(1), z.literal(-1), z.literal('all'), z.literal('0'), z.literal('1'), z.literal('-1')], {
     error: () => 'expected 0, 1, -1 or all',
   })
-  .transform((v): 0 | 1 | -1 => (v === 'all' || v === '-1' || v === -1 ? -1 : Number(v) as 0 | 1));
+  .transform((v): 0 | 1 | -1 => (v === 'all' || v === '-1' || v === -1 ? -1 : (Number(v) as 0 | 1)));
 
 const producerSpec = z
   .object({
     /** Names the producer in results and in `expect` keys such as lost@<name>. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case name with dashes').default('producer'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case name with dashes')
+      .default('producer'),
     /** `child` runs it in a process of its own, which faults such as kill-producer can kill. */
     process: z.enum(['harness', 'child']).default('harness'),
     acks,
@@ -86,7 +91,6 @@ const producerSpec = z
     compression: z.enum(['none', 'gzip']).default('none'),
   })
   .strict();
-
 
 export const experimentSchema = z
   .object({
@@ -105,7 +109,10 @@ export const experimentSchema = z
       .default({ nodes: 3, broker: {} }),
     topic: z
       .object({
-        name: z.string().regex(/^[A-Za-z0-9._-]+$/).default('chaos'),
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/)
+          .default('chaos'),
         partitions: z.number().int().min(1).max(1000).default(1),
         replicationFactor: z.number().int().min(1).default(3),
         config: configMap,
@@ -192,14 +199,21 @@ export const experimentSchema = z
       const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['expect', key], message });
       if (parsed.client !== undefined && !names.includes(parsed.client)) issue(`expected a producer name after @ (${names.join(', ')})`);
       const scope = measureScope(parsed.measure);
-      if (!parts[scope]) issue(`${parsed.measure} is measured on the experiment's ${scope === 'consumers' ? 'consumer group (consumers:)' : 'pipeline (pipeline:)'}, which it does not have`);
-      if (parsed.measure === 'inFlight' && !parsed.window) issue('inFlight counts sends outstanding during a fault step: add " during <step name>" (or before, after)');
+      if (!parts[scope])
+        issue(
+          `${parsed.measure} is measured on the experiment's ${scope === 'consumers' ? 'consumer group (consumers:)' : 'pipeline (pipeline:)'}, which it does not have`,
+        );
+      if (parsed.measure === 'inFlight' && !parsed.window)
+        issue('inFlight counts sends outstanding during a fault step: add " during <step name>" (or before, after)');
       if (parsed.window) {
         const step = steps.get(parsed.window.step);
-        if (!(WINDOWED_MEASURES as readonly string[]).includes(parsed.measure)) issue(`only ${WINDOWED_MEASURES.join(', ')} can be counted ${parsed.window.when} a fault step`);
+        if (!(WINDOWED_MEASURES as readonly string[]).includes(parsed.measure))
+          issue(`only ${WINDOWED_MEASURES.join(', ')} can be counted ${parsed.window.when} a fault step`);
         else if (step === undefined) issue(`"${parsed.window.step}" names no fault step (steps are named with name:)`);
         else if (parsed.window.when === 'after' && step.duration === undefined) {
-          issue(`step "${parsed.window.step}" has no duration, so it is healed only when the workload ends and nothing happens after it: give it a duration, or count "during"`);
+          issue(
+            `step "${parsed.window.step}" has no duration, so it is healed only when the workload ends and nothing happens after it: give it a duration, or count "during"`,
+          );
         }
       }
       const anomaly = anomalyClass(parsed.measure);
@@ -210,7 +224,11 @@ export const experimentSchema = z
     for (const name of Object.keys(e.allow)) {
       const anomaly = anomalyClass(name);
       if (anomaly && !parts[anomaly.scope]) {
-        ctx.addIssue({ code: 'custom', path: ['allow', name], message: `${name} is found in the experiment's ${anomaly.scope === 'consumers' ? 'consumer group' : 'pipeline'}, which it does not have` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['allow', name],
+          message: `${name} is found in the experiment's ${anomaly.scope === 'consumers' ? 'consumer group' : 'pipeline'}, which it does not have`,
+        });
       }
     }
   })

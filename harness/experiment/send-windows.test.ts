@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Operation } from '../history/operation.js';
 import { SendWindows } from './send-windows.js';
 
-const send = (id: number, type: 'invoke' | 'ok' | 'fail' | 'info', time: number, client = 'p'): Operation => ({ f: 'send', type, process: 0, time, id, partition: 0, client });
+const send = (id: number, type: 'invoke' | 'ok' | 'fail' | 'info', time: number, client = 'p'): Operation => ({
+  f: 'send',
+  type,
+  process: 0,
+  time,
+  id,
+  partition: 0,
+  client,
+});
 
 function windows(ops: Operation[]) {
   // Step "cut" in force from 10 to 20; step "kill" from 15 until the end of the workload (40).

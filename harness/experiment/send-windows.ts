@@ -70,7 +70,11 @@ export class SendWindows {
   /** Counts `field` in every window that [from, to] overlaps. */
   private tally(from: number, to: number, field: keyof Tally, client: string | undefined): void {
     for (const b of this.bounds) {
-      for (const [when, range] of [['before', b.before], ['during', b.during], ['after', b.after]] as const) {
+      for (const [when, range] of [
+        ['before', b.before],
+        ['during', b.during],
+        ['after', b.after],
+      ] as const) {
         if (range === undefined || to < range[0] || from > range[1]) continue;
         for (const who of client === undefined ? [''] : ['', client]) {
           const key = `${b.name}\u0000${when}\u0000${who}`;

@@ -20,12 +20,42 @@ export interface Mutant {
 }
 
 export const MUTANTS: readonly Mutant[] = [
-  { setting: 'broker.ts.bug.ack.before.replication', bug: 'acks=all answered once the leader has appended, before the ISR has the batch (the high watermark ahead of the ISR)', experiment: 'acksall-leader-kill', catches: 'lost' },
-  { setting: 'broker.ts.bug.elect.any.replica', bug: 'the controller elects any live replica, preferring one outside the ISR', experiment: 'unclean-election-off', catches: 'lost' },
-  { setting: 'broker.ts.bug.skip.truncation', bug: 'a follower keeps a diverging suffix instead of truncating it to the leader\'s log', experiment: 'replica-rejoins-diverged', catches: 'inconsistentOffsets' },
-  { setting: 'broker.ts.bug.fetch.skips.batch', bug: 'a consumer read of three or more batches of a partition leaves out the second', experiment: 'acksall-leader-kill', catches: 'intPollSkips' },
-  { setting: 'broker.ts.bug.skip.dedupe', bug: 'idempotent batches are appended as if they had no producer id, so a retry is stored again', experiment: 'idempotence-on-network-reset', catches: 'duplicated' },
-  { setting: 'broker.ts.bug.fetch.omits.aborted', bug: 'read_committed fetches list no aborted transactions', experiment: 'eos-producer-zombie', catches: 'abortedReads' },
+  {
+    setting: 'broker.ts.bug.ack.before.replication',
+    bug: 'acks=all answered once the leader has appended, before the ISR has the batch (the high watermark ahead of the ISR)',
+    experiment: 'acksall-leader-kill',
+    catches: 'lost',
+  },
+  {
+    setting: 'broker.ts.bug.elect.any.replica',
+    bug: 'the controller elects any live replica, preferring one outside the ISR',
+    experiment: 'unclean-election-off',
+    catches: 'lost',
+  },
+  {
+    setting: 'broker.ts.bug.skip.truncation',
+    bug: "a follower keeps a diverging suffix instead of truncating it to the leader's log",
+    experiment: 'replica-rejoins-diverged',
+    catches: 'inconsistentOffsets',
+  },
+  {
+    setting: 'broker.ts.bug.fetch.skips.batch',
+    bug: 'a consumer read of three or more batches of a partition leaves out the second',
+    experiment: 'acksall-leader-kill',
+    catches: 'intPollSkips',
+  },
+  {
+    setting: 'broker.ts.bug.skip.dedupe',
+    bug: 'idempotent batches are appended as if they had no producer id, so a retry is stored again',
+    experiment: 'idempotence-on-network-reset',
+    catches: 'duplicated',
+  },
+  {
+    setting: 'broker.ts.bug.fetch.omits.aborted',
+    bug: 'read_committed fetches list no aborted transactions',
+    experiment: 'eos-producer-zombie',
+    catches: 'abortedReads',
+  },
 ];
 
 export function mutantNamed(setting: string): Mutant | undefined {

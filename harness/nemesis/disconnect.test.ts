@@ -50,22 +50,28 @@ describe('the disconnect fault', () => {
   it('fails a run on the process runtime up front, naming the runtime it needs', async () => {
     const cli = runCli(['run', experiment, '--runtime', 'process', '--broker', 'kafka', '--out', scratch]);
     expect((await cli.exit).code).toBe(2);
-    expect(cli.stderr()).toMatch(/kafka-chaos: experiment leader-disconnect: faults\[0\] \("disconnect"\) needs --runtime docker \(network-partitions\), which the process runtime does not offer/);
+    expect(cli.stderr()).toMatch(
+      /kafka-chaos: experiment leader-disconnect: faults\[0\] \("disconnect"\) needs --runtime docker \(network-partitions\), which the process runtime does not offer/,
+    );
     expect(cli.stderr()).not.toMatch(/cluster ready/);
   });
 
-  it.skipIf(noDockerReason !== undefined)(dockerSuiteName('partitions the leader on the docker runtime: leadership moves, nothing acknowledged is lost'), async () => {
-    const out = join(scratch, 'results');
-    const cli = runCli(['run', experiment, '--runtime', 'docker', '--images', testImageSource(), '--broker', 'kafka', '--seed', '3', '--out', out]);
-    const exit = await cli.exit;
-    expect(exit.code, `${cli.stdout()}\n${cli.stderr().slice(-3000)}`).toBe(0);
-    const [runId] = readdirSync(out);
-    const result = JSON.parse(readFileSync(join(out, runId!, 'leader-disconnect', 'kafka', 'result.json'), 'utf8')) as RunResult;
-    expect(result).toMatchObject({ runtime: 'docker', verdict: 'pass' });
-    const [fault] = result.faults;
-    expect(fault).toMatchObject({ fault: 'disconnect', target: 'leader' });
-    expect(fault!.error).toBeUndefined();
-    expect(fault!.healedAt! - fault!.injectedAt!).toBeGreaterThanOrEqual(8000);
-    expect(result.counts.lost).toBe(0);
-  }, 300_000);
+  it.skipIf(noDockerReason !== undefined)(
+    dockerSuiteName('partitions the leader on the docker runtime: leadership moves, nothing acknowledged is lost'),
+    async () => {
+      const out = join(scratch, 'results');
+      const cli = runCli(['run', experiment, '--runtime', 'docker', '--images', testImageSource(), '--broker', 'kafka', '--seed', '3', '--out', out]);
+      const exit = await cli.exit;
+      expect(exit.code, `${cli.stdout()}\n${cli.stderr().slice(-3000)}`).toBe(0);
+      const [runId] = readdirSync(out);
+      const result = JSON.parse(readFileSync(join(out, runId!, 'leader-disconnect', 'kafka', 'result.json'), 'utf8')) as RunResult;
+      expect(result).toMatchObject({ runtime: 'docker', verdict: 'pass' });
+      const [fault] = result.faults;
+      expect(fault).toMatchObject({ fault: 'disconnect', target: 'leader' });
+      expect(fault!.error).toBeUndefined();
+      expect(fault!.healedAt! - fault!.injectedAt!).toBeGreaterThanOrEqual(8000);
+      expect(result.counts.lost).toBe(0);
+    },
+    300_000,
+  );
 });

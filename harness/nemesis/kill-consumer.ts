@@ -20,7 +20,10 @@ export const killConsumer = defineFault({
       // 'processing': wait until the member is in the middle of a message, so that the kill tests
       // the commit policy every time rather than when it happens to land there.
       during: z.enum(['any', 'processing']).default('any'),
-      within: z.union([z.number().nonnegative(), z.string()]).transform((v) => parseDuration(v)).default(10_000),
+      within: z
+        .union([z.number().nonnegative(), z.string()])
+        .transform((v) => parseDuration(v))
+        .default(10_000),
     })
     .strict(),
   check(params, experiment) {

@@ -16,7 +16,8 @@ export const killPipeline = defineFault({
   check(params, experiment) {
     if (!experiment.pipeline) return 'fault kill-pipeline needs a pipeline section';
     const n = Number(params.worker.split('-')[1]);
-    if (params.worker !== 'random' && (n < 1 || n > experiment.pipeline.workers)) return `worker: expected worker-1 to worker-${experiment.pipeline.workers} or random`;
+    if (params.worker !== 'random' && (n < 1 || n > experiment.pipeline.workers))
+      return `worker: expected worker-1 to worker-${experiment.pipeline.workers} or random`;
     return undefined;
   },
   async inject(ctx, _nodes, params) {

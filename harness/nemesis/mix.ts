@@ -21,10 +21,20 @@ function randomStep(ctx: FaultContext, kind: MixKind, target: string): NestedSte
       return {
         ...base,
         fault: 'toxic',
-        params: { listeners: ['all'], type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100 + ctx.random.int(900), jitter: ctx.random.int(200) } },
+        params: {
+          listeners: ['all'],
+          type: 'latency',
+          stream: 'downstream',
+          toxicity: 1,
+          attributes: { latency: 100 + ctx.random.int(900), jitter: ctx.random.int(200) },
+        },
       };
     case 'reset':
-      return { ...base, fault: 'toxic', params: { listeners: ['client'], type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: ctx.random.int(500) } } };
+      return {
+        ...base,
+        fault: 'toxic',
+        params: { listeners: ['client'], type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: ctx.random.int(500) } },
+      };
     default:
       return { ...base, fault: kind, params: {} };
   }
@@ -41,7 +51,10 @@ export const mix = defineFault({
   params: z
     .object({
       faults: z.array(z.enum(MIX_FAULT_KINDS)).min(1).default(['kill', 'pause', 'cut', 'latency']),
-      targets: z.array(z.enum(['leader', 'follower', 'followers', 'controller', 'random'])).min(1).default(['leader', 'follower', 'random']),
+      targets: z
+        .array(z.enum(['leader', 'follower', 'followers', 'controller', 'random']))
+        .min(1)
+        .default(['leader', 'follower', 'random']),
       every: durationParam.default(10_000),
       faultFor: durationParam.default(4_000),
     })

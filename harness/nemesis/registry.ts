@@ -15,7 +15,22 @@ import { wipe } from './wipe.js';
 import { zombiePipeline } from './zombie-pipeline.js';
 
 /** Every fault kind an experiment can name in its `faults` list. */
-export const FAULT_KINDS: readonly FaultKind<any>[] = [kill, pause, stop, start, restart, cut, toxic, wipe, mix, killProducer, killConsumer, killPipeline, zombiePipeline, disconnect];
+export const FAULT_KINDS: readonly FaultKind<any>[] = [
+  kill,
+  pause,
+  stop,
+  start,
+  restart,
+  cut,
+  toxic,
+  wipe,
+  mix,
+  killProducer,
+  killConsumer,
+  killPipeline,
+  zombiePipeline,
+  disconnect,
+];
 
 export function faultKind(name: string): FaultKind<any> | undefined {
   return FAULT_KINDS.find((k) => k.name === name);

@@ -120,7 +120,15 @@ export class FaultSchedule {
       recorder.record({ f: 'fault', type: 'invoke', process: 'nemesis', time: record.injectedAt, fault: step.fault, nodes: record.nodes });
       const { evidence, heal } = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params);
       record.evidence = evidence;
-      recorder.record({ f: 'fault', type: 'ok', process: 'nemesis', time: recorder.now(), fault: step.fault, nodes: record.nodes, detail: evidence.join('; ') });
+      recorder.record({
+        f: 'fault',
+        type: 'ok',
+        process: 'nemesis',
+        time: recorder.now(),
+        fault: step.fault,
+        nodes: record.nodes,
+        detail: evidence.join('; '),
+      });
       log.info({ fault: step.fault, nodes: record.nodes, at: Math.round(record.injectedAt), evidence }, 'fault injected');
       if (heal) {
         const entry: Outstanding = { record, heal };
@@ -144,7 +152,15 @@ export class FaultSchedule {
       try {
         record.healEvidence = await entry.heal();
         record.healedAt = recorder.now();
-        recorder.record({ f: 'heal', type: 'ok', process: 'nemesis', time: record.healedAt, fault: record.fault, nodes: record.nodes, detail: record.healEvidence.join('; ') });
+        recorder.record({
+          f: 'heal',
+          type: 'ok',
+          process: 'nemesis',
+          time: record.healedAt,
+          fault: record.fault,
+          nodes: record.nodes,
+          detail: record.healEvidence.join('; '),
+        });
         log.info({ fault: record.fault, nodes: record.nodes }, 'fault healed');
       } catch (err) {
         record.error = `heal failed: ${errorMessage(err)}`;

@@ -14,15 +14,12 @@ import type { FaultContext } from './fault.js';
  *   node:2 or node:1,3             fixed node ids
  *   @name                          the nodes an earlier step with `name: name` hit
  */
-export const TARGET_PATTERN = /^(leader|followers|follower|isr|replicas|controller|txn-coordinator|group-coordinator|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
-export const TARGET_HELP = 'leader, followers, follower, isr, replicas, controller, txn-coordinator, group-coordinator, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
+export const TARGET_PATTERN =
+  /^(leader|followers|follower|isr|replicas|controller|txn-coordinator|group-coordinator|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
+export const TARGET_HELP =
+  'leader, followers, follower, isr, replicas, controller, txn-coordinator, group-coordinator, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
 
-export async function resolveTargets(
-  ctx: FaultContext,
-  target: string,
-  partition: number,
-  named: ReadonlyMap<string, number[]>,
-): Promise<number[]> {
+export async function resolveTargets(ctx: FaultContext, target: string, partition: number, named: ReadonlyMap<string, number[]>): Promise<number[]> {
   if (target.startsWith('@')) {
     const nodes = named.get(target.slice(1));
     if (!nodes) throw new HarnessError(`target ${target}: no earlier step is named "${target.slice(1)}"`);

@@ -17,10 +17,19 @@ export const zombiePipeline = defineFault({
   name: 'zombie-pipeline',
   summary: 'freeze a pipeline worker, start a replacement with its transactional.id, then thaw the old one',
   targetsNodes: false,
-  params: z.object({ worker: z.string().regex(/^worker-\d+$/).default('worker-1'), frozenFor: duration.default(8000) }).strict(),
+  params: z
+    .object({
+      worker: z
+        .string()
+        .regex(/^worker-\d+$/)
+        .default('worker-1'),
+      frozenFor: duration.default(8000),
+    })
+    .strict(),
   check(params, experiment) {
     if (!experiment.pipeline) return 'fault zombie-pipeline needs a pipeline section';
-    if (params.frozenFor <= experiment.pipeline.sessionTimeoutMs) return `frozenFor: expected longer than the pipeline's sessionTimeoutMs (${experiment.pipeline.sessionTimeoutMs}), or the group never evicts it`;
+    if (params.frozenFor <= experiment.pipeline.sessionTimeoutMs)
+      return `frozenFor: expected longer than the pipeline's sessionTimeoutMs (${experiment.pipeline.sessionTimeoutMs}), or the group never evicts it`;
     return undefined;
   },
   async inject(ctx, _nodes, params) {

@@ -45,8 +45,23 @@ describe('nightly baseline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafka-chaos-baseline-'));
     try {
       const file = join(dir, 'baseline.json');
-      writeBaseline(file, [{ experiment: 'a', line: 'kafka-4', outcome: 'flaky' }, { experiment: 'b', line: 'kafka-4', outcome: 'pass' }], 'first');
-      writeBaseline(file, [{ experiment: 'a', line: 'kafka-4', outcome: 'pass' }, { experiment: 'b', line: 'kafka-4', outcome: 'fail' }], 'second', loadBaseline(file));
+      writeBaseline(
+        file,
+        [
+          { experiment: 'a', line: 'kafka-4', outcome: 'flaky' },
+          { experiment: 'b', line: 'kafka-4', outcome: 'pass' },
+        ],
+        'first',
+      );
+      writeBaseline(
+        file,
+        [
+          { experiment: 'a', line: 'kafka-4', outcome: 'pass' },
+          { experiment: 'b', line: 'kafka-4', outcome: 'fail' },
+        ],
+        'second',
+        loadBaseline(file),
+      );
       expect(loadBaseline(file)!.results).toEqual({ a: { 'kafka-4': 'flaky' }, b: { 'kafka-4': 'fail' } });
       // A night of one experiment on one line leaves every other cell as it was.
       writeBaseline(file, [{ experiment: 'c', line: 'broker-ts', outcome: 'pass' }], 'third', loadBaseline(file));

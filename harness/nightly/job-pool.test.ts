@@ -18,7 +18,12 @@ describe('runPool', () => {
   });
 
   it('a failing job rejects the pool', async () => {
-    await expect(runPool([1, 2, 3], 2, async (n) => { if (n === 2) throw new Error('job 2'); return n; })).rejects.toThrow('job 2');
+    await expect(
+      runPool([1, 2, 3], 2, async (n) => {
+        if (n === 2) throw new Error('job 2');
+        return n;
+      }),
+    ).rejects.toThrow('job 2');
   });
 
   it('refuses a concurrency below one', async () => {

@@ -6,8 +6,6 @@ import { join } from 'node:path';
  * KAFKA_CHAOS_CACHE overrides the location.
  */
 export function cacheDir(...parts: string[]): string {
-  const base =
-    process.env.KAFKA_CHAOS_CACHE ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kafka-chaos');
+  const base = process.env.KAFKA_CHAOS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kafka-chaos');
   return join(base, ...parts);
 }

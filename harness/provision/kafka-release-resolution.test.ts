@@ -44,7 +44,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  for (const [key, value] of [['KAFKA_CHAOS_MAVEN_REPO', saved.repo], ['KAFKA_CHAOS_CACHE', saved.cache]] as const) {
+  for (const [key, value] of [
+    ['KAFKA_CHAOS_MAVEN_REPO', saved.repo],
+    ['KAFKA_CHAOS_CACHE', saved.cache],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }

@@ -70,12 +70,18 @@ async function publishedCandidates(requested: string): Promise<string[]> {
   try {
     const [broker, tools] = await Promise.all([publishedVersions('kafka_2.13'), publishedVersions('kafka-tools')]);
     const toolSet = new Set(tools);
-    const found = broker.filter((v) => toolSet.has(v) && matchesPrefix(v, requested)).sort(compareVersions).reverse();
+    const found = broker
+      .filter((v) => toolSet.has(v) && matchesPrefix(v, requested))
+      .sort(compareVersions)
+      .reverse();
     if (found.length === 0) throw new HarnessError(`no Kafka release matching "${requested}" is published on ${mavenRepo()}`);
     return found;
   } catch (err) {
     if (err instanceof HarnessError) throw err;
-    const cached = cachedVersions().filter((v) => matchesPrefix(v, requested)).sort(compareVersions).reverse();
+    const cached = cachedVersions()
+      .filter((v) => matchesPrefix(v, requested))
+      .sort(compareVersions)
+      .reverse();
     if (cached.length > 0) {
       log.warn({ err: errorMessage(err) }, `cannot list Kafka releases; using cached Kafka ${cached[0]}`);
       return cached;
@@ -91,7 +97,10 @@ async function publishedCandidates(requested: string): Promise<string[]> {
 export function testedReleaseFor(requested: string | undefined): string | undefined {
   if (requested === undefined) return DEFAULT_KAFKA_RELEASE;
   if (requested === LATEST) return undefined;
-  return [...TESTED_KAFKA_RELEASES].filter((v) => matchesPrefix(v, requested)).sort(compareVersions).at(-1);
+  return [...TESTED_KAFKA_RELEASES]
+    .filter((v) => matchesPrefix(v, requested))
+    .sort(compareVersions)
+    .at(-1);
 }
 
 /**
@@ -204,7 +213,5 @@ export async function provisionKafka(requested?: string): Promise<KafkaInstall> 
     const install = installFromMaven(version);
     if (install) return install;
   }
-  throw new HarnessError(
-    `could not assemble Kafka ${candidates.slice(0, 3).join(', ')} from Maven Central; see the warnings above, or set KAFKA_HOME`,
-  );
+  throw new HarnessError(`could not assemble Kafka ${candidates.slice(0, 3).join(', ')} from Maven Central; see the warnings above, or set KAFKA_HOME`);
 }

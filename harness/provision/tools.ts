@@ -25,7 +25,8 @@ const TOOLS = {
   },
   go: {
     versionArgs: ['version'],
-    howToGet: 'install Go 1.23 or newer (Debian bookworm-backports: golang-1.23, or https://go.dev/dl), or set TOXIPROXY_BIN to an existing toxiproxy-server binary',
+    howToGet:
+      'install Go 1.23 or newer (Debian bookworm-backports: golang-1.23, or https://go.dev/dl), or set TOXIPROXY_BIN to an existing toxiproxy-server binary',
   },
 } satisfies Record<string, ToolInfo>;
 

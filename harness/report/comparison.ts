@@ -29,8 +29,7 @@ export function compare(results: RunResult[]): { columns: string[]; rows: Compar
   for (const row of byExperiment.values()) {
     const ran = [...row.cells.values()].filter((rs) => rs.some((r) => r.verdict === 'pass' || r.verdict === 'fail'));
     row.differs =
-      new Set(ran.map((rs) => outcomeOf(rs.map((r) => r.verdict)))).size > 1 ||
-      new Set(ran.map((rs) => rs.some((r) => r.counts.lost > 0))).size > 1;
+      new Set(ran.map((rs) => outcomeOf(rs.map((r) => r.verdict)))).size > 1 || new Set(ran.map((rs) => rs.some((r) => r.counts.lost > 0))).size > 1;
   }
   return { columns, rows: [...byExperiment.values()].sort((a, b) => a.experiment.localeCompare(b.experiment)) };
 }
@@ -66,8 +65,10 @@ ${extra}
 <table id="comparison"><tr><th>experiment</th>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>
 ${rows
   .map(
-    (row) => `<tr class="${row.differs ? 'diff' : ''}" data-experiment="${esc(row.experiment)}" data-differs="${row.differs}"><td><b>${esc(row.experiment)}</b><div class="muted">${esc(row.description.split(/(?<=\.)\s/)[0] ?? '')}</div></td>` +
-      columns.map((c) => cell(row.cells.get(c), href)).join('') + '</tr>',
+    (row) =>
+      `<tr class="${row.differs ? 'diff' : ''}" data-experiment="${esc(row.experiment)}" data-differs="${row.differs}"><td><b>${esc(row.experiment)}</b><div class="muted">${esc(row.description.split(/(?<=\.)\s/)[0] ?? '')}</div></td>` +
+      columns.map((c) => cell(row.cells.get(c), href)).join('') +
+      '</tr>',
   )
   .join('\n')}
 </table>`;

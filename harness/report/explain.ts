@@ -44,9 +44,7 @@ export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faul
         break;
       }
     }
-    const inForce = faults.filter(
-      (f) => f.injectedAt !== undefined && f.injectedAt <= m.ackTime && (f.healedAt === undefined || f.healedAt > m.ackTime),
-    );
+    const inForce = faults.filter((f) => f.injectedAt !== undefined && f.injectedAt <= m.ackTime && (f.healedAt === undefined || f.healedAt > m.ackTime));
     // A write acknowledged just before a fault may not have been copied yet when it struck.
     const justAfter = faults.filter((f) => f.injectedAt !== undefined && f.injectedAt > m.ackTime && f.injectedAt - m.ackTime <= SOON_MS);
     const parts = [

@@ -78,7 +78,14 @@ function groupLosses(lost: ExplainedLoss[]): LossGroup[] {
     const key = [m.partition, m.ackedBy, m.faultsInForce.join(';'), m.faultsSoonAfter.join(';'), m.nextLeader?.leader].join('|');
     const g = groups.get(key);
     if (!g) {
-      groups.set(key, { key, partition: m.partition, count: 1, offsets: m.offset !== undefined ? [m.offset, m.offset] : undefined, ackTimes: [m.ackTime, m.ackTime], example: m });
+      groups.set(key, {
+        key,
+        partition: m.partition,
+        count: 1,
+        offsets: m.offset !== undefined ? [m.offset, m.offset] : undefined,
+        ackTimes: [m.ackTime, m.ackTime],
+        example: m,
+      });
       continue;
     }
     g.count++;
@@ -108,7 +115,8 @@ function lostTable(r: RunResult): string {
   const shown = r.lost.slice(0, 200);
   const rows = shown
     .map(
-      (m) => `<tr class="lost-message"><td class="num">${m.id}</td><td class="num">${m.partition}</td><td class="num">${m.offset ?? '-'}</td>` +
+      (m) =>
+        `<tr class="lost-message"><td class="num">${m.id}</td><td class="num">${m.partition}</td><td class="num">${m.offset ?? '-'}</td>` +
         `<td class="num">${(m.ackTime / 1000).toFixed(3)}s</td><td class="num">${m.ackedBy ?? '?'}</td><td>${esc(m.explanation)}</td></tr>`,
     )
     .join('\n');
@@ -126,11 +134,14 @@ function anomalies(r: RunResult): string {
   const rows = [...r.anomalyClasses]
     .sort((a, b) => rank(a) - rank(b))
     .map((a) => {
-      const status = a.count === 0 ? '<span class="muted">none</span>' : a.allowedBecause === undefined ? '<b>violation</b>' : `allowed: ${esc(a.allowedBecause)}`;
+      const status =
+        a.count === 0 ? '<span class="muted">none</span>' : a.allowedBecause === undefined ? '<b>violation</b>' : `allowed: ${esc(a.allowedBecause)}`;
       return `<tr data-anomaly="${esc(a.name)}"><td><code>${esc(a.name)}</code></td><td class="muted">${esc(a.jepsen)}</td><td class="num">${a.count}</td><td>${status}</td></tr>`;
     })
     .join('');
-  const unsound = r.historyProblems.length ? `<p><b>The history is unsound:</b></p><ul>${r.historyProblems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : '';
+  const unsound = r.historyProblems.length
+    ? `<p><b>The history is unsound:</b></p><ul>${r.historyProblems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`
+    : '';
   return `${unsound}<table id="anomalies"><tr><th>class</th><th>Jepsen</th><th>count</th><th></th></tr>${rows}</table>`;
 }
 
@@ -144,10 +155,17 @@ function processing(r: RunResult): string {
     ['processed twice or more', p.processedDuplicates, ''],
     ['not processed yet', p.unprocessed, 'at or above the committed offset'],
   ];
-  const examples = p.lostExamples.slice(0, 20).map((e) => `partition ${e.partition} offset ${e.offset} (message ${e.id})`).join(', ');
+  const examples = p.lostExamples
+    .slice(0, 20)
+    .map((e) => `partition ${e.partition} offset ${e.offset} (message ${e.id})`)
+    .join(', ');
   return `<h2>Consumer group</h2>
 <table id="processing">${rows.map(([k, v, help]) => `<tr><th>${esc(k)}</th><td class="num">${v}</td><td class="muted">${esc(help)}</td></tr>`).join('')}</table>
-<p class="muted">Committed offsets at the end: ${Object.entries(p.committed).map(([k, v]) => `partition ${esc(k)}: ${v}`).join(', ') || 'none'}.${examples ? ` Lost processing, e.g. ${esc(examples)}.` : ''}</p>`;
+<p class="muted">Committed offsets at the end: ${
+    Object.entries(p.committed)
+      .map(([k, v]) => `partition ${esc(k)}: ${v}`)
+      .join(', ') || 'none'
+  }.${examples ? ` Lost processing, e.g. ${esc(examples)}.` : ''}</p>`;
 }
 
 function transactions(r: RunResult): string {
@@ -182,7 +200,10 @@ export function runReportHtml(r: RunResult): string {
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num" data-count="${esc(k)}">${v}</td><td class="muted">${esc(COUNT_HELP[k] ?? '')}</td></tr>`)
     .join('');
   const expectations = r.expectationResults
-    .map((e) => `<tr><td>${esc(e.measure)}</td><td><code>${esc(e.condition)}</code></td><td class="num">${e.actual ?? '-'}</td><td>${e.held ? 'held' : '<b>did not hold</b>'}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.measure)}</td><td><code>${esc(e.condition)}</code></td><td class="num">${e.actual ?? '-'}</td><td>${e.held ? 'held' : '<b>did not hold</b>'}</td></tr>`,
+    )
     .join('');
   const evidence = (lines: string[] | undefined) => (lines?.length ? lines.map((l) => esc(l)).join('<br>') : '');
   const faults = r.faults
@@ -196,7 +217,13 @@ export function runReportHtml(r: RunResult): string {
     .map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`)
     .join(' ');
   const producer = r.config.producers
-    .map((p) => `<p>Producer ${esc(p.name)}: ${Object.entries(p).filter(([k]) => k !== 'name').map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`).join(' ')}</p>`)
+    .map(
+      (p) =>
+        `<p>Producer ${esc(p.name)}: ${Object.entries(p)
+          .filter(([k]) => k !== 'name')
+          .map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`)
+          .join(' ')}</p>`,
+    )
     .join('');
   const body = `
 <h1>${esc(r.experiment)} on ${esc(r.broker)} ${esc(r.brokerVersion)} ${badge(r.verdict)}</h1>
@@ -222,7 +249,9 @@ ${anomalies(r)}
 <p>${r.config.nodes} nodes · topic <code>${esc(r.config.topic.name)}</code>, ${r.config.topic.partitions} partition(s), RF ${r.config.topic.replicationFactor}</p>
 <p>Broker: ${config || '<span class="muted">defaults</span>'}</p>
 ${producer}
-<p>Timings: ${Object.entries(r.timings).map(([k, v]) => `${esc(k)} ${v} ms`).join(' · ')}</p>
+<p>Timings: ${Object.entries(r.timings)
+    .map(([k, v]) => `${esc(k)} ${v} ms`)
+    .join(' · ')}</p>
 <p>Files: <a href="result.json">result.json</a> · <a href="${esc(r.files.history)}">history</a> · <a href="${esc(r.files.logs)}">broker logs and configs</a></p>
 `;
   return page(`${r.experiment} on ${r.broker}: ${r.verdict}`, body);

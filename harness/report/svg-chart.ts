@@ -67,7 +67,9 @@ export function lineChart(spec: ChartSpec): string {
   }
   for (const mk of spec.markers ?? []) {
     const x = sx(mk.at).toFixed(1);
-    parts.push(`<line class="marker" x1="${x}" x2="${x}" y1="${m.top}" y2="${height - m.bottom}" stroke="#5b6b8c" stroke-dasharray="3,3"><title>${esc(mk.label)}</title></line>`);
+    parts.push(
+      `<line class="marker" x1="${x}" x2="${x}" y1="${m.top}" y2="${height - m.bottom}" stroke="#5b6b8c" stroke-dasharray="3,3"><title>${esc(mk.label)}</title></line>`,
+    );
   }
   for (const s of spec.series) {
     let d = '';

@@ -88,10 +88,12 @@ export class TimelineBuilder {
   }
 
   result(): Timeline {
-    const buckets = [...this.perBucket.values()].sort((a, b) => a.b.start - b.b.start).map(({ b, lat }) => {
-      lat.sort((x, y) => x - y);
-      return { ...b, p50Ms: percentile(lat, 0.5), p99Ms: percentile(lat, 0.99), maxMs: percentile(lat, 1) };
-    });
+    const buckets = [...this.perBucket.values()]
+      .sort((a, b) => a.b.start - b.b.start)
+      .map(({ b, lat }) => {
+        lat.sort((x, y) => x - y);
+        return { ...b, p50Ms: percentile(lat, 0.5), p99Ms: percentile(lat, 0.99), maxMs: percentile(lat, 1) };
+      });
     const acks = this.ackTimes.sort((a, b) => a - b);
     let longest = 0;
     if (Number.isFinite(this.firstInvoke)) {

@@ -33,8 +33,15 @@ export function writeRunSummary(
     title,
     ...extraJson,
     results: results.map((r) => ({
-      experiment: r.experiment, broker: r.broker, brokerVersion: r.brokerVersion, runtime: r.runtime, seed: r.seed,
-      verdict: r.verdict, reason: r.reason, counts: r.counts, report: href(r),
+      experiment: r.experiment,
+      broker: r.broker,
+      brokerVersion: r.brokerVersion,
+      runtime: r.runtime,
+      seed: r.seed,
+      verdict: r.verdict,
+      reason: r.reason,
+      counts: r.counts,
+      report: href(r),
     })),
   });
   writeFileAtomic(join(runDir, 'summary.md'), summaryMarkdown(title, results));

@@ -102,11 +102,13 @@ async function expectNothingLeft(killed: Killed): Promise<void> {
   for (const file of resultFiles(killed.out)) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();
 }
 
-const afterLine = (pattern: RegExp, delayMs = 0) => async (cli: CliRun) => {
-  const seen = await until(() => pattern.test(cli.stderr()), 120_000);
-  expect(seen, `${pattern} in the harness log, which ends:\n${cli.stderr().slice(-3000)}`).toBe(true);
-  await new Promise((r) => setTimeout(r, delayMs));
-};
+const afterLine =
+  (pattern: RegExp, delayMs = 0) =>
+  async (cli: CliRun) => {
+    const seen = await until(() => pattern.test(cli.stderr()), 120_000);
+    expect(seen, `${pattern} in the harness log, which ends:\n${cli.stderr().slice(-3000)}`).toBe(true);
+    await new Promise((r) => setTimeout(r, delayMs));
+  };
 
 describe('the harness killed with SIGKILL', () => {
   it('while the cluster starts: the reaper removes the node, toxiproxy and the data dirs', async () => {

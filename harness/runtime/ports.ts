@@ -10,7 +10,8 @@ function configuredRange(): [number, number] | undefined {
   if (text === undefined || text === '') return undefined;
   const match = /^(\d+)-(\d+)$/.exec(text.trim());
   const [low, high] = match === null ? [0, 0] : [Number(match[1]), Number(match[2])];
-  if (match === null || low < 1 || high > 65535 || low > high) throw new HarnessError(`KAFKA_CHAOS_PORT_RANGE: expected low-high within 1-65535, got "${text}"`);
+  if (match === null || low < 1 || high > 65535 || low > high)
+    throw new HarnessError(`KAFKA_CHAOS_PORT_RANGE: expected low-high within 1-65535, got "${text}"`);
   return [low, high];
 }
 

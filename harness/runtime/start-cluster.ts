@@ -39,7 +39,9 @@ export async function startCluster(request: ClusterRequest): Promise<Cluster> {
   const runtime = request.runtime ?? 'process';
   if (runtime === 'docker') {
     if (request.security !== undefined && request.security.mode !== 'plaintext') {
-      throw new HarnessError(`--security ${request.security.mode} runs on the process runtime only for now (the docker runtime writes its own node properties)`);
+      throw new HarnessError(
+        `--security ${request.security.mode} runs on the process runtime only for now (the docker runtime writes its own node properties)`,
+      );
     }
     // Loaded on demand: runs on the process runtime need neither testcontainers nor an engine.
     const { startDockerCluster } = await import('./docker/start-docker-cluster.js');

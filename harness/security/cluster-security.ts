@@ -135,7 +135,9 @@ export class ClusterSecurity {
     if (this.usesSasl) {
       const mechanism = this.settings.mechanism;
       const users = { [BROKER_USER]: this.brokerPassword, [CLIENT_USER]: this.clientPassword };
-      const plainUsers = Object.entries(users).map(([name, secret]) => `user_${name}="${secret}"`).join(' ');
+      const plainUsers = Object.entries(users)
+        .map(([name, secret]) => `user_${name}="${secret}"`)
+        .join(' ');
       const login = `username="${BROKER_USER}" password="${this.brokerPassword}"`;
       const jaas = (module: string, options: string) => `${module} required${options ? ` ${options}` : ''};`;
       const prefix = (listener: string) => `listener.name.${listener.toLowerCase()}.`;
@@ -192,7 +194,9 @@ export function kafkajsSecurity(security: ClientSecurity | undefined): Pick<Kafk
 export function wireClientSecurity(security: ClientSecurity | undefined): Pick<WireClientOptions, 'tls' | 'sasl'> {
   if (security === undefined) return {};
   return {
-    ...(security.tls !== undefined ? { tls: { ca: security.tls.ca, ...(security.tls.cert !== undefined ? { cert: security.tls.cert, key: security.tls.key! } : {}) } } : {}),
+    ...(security.tls !== undefined
+      ? { tls: { ca: security.tls.ca, ...(security.tls.cert !== undefined ? { cert: security.tls.cert, key: security.tls.key! } : {}) } }
+      : {}),
     ...(security.sasl !== undefined ? { sasl: { ...security.sasl } } : {}),
   };
 }

@@ -102,12 +102,20 @@ export function judgeMemory(samples: readonly MemorySample[], limits: MemoryLimi
   });
   const judged = trends.filter((t) => t.judged);
   if (judged.length === 0) {
-    return { trends, flat: undefined, reason: `no node ran ${Math.round(Math.max(limits.warmupMs + limits.minJudgedMs, 2 * limits.minJudgedMs) / 60_000)} minutes without a restart: too short to judge` };
+    return {
+      trends,
+      flat: undefined,
+      reason: `no node ran ${Math.round(Math.max(limits.warmupMs + limits.minJudgedMs, 2 * limits.minJudgedMs) / 60_000)} minutes without a restart: too short to judge`,
+    };
   }
   const growing = judged.filter((t) => t.slopeMbPerHour > limits.maxSlopeMbPerHour);
   if (growing.length > 0) {
     const worst = growing.reduce((a, b) => (b.slopeMbPerHour > a.slopeMbPerHour ? b : a));
-    return { trends, flat: false, reason: `node ${worst.node} (pid ${worst.pid}) grew ${worst.slopeMbPerHour} MB/hour, over the limit of ${limits.maxSlopeMbPerHour}` };
+    return {
+      trends,
+      flat: false,
+      reason: `node ${worst.node} (pid ${worst.pid}) grew ${worst.slopeMbPerHour} MB/hour, over the limit of ${limits.maxSlopeMbPerHour}`,
+    };
   }
   const steepest = Math.max(...judged.map((t) => t.slopeMbPerHour));
   return { trends, flat: true, reason: `${judged.length} node incarnations judged; the steepest grew ${steepest} MB/hour (limit ${limits.maxSlopeMbPerHour})` };

@@ -31,14 +31,20 @@ export function soakMarkdown(result: SoakResult): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...result.cycles.map(
       (c) =>
-        `| ${c.cycle} | ${minutes(c.startMs)} | ${minutes(c.endMs)} | ${c.faults.filter((f) => f.fault !== 'mix').map((f) => `${f.fault} ${f.error ? '(not injected)' : f.nodes.join(',')}`).join('; ')} | ${c.counts.attempted} | ${c.counts.acknowledged} | ${c.counts.lost} | ${c.counts.indeterminate} | ${c.verdict.toUpperCase()} |`,
+        `| ${c.cycle} | ${minutes(c.startMs)} | ${minutes(c.endMs)} | ${c.faults
+          .filter((f) => f.fault !== 'mix')
+          .map((f) => `${f.fault} ${f.error ? '(not injected)' : f.nodes.join(',')}`)
+          .join('; ')} | ${c.counts.attempted} | ${c.counts.acknowledged} | ${c.counts.lost} | ${c.counts.indeterminate} | ${c.verdict.toUpperCase()} |`,
     ),
     '',
     `Memory: ${result.memory.reason}`,
     '',
     '| node | pid | from | to | start MB | end MB | max MB | slope MB/h | judged |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...result.memory.trends.map((t) => `| ${t.node} | ${t.pid} | ${minutes(t.fromMs)} | ${minutes(t.toMs)} | ${t.startMb} | ${t.endMb} | ${t.maxMb} | ${t.slopeMbPerHour} | ${t.judged ? 'yes' : 'no'} |`),
+    ...result.memory.trends.map(
+      (t) =>
+        `| ${t.node} | ${t.pid} | ${minutes(t.fromMs)} | ${minutes(t.toMs)} | ${t.startMb} | ${t.endMb} | ${t.maxMb} | ${t.slopeMbPerHour} | ${t.judged ? 'yes' : 'no'} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -50,20 +56,36 @@ function soakHtml(result: SoakResult): string {
     name: `node ${node}`,
     color: COLORS[i % COLORS.length]!,
     // A gap where the node was down or restarted: a new pid starts a new line segment.
-    points: result.memory.samples.filter((s) => s.node === node).flatMap((s, j, all) => (j > 0 && all[j - 1]!.pid !== s.pid ? [[s.at / 60_000, null] as [number, null], [s.at / 60_000, s.rssMb] as [number, number]] : [[s.at / 60_000, s.rssMb] as [number, number]])),
+    points: result.memory.samples
+      .filter((s) => s.node === node)
+      .flatMap((s, j, all) =>
+        j > 0 && all[j - 1]!.pid !== s.pid
+          ? [[s.at / 60_000, null] as [number, null], [s.at / 60_000, s.rssMb] as [number, number]]
+          : [[s.at / 60_000, s.rssMb] as [number, number]],
+      ),
   }));
   const windows = result.cycles.flatMap((c) =>
-    c.faults.filter((f) => f.fault !== 'mix' && f.injectedAt !== undefined).map((f) => ({ from: f.injectedAt! / 60_000, to: (f.healedAt ?? f.injectedAt!) / 60_000, label: `${f.fault} ${f.nodes.join(',')}` })),
+    c.faults
+      .filter((f) => f.fault !== 'mix' && f.injectedAt !== undefined)
+      .map((f) => ({ from: f.injectedAt! / 60_000, to: (f.healedAt ?? f.injectedAt!) / 60_000, label: `${f.fault} ${f.nodes.join(',')}` })),
   );
   const rows = result.cycles
     .map(
       (c) =>
-        `<tr data-cycle="${c.cycle}"><td>${c.cycle}</td><td>${esc(minutes(c.startMs))}–${esc(minutes(c.endMs))}</td><td>${esc(c.faults.filter((f) => f.fault !== 'mix').map((f) => `${f.fault} ${f.nodes.join(',')}${f.error ? ' (not injected)' : ''}`).join('; '))}</td>` +
+        `<tr data-cycle="${c.cycle}"><td>${c.cycle}</td><td>${esc(minutes(c.startMs))}–${esc(minutes(c.endMs))}</td><td>${esc(
+          c.faults
+            .filter((f) => f.fault !== 'mix')
+            .map((f) => `${f.fault} ${f.nodes.join(',')}${f.error ? ' (not injected)' : ''}`)
+            .join('; '),
+        )}</td>` +
         `<td class="num">${c.counts.attempted}</td><td class="num">${c.counts.acknowledged}</td><td class="num" data-count="lost">${c.counts.lost}</td><td class="num">${c.counts.indeterminate}</td><td>${badge(c.verdict)}</td><td>${esc(c.reason)}</td></tr>`,
     )
     .join('\n');
   const trends = result.memory.trends
-    .map((t) => `<tr><td>${t.node}</td><td>${t.pid}</td><td>${esc(minutes(t.fromMs))}–${esc(minutes(t.toMs))}</td><td class="num">${t.startMb}</td><td class="num">${t.endMb}</td><td class="num">${t.maxMb}</td><td class="num">${t.slopeMbPerHour}</td><td>${t.judged ? 'yes' : 'no'}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td>${t.node}</td><td>${t.pid}</td><td>${esc(minutes(t.fromMs))}–${esc(minutes(t.toMs))}</td><td class="num">${t.startMb}</td><td class="num">${t.endMb}</td><td class="num">${t.maxMb}</td><td class="num">${t.slopeMbPerHour}</td><td>${t.judged ? 'yes' : 'no'}</td></tr>`,
+    )
     .join('\n');
   return page(
     `soak on ${result.broker}`,

@@ -65,7 +65,15 @@ export interface SoakResult {
   brokerVersion: string;
   nodes: number;
   seed: number;
-  config: { durationMs: number; cycleMs: number; rate: number; faults: MixKind[]; topic: { partitions: number; replicationFactor: number }; broker: Record<string, string>; security: string };
+  config: {
+    durationMs: number;
+    cycleMs: number;
+    rate: number;
+    faults: MixKind[];
+    topic: { partitions: number; replicationFactor: number };
+    broker: Record<string, string>;
+    security: string;
+  };
   cycles: CycleResult[];
   totals: Counts;
   memory: MemoryJudgement & { samples: MemorySample[]; limits: MemoryLimits };
@@ -145,7 +153,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       if (outcome.result.drain?.complete) drained = new Map(Object.entries(outcome.result.drain.endOffsets).map(([p, o]) => [Number(p), o]));
       for (const key of Object.keys(result.totals) as (keyof Counts)[]) result.totals[key] += outcome.result.counts[key];
       result.memory = { ...judgeMemory(monitor.samples, options.memory), samples: [...monitor.samples], limits: options.memory };
-      log.info({ cycle, verdict: outcome.result.verdict, counts: outcome.result.counts, reason: outcome.result.reason, memory: result.memory.reason }, 'soak cycle checked');
+      log.info(
+        { cycle, verdict: outcome.result.verdict, counts: outcome.result.counts, reason: outcome.result.reason, memory: result.memory.reason },
+        'soak cycle checked',
+      );
       options.onCycle?.(decide(result));
       if (outcome.result.verdict === 'error') break;
     }
@@ -214,23 +225,31 @@ async function runCycle(
     'producer',
     kafkaClient('kafka-chaos-soak', cluster.bootstrapServers(), { requestTimeout: 15_000, retry: { retries: 5 } }, cluster.clientSecurity),
     recorder,
-    { topic: TOPIC, partitions: 3, acks: -1, idempotent: false, rate: options.rate, concurrency: 8, messageBytes: 100, retries: 5, ackTimeoutMs: 10_000, compression: CompressionTypes.None },
+    {
+      topic: TOPIC,
+      partitions: 3,
+      acks: -1,
+      idempotent: false,
+      rate: options.rate,
+      concurrency: 8,
+      messageBytes: 100,
+      retries: 5,
+      ackTimeoutMs: 10_000,
+      compression: CompressionTypes.None,
+    },
     // Each cycle is one incarnation of the soak's one producer: ids and processes never repeat.
     producerIdentity(0, cycle),
   );
   const watch = new LeaderWatch(cluster, recorder, TOPIC);
-  const nemesis = new FaultSchedule(
-    { cluster, observer, recorder, random: new SeededRandom(options.seed + cycle), topic: TOPIC, workloads: {} },
-    [
-      {
-        at: 0,
-        fault: 'mix',
-        target: 'all',
-        partition: 0,
-        params: mix.params.parse({ faults: options.faults, targets: ['leader', 'follower', 'controller', 'random'], every: '20s', faultFor: '8s' }),
-      },
-    ],
-  );
+  const nemesis = new FaultSchedule({ cluster, observer, recorder, random: new SeededRandom(options.seed + cycle), topic: TOPIC, workloads: {} }, [
+    {
+      at: 0,
+      fault: 'mix',
+      target: 'all',
+      partition: 0,
+      params: mix.params.parse({ faults: options.faults, targets: ['leader', 'follower', 'controller', 'random'], every: '20s', faultFor: '8s' }),
+    },
+  ]);
   try {
     watch.start();
     await producer.start();

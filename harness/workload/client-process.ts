@@ -8,13 +8,17 @@ import { REPO_ROOT, supervisor, tsNodeArgs, type ManagedProcess } from '../runti
  * it, and waits until it prints "ready". `entry` is a TypeScript module of this folder that reads
  * its configuration as JSON from argv[2]. `onLine` sees every other line it prints, from the first.
  */
-export async function startClientProcess(name: string, entry: string, config: unknown, logFile: string, onLine?: (line: string) => void): Promise<ManagedProcess> {
-  const proc = supervisor().spawn(
-    name,
-    process.execPath,
-    [...tsNodeArgs(join(REPO_ROOT, 'harness/workload', entry)), JSON.stringify(config)],
-    { logFile, pipeStdout: true },
-  );
+export async function startClientProcess(
+  name: string,
+  entry: string,
+  config: unknown,
+  logFile: string,
+  onLine?: (line: string) => void,
+): Promise<ManagedProcess> {
+  const proc = supervisor().spawn(name, process.execPath, [...tsNodeArgs(join(REPO_ROOT, 'harness/workload', entry)), JSON.stringify(config)], {
+    logFile,
+    pipeStdout: true,
+  });
   const ready = await new Promise<boolean>((resolve) => {
     createInterface({ input: proc.stdoutStream! }).on('line', (l) => (l === 'ready' ? resolve(true) : onLine?.(l)));
     void proc.exited.then(() => resolve(false));

@@ -57,7 +57,15 @@ await consumer.run({
   autoCommit: auto,
   autoCommitInterval: 500,
   eachMessage: async ({ topic, partition, message }) => {
-    history.record({ f: 'poll', type: 'ok', process: -2, consumer: config.member, generation, time: history.now(), reads: [[partition, Number(message.offset), decodeMessageId(message.value)]] });
+    history.record({
+      f: 'poll',
+      type: 'ok',
+      process: -2,
+      consumer: config.member,
+      generation,
+      time: history.now(),
+      reads: [[partition, Number(message.offset), decodeMessageId(message.value)]],
+    });
     const next = (BigInt(message.offset) + 1n).toString();
     switch (config.commit) {
       case 'before-processing':

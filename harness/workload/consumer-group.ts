@@ -243,7 +243,14 @@ export const consumerGroupKind = defineWorkload({
   startOrder: 0,
   present: (experiment) => experiment.consumers !== undefined,
   create({ experiment, cluster, recorder, dir }) {
-    const group = new ConsumerGroupWorkload({ groupId: `kafka-chaos-${experiment.name}`, ...experiment.consumers! }, cluster.bootstrapServers(), experiment.topic.name, dir, recorder.epochMs, cluster.clientSecurity);
+    const group = new ConsumerGroupWorkload(
+      { groupId: `kafka-chaos-${experiment.name}`, ...experiment.consumers! },
+      cluster.bootstrapServers(),
+      experiment.topic.name,
+      dir,
+      recorder.epochMs,
+      cluster.clientSecurity,
+    );
     return {
       handle: group,
       start: () => group.start(),
@@ -251,7 +258,10 @@ export const consumerGroupKind = defineWorkload({
         const caughtUp = await group.finish(new Map(endOffsets), CATCH_UP_MS);
         result.committedOffsets.group = Object.fromEntries(await group.committedOffsets());
         // Lost processing is judged below the committed offsets: short of the end, part of the log goes unjudged.
-        if (!caughtUp) throw new Error(`the consumer group did not commit up to the end of the log within ${CATCH_UP_MS / 1000} s (committed ${JSON.stringify(result.committedOffsets.group)} of ${JSON.stringify(Object.fromEntries(endOffsets))})`);
+        if (!caughtUp)
+          throw new Error(
+            `the consumer group did not commit up to the end of the log within ${CATCH_UP_MS / 1000} s (committed ${JSON.stringify(result.committedOffsets.group)} of ${JSON.stringify(Object.fromEntries(endOffsets))})`,
+          );
       },
       stop: () => group.stop(),
       historyFiles: () => group.historyFiles(),

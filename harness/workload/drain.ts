@@ -88,9 +88,7 @@ export async function drainTopic(
       const reads: [number, number, number][] = batch.messages.map((m) => [batch.partition, Number(m.offset), decodeMessageId(m.value)]);
       if (reads.length > 0) {
         messagesRead += reads.length;
-        const output = options.output
-          ? { topic, isolation: options.isolation ?? 'committed', txns: batch.messages.map((m) => transactionOf(m.value)) }
-          : {};
+        const output = options.output ? { topic, isolation: options.isolation ?? 'committed', txns: batch.messages.map((m) => transactionOf(m.value)) } : {};
         recorder.record({ f: 'poll', type: 'ok', process: -1, time: recorder.now(), reads, consumer: 'drain', generation, ...output });
         const last = reads[reads.length - 1]![1] + 1;
         if (last > (readUpTo.get(batch.partition) ?? 0)) readUpTo.set(batch.partition, last);

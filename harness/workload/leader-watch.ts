@@ -36,8 +36,14 @@ export class LeaderWatch {
         if (this.last.get(p.partition) === key) continue;
         this.last.set(p.partition, key);
         this.recorder.record({
-          f: 'leader', type: 'ok', process: 'observer', time: this.recorder.now(),
-          partition: p.partition, leader: p.leader, epoch: p.leaderEpoch, isr: p.isr,
+          f: 'leader',
+          type: 'ok',
+          process: 'observer',
+          time: this.recorder.now(),
+          partition: p.partition,
+          leader: p.leader,
+          epoch: p.leaderEpoch,
+          isr: p.isr,
         });
       }
     } catch {

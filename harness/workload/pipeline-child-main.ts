@@ -122,7 +122,14 @@ await consumer.run({
         recorder.record({ f: 'txn', type: 'ok', process: config.process, time: recorder.now(), txn });
       } catch (err) {
         const type = errorType(err);
-        recorder.record({ f: 'txn', type: NOT_COMMITTED.has(type) ? 'fail' : 'info', process: config.process, time: recorder.now(), txn, error: `${type}: ${(err as Error).message}`.slice(0, 300) });
+        recorder.record({
+          f: 'txn',
+          type: NOT_COMMITTED.has(type) ? 'fail' : 'info',
+          process: config.process,
+          time: recorder.now(),
+          txn,
+          error: `${type}: ${(err as Error).message}`.slice(0, 300),
+        });
         if (FENCED.has(type)) {
           // Another instance owns this transactional.id now: a fenced producer must stop, as
           // Kafka's documentation prescribes, or it would fence its replacement in turn.

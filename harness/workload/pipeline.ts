@@ -126,9 +126,15 @@ export class PipelineWorkload {
       transactionTimeoutMs: this.settings.transactionTimeoutMs,
       ...(this.security ? { security: this.security } : {}),
     };
-    const proc = await startClientProcess(`pipeline-${worker.name}-${i}`, 'pipeline-child-main.ts', config, join(this.dir, `pipeline-${worker.name}-${i}.log`), (line) => {
-      if (line === 'joined') this.onJoin?.(worker.name);
-    });
+    const proc = await startClientProcess(
+      `pipeline-${worker.name}-${i}`,
+      'pipeline-child-main.ts',
+      config,
+      join(this.dir, `pipeline-${worker.name}-${i}.log`),
+      (line) => {
+        if (line === 'joined') this.onJoin?.(worker.name);
+      },
+    );
     worker.running.push(proc);
     void proc.exited.then(() => worker.running.splice(worker.running.indexOf(proc), 1));
   }
@@ -199,14 +205,26 @@ export const pipelineKind = defineWorkload({
   present: (experiment) => experiment.pipeline !== undefined,
   topics: (experiment) => [outputTopicOf(experiment)],
   create({ experiment, cluster, recorder, dir }) {
-    const pipeline = new PipelineWorkload(experiment.pipeline!, cluster.bootstrapServers(), `kafka-chaos-${experiment.name}-pipeline`, experiment.topic.name, outputTopicOf(experiment), dir, recorder.epochMs, cluster.clientSecurity);
+    const pipeline = new PipelineWorkload(
+      experiment.pipeline!,
+      cluster.bootstrapServers(),
+      `kafka-chaos-${experiment.name}-pipeline`,
+      experiment.topic.name,
+      outputTopicOf(experiment),
+      dir,
+      recorder.epochMs,
+      cluster.clientSecurity,
+    );
     return {
       handle: pipeline,
       start: () => pipeline.start(),
       async finish({ endOffsets, result, drain }) {
         const caughtUp = await pipeline.finish(new Map(endOffsets), CATCH_UP_MS);
         result.committedOffsets.pipeline = Object.fromEntries(await pipeline.committedOffsets());
-        if (!caughtUp) throw new Error(`the pipeline did not commit up to the end of its input within ${CATCH_UP_MS / 1000} s (committed ${JSON.stringify(result.committedOffsets.pipeline)} of ${JSON.stringify(Object.fromEntries(endOffsets))})`);
+        if (!caughtUp)
+          throw new Error(
+            `the pipeline did not commit up to the end of its input within ${CATCH_UP_MS / 1000} s (committed ${JSON.stringify(result.committedOffsets.pipeline)} of ${JSON.stringify(Object.fromEntries(endOffsets))})`,
+          );
         for (const isolation of ['committed', 'uncommitted'] as const) await drain(pipeline.outputTopic, { isolation, output: true });
       },
       stop: () => pipeline.stop(),

@@ -115,7 +115,17 @@ export class ProducerWorkload implements ProducerHandle {
         // kafkajs can resolve send() without having sent to the partition's leader at all (it then
         // returns no result for the partition): what the client said, and that no broker answered.
         const unanswered = s.acks !== 0 && meta === undefined;
-        this.recorder.record({ f: 'send', type: 'ok', process, time: this.recorder.now(), client, id, partition, ...(offset !== undefined ? { offset } : {}), ...(unanswered ? { unanswered } : {}) });
+        this.recorder.record({
+          f: 'send',
+          type: 'ok',
+          process,
+          time: this.recorder.now(),
+          client,
+          id,
+          partition,
+          ...(offset !== undefined ? { offset } : {}),
+          ...(unanswered ? { unanswered } : {}),
+        });
       } catch (err) {
         const { type, error } = classifySendError(err);
         this.stats[type]++;

@@ -21,10 +21,24 @@ export class Producers {
           ? new ChildProducer(
               spec.name,
               dir,
-              { name: spec.name, brokers: cluster.bootstrapServers(), ...(cluster.clientSecurity ? { security: cluster.clientSecurity } : {}), settings, client, epochMs: recorder.epochMs, settleMs },
+              {
+                name: spec.name,
+                brokers: cluster.bootstrapServers(),
+                ...(cluster.clientSecurity ? { security: cluster.clientSecurity } : {}),
+                settings,
+                client,
+                epochMs: recorder.epochMs,
+                settleMs,
+              },
               i,
             )
-          : new ProducerWorkload(spec.name, kafkaClient(`kafka-chaos-${spec.name}`, cluster.bootstrapServers(), client, cluster.clientSecurity), recorder, settings, producerIdentity(i, 0));
+          : new ProducerWorkload(
+              spec.name,
+              kafkaClient(`kafka-chaos-${spec.name}`, cluster.bootstrapServers(), client, cluster.clientSecurity),
+              recorder,
+              settings,
+              producerIdentity(i, 0),
+            );
       this.byName.set(spec.name, handle);
     });
   }
@@ -72,7 +86,15 @@ export const producersKind = defineWorkload({
   startOrder: 2,
   present: () => true,
   create({ experiment, cluster, recorder, dir }) {
-    const producers = new Producers(experiment.producers, cluster, recorder, experiment.topic.name, experiment.topic.partitions, dir, experiment.workload.settle);
+    const producers = new Producers(
+      experiment.producers,
+      cluster,
+      recorder,
+      experiment.topic.name,
+      experiment.topic.partitions,
+      dir,
+      experiment.workload.settle,
+    );
     return {
       handle: producers,
       start: () => producers.start(),

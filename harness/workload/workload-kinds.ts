@@ -4,7 +4,9 @@ import { pipelineKind } from './pipeline.js';
 import { producersKind } from './producers.js';
 import type { WorkloadKind, WorkloadName } from './workload.js';
 
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ([consumerGroupKind, pipelineKind, producersKind] as WorkloadKind[]).sort((a, b) => a.startOrder - b.startOrder);
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ([consumerGroupKind, pipelineKind, producersKind] as WorkloadKind[]).sort(
+  (a, b) => a.startOrder - b.startOrder,
+);
 
 /** The workloads an experiment has, by name. */
 export function workloadsOf(experiment: Parameters<WorkloadKind['present']>[0]): WorkloadKind[] {

@@ -77,7 +77,7 @@ describe('flexible versions', () => {
     ['ApiVersions', 3, 'response'],
     ['CreateTopics', 5, 'response'],
     ['BrokerHeartbeat', 1, 'request'],
-] as const)('%s v%d %s has tagged fields', (name, version, side) => {
+  ] as const)('%s v%d %s has tagged fields', (name, version, side) => {
     const api = API_LIST.find((a) => a.name === name)!;
     expect(countTaggedFields(api.versions[version]![side])).toBeGreaterThan(0);
   });

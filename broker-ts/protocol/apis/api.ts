@@ -24,12 +24,7 @@ export interface Api<V extends VersionTable = VersionTable> {
   readonly versions: V;
 }
 
-export function defineApi<V extends VersionTable>(spec: {
-  apiKey: number;
-  name: string;
-  firstFlexibleVersion: number | null;
-  versions: V;
-}): Api<V> {
+export function defineApi<V extends VersionTable>(spec: { apiKey: number; name: string; firstFlexibleVersion: number | null; versions: V }): Api<V> {
   const numbers = Object.keys(spec.versions)
     .map(Number)
     .sort((a, b) => a - b);

@@ -44,9 +44,7 @@ describe('fixed-width integers', () => {
     );
     expect(hex(buf.subarray(0, 4))).toBe('807f8000');
     const r = new Reader(buf);
-    expect([r.int8(), r.int8(), r.int16(), r.int16(), r.int32(), r.int32()]).toEqual([
-      -128, 127, -32768, 32767, -2147483648, 2147483647,
-    ]);
+    expect([r.int8(), r.int8(), r.int16(), r.int16(), r.int32(), r.int32()]).toEqual([-128, 127, -32768, 32767, -2147483648, 2147483647]);
     expect([r.int64(), r.int64()]).toEqual([-(2n ** 63n), 2n ** 63n - 1n]);
     expect([r.uint16(), r.uint32(), r.float64(), r.boolean(), r.boolean()]).toEqual([65535, 4294967295, -0.1, true, false]);
     expect(r.remaining).toBe(0);
@@ -166,13 +164,7 @@ describe('strings and bytes', () => {
         .compactNullableBytes(Buffer.alloc(0)),
     );
     const r = new Reader(buf);
-    expect([r.string(), r.nullableString(), r.nullableString(), r.compactString(), r.compactNullableString()]).toEqual([
-      'x',
-      null,
-      'y',
-      'z',
-      null,
-    ]);
+    expect([r.string(), r.nullableString(), r.nullableString(), r.compactString(), r.compactNullableString()]).toEqual(['x', null, 'y', 'z', null]);
     expect([r.bytes(), r.nullableBytes(), r.compactBytes(), r.compactNullableBytes(), r.compactNullableBytes()]).toEqual([
       payload,
       null,

@@ -209,10 +209,7 @@ export class Reader {
 
   private checkLength(size: number): void {
     if (size > this.end - this.offset) {
-      throw new ProtocolError(
-        'length-exceeds-input',
-        `length ${size} at offset ${this.offset} exceeds the ${this.end - this.offset} bytes left`,
-      );
+      throw new ProtocolError('length-exceeds-input', `length ${size} at offset ${this.offset} exceeds the ${this.end - this.offset} bytes left`);
     }
   }
 
@@ -268,10 +265,7 @@ export class Reader {
 
   private utf8(size: number): string {
     if (size > this.end - this.offset) {
-      throw new ProtocolError(
-        'length-exceeds-input',
-        `string of ${size} bytes at offset ${this.offset} exceeds the ${this.end - this.offset} bytes left`,
-      );
+      throw new ProtocolError('length-exceeds-input', `string of ${size} bytes at offset ${this.offset} exceeds the ${this.end - this.offset} bytes left`);
     }
     const value = this.buf.toString('utf8', this.offset, this.offset + size);
     this.offset += size;

@@ -76,7 +76,15 @@ describe('decodeRecordBatch', () => {
   });
 
   const records = [
-    { key: 'k1', value: 'v1', timestamp: 1_700_000_000_000n, headers: [{ key: 'h1', value: 'x' }, { key: 'h2', value: null }] },
+    {
+      key: 'k1',
+      value: 'v1',
+      timestamp: 1_700_000_000_000n,
+      headers: [
+        { key: 'h1', value: 'x' },
+        { key: 'h2', value: null },
+      ],
+    },
     { key: null, value: null, timestamp: 1_699_999_999_000n },
     { key: Buffer.from([0, 255]), value: 'é'.repeat(300), timestamp: 1_700_000_000_123n },
   ];
@@ -154,7 +162,14 @@ describe('measureRecordBatch', () => {
   // the full decode refuses, or a batch no consumer can read would be stored.
   it('refuses what decodeRecordBatch refuses and accepts what it accepts, over mutated records', () => {
     const batch = encodeRecordBatch([
-      { key: Buffer.from('k1'), value: Buffer.from('value one'), headers: [{ key: 'h', value: Buffer.from('v') }, { key: 'n', value: null }] },
+      {
+        key: Buffer.from('k1'),
+        value: Buffer.from('value one'),
+        headers: [
+          { key: 'h', value: Buffer.from('v') },
+          { key: 'n', value: null },
+        ],
+      },
       { key: null, value: null, timestamp: 1_700_000_000_000n },
       { key: Buffer.alloc(300, 1), value: Buffer.alloc(0), headers: [{ key: 'x'.repeat(130), value: Buffer.alloc(200, 2) }] },
     ]);

@@ -17,7 +17,8 @@ describe('SCRAM', () => {
   it('verifies a proof against a stored credential, and refuses a wrong one', () => {
     const salt = Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64');
     const credential = scramCredential('SCRAM-SHA-256', 'pencil', 4096, salt);
-    const authMessage = 'n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0';
+    const authMessage =
+      'n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0';
     const proof = Buffer.from('dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=', 'base64');
     expect(verifyClientProof('SCRAM-SHA-256', credential, authMessage, proof)).toBe(true);
     proof[0]! ^= 1;
@@ -35,7 +36,10 @@ describe('SCRAM', () => {
     expect(escapeSaslName('a,b=c')).toBe('a=2Cb=3Dc');
     expect(unescapeSaslName('a=2Cb=3Dc')).toBe('a,b=c');
     expect(() => unescapeSaslName('a=41')).toThrow(ScramFormatError);
-    expect([...parseScramAttributes('n=u,r=x=y')]).toEqual([['n', 'u'], ['r', 'x=y']]);
+    expect([...parseScramAttributes('n=u,r=x=y')]).toEqual([
+      ['n', 'u'],
+      ['r', 'x=y'],
+    ]);
     expect(() => parseScramAttributes('n=u,n=v')).toThrow(/twice/);
   });
 });

@@ -47,7 +47,12 @@ export function saltedPassword(mechanism: ScramMechanism, password: string, salt
 }
 
 /** The stored credential for a password, as `kafka-storage format --add-scram` derives it. */
-export function scramCredential(mechanism: ScramMechanism, password: string, iterations = SCRAM_MIN_ITERATIONS, salt: Buffer = randomBytes(32)): ScramCredential {
+export function scramCredential(
+  mechanism: ScramMechanism,
+  password: string,
+  iterations = SCRAM_MIN_ITERATIONS,
+  salt: Buffer = randomBytes(32),
+): ScramCredential {
   const salted = saltedPassword(mechanism, password, salt, iterations);
   return {
     salt,

@@ -48,15 +48,11 @@ const sample = { id: 7, label: 'ab', partitions: [{ index: 1, name: null }], not
 
 describe('compiled schemas', () => {
   it('encode a non-flexible version with classic lengths', () => {
-    expect(encode(Message, false, sample).toString('hex')).toBe(
-      '0007' + '00026162' + '00000001' + '00000001' + 'ffff' + '00016e',
-    );
+    expect(encode(Message, false, sample).toString('hex')).toBe('0007' + '00026162' + '00000001' + '00000001' + 'ffff' + '00016e');
   });
 
   it('encode a flexible version with compact lengths and a tagged-field section per struct', () => {
-    expect(encode(Message, true, sample).toString('hex')).toBe(
-      '0007' + '036162' + '02' + ('00000001' + '00' + '00') + '026e' + '00',
-    );
+    expect(encode(Message, true, sample).toString('hex')).toBe('0007' + '036162' + '02' + ('00000001' + '00' + '00') + '026e' + '00');
   });
 
   it('decode what they encode', () => {

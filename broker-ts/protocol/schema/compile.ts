@@ -211,15 +211,10 @@ function buildStruct(type: StructType, flexible: boolean): Codec {
     '  return o;',
     '};',
   ].join('\n');
-  const taggedWrite =
-    taggedFields.length === 0 ? 'if (o[UNKNOWN] === undefined) w.uvarint(0); else writeTagged(w, o);' : 'writeTagged(w, o);';
-  const writeSource = [
-    'return function write(w, o) {',
-    '  let v;',
-    ...writeParts.map((part) => `  ${part}`),
-    flexible ? `  ${taggedWrite}` : '',
-    '};',
-  ].join('\n');
+  const taggedWrite = taggedFields.length === 0 ? 'if (o[UNKNOWN] === undefined) w.uvarint(0); else writeTagged(w, o);' : 'writeTagged(w, o);';
+  const writeSource = ['return function write(w, o) {', '  let v;', ...writeParts.map((part) => `  ${part}`), flexible ? `  ${taggedWrite}` : '', '};'].join(
+    '\n',
+  );
 
   const codecs = regular.map((f) => f.codec);
   const defaults = regular.map((f) => f.makeDefault);
@@ -330,10 +325,11 @@ function defaultTester(field: Field): (value: unknown) => boolean {
       return (value) => value === null;
     case 'struct': {
       const testers = Object.entries(type.fields).map(([name, f]) => [name, defaultTester(f)] as const);
-      return (value) => testers.every(([name, isDefault]) => {
-        const fieldValue = (value as Record<string, unknown>)[name];
-        return fieldValue === undefined || isDefault(fieldValue);
-      });
+      return (value) =>
+        testers.every(([name, isDefault]) => {
+          const fieldValue = (value as Record<string, unknown>)[name];
+          return fieldValue === undefined || isDefault(fieldValue);
+        });
     }
     default: {
       const expected = explicit === undefined ? zeroValue(type) : explicit;

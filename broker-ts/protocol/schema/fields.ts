@@ -18,37 +18,22 @@ function rebuild(fields: Fields, at: string, edit: (name: string) => Fields | un
 }
 
 /** `fields` with `added` placed right after the field named `after`. */
-export function insertAfter<F extends Fields, A extends Fields>(
-  fields: F,
-  after: keyof F & string,
-  added: A,
-): Simplify<F & A> {
+export function insertAfter<F extends Fields, A extends Fields>(fields: F, after: keyof F & string, added: A): Simplify<F & A> {
   return rebuild(fields, after, (name) => (name === after ? { [name]: fields[name]!, ...added } : undefined)) as F & A;
 }
 
 /** `fields` with `added` placed right before the field named `before`. */
-export function insertBefore<F extends Fields, A extends Fields>(
-  fields: F,
-  before: keyof F & string,
-  added: A,
-): Simplify<F & A> {
+export function insertBefore<F extends Fields, A extends Fields>(fields: F, before: keyof F & string, added: A): Simplify<F & A> {
   return rebuild(fields, before, (name) => (name === before ? { ...added, [name]: fields[name]! } : undefined)) as F & A;
 }
 
 /** `fields` with the field named `replaced` swapped, at the same position, for `replacement`. */
-export function replaceField<F extends Fields, K extends keyof F & string, R extends Fields>(
-  fields: F,
-  replaced: K,
-  replacement: R,
-): Simplify<Omit<F, K> & R> {
+export function replaceField<F extends Fields, K extends keyof F & string, R extends Fields>(fields: F, replaced: K, replacement: R): Simplify<Omit<F, K> & R> {
   return rebuild(fields, replaced, (name) => (name === replaced ? replacement : undefined)) as Omit<F, K> & R;
 }
 
 /** `fields` without the named ones. */
-export function withoutFields<F extends Fields, K extends keyof F & string>(
-  fields: F,
-  ...removed: K[]
-): Simplify<Omit<F, K>> {
+export function withoutFields<F extends Fields, K extends keyof F & string>(fields: F, ...removed: K[]): Simplify<Omit<F, K>> {
   const result: Record<string, Fields[string]> = {};
   for (const [name, field] of Object.entries(fields)) {
     if (!(removed as string[]).includes(name)) result[name] = field;

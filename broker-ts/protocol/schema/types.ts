@@ -43,16 +43,7 @@ export interface StructType<F extends Fields = Fields> {
   readonly fields: F;
 }
 
-export type Type =
-  | NumberType
-  | Int64Type
-  | BoolType
-  | UuidType
-  | StringType
-  | BytesType
-  | RecordsType
-  | ArrayType
-  | StructType;
+export type Type = NumberType | Int64Type | BoolType | UuidType | StringType | BytesType | RecordsType | ArrayType | StructType;
 
 /** A field with more to say than its type: a default, or a tag that makes it a tagged field. */
 export interface FieldSpec<T extends Type = Type> {

@@ -16,7 +16,11 @@ function bench(name: string, run: () => unknown, seconds = 1): void {
     iterations += 100;
   }
   const perOp = ((performance.now() - start) * 1000) / iterations;
-  console.log(`${name.padEnd(48)} ${perOp.toFixed(2).padStart(8)} µs/op  ${Math.round(1e6 / perOp).toLocaleString('en').padStart(10)} ops/s`);
+  console.log(
+    `${name.padEnd(48)} ${perOp.toFixed(2).padStart(8)} µs/op  ${Math.round(1e6 / perOp)
+      .toLocaleString('en')
+      .padStart(10)} ops/s`,
+  );
 }
 
 const records = Buffer.alloc(16 * 1024, 1);

@@ -63,7 +63,16 @@ export class RaftSimulation {
   constructor(private readonly options: SimulationOptions) {
     this.random = new SeededRandom(options.seed);
     for (let id = 1; id <= options.voters; id++) {
-      const node: SimNode = { id, up: true, incarnation: 0, log: new MemoryRaftLog(), stored: undefined, raft: undefined as never, wakeAt: Infinity, lastHighWatermark: 0n };
+      const node: SimNode = {
+        id,
+        up: true,
+        incarnation: 0,
+        log: new MemoryRaftLog(),
+        stored: undefined,
+        raft: undefined as never,
+        wakeAt: Infinity,
+        lastHighWatermark: 0n,
+      };
       this.nodes.set(id, node);
       node.raft = this.createRaft(node);
     }

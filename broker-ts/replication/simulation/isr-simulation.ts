@@ -97,7 +97,18 @@ export class IsrSimulation {
     const replicas = [...Array(replicaCount).keys()].map((i) => i + 1);
     this.registration = { topicId: 't', topicName: 't', partition: 0, replicas, isr: [...replicas], leader: 1, leaderEpoch: 0, partitionEpoch: 0 };
     for (const id of replicas) {
-      this.brokers.set(id, { id, up: true, incarnation: 0, log: new SimLog(), view: this.registration, highWatermark: 0n, tracking: undefined, epochStartOffset: 0n, pendingIsr: undefined, fetching: false });
+      this.brokers.set(id, {
+        id,
+        up: true,
+        incarnation: 0,
+        log: new SimLog(),
+        view: this.registration,
+        highWatermark: 0n,
+        tracking: undefined,
+        epochStartOffset: 0n,
+        pendingIsr: undefined,
+        fetching: false,
+      });
       this.lastHeartbeat.set(id, 0);
     }
     for (const broker of this.brokers.values()) this.learn(broker);
@@ -165,7 +176,8 @@ export class IsrSimulation {
     if (leader === undefined) throw new ReplicationViolation(`no leader after healing (ISR ${this.registration.isr})`);
     for (const [id, { offset }] of this.acked) {
       const entry = leader.log.entries[Number(offset)];
-      if (entry?.id !== id) throw new ReplicationViolation(`acknowledged write ${id} at offset ${offset} is gone from leader ${leader.id} (found ${entry?.id ?? 'nothing'})`);
+      if (entry?.id !== id)
+        throw new ReplicationViolation(`acknowledged write ${id} at offset ${offset} is gone from leader ${leader.id} (found ${entry?.id ?? 'nothing'})`);
     }
   }
 
@@ -261,7 +273,10 @@ export class IsrSimulation {
       if (broker.view.isr.length < this.minInsyncReplicas) continue; // NOT_ENOUGH_REPLICAS_AFTER_APPEND
       for (const member of broker.view.isr) {
         const entry = this.brokers.get(member)!.log.entries[Number(write.offset)];
-        if (entry?.id !== write.id) throw new ReplicationViolation(`write ${write.id} acknowledged by leader ${broker.id} at ${write.offset} while ISR member ${member} has ${entry?.id ?? 'nothing'} there`);
+        if (entry?.id !== write.id)
+          throw new ReplicationViolation(
+            `write ${write.id} acknowledged by leader ${broker.id} at ${write.offset} while ISR member ${member} has ${entry?.id ?? 'nothing'} there`,
+          );
       }
       this.acked.set(write.id, { offset: write.offset, epoch: write.epoch });
     }
@@ -271,7 +286,11 @@ export class IsrSimulation {
     for (const broker of this.brokers.values()) {
       if (!broker.up || broker.tracking === undefined || broker.pendingIsr !== undefined) continue;
       const lagging = broker.tracking.laggingMembers(broker.view.isr, this.now, LAG_MS);
-      if (lagging.length > 0) this.proposeIsr(broker, broker.view.isr.filter((id) => !lagging.includes(id)));
+      if (lagging.length > 0)
+        this.proposeIsr(
+          broker,
+          broker.view.isr.filter((id) => !lagging.includes(id)),
+        );
     }
   }
 
@@ -331,10 +350,19 @@ export class IsrSimulation {
     if (request.fetchOffset > leader.log.end) return undefined;
     leader.tracking.onFetch(followerId, request.fetchOffset, leader.log.end, this.now);
     this.advanceHighWatermark(leader);
-    if (!leader.view.isr.includes(followerId) && leader.pendingIsr === undefined && !this.fenced.has(followerId) && leader.tracking.canJoin(followerId, leader.highWatermark, leader.epochStartOffset)) {
+    if (
+      !leader.view.isr.includes(followerId) &&
+      leader.pendingIsr === undefined &&
+      !this.fenced.has(followerId) &&
+      leader.tracking.canJoin(followerId, leader.highWatermark, leader.epochStartOffset)
+    ) {
       this.proposeIsr(leader, [...leader.view.isr, followerId]);
     }
-    return { diverging: undefined, entries: leader.log.entries.slice(Number(request.fetchOffset), Number(request.fetchOffset) + 20).map((e) => ({ ...e })), highWatermark: leader.highWatermark };
+    return {
+      diverging: undefined,
+      entries: leader.log.entries.slice(Number(request.fetchOffset), Number(request.fetchOffset) + 20).map((e) => ({ ...e })),
+      highWatermark: leader.highWatermark,
+    };
   }
 
   private linked(a: number, b: number): boolean {

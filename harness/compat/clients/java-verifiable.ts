@@ -42,7 +42,15 @@ export async function verifiableProduce(ctx: ScenarioContext, topic: string, cou
 
 /** A VerifiableConsumer in `groupId`, from the earliest offset, reporting every record (--verbose). */
 export async function startVerifiableConsumer(ctx: ScenarioContext, topic: string, groupId: string): Promise<ToolRun> {
-  const args = await javaArgs(ctx, 'org.apache.kafka.tools.VerifiableConsumer', ['--topic', topic, '--group-id', groupId, '--reset-policy', 'earliest', '--verbose']);
+  const args = await javaArgs(ctx, 'org.apache.kafka.tools.VerifiableConsumer', [
+    '--topic',
+    topic,
+    '--group-id',
+    groupId,
+    '--reset-policy',
+    'earliest',
+    '--verbose',
+  ]);
   return startTool(ctx, 'java-verifiable-consumer', 'java', args);
 }
 

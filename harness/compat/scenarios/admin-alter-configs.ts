@@ -35,7 +35,11 @@ export default defineScenario({
     // the call returns: nothing must have arrived a second after a validateOnly call.
     await change(true);
     await sleep(1000);
-    checkEqual(await current(), { 'cleanup.policy': 'compact', 'retention.ms': '3600000', 'segment.ms': '604800000' }, 'configs after a validateOnly alterConfigs');
+    checkEqual(
+      await current(),
+      { 'cleanup.policy': 'compact', 'retention.ms': '3600000', 'segment.ms': '604800000' },
+      'configs after a validateOnly alterConfigs',
+    );
 
     await change(false);
     // AlterConfigs (not the incremental API) sets the complete list of overrides: cleanup.policy,

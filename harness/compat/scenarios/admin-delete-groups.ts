@@ -29,7 +29,11 @@ export default defineScenario({
       10_000,
       'deleteGroups to accept the group once its member left',
     );
-    checkEqual(results.map((r) => ({ groupId: r.groupId, errorCode: r.errorCode })), [{ groupId, errorCode: 0 }], 'deleteGroups results');
+    checkEqual(
+      results.map((r) => ({ groupId: r.groupId, errorCode: r.errorCode })),
+      [{ groupId, errorCode: 0 }],
+      'deleteGroups results',
+    );
 
     check(!(await admin.listGroups()).groups.some((g) => g.groupId === groupId), 'listGroups still lists the deleted group');
     checkEqual(await committed(), '-1', 'committed offset of the deleted group (-1: none)');

@@ -17,11 +17,24 @@ export default defineScenario({
     // loading it ("Topic metadata not loaded"); fetching the topic's metadata first loads it.
     await admin.fetchTopicMetadata({ topics: [topic] });
     // Partition 0 up to offset 6; partition 1 entirely (-1 means the high watermark).
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }, { partition: 1, offset: '-1' }] });
+    await admin.deleteTopicRecords({
+      topic,
+      partitions: [
+        { partition: 0, offset: '6' },
+        { partition: 1, offset: '-1' },
+      ],
+    });
     const watermarks = (await admin.fetchTopicOffsets(topic))
       .map((o) => ({ partition: o.partition, low: o.low, high: o.high }))
       .sort((a, b) => a.partition - b.partition);
-    checkEqual(watermarks, [{ partition: 0, low: '6', high: '10' }, { partition: 1, low: '10', high: '10' }], 'watermarks after deleteTopicRecords');
+    checkEqual(
+      watermarks,
+      [
+        { partition: 0, low: '6', high: '10' },
+        { partition: 1, low: '10', high: '10' },
+      ],
+      'watermarks after deleteTopicRecords',
+    );
 
     const records = await readTopic(ctx, topic);
     checkEqual(

@@ -50,6 +50,10 @@ export default defineScenario({
     );
 
     const { groups: unknown } = await admin.describeGroups([ctx.name('never-used')]);
-    checkEqual({ state: unknown[0]?.state, members: unknown[0]?.members.length }, { state: 'Dead', members: 0 }, 'describeGroups of a group that never existed');
+    checkEqual(
+      { state: unknown[0]?.state, members: unknown[0]?.members.length },
+      { state: 'Dead', members: 0 },
+      'describeGroups of a group that never existed',
+    );
   },
 });

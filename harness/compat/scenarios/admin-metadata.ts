@@ -9,7 +9,11 @@ export default defineScenario({
     const nodes = ctx.cluster.nodeIds();
 
     const described = await admin.describeCluster();
-    checkEqual(described.brokers.map((b) => b.nodeId).sort((a, b) => a - b), nodes, 'node ids from describeCluster');
+    checkEqual(
+      described.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
+      nodes,
+      'node ids from describeCluster',
+    );
     checkEqual(
       described.brokers.map((b) => `${b.host}:${b.port}`).sort(),
       [...ctx.bootstrapServers()].sort(),
@@ -21,14 +25,25 @@ export default defineScenario({
     const rf = ctx.replicationFactor;
     const topic = await ctx.createTopic('meta', { partitions: 4, replicationFactor: rf });
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    checkEqual(topics.map((t) => t.name), [topic], 'topics from fetchTopicMetadata');
+    checkEqual(
+      topics.map((t) => t.name),
+      [topic],
+      'topics from fetchTopicMetadata',
+    );
     const partitions = [...topics[0]!.partitions].sort((a, b) => a.partitionId - b.partitionId);
-    checkEqual(partitions.map((p) => p.partitionId), [0, 1, 2, 3], 'partition ids');
+    checkEqual(
+      partitions.map((p) => p.partitionId),
+      [0, 1, 2, 3],
+      'partition ids',
+    );
     for (const p of partitions) {
       const where = `partition ${p.partitionId} (${show(p)})`;
       checkEqual(p.partitionErrorCode, 0, `error code of ${where}`);
       check(p.replicas.length === rf && new Set(p.replicas).size === rf, `${where}: expected ${rf} distinct replicas`);
-      check(p.replicas.every((r) => nodes.includes(r)), `${where}: a replica is not a node`);
+      check(
+        p.replicas.every((r) => nodes.includes(r)),
+        `${where}: a replica is not a node`,
+      );
       check(p.replicas.includes(p.leader), `${where}: the leader is not a replica`);
       checkEqual([...p.isr].sort(), [...p.replicas].sort(), `ISR of ${where}`);
     }
@@ -39,6 +54,9 @@ export default defineScenario({
 
     // Metadata of every topic includes this one.
     const all = await admin.fetchTopicMetadata();
-    check(all.topics.some((t) => t.name === topic), 'fetchTopicMetadata without topics does not include the new topic');
+    check(
+      all.topics.some((t) => t.name === topic),
+      'fetchTopicMetadata without topics does not include the new topic',
+    );
   },
 });

@@ -12,7 +12,11 @@ export default defineScenario({
         .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high), offset: Number(o.offset) }))
         .sort((a, b) => a.partition - b.partition);
 
-    checkEqual(await watermarks(), [0, 1, 2].map((partition) => ({ partition, low: 0, high: 0, offset: 0 })), 'offsets of an empty topic');
+    checkEqual(
+      await watermarks(),
+      [0, 1, 2].map((partition) => ({ partition, low: 0, high: 0, offset: 0 })),
+      'offsets of an empty topic',
+    );
 
     const producer = await ctx.producer();
     const counts = [5, 3, 0];

@@ -13,7 +13,12 @@ async function readValues(ctx: ScenarioContext, topic: string, readUncommitted: 
   const values: string[] = [];
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => void values.push(text(message.value ?? null) ?? '') });
-  await waitUntil(() => (throwIfCrashed(), values.length >= expected), 30_000, `a consumer to read ${expected} records of ${topic}`, () => `${values.length} read`);
+  await waitUntil(
+    () => (throwIfCrashed(), values.length >= expected),
+    30_000,
+    `a consumer to read ${expected} records of ${topic}`,
+    () => `${values.length} read`,
+  );
   // A record that should not be there would follow by now.
   await sleep(1000);
   await consumer.disconnect();
@@ -22,7 +27,8 @@ async function readValues(ctx: ScenarioContext, topic: string, readUncommitted: 
 
 export default defineScenario({
   name: 'client-java-transactions',
-  title: "Kafka's TransactionalMessageCopier (Java client, group mode, random aborts): every input copied exactly once for read_committed readers, offsets committed with the transactions",
+  title:
+    "Kafka's TransactionalMessageCopier (Java client, group mode, random aborts): every input copied exactly once for read_committed readers, offsets committed with the transactions",
   needs: { tools: ['java'] },
   timeoutMs: 180_000,
   async run(ctx) {
@@ -74,6 +80,10 @@ export default defineScenario({
 
     const admin = await ctx.admin();
     const [offsets] = await admin.fetchOffsets({ groupId, topics: [input] });
-    checkEqual(offsets?.partitions.map((p) => [p.partition, p.offset]), [[0, String(RECORDS)]], 'the input offset committed by the last transaction');
+    checkEqual(
+      offsets?.partitions.map((p) => [p.partition, p.offset]),
+      [[0, String(RECORDS)]],
+      'the input offset committed by the last transaction',
+    );
   },
 });

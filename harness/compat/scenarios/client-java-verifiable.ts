@@ -41,7 +41,10 @@ export default defineScenario({
     const unexpected = consumed.filter((r) => !ackedAt.has(r.value));
     check(unexpected.length === 0, `records consumed that were never acknowledged: ${show(unexpected.slice(0, 5))}`);
     const moved = consumed.filter((r) => ackedAt.get(r.value) !== where(r));
-    check(moved.length === 0, `records read at another offset than acknowledged: ${show(moved.slice(0, 5).map((r: VerifiableRecord) => [r.value, ackedAt.get(r.value), where(r)]))}`);
+    check(
+      moved.length === 0,
+      `records read at another offset than acknowledged: ${show(moved.slice(0, 5).map((r: VerifiableRecord) => [r.value, ackedAt.get(r.value), where(r)]))}`,
+    );
     check(
       consumer.events.some((e) => e.name === 'offsets_committed' && e.success === true),
       `the consumer never reported a successful offset commit (output in ${consumer.logFile})`,

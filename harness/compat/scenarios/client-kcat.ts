@@ -15,7 +15,8 @@ function headersOf(r: KcatRecord): Record<string, string> {
 
 export default defineScenario({
   name: 'client-kcat',
-  title: 'kcat (librdkafka) lists metadata, produces plain and gzip batches that kafkajs reads; reads what kafkajs wrote, alone and in a consumer group whose offsets kafkajs sees',
+  title:
+    'kcat (librdkafka) lists metadata, produces plain and gzip batches that kafkajs reads; reads what kafkajs wrote, alone and in a consumer group whose offsets kafkajs sees',
   needs: { tools: ['kcat'] },
   timeoutMs: 120_000,
   async run(ctx) {
@@ -23,9 +24,17 @@ export default defineScenario({
     const fromKcat = await ctx.createTopic('from-kcat', { partitions: 3 });
 
     const metadata = await kcatMetadata(ctx, fromKcat);
-    checkEqual(metadata.brokers.map((b) => b.id).sort((a, b) => a - b), nodes, 'broker ids kcat sees');
+    checkEqual(
+      metadata.brokers.map((b) => b.id).sort((a, b) => a - b),
+      nodes,
+      'broker ids kcat sees',
+    );
     checkEqual(metadata.brokers.map((b) => b.name).sort(), [...ctx.bootstrapServers()].sort(), 'broker addresses kcat sees');
-    checkEqual(metadata.topics.map((t) => [t.topic, t.partitions.length]), [[fromKcat, 3]], 'topic kcat sees');
+    checkEqual(
+      metadata.topics.map((t) => [t.topic, t.partitions.length]),
+      [[fromKcat, 3]],
+      'topic kcat sees',
+    );
 
     // librdkafka writes and kafkajs reads: keys, values, headers, a null value, gzip.
     const plain = Array.from({ length: RECORDS }, (_, i) => ({ key: `k${i}`, value: i === 7 ? '' : `plain-${i}` }));

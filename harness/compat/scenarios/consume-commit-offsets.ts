@@ -20,7 +20,9 @@ export default defineScenario({
     });
     const committed = async () => {
       const [fetched] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return (fetched?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset, metadata: p.metadata })).sort((a, b) => a.partition - b.partition);
+      return (fetched?.partitions ?? [])
+        .map((p) => ({ partition: p.partition, offset: p.offset, metadata: p.metadata }))
+        .sort((a, b) => a.partition - b.partition);
     };
     /** Joins, reads until the last record of both partitions, leaves; returns [partition, offset] read. */
     const readAs = async (name: string, autoCommit: boolean, beforeLeaving?: (m: GroupMember) => Promise<void>) => {
@@ -45,14 +47,21 @@ export default defineScenario({
     const sorted = (pairs: number[][]) => [...pairs].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
 
     const first = await readAs('manual', false, async (member) => {
-      checkEqual(await committed(), [0, 1].map((partition) => ({ partition, offset: '-1', metadata: null })), 'committed offsets before any commit (autoCommit off)');
+      checkEqual(
+        await committed(),
+        [0, 1].map((partition) => ({ partition, offset: '-1', metadata: null })),
+        'committed offsets before any commit (autoCommit off)',
+      );
       await member.kafkajsConsumer.commitOffsets([
         { topic, partition: 0, offset: '4', metadata: 'checkpoint-a' },
         { topic, partition: 1, offset: '7', metadata: null },
       ]);
       checkEqual(
         await committed(),
-        [{ partition: 0, offset: '4', metadata: 'checkpoint-a' }, { partition: 1, offset: '7', metadata: null }],
+        [
+          { partition: 0, offset: '4', metadata: 'checkpoint-a' },
+          { partition: 1, offset: '7', metadata: null },
+        ],
         'fetchOffsets after commitOffsets',
       );
     });
@@ -72,7 +81,14 @@ export default defineScenario({
       () => show(last),
     );
 
-    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '2' }, { partition: 1, offset: '0' }] });
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [
+        { partition: 0, offset: '2' },
+        { partition: 1, offset: '0' },
+      ],
+    });
     const third = await readAs('after-setOffsets', true);
     checkEqual(sorted(third), expectedFrom(2, 0), 'records read by a member after admin setOffsets to 2 and 0');
   },

@@ -44,7 +44,13 @@ export default defineScenario({
 
     const lateOld = valuesOf(late).filter((v) => v.startsWith('old-'));
     check(lateOld.length === 0, `the group without fromBeginning read records written before it joined: ${show(lateOld)}`);
-    checkEqual(valuesOf(early).filter((v) => v.startsWith('old-')).sort(), [...old].sort(), 'records written before joining, read by the fromBeginning group');
+    checkEqual(
+      valuesOf(early)
+        .filter((v) => v.startsWith('old-'))
+        .sort(),
+      [...old].sort(),
+      'records written before joining, read by the fromBeginning group',
+    );
     const dup = (m: GroupMember) => valuesOf(m).length - new Set(valuesOf(m)).size;
     checkEqual([dup(early), dup(late)], [0, 0], 'records read twice by [fromBeginning group, latest group]');
   },

@@ -81,7 +81,10 @@ export default defineScenario({
 
       const values = ALL.flatMap((p) => Array.from({ length: PER_PARTITION }, (_, i) => ({ partition: p, value: `g${generation}-p${p}-${i}` })));
       await producer.send({ topic, acks: -1, messages: values });
-      const consumedBy = () => current.flatMap((m) => m.records.filter((r) => text(r.value)?.startsWith(`g${generation}-`)).map((r) => ({ member: m.name, partition: r.partition, value: text(r.value) })));
+      const consumedBy = () =>
+        current.flatMap((m) =>
+          m.records.filter((r) => text(r.value)?.startsWith(`g${generation}-`)).map((r) => ({ member: m.name, partition: r.partition, value: text(r.value) })),
+        );
       await waitUntil(
         () => new Set(consumedBy().map((c) => c.value)).size === values.length,
         20_000,

@@ -15,7 +15,12 @@ export default defineScenario({
     const consumer = member.kafkajsConsumer;
     const valuesOf = (partition: number) => member.records.filter((r) => r.partition === partition).map((r) => text(r.value));
     const waitFor = (partition: number, value: string, what: string) =>
-      waitUntil(() => (member.checkAlive(), valuesOf(partition).includes(value)), 15_000, what, () => show(valuesOf(partition)));
+      waitUntil(
+        () => (member.checkAlive(), valuesOf(partition).includes(value)),
+        15_000,
+        what,
+        () => show(valuesOf(partition)),
+      );
 
     await write('before');
     await waitFor(0, 'before-p0-2', 'partition 0 to be read before the pause');
@@ -32,6 +37,10 @@ export default defineScenario({
 
     consumer.resume([{ topic, partitions: [0] }]);
     await waitFor(0, 'paused-p0-2', 'partition 0 to deliver its records after resume');
-    checkEqual(valuesOf(0), ['before-p0-0', 'before-p0-1', 'before-p0-2', 'paused-p0-0', 'paused-p0-1', 'paused-p0-2'], 'records of partition 0, each once, in order');
+    checkEqual(
+      valuesOf(0),
+      ['before-p0-0', 'before-p0-1', 'before-p0-2', 'paused-p0-0', 'paused-p0-1', 'paused-p0-2'],
+      'records of partition 0, each once, in order',
+    );
   },
 });

@@ -33,7 +33,14 @@ export default defineScenario({
       ['after every record', times[2]! + 1, end],
     ];
     for (const [what, timestamp, offset] of cases) {
-      checkEqual(await at(timestamp), [[0, offset], [1, 0]], `offsets at a time ${what} (${timestamp})`);
+      checkEqual(
+        await at(timestamp),
+        [
+          [0, offset],
+          [1, 0],
+        ],
+        `offsets at a time ${what} (${timestamp})`,
+      );
     }
   },
 });

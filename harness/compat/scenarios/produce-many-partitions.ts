@@ -23,7 +23,11 @@ export default defineScenario({
     );
 
     const watermarks = (await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.low, o.high]).sort((a, b) => Number(a[0]) - Number(b[0]));
-    checkEqual(watermarks, Array.from({ length: PARTITIONS }, (_, p) => [p, '0', String(PER_PARTITION)]), 'watermarks of every partition');
+    checkEqual(
+      watermarks,
+      Array.from({ length: PARTITIONS }, (_, p) => [p, '0', String(PER_PARTITION)]),
+      'watermarks of every partition',
+    );
 
     const records = await readTopic(ctx, topic, 60_000);
     checkEqual(

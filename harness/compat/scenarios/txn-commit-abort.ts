@@ -13,7 +13,9 @@ async function readValues(ctx: ScenarioContext, topic: string, readUncommitted: 
   const throwIfCrashed = watchCrashes(consumer, 'the reading consumer');
   const records: { partition: number; offset: number; value: string | null }[] = [];
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ partition, message }) => void records.push({ partition, offset: Number(message.offset), value: text(message.value ?? null) }) });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => void records.push({ partition, offset: Number(message.offset), value: text(message.value ?? null) }),
+  });
   await waitUntil(
     () => (throwIfCrashed(), records.length >= expected),
     20_000,
@@ -27,7 +29,8 @@ async function readValues(ctx: ScenarioContext, topic: string, readUncommitted: 
 
 export default defineScenario({
   name: 'txn-commit-abort',
-  title: 'kafkajs transactions over two partitions: read_committed sees committed transactions only, read_uncommitted everything; sendOffsets counts only at commit',
+  title:
+    'kafkajs transactions over two partitions: read_committed sees committed transactions only, read_uncommitted everything; sendOffsets counts only at commit',
   timeoutMs: 90_000,
   async run(ctx) {
     const admin = await ctx.admin();
@@ -49,7 +52,18 @@ export default defineScenario({
     await step('send in the aborted transaction', aborted.send({ topic, acks: -1, messages: both('aborted') }));
     await step(
       'sendOffsets in the aborted transaction',
-      aborted.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition: 0, offset: '1' }, { partition: 1, offset: '1' }] }] }),
+      aborted.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [
+          {
+            topic,
+            partitions: [
+              { partition: 0, offset: '1' },
+              { partition: 1, offset: '1' },
+            ],
+          },
+        ],
+      }),
     );
     await step('abort', aborted.abort());
     checkEqual(await committedOffset(), none, 'committed offsets after the aborted sendOffsets');
@@ -58,12 +72,28 @@ export default defineScenario({
     await step('send in the last transaction', last.send({ topic, acks: -1, messages: both('committed-2') }));
     await step(
       'sendOffsets in the last transaction',
-      last.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition: 0, offset: '2' }, { partition: 1, offset: '3' }] }] }),
+      last.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [
+          {
+            topic,
+            partitions: [
+              { partition: 0, offset: '2' },
+              { partition: 1, offset: '3' },
+            ],
+          },
+        ],
+      }),
     );
     checkEqual(await committedOffset(), none, 'committed offsets while the transaction is open');
     await step('commit the last transaction', last.commit());
     await waitUntil(
-      async () => show(await committedOffset()) === show([{ partition: 0, offset: '2' }, { partition: 1, offset: '3' }]),
+      async () =>
+        show(await committedOffset()) ===
+        show([
+          { partition: 0, offset: '2' },
+          { partition: 1, offset: '3' },
+        ]),
       10_000,
       'the offsets sent in the committed transaction to be committed',
       () => 'still not committed',

@@ -75,7 +75,11 @@ export class AddressPlan {
       }
       for (const from of this.nodeIds) {
         if (from === node) continue;
-        plans.push({ name: AddressPlan.pairProxyName(from, node), listen: this.pairProxyAddress(from, node), upstream: this.listenerAddress(node, 'controller') });
+        plans.push({
+          name: AddressPlan.pairProxyName(from, node),
+          listen: this.pairProxyAddress(from, node),
+          upstream: this.listenerAddress(node, 'controller'),
+        });
       }
     }
     return plans;

@@ -179,10 +179,14 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
     const refusedWithin = performance.now();
     expect(await canConnect(cluster.node(leader).harnessAddress)).toBe(false);
     expect(performance.now() - refusedWithin).toBeLessThan(1000);
-    await observer.waitFor(async () => {
-      const now = await observer.leaderOf('failover', 0);
-      return now >= 0 && now !== leader;
-    }, 30_000, 'a new leader');
+    await observer.waitFor(
+      async () => {
+        const now = await observer.leaderOf('failover', 0);
+        return now >= 0 && now !== leader;
+      },
+      30_000,
+      'a new leader',
+    );
     await cluster.start(leader);
     expect(cluster.node(leader).state).toBe('running');
     expect(await observer.waitHealthy('failover', 60_000)).toBe(true);

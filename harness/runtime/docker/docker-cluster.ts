@@ -137,7 +137,17 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     }
     const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     mkdirSync(options.logDir, { recursive: true });
-    const cluster = new DockerCluster(engine, sup, options.nodeKind, harness, name, network, new AddressPlan(network, ids), options.logDir, sup.tempDir(`docker-${options.nodeKind.broker}`));
+    const cluster = new DockerCluster(
+      engine,
+      sup,
+      options.nodeKind,
+      harness,
+      name,
+      network,
+      new AddressPlan(network, ids),
+      options.logDir,
+      sup.tempDir(`docker-${options.nodeKind.broker}`),
+    );
     pending();
     try {
       cluster.toxiproxyContainer = await ToxiproxyContainer.start(engine, {

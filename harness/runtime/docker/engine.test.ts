@@ -18,7 +18,9 @@ describe('without a Docker engine', () => {
     ]) {
       const cli = runCli(args, noEngine);
       expect((await cli.exit).code, cli.stderr()).toBe(2);
-      expect(cli.stderr()).toMatch(/^kafka-chaos: no Docker engine answers at DOCKER_HOST=unix:\/\/\S+no-docker\.sock \(.+\)\. --runtime docker needs a running Docker engine/m);
+      expect(cli.stderr()).toMatch(
+        /^kafka-chaos: no Docker engine answers at DOCKER_HOST=unix:\/\/\S+no-docker\.sock \(.+\)\. --runtime docker needs a running Docker engine/m,
+      );
       expect(cli.stderr()).not.toMatch(/\n\s+at /);
     }
   });

@@ -116,5 +116,7 @@ export async function createRunNetwork(docker: Dockerode, name: string, labels: 
       if (!/overlap|pool/i.test(lastError)) throw err;
     }
   }
-  throw new HarnessError(`could not create a Docker network in ${poolText} (${lastError}); set KAFKA_CHAOS_DOCKER_SUBNETS to a free range such as 10.214.0.0/16`);
+  throw new HarnessError(
+    `could not create a Docker network in ${poolText} (${lastError}); set KAFKA_CHAOS_DOCKER_SUBNETS to a free range such as 10.214.0.0/16`,
+  );
 }

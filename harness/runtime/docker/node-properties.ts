@@ -14,12 +14,7 @@ const KINDS = Object.keys(LISTENER_NAMES) as (ListenerKind | 'harness')[];
  * container; clients, followers and the other controllers are told the proxy addresses on
  * toxiproxy; the harness listener is advertised at the node's own address, unproxied.
  */
-export function containerNodeProperties(
-  node: number,
-  plan: AddressPlan,
-  clusterId: string,
-  brokerConfig: Record<string, string>,
-): Record<string, string> {
+export function containerNodeProperties(node: number, plan: AddressPlan, clusterId: string, brokerConfig: Record<string, string>): Record<string, string> {
   const layouts: NodeLayout[] = plan.nodeIds.map((id) => ({
     id,
     ports: { ...NODE_PORTS },
@@ -34,7 +29,10 @@ export function containerNodeProperties(
   // through the proxy of each pair, as in the process runtime.
   const voters = plan.nodeIds.map((v) => `${v}@${v === node ? `127.0.0.1:${NODE_PORTS.controller}` : plan.pairProxyAddress(node, v)}`).join(',');
   return {
-    ...commonNodeProperties(layouts.find((l) => l.id === node)!, cluster),
+    ...commonNodeProperties(
+      layouts.find((l) => l.id === node)!,
+      cluster,
+    ),
     listeners: KINDS.map((k) => `${LISTENER_NAMES[k]}://0.0.0.0:${NODE_PORTS[k]}`).join(','),
     'advertised.listeners': KINDS.map((k) => `${LISTENER_NAMES[k]}://${advertised(k)}`).join(','),
     'controller.quorum.voters': voters,

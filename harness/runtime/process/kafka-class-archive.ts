@@ -53,7 +53,10 @@ function archiveFile(install: KafkaInstall): string {
     const st = statSync(join(install.libs, jar));
     hash.update(`${jar}\0${st.size}\0${st.mtimeMs}\0`);
   }
-  const dir = install.source === 'maven' ? cacheDir('kafka', install.version) : cacheDir('kafka-home', createHash('sha256').update(install.libs).digest('hex').slice(0, 16));
+  const dir =
+    install.source === 'maven'
+      ? cacheDir('kafka', install.version)
+      : cacheDir('kafka-home', createHash('sha256').update(install.libs).digest('hex').slice(0, 16));
   const file = join(dir, `classes-${hash.digest('hex').slice(0, 16)}.jsa`);
   archiveFiles.set(install.libs, file);
   return file;
@@ -88,7 +91,16 @@ async function train(install: KafkaInstall, file: string): Promise<string> {
     const node = sup.spawn(
       'kafka-class-archive',
       'java',
-      ['-Xmx512m', `-XX:ArchiveClassesAtExit=${partial}`, `-Dkafka.logs.dir=${dir}`, loggingConfig(install, dir).jvmFlag, '-cp', kafkaClasspath(install), 'kafka.Kafka', config],
+      [
+        '-Xmx512m',
+        `-XX:ArchiveClassesAtExit=${partial}`,
+        `-Dkafka.logs.dir=${dir}`,
+        loggingConfig(install, dir).jvmFlag,
+        '-cp',
+        kafkaClasspath(install),
+        'kafka.Kafka',
+        config,
+      ],
       { logFile: join(dir, 'stdout.log') },
     );
     const serverLog = join(dir, 'server.log');
@@ -110,7 +122,10 @@ async function train(install: KafkaInstall, file: string): Promise<string> {
     const staged = `${file}.${process.pid}.partial`;
     copyFileSync(partial, staged);
     renameSync(staged, file);
-    log.info({ version: install.version, archive: file, ms: Math.round(performance.now() - started) }, 'made a class archive for Kafka (once per version and JDK)');
+    log.info(
+      { version: install.version, archive: file, ms: Math.round(performance.now() - started) },
+      'made a class archive for Kafka (once per version and JDK)',
+    );
     return file;
   } finally {
     sup.forgetTempDir(dir);

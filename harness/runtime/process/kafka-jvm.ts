@@ -7,7 +7,14 @@ import { HarnessError } from '../../errors.js';
 import type { KafkaInstall } from '../../provision/kafka.js';
 
 /** A Kafka node's JVM, in every runtime: a small heap that three nodes on two cores can afford. */
-export const KAFKA_NODE_JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
+export const KAFKA_NODE_JVM_OPTS = [
+  '-Xms256m',
+  '-Xmx512m',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:+ExitOnOutOfMemoryError',
+  '-Djava.awt.headless=true',
+];
 
 /** The flags of a short-lived Kafka tool (StorageTool): C1 alone and one GC thread start fastest. */
 const SHORT_LIVED_JVM_OPTS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
@@ -71,7 +78,11 @@ function runJava(what: string, args: string[], logFile: string): Promise<void> {
       writeFileSync(logFile, output);
       if (code === 0) resolve();
       else {
-        const cause = output.split('\n').find((l) => /Exception|Error/.test(l))?.replace(/^.*?(\w+(Exception|Error): )/, '$1') ?? `exit ${code}`;
+        const cause =
+          output
+            .split('\n')
+            .find((l) => /Exception|Error/.test(l))
+            ?.replace(/^.*?(\w+(Exception|Error): )/, '$1') ?? `exit ${code}`;
         reject(new HarnessError(`${what} failed: ${cause.trim()}\nLast lines of ${logFile}:\n${output.trim().split('\n').slice(-12).join('\n')}`));
       }
     });
@@ -89,8 +100,15 @@ export function formatDataDir(
     [
       ...SHORT_LIVED_JVM_OPTS,
       ...sharedClassesFlags(options.classArchive),
-      '-cp', kafkaClasspath(install),
-      'kafka.tools.StorageTool', 'format', '-t', options.clusterId, '-c', options.configFile, '--ignore-formatted',
+      '-cp',
+      kafkaClasspath(install),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      options.clusterId,
+      '-c',
+      options.configFile,
+      '--ignore-formatted',
       ...(options.extraArgs ?? []),
     ],
     options.logFile,

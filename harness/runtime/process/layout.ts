@@ -38,23 +38,21 @@ export const LISTENER_NAMES: Record<ListenerKind | 'harness', string> = {
  */
 export function commonNodeProperties(node: NodeLayout, cluster: ClusterLayout): Record<string, string> {
   const n = cluster.nodes.length;
-  const listeners = (Object.keys(LISTENER_NAMES) as (ListenerKind | 'harness')[])
-    .map((k) => `${LISTENER_NAMES[k]}://127.0.0.1:${node.ports[k]}`)
-    .join(',');
+  const listeners = (Object.keys(LISTENER_NAMES) as (ListenerKind | 'harness')[]).map((k) => `${LISTENER_NAMES[k]}://127.0.0.1:${node.ports[k]}`).join(',');
   const advertised = (Object.keys(LISTENER_NAMES) as (ListenerKind | 'harness')[])
     .map((k) => `${LISTENER_NAMES[k]}://127.0.0.1:${k === 'harness' ? node.ports.harness : node.proxyPorts[k]}`)
     .join(',');
   // Each node reaches every other controller through a proxy of that pair, so the controller
   // traffic of one node can be cut in both directions; its own controller it reaches directly.
-  const voters = cluster.nodes
-    .map((v) => `${v.id}@127.0.0.1:${v.id === node.id ? v.ports.controller : v.controllerPeerPorts[node.id]}`)
-    .join(',');
+  const voters = cluster.nodes.map((v) => `${v.id}@127.0.0.1:${v.id === node.id ? v.ports.controller : v.controllerPeerPorts[node.id]}`).join(',');
   return {
     'node.id': String(node.id),
     'process.roles': 'broker,controller',
     listeners,
     'advertised.listeners': advertised,
-    'listener.security.protocol.map': Object.values(LISTENER_NAMES).map((l) => `${l}:PLAINTEXT`).join(','),
+    'listener.security.protocol.map': Object.values(LISTENER_NAMES)
+      .map((l) => `${l}:PLAINTEXT`)
+      .join(','),
     'inter.broker.listener.name': LISTENER_NAMES.replication,
     'controller.listener.names': LISTENER_NAMES.controller,
     'controller.quorum.voters': voters,

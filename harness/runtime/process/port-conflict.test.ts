@@ -131,7 +131,9 @@ describe('ports someone else holds', () => {
     const error = await starting;
     expect(error).toBeInstanceOf(HarnessError);
     const message = (error as Error).message;
-    expect(message).toMatch(/kafka node 1 could not bind one of its ports \(someone else took it\) and no other port is free: no free port left in KAFKA_CHAOS_PORT_RANGE/);
+    expect(message).toMatch(
+      /kafka node 1 could not bind one of its ports \(someone else took it\) and no other port is free: no free port left in KAFKA_CHAOS_PORT_RANGE/,
+    );
     expect(message).toMatch(/The node said: .*Address already in use/);
     expect(message).toMatch(/Last lines of .*server\.log:/);
   }, 180_000);

@@ -137,10 +137,14 @@ describe('process runtime on real Apache Kafka', () => {
     await suite.cluster.kill(leader);
     expect(suite.cluster.node(leader).state).toBe('killed');
     expect(await allGone([pid], 5000)).toBe(true);
-    await suite.observer.waitFor(async () => {
-      const now = await suite.observer.leaderOf('failover', 0);
-      return now >= 0 && now !== leader;
-    }, 30_000, 'a new leader');
+    await suite.observer.waitFor(
+      async () => {
+        const now = await suite.observer.leaderOf('failover', 0);
+        return now >= 0 && now !== leader;
+      },
+      30_000,
+      'a new leader',
+    );
     await suite.cluster.start(leader);
     expect(suite.cluster.node(leader).state).toBe('running');
     expect(await suite.observer.waitHealthy('failover', 60_000)).toBe(true);

@@ -89,7 +89,8 @@ export class ProcessCluster implements Cluster {
     private readonly dataRoot: string,
     private readonly layout: ClusterLayout,
   ) {
-    for (const node of layout.nodes) this.slots.set(node.id, { layout: node, process: undefined, state: 'stopped', portMoves: 0, logSizesAtSpawn: { main: 0, stdout: 0 } });
+    for (const node of layout.nodes)
+      this.slots.set(node.id, { layout: node, process: undefined, state: 'stopped', portMoves: 0, logSizesAtSpawn: { main: 0, stdout: 0 } });
   }
 
   get broker() {
@@ -111,9 +112,7 @@ export class ProcessCluster implements Cluster {
     const toxiproxy = await ToxiproxyServer.start(sup, options.logDir);
     const nodes: NodeLayout[] = [];
     for (let id = 1; id <= options.nodes; id++) {
-      const [client, replication, controller, harness, pClient, pRepl, pCtl] = (await freePorts(7)) as [
-        number, number, number, number, number, number, number,
-      ];
+      const [client, replication, controller, harness, pClient, pRepl, pCtl] = (await freePorts(7)) as [number, number, number, number, number, number, number];
       const controllerPeerPorts: Record<number, number> = {};
       for (let src = 1; src <= options.nodes; src++) if (src !== id) controllerPeerPorts[src] = (await freePorts(1))[0]!;
       nodes.push({
@@ -128,7 +127,12 @@ export class ProcessCluster implements Cluster {
     const layout: ClusterLayout = { clusterId: randomClusterId(), nodes, brokerConfig: options.brokerConfig ?? {} };
     if (options.security !== undefined && options.security.mode !== 'plaintext') {
       // Certificates and keys stay in the run's temp dir, removed with it.
-      layout.security = new ClusterSecurity(options.security, join(dataRoot, 'security'), nodes.map((n) => n.id), LISTENER_NAMES);
+      layout.security = new ClusterSecurity(
+        options.security,
+        join(dataRoot, 'security'),
+        nodes.map((n) => n.id),
+        LISTENER_NAMES,
+      );
     }
     const cluster = new ProcessCluster(sup, options.launcher, toxiproxy, options.logDir, dataRoot, layout);
     try {
@@ -239,10 +243,14 @@ export class ProcessCluster implements Cluster {
       );
     }
     const [client, replication, controller, harness] = ports as [number, number, number, number];
-    log.warn({ node: layout.id, from: layout.ports, to: { client, replication, controller, harness } }, 'a port of the node was taken by someone else: moving it to other ports');
+    log.warn(
+      { node: layout.id, from: layout.ports, to: { client, replication, controller, harness } },
+      'a port of the node was taken by someone else: moving it to other ports',
+    );
     layout.ports = { client, replication, controller, harness };
     for (const kind of LISTENER_KINDS) await this.toxiproxy.setUpstream(listenerProxy(layout.id, kind), `127.0.0.1:${layout.ports[kind]}`);
-    for (const src of Object.keys(layout.controllerPeerPorts)) await this.toxiproxy.setUpstream(controllerPairProxy(Number(src), layout.id), `127.0.0.1:${controller}`);
+    for (const src of Object.keys(layout.controllerPeerPorts))
+      await this.toxiproxy.setUpstream(controllerPairProxy(Number(src), layout.id), `127.0.0.1:${controller}`);
     await this.launcher.prepare(this.layout, [layout]);
     this.spawnNode(slot);
     return true;
@@ -291,11 +299,7 @@ export class ProcessCluster implements Cluster {
     this.slot(node);
     if (listener !== 'controller') return [listenerProxy(node, listener)];
     const peers = this.nodeIds().filter((n) => n !== node);
-    return [
-      listenerProxy(node, 'controller'),
-      ...peers.map((p) => controllerPairProxy(p, node)),
-      ...peers.map((p) => controllerPairProxy(node, p)),
-    ];
+    return [listenerProxy(node, 'controller'), ...peers.map((p) => controllerPairProxy(p, node)), ...peers.map((p) => controllerPairProxy(node, p))];
   }
 
   private running(id: number): ManagedProcess {

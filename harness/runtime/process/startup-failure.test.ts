@@ -14,7 +14,9 @@ describe('a broker that does not come up', () => {
     expect(error).toBeInstanceOf(HarnessError);
     const message = (error as Error).message;
     // Kafka validates its configuration when the data dir is formatted, before the broker starts.
-    expect(message).toMatch(/^formatting the data dir of Kafka node 1 \(kafka\.tools\.StorageTool\) failed: ConfigException: Invalid value -3 for configuration num\.network\.threads/);
+    expect(message).toMatch(
+      /^formatting the data dir of Kafka node 1 \(kafka\.tools\.StorageTool\) failed: ConfigException: Invalid value -3 for configuration num\.network\.threads/,
+    );
     expect(message).toMatch(/Last lines of .*format\.log/);
   });
 });

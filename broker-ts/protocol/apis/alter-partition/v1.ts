@@ -13,9 +13,7 @@ export const TopicData = t.struct({ ...v0.TopicData.fields, partitions: t.array(
 
 export const request = t.struct({ ...v0.request.fields, topics: t.array(TopicData) });
 
-export const PartitionDataResponse = t.struct(
-  insertBefore(v0.PartitionDataResponse.fields, 'partitionEpoch', leaderRecoveryState),
-);
+export const PartitionDataResponse = t.struct(insertBefore(v0.PartitionDataResponse.fields, 'partitionEpoch', leaderRecoveryState));
 
 export const TopicDataResponse = t.struct({ ...v0.TopicDataResponse.fields, partitions: t.array(PartitionDataResponse) });
 

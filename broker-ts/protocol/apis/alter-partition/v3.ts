@@ -11,9 +11,7 @@ export const BrokerState = t.struct({
   brokerEpoch: t.withDefault(t.int64, -1n),
 });
 
-export const PartitionData = t.struct(
-  replaceField(v2.PartitionData.fields, 'newIsr', { newIsrWithEpochs: t.array(BrokerState) }),
-);
+export const PartitionData = t.struct(replaceField(v2.PartitionData.fields, 'newIsr', { newIsrWithEpochs: t.array(BrokerState) }));
 
 export const TopicData = t.struct({ ...v2.TopicData.fields, partitions: t.array(PartitionData) });
 

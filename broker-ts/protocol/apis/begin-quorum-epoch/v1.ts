@@ -5,9 +5,7 @@ import * as v0 from './v0.js';
 
 export * from './v0.js';
 
-export const PartitionData = t.struct(
-  insertAfter(v0.PartitionData.fields, 'partitionIndex', { voterDirectoryId: t.uuid }),
-);
+export const PartitionData = t.struct(insertAfter(v0.PartitionData.fields, 'partitionIndex', { voterDirectoryId: t.uuid }));
 
 export const TopicData = t.struct({ ...v0.TopicData.fields, partitions: t.array(PartitionData) });
 

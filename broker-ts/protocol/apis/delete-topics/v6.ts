@@ -15,8 +15,6 @@ export const request = t.struct({
   timeoutMs: t.int32,
 });
 
-export const DeletableTopicResult = t.struct(
-  insertAfter({ ...v5.DeletableTopicResult.fields, name: t.nullableString }, 'name', { topicId: t.uuid }),
-);
+export const DeletableTopicResult = t.struct(insertAfter({ ...v5.DeletableTopicResult.fields, name: t.nullableString }, 'name', { topicId: t.uuid }));
 
 export const response = t.struct({ ...v5.response.fields, responses: t.array(DeletableTopicResult) });

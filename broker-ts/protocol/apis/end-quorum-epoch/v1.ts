@@ -10,9 +10,7 @@ export const ReplicaInfo = t.struct({
   candidateDirectoryId: t.uuid,
 });
 
-export const PartitionData = t.struct(
-  replaceField(v0.PartitionData.fields, 'preferredSuccessors', { preferredCandidates: t.array(ReplicaInfo) }),
-);
+export const PartitionData = t.struct(replaceField(v0.PartitionData.fields, 'preferredSuccessors', { preferredCandidates: t.array(ReplicaInfo) }));
 
 export const TopicData = t.struct({ ...v0.TopicData.fields, partitions: t.array(PartitionData) });
 

@@ -7,9 +7,7 @@ export * from './v10.js';
 
 export const request = t.struct({ ...v10.request.fields, rackId: t.string });
 
-export const PartitionData = t.struct(
-  insertAfter(v10.PartitionData.fields, 'abortedTransactions', { preferredReadReplica: t.withDefault(t.int32, -1) }),
-);
+export const PartitionData = t.struct(insertAfter(v10.PartitionData.fields, 'abortedTransactions', { preferredReadReplica: t.withDefault(t.int32, -1) }));
 
 export const FetchableTopicResponse = t.struct({
   ...v10.FetchableTopicResponse.fields,

@@ -5,9 +5,7 @@ import * as v11 from './v11.js';
 
 export * from './v11.js';
 
-export const FetchPartition = t.struct(
-  insertAfter(v11.FetchPartition.fields, 'fetchOffset', { lastFetchedEpoch: t.withDefault(t.int32, -1) }),
-);
+export const FetchPartition = t.struct(insertAfter(v11.FetchPartition.fields, 'fetchOffset', { lastFetchedEpoch: t.withDefault(t.int32, -1) }));
 
 export const FetchTopic = t.struct({ ...v11.FetchTopic.fields, partitions: t.array(FetchPartition) });
 

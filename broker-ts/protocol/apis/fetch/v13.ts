@@ -15,8 +15,6 @@ export const request = t.struct({
   forgottenTopicsData: t.array(ForgottenTopic),
 });
 
-export const FetchableTopicResponse = t.struct(
-  replaceField(v12.FetchableTopicResponse.fields, 'topic', { topicId: t.uuid }),
-);
+export const FetchableTopicResponse = t.struct(replaceField(v12.FetchableTopicResponse.fields, 'topic', { topicId: t.uuid }));
 
 export const response = t.struct({ ...v12.response.fields, responses: t.array(FetchableTopicResponse) });

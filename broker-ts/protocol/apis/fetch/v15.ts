@@ -11,6 +11,4 @@ export const ReplicaState = t.struct({
   replicaEpoch: t.withDefault(t.int64, -1n),
 });
 
-export const request = t.struct(
-  replaceField(v14.request.fields, 'replicaId', { replicaState: t.tagged(1, ReplicaState) }),
-);
+export const request = t.struct(replaceField(v14.request.fields, 'replicaId', { replicaState: t.tagged(1, ReplicaState) }));

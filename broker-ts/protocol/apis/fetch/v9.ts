@@ -5,9 +5,7 @@ import * as v8 from './v8.js';
 
 export * from './v8.js';
 
-export const FetchPartition = t.struct(
-  insertAfter(v8.FetchPartition.fields, 'partition', { currentLeaderEpoch: t.withDefault(t.int32, -1) }),
-);
+export const FetchPartition = t.struct(insertAfter(v8.FetchPartition.fields, 'partition', { currentLeaderEpoch: t.withDefault(t.int32, -1) }));
 
 export const FetchTopic = t.struct({ ...v8.FetchTopic.fields, partitions: t.array(FetchPartition) });
 

@@ -5,6 +5,4 @@ import * as v0 from './v0.js';
 
 export * from './v0.js';
 
-export const request = t.struct(
-  insertAfter(v0.request.fields, 'sessionTimeoutMs', { rebalanceTimeoutMs: t.withDefault(t.int32, -1) }),
-);
+export const request = t.struct(insertAfter(v0.request.fields, 'sessionTimeoutMs', { rebalanceTimeoutMs: t.withDefault(t.int32, -1) }));

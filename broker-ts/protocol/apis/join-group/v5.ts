@@ -5,9 +5,7 @@ import * as v4 from './v4.js';
 
 export * from './v4.js';
 
-export const request = t.struct(
-  insertAfter(v4.request.fields, 'memberId', { groupInstanceId: t.withDefault(t.nullableString, null) }),
-);
+export const request = t.struct(insertAfter(v4.request.fields, 'memberId', { groupInstanceId: t.withDefault(t.nullableString, null) }));
 
 export const JoinGroupResponseMember = t.struct(
   insertAfter(v4.JoinGroupResponseMember.fields, 'memberId', { groupInstanceId: t.withDefault(t.nullableString, null) }),

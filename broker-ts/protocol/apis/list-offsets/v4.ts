@@ -5,9 +5,7 @@ import * as v3 from './v3.js';
 
 export * from './v3.js';
 
-export const ListOffsetsPartition = t.struct(
-  insertAfter(v3.ListOffsetsPartition.fields, 'partitionIndex', { currentLeaderEpoch: t.withDefault(t.int32, -1) }),
-);
+export const ListOffsetsPartition = t.struct(insertAfter(v3.ListOffsetsPartition.fields, 'partitionIndex', { currentLeaderEpoch: t.withDefault(t.int32, -1) }));
 
 export const ListOffsetsTopic = t.struct({ ...v3.ListOffsetsTopic.fields, partitions: t.array(ListOffsetsPartition) });
 

@@ -13,9 +13,7 @@ export const MetadataResponseBroker = t.struct({
   rack: t.withDefault(t.nullableString, null),
 });
 
-export const MetadataResponseTopic = t.struct(
-  insertAfter(v0.MetadataResponseTopic.fields, 'name', { isInternal: t.bool }),
-);
+export const MetadataResponseTopic = t.struct(insertAfter(v0.MetadataResponseTopic.fields, 'name', { isInternal: t.bool }));
 
 export const response = t.struct({
   brokers: t.array(MetadataResponseBroker),

@@ -13,8 +13,6 @@ export const MetadataRequestTopic = t.struct({
 
 export const request = t.struct({ ...v9.request.fields, topics: t.nullableArray(MetadataRequestTopic) });
 
-export const MetadataResponseTopic = t.struct(
-  insertAfter(v9.MetadataResponseTopic.fields, 'name', { topicId: t.uuid }),
-);
+export const MetadataResponseTopic = t.struct(insertAfter(v9.MetadataResponseTopic.fields, 'name', { topicId: t.uuid }));
 
 export const response = t.struct({ ...v9.response.fields, topics: t.array(MetadataResponseTopic) });

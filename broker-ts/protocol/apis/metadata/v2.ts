@@ -5,6 +5,4 @@ import * as v1 from './v1.js';
 
 export * from './v1.js';
 
-export const response = t.struct(
-  insertAfter(v1.response.fields, 'brokers', { clusterId: t.withDefault(t.nullableString, null) }),
-);
+export const response = t.struct(insertAfter(v1.response.fields, 'brokers', { clusterId: t.withDefault(t.nullableString, null) }));

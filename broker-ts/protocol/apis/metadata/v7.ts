@@ -5,9 +5,7 @@ import * as v6 from './v6.js';
 
 export * from './v6.js';
 
-export const MetadataResponsePartition = t.struct(
-  insertAfter(v6.MetadataResponsePartition.fields, 'leaderId', { leaderEpoch: t.withDefault(t.int32, -1) }),
-);
+export const MetadataResponsePartition = t.struct(insertAfter(v6.MetadataResponsePartition.fields, 'leaderId', { leaderEpoch: t.withDefault(t.int32, -1) }));
 
 export const MetadataResponseTopic = t.struct({
   ...v6.MetadataResponseTopic.fields,

@@ -5,6 +5,4 @@ import * as v6 from './v6.js';
 
 export * from './v6.js';
 
-export const request = t.struct(
-  insertAfter(v6.request.fields, 'memberId', { groupInstanceId: t.withDefault(t.nullableString, null) }),
-);
+export const request = t.struct(insertAfter(v6.request.fields, 'memberId', { groupInstanceId: t.withDefault(t.nullableString, null) }));

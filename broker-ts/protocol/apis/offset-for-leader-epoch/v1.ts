@@ -5,9 +5,7 @@ import * as v0 from './v0.js';
 
 export * from './v0.js';
 
-export const EpochEndOffset = t.struct(
-  insertAfter(v0.EpochEndOffset.fields, 'partition', { leaderEpoch: t.withDefault(t.int32, -1) }),
-);
+export const EpochEndOffset = t.struct(insertAfter(v0.EpochEndOffset.fields, 'partition', { leaderEpoch: t.withDefault(t.int32, -1) }));
 
 export const OffsetForLeaderTopicResult = t.struct({
   ...v0.OffsetForLeaderTopicResult.fields,

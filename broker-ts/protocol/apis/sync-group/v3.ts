@@ -5,6 +5,4 @@ import * as v2 from './v2.js';
 
 export * from './v2.js';
 
-export const request = t.struct(
-  insertAfter(v2.request.fields, 'memberId', { groupInstanceId: t.withDefault(t.nullableString, null) }),
-);
+export const request = t.struct(insertAfter(v2.request.fields, 'memberId', { groupInstanceId: t.withDefault(t.nullableString, null) }));

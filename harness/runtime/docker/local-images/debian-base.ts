@@ -33,7 +33,9 @@ async function imageLabel(engine: DockerEngine, image: string, label: string): P
 
 function requireRootAndDebootstrap(): void {
   if (process.getuid?.() !== 0) {
-    throw new HarnessError('building the Debian base image runs debootstrap, which needs root: run `npx kafka-chaos images build` once as root (its result is cached)');
+    throw new HarnessError(
+      'building the Debian base image runs debootstrap, which needs root: run `npx kafka-chaos images build` once as root (its result is cached)',
+    );
   }
   const probe = spawnSync('debootstrap', ['--version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
@@ -55,7 +57,12 @@ async function bootstrapRootfs(tarball: string, logDir: string): Promise<void> {
     const base = mirror();
     writeFileSync(
       join(root, 'etc/apt/sources.list'),
-      [`deb ${base} ${SUITE} main`, `deb ${base} ${SUITE}-updates main`, `deb ${base.replace(/\/debian\/?$/, '/debian-security')} ${SUITE}-security main`, ''].join('\n'),
+      [
+        `deb ${base} ${SUITE} main`,
+        `deb ${base} ${SUITE}-updates main`,
+        `deb ${base.replace(/\/debian\/?$/, '/debian-security')} ${SUITE}-security main`,
+        '',
+      ].join('\n'),
     );
     for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists']) {
       rmSync(join(root, dir), { recursive: true, force: true });
@@ -84,9 +91,8 @@ export async function ensureDebianBase(engine: DockerEngine, logDir: string): Pr
     await bootstrapRootfs(tarball, logDir);
     outcome = 'bootstrapped';
   }
-  await dockerCli(
-    ['import', '--change', 'ENV LANG=C.UTF-8', '--change', `LABEL ${ROOTFS_LABEL}=${key}`, '--change', 'CMD ["/bin/bash"]', tarball, image],
-    { logFile: join(logDir, 'debian-import.log') },
-  );
+  await dockerCli(['import', '--change', 'ENV LANG=C.UTF-8', '--change', `LABEL ${ROOTFS_LABEL}=${key}`, '--change', 'CMD ["/bin/bash"]', tarball, image], {
+    logFile: join(logDir, 'debian-import.log'),
+  });
   return outcome;
 }
