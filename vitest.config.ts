@@ -1,12 +1,47 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Two projects. Unit tests (codecs, storage on a temp dir, the simulations, the checkers, handlers
+// against an in-process broker on a free port) share nothing and run in parallel, first. The
+// integration tests start real JVMs, broker-ts processes, toxiproxy and containers, whose timing
+// the fault windows depend on, and two cores cannot run many at once: they run one file at a time,
+// after the unit tests. A new test file is an integration test unless its folder is listed here.
+const UNIT = [
+  'broker-ts/{cluster,config,coordinator,group,handlers,protocol,raft,replication,security,txn}/**/*.test.ts',
+  // All but power-loss (a child process killed mid-write) and heap-growth (GC traces of a child).
+  'broker-ts/storage/!(power-loss).test.ts',
+  'broker-ts/server/!(heap-growth).test.ts',
+  'harness/{checker,experiment,history,nightly,report,provision}/**/*.test.ts',
+  'harness/compat/{catalogue,kafkajs-versions,matrix}.test.ts',
+  'harness/compare/differences.test.ts',
+  'harness/canary/message-changes.test.ts',
+  'harness/runtime/process/cluster-id.test.ts',
+  'harness/wait.test.ts',
+  '*.test.ts',
+];
+const shared = { testTimeout: 120_000, hookTimeout: 300_000 };
 
 export default defineConfig({
   test: {
-    include: ['harness/**/*.test.ts', 'broker-ts/**/*.test.ts', 'experiments/**/*.test.ts', 'compose/**/*.test.ts'],
-    // Integration tests start real JVMs and brokers; two cores cannot run many at once.
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
     reporters: ['default'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: UNIT,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['harness/**/*.test.ts', 'broker-ts/**/*.test.ts', 'experiments/**/*.test.ts', 'compose/**/*.test.ts', '*.test.ts'],
+          exclude: [...configDefaults.exclude, ...UNIT],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -15,6 +15,7 @@ import type { Endpoint } from './config/listeners.js';
 import { BrokerLifecycle } from './cluster/broker-lifecycle.js';
 import { Controller } from './cluster/controller.js';
 import { ControllerChannel } from './cluster/controller-channel.js';
+import type { ControllerClient } from './cluster/controller-client.js';
 import { ensureMetaProperties } from './cluster/meta-properties.js';
 import { MetadataImage } from './cluster/metadata-image.js';
 import type { MetadataDelta } from './cluster/metadata-image.js';
@@ -27,7 +28,7 @@ import { SECURITY_PROTOCOL_IDS } from './cluster/metadata-records.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
 import { CoordinatorLog } from './coordinator/coordinator-log.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
-import { TxnMarkerChannel } from './txn/txn-markers.js';
+import { TxnMarkerChannel, appendTxnMarker } from './txn/txn-markers.js';
 import { BROKER_API_HANDLERS, CONTROLLER_API_HANDLERS } from './handlers/api-table.js';
 import type { Logger } from './logging/logger.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
@@ -38,8 +39,7 @@ import type { AdvertisedVersion, BrokerServices } from './server/broker-services
 import { FetchSessionCache } from './server/fetch-session-cache.js';
 import { SocketServer, socketServerOptions } from './server/socket-server.js';
 import type { BoundListener } from './server/socket-server.js';
-import { ApiKey, ErrorCode } from './protocol/index.js';
-import type { RequestContext } from './server/request-context.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { LogManager } from './storage/index.js';
 
 /** What __consumer_offsets is created with, as Kafka's group coordinator asks for it. */
@@ -66,35 +66,74 @@ const CONTROLLER_TICK_MS = 100;
 /** How long a graceful stop waits for the controller to move leadership away. */
 const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 5000;
 
+/** What one node is made of, built in dependency order by Broker.start. */
+interface BrokerParts {
+  config: BrokerConfig;
+  clusterId: string;
+  logger: Logger;
+  image: MetadataImage;
+  metadataLog: MetadataLog;
+  configs: ConfigResolver;
+  raft: RaftDriver;
+  quorum: MetadataQuorum;
+  controller: Controller;
+  controllerChannel: ControllerChannel;
+  lifecycle: BrokerLifecycle;
+  replicas: ReplicaManager;
+  groups: GroupCoordinator;
+  txns: TransactionCoordinator;
+  txnMarkers: TxnMarkerChannel;
+  producerIds: ProducerIdManager;
+  dispatcher: ApiDispatcher;
+  server: SocketServer;
+}
+
 export class Broker implements BrokerServices {
   readonly nodeId: number;
+  readonly config: BrokerConfig;
+  readonly clusterId: string;
+  readonly logger: Logger;
+  readonly image: MetadataImage;
+  readonly configs: ConfigResolver;
+  readonly raft: RaftDriver;
+  readonly quorum: MetadataQuorum;
+  readonly controller: Controller;
+  readonly controllerChannel: ControllerChannel;
+  readonly lifecycle: BrokerLifecycle;
+  readonly replicas: ReplicaManager;
+  readonly groups: GroupCoordinator;
+  readonly txns: TransactionCoordinator;
+  readonly producerIds: ProducerIdManager;
   readonly fetchSessions: FetchSessionCache;
+  private readonly metadataLog: MetadataLog;
+  private readonly txnMarkers: TxnMarkerChannel;
+  private readonly dispatcher: ApiDispatcher;
+  private readonly server: SocketServer;
   private readonly autoCreating = new Set<string>();
   private stopping: Promise<void> | undefined;
   private controllerTimer: NodeJS.Timeout | undefined;
-  lifecycle!: BrokerLifecycle;
-  controllerChannel!: ControllerChannel;
 
-  private constructor(
-    readonly config: BrokerConfig,
-    readonly clusterId: string,
-    readonly logger: Logger,
-    readonly image: MetadataImage,
-    private readonly metadataLog: MetadataLog,
-    readonly configs: ConfigResolver,
-    readonly raft: RaftDriver,
-    readonly quorum: MetadataQuorum,
-    readonly controller: Controller,
-    readonly replicas: ReplicaManager,
-    readonly groups: GroupCoordinator,
-    readonly txns: TransactionCoordinator,
-    private readonly txnMarkers: TxnMarkerChannel,
-    readonly producerIds: ProducerIdManager,
-    private readonly dispatcher: ApiDispatcher,
-    private readonly server: SocketServer,
-  ) {
-    this.nodeId = config.nodeId;
-    this.fetchSessions = new FetchSessionCache(config.fetchSessionCacheSlots);
+  private constructor(parts: BrokerParts) {
+    this.nodeId = parts.config.nodeId;
+    this.config = parts.config;
+    this.clusterId = parts.clusterId;
+    this.logger = parts.logger;
+    this.image = parts.image;
+    this.configs = parts.configs;
+    this.raft = parts.raft;
+    this.quorum = parts.quorum;
+    this.controller = parts.controller;
+    this.controllerChannel = parts.controllerChannel;
+    this.lifecycle = parts.lifecycle;
+    this.replicas = parts.replicas;
+    this.groups = parts.groups;
+    this.txns = parts.txns;
+    this.producerIds = parts.producerIds;
+    this.metadataLog = parts.metadataLog;
+    this.txnMarkers = parts.txnMarkers;
+    this.dispatcher = parts.dispatcher;
+    this.server = parts.server;
+    this.fetchSessions = new FetchSessionCache(parts.config.fetchSessionCacheSlots);
   }
 
   get brokerEpoch(): bigint {
@@ -124,44 +163,9 @@ export class Broker implements BrokerServices {
         process.exit(1);
       },
     });
-    let broker: Broker | undefined;
-    const replicas = new ReplicaManager(config, logs, image, configs, () => broker, logger.child({ component: 'replica-manager' }));
-    const groupLog = new CoordinatorLog(replicas, CONSUMER_OFFSETS_TOPIC, COORDINATOR_WRITE_TIMEOUT_MS);
-    const groups = new GroupCoordinator(
-      {
-        offsetsTopicPartitions: config.offsetsTopicNumPartitions,
-        initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
-        minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
-        maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
-        maxGroupSize: config.groupMaxSize,
-        offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
-      },
-      groupLog,
-      logger.child({ component: 'group-coordinator' }),
-    );
-    const producerIds = new ProducerIdManager(() => broker!);
-    const txnMarkers = new TxnMarkerChannel(() => broker!);
-    const txns = new TransactionCoordinator(
-      {
-        transactionStatePartitions: config.transactionStateLogNumPartitions,
-        maxTimeoutMs: config.transactionMaxTimeoutMs,
-        abortTimedOutIntervalMs: config.transactionAbortTimedOutIntervalMs,
-      },
-      new CoordinatorLog(replicas, TRANSACTION_STATE_TOPIC, COORDINATOR_WRITE_TIMEOUT_MS),
-      txnMarkers,
-      () => producerIds.generateProducerId(),
-      logger.child({ component: 'transaction-coordinator' }),
-    );
-    txns.partitionExists = (tp) => image.partition(tp.topic, tp.partition) !== undefined;
-    replicas.onLeadershipChange((partition, leading) => {
-      if (partition.topic === CONSUMER_OFFSETS_TOPIC) groups.onLeadershipChange(partition, leading);
-      if (partition.topic === TRANSACTION_STATE_TOPIC) txns.onLeadershipChange(partition, leading);
-    });
-    const publish = async (delta: MetadataDelta) => {
-      await replicas.applyDelta(delta);
-      if (delta.deletedTopics.length > 0) await groups.onTopicsDeleted(new Set(delta.deletedTopics.map((t) => t.name)));
-    };
-    const loader = new MetadataLoader(image, metadataLog, publish, logger.child({ component: 'metadata-loader' }));
+
+    // The metadata quorum, the controller and the way to it.
+    const loader = new MetadataLoader(image, metadataLog, logger.child({ component: 'metadata-loader' }));
     let quorum: MetadataQuorum | undefined;
     let controller: Controller | undefined;
     const raft = new RaftDriver({
@@ -195,8 +199,78 @@ export class Broker implements BrokerServices {
       logger.child({ component: 'controller' }),
     );
     const dispatcher = new ApiDispatcher(BROKER_API_HANDLERS, CONTROLLER_API_HANDLERS, config.controllerListenerNames, logger);
+    const controllerChannel = new ControllerChannel(
+      config.nodeId,
+      config.quorumVoters,
+      quorum,
+      (apiKey, version, body) => dispatcher.dispatchLocally(apiKey, version, body),
+      controllerClientSecurity(config),
+      logger,
+    );
+    const lifecycle = new BrokerLifecycle(
+      { nodeId: config.nodeId, clusterId, rack: config.rack, heartbeatIntervalMs: config.brokerHeartbeatIntervalMs },
+      controllerChannel,
+      image,
+      logger.child({ component: 'broker-lifecycle' }),
+    );
+    const toController: ControllerClient = {
+      send: (apiKey, version, body, timeoutMs) => controllerChannel.send(apiKey, version, body, timeoutMs),
+      get brokerEpoch() {
+        return lifecycle.brokerEpoch;
+      },
+    };
+
+    // The partitions and the coordinators that keep their state in them.
+    const replicas = new ReplicaManager(config, logs, image, configs, toController, logger.child({ component: 'replica-manager' }));
+    const groups = new GroupCoordinator(
+      {
+        offsetsTopicPartitions: config.offsetsTopicNumPartitions,
+        initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+        minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+        maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+        maxGroupSize: config.groupMaxSize,
+        offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
+      },
+      new CoordinatorLog(replicas, CONSUMER_OFFSETS_TOPIC, COORDINATOR_WRITE_TIMEOUT_MS),
+      logger.child({ component: 'group-coordinator' }),
+    );
+    const producerIds = new ProducerIdManager(config.nodeId, toController);
+    const markerWriter = { image, replicas, groups, logger };
+    const txnMarkers = new TxnMarkerChannel({
+      nodeId: config.nodeId,
+      config,
+      image,
+      logger,
+      appendLocally: (topic, index, marker) => appendTxnMarker(markerWriter, topic, index, marker),
+    });
+    const txns = new TransactionCoordinator(
+      {
+        transactionStatePartitions: config.transactionStateLogNumPartitions,
+        maxTimeoutMs: config.transactionMaxTimeoutMs,
+        abortTimedOutIntervalMs: config.transactionAbortTimedOutIntervalMs,
+      },
+      new CoordinatorLog(replicas, TRANSACTION_STATE_TOPIC, COORDINATOR_WRITE_TIMEOUT_MS),
+      txnMarkers,
+      () => producerIds.generateProducerId(),
+      logger.child({ component: 'transaction-coordinator' }),
+    );
+    txns.partitionExists = (tp) => image.partition(tp.topic, tp.partition) !== undefined;
+    replicas.onLeadershipChange((partition, leading) => {
+      if (partition.topic === CONSUMER_OFFSETS_TOPIC) groups.onLeadershipChange(partition, leading);
+      if (partition.topic === TRANSACTION_STATE_TOPIC) txns.onLeadershipChange(partition, leading);
+    });
+    loader.addPublisher(async (delta: MetadataDelta) => {
+      await replicas.applyDelta(delta);
+      if (delta.deletedTopics.length > 0) await groups.onTopicsDeleted(new Set(delta.deletedTopics.map((t) => t.name)));
+    });
+    loader.onApplied(() => {
+      controller.onQuorumChange();
+      quorum.notify();
+      lifecycle.onMetadataApplied();
+    });
+
     const server = new SocketServer(dispatcher, socketServerOptions(config), logger);
-    broker = new Broker(
+    const broker = new Broker({
       config,
       clusterId,
       logger,
@@ -206,6 +280,8 @@ export class Broker implements BrokerServices {
       raft,
       quorum,
       controller,
+      controllerChannel,
+      lifecycle,
       replicas,
       groups,
       txns,
@@ -213,45 +289,21 @@ export class Broker implements BrokerServices {
       producerIds,
       dispatcher,
       server,
-    );
-    const started = broker;
-    loader.onApplied(() => {
-      controller.onQuorumChange();
-      quorum.notify();
-      started.lifecycle?.onMetadataApplied();
     });
     try {
       const bound = await server.bind(config.listeners);
       const advertised = resolveBoundPorts(config.advertisedListeners, bound);
-      broker.controllerChannel = new ControllerChannel(
-        config.nodeId,
-        config.quorumVoters,
-        quorum,
-        (apiKey, version, body) => broker.serveLocally(apiKey, version, body),
-        controllerClientSecurity(config),
-        logger,
-      );
-      broker.lifecycle = new BrokerLifecycle(
-        {
-          nodeId: config.nodeId,
-          clusterId,
-          rack: config.rack,
-          heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
-          endpoints: advertised.map((e) => ({
-            ...e,
-            securityProtocol: SECURITY_PROTOCOL_IDS[config.listenerSecurity.get(e.name)?.protocol ?? 'PLAINTEXT'] ?? 0,
-          })),
-        },
-        broker.controllerChannel,
-        image,
-        logger.child({ component: 'broker-lifecycle' }),
-      );
       dispatcher.openControllerListeners(broker);
       raft.start();
       txns.start();
       broker.controllerTimer = setInterval(() => void controller.tick().catch(() => undefined), CONTROLLER_TICK_MS);
-      broker.lifecycle.start();
-      await broker.lifecycle.whenUnfenced();
+      lifecycle.start(
+        advertised.map((e) => ({
+          ...e,
+          securityProtocol: SECURITY_PROTOCOL_IDS[config.listenerSecurity.get(e.name)?.protocol ?? 'PLAINTEXT'] ?? 0,
+        })),
+      );
+      await lifecycle.whenUnfenced();
       await replicas.deleteStrayLogs();
       dispatcher.open(broker);
       logger.info({ brokerEpoch: broker.brokerEpoch, listeners: bound, advertised }, 'broker-ts is ready');
@@ -260,20 +312,6 @@ export class Broker implements BrokerServices {
       await broker.shutdown().catch(() => undefined);
       throw error;
     }
-  }
-
-  /** Serves a controller request in process (this node is the active controller). */
-  private serveLocally(apiKey: number, version: number, body: unknown): Promise<unknown> {
-    const listenerName = this.config.controllerListenerNames[0]!;
-    const context: RequestContext = {
-      header: { apiKey, apiVersion: version, correlationId: 0, clientId: 'broker-ts-local' },
-      apiVersion: version,
-      listenerName,
-      clientId: 'broker-ts-local',
-      clientHost: '/127.0.0.1',
-      connectionId: 'local',
-    } as RequestContext;
-    return Promise.resolve(this.dispatcher.dispatch({ apiKey, apiVersion: version, header: context.header, body } as never, context));
   }
 
   /** The listeners as bound (port 0 resolved). */
@@ -341,14 +379,14 @@ export class Broker implements BrokerServices {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
-      if (this.lifecycle !== undefined && this.config.quorumVoters.length > 1) {
+      if (this.config.quorumVoters.length > 1) {
         await this.lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
       }
-      this.lifecycle?.stop();
+      this.lifecycle.stop();
       if (this.controllerTimer !== undefined) clearInterval(this.controllerTimer);
       await this.server.close();
       this.raft.shutdown();
-      this.controllerChannel?.close();
+      this.controllerChannel.close();
       this.groups.shutdown();
       this.txns.shutdown();
       this.txnMarkers.close();

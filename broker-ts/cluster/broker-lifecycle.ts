@@ -6,7 +6,7 @@
 // that cannot reach the controller keeps serving what it last knew, as a KRaft broker does.
 import { randomKafkaUuid } from './kafka-uuid.js';
 import type { Logger } from '../logging/logger.js';
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import type { ControllerChannel } from './controller-channel.js';
 import type { MetadataImage } from './metadata-image.js';
 
@@ -23,7 +23,6 @@ export interface BrokerLifecycleOptions {
   clusterId: string;
   rack: string | null;
   heartbeatIntervalMs: number;
-  endpoints: readonly AdvertisedEndpoint[];
 }
 
 /** While fenced and catching up, heartbeats go out this often so that unfencing is quick. */
@@ -39,6 +38,8 @@ export class BrokerLifecycle {
   private inFlight = false;
   private readonly unfencedWaiters: (() => void)[] = [];
   private shutdownGranted: (() => void) | undefined;
+  /** The listeners it registers, known once they are bound. */
+  private endpoints: readonly AdvertisedEndpoint[] = [];
 
   constructor(
     private readonly options: BrokerLifecycleOptions,
@@ -47,7 +48,9 @@ export class BrokerLifecycle {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
+  /** Registers with these advertised listeners, then heartbeats. */
+  start(endpoints: readonly AdvertisedEndpoint[]): void {
+    this.endpoints = endpoints;
     this.schedule(0);
   }
 
@@ -119,7 +122,7 @@ export class BrokerLifecycle {
         brokerId: this.options.nodeId,
         clusterId: this.options.clusterId,
         incarnationId: this.incarnationId,
-        listeners: this.options.endpoints.map((e) => ({ name: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
+        listeners: this.endpoints.map((e) => ({ name: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
         features: [],
         rack: this.options.rack,
         isMigratingZkBroker: false,

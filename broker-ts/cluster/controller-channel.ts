@@ -4,9 +4,9 @@
 // traffic too. When this node is the active controller the request is served in process.
 import type { QuorumVoter } from '../config/listeners.js';
 import type { Logger } from '../logging/logger.js';
-import { WireClient } from '../protocol/index.js';
-import type { RequestBody, ResponseBody, SupportedApiKey } from '../protocol/index.js';
-import { ApiError } from '../server/api-error.js';
+import { WireClient } from '@kafka-chaos/protocol';
+import type { RequestBody, ResponseBody, SupportedApiKey } from '@kafka-chaos/protocol';
+import { ApiError } from '../errors/api-error.js';
 import type { ClientSecurity } from '../security/client-security.js';
 import type { MetadataQuorum } from './metadata-quorum.js';
 

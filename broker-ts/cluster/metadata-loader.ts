@@ -15,13 +15,18 @@ export class MetadataLoader {
   private running = false;
   private readonly waiters: { offset: bigint; resolve: () => void }[] = [];
   private readonly appliedListeners: (() => void)[] = [];
+  private readonly publishers: DeltaPublisher[] = [];
 
   constructor(
     private readonly image: MetadataImage,
     private readonly log: MetadataLog,
-    private readonly publish: DeltaPublisher,
     private readonly logger: Logger,
   ) {}
+
+  /** Each batch of applied changes goes to the publishers, in the order they were added, before the next is applied. */
+  addPublisher(publisher: DeltaPublisher): void {
+    this.publishers.push(publisher);
+  }
 
   /** Everything below this offset is in the image and published. */
   get appliedOffset(): bigint {
@@ -57,7 +62,7 @@ export class MetadataLoader {
           count++;
         }
         this.nextOffset = to;
-        if (!delta.isEmpty) await this.publish(delta);
+        if (!delta.isEmpty) for (const publish of this.publishers) await publish(delta);
         if (count > 0) this.logger.debug({ appliedUpTo: to, records: count }, 'applied committed metadata');
         for (let i = this.waiters.length - 1; i >= 0; i--) {
           if (this.waiters[i]!.offset <= this.nextOffset) this.waiters.splice(i, 1)[0]!.resolve();

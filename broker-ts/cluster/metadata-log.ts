@@ -4,7 +4,7 @@
 // the quorum's RaftLog: the leader appends, followers copy the leader's batches as they are and
 // truncate where their log diverged; what is committed is replayed into the MetadataImage.
 import { join } from 'node:path';
-import { decodeRecordBatches, encodeRecordBatch } from '../protocol/index.js';
+import { decodeRecordBatches, encodeRecordBatch } from '@kafka-chaos/protocol';
 import { PartitionLog } from '../storage/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { EpochEnd, RaftLog } from '../raft/raft-log.js';

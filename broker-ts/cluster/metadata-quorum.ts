@@ -5,7 +5,7 @@ import type { MetadataLog } from './metadata-log.js';
 import type { MetadataRecord } from './metadata-records.js';
 import type { ControllerQuorum } from './controller.js';
 import type { RaftDriver } from '../raft/raft-driver.js';
-import { ApiError } from '../server/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 
 export class MetadataQuorum implements ControllerQuorum {
   private readonly stateWaiters = new Set<() => void>();

@@ -4,7 +4,7 @@
 // as unsigned varints, then the flexible-encoded message). Every change to cluster state is one of
 // these, appended to the log and then applied to the MetadataImage; replication (issue 4) will
 // carry the same records through Raft.
-import { Reader, Writer, compile, schema as t } from '../protocol/index.js';
+import { Reader, Writer, compile, schema as t } from '@kafka-chaos/protocol';
 
 const FRAME_VERSION = 1;
 

@@ -11,7 +11,7 @@
 // batches and learns the high watermark from the leader's answers.
 import { OffsetOutOfRangeError } from '../storage/index.js';
 import type { AppendResult, PartitionLog, ReadOptions, TimestampAndOffset } from '../storage/index.js';
-import { ApiError } from '../server/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 import { FollowerTracking } from '../replication/follower-tracking.js';
 import { divergingEpoch } from '../replication/log-divergence.js';
 import type { PartitionRegistration } from './metadata-image.js';

@@ -8,11 +8,11 @@
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { ConfigResolver } from '../config/config-resolver.js';
 import type { Logger } from '../logging/logger.js';
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import type { LogManager } from '../storage/index.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import { interBrokerClientSecurity } from '../security/client-security.js';
-import type { BrokerServices } from '../server/broker-services.js';
+import type { ControllerClient } from './controller-client.js';
 import type { MetadataDelta, MetadataImage, PartitionRegistration } from './metadata-image.js';
 import { METADATA_TOPIC } from './metadata-log.js';
 import { NO_LEADER } from './metadata-records.js';
@@ -39,7 +39,7 @@ export class ReplicaManager implements IsrChangeSink {
     private readonly logs: LogManager,
     private readonly image: MetadataImage,
     private readonly configs: ConfigResolver,
-    private readonly broker: () => BrokerServices | undefined,
+    private readonly controller: ControllerClient,
     private readonly logger: Logger,
   ) {
     this.localNodeId = config.nodeId;
@@ -159,8 +159,9 @@ export class ReplicaManager implements IsrChangeSink {
   }
 
   proposeIsr(partition: Partition, isr: readonly number[]): void {
-    const services = this.broker();
-    if (services === undefined) {
+    // Not registered yet (a partition taken up while the broker starts): the controller would
+    // refuse the stale epoch anyway; the leader proposes again on its next check.
+    if (this.controller.brokerEpoch < 0n) {
       partition.onIsrProposalFailed();
       return;
     }
@@ -176,13 +177,13 @@ export class ReplicaManager implements IsrChangeSink {
       },
       'proposing an ISR change',
     );
-    services.controllerChannel
+    this.controller
       .send(
         ApiKey.AlterPartition,
         3,
         {
           brokerId: this.localNodeId,
-          brokerEpoch: services.lifecycle.brokerEpoch,
+          brokerEpoch: this.controller.brokerEpoch,
           topics: [
             {
               topicId: partition.topicId,

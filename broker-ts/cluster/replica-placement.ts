@@ -1,6 +1,6 @@
 // Where a new partition's replicas go: striped over the registered brokers from a random start, so
 // leaders (the first replica) spread over the cluster as with Kafka's default placer.
-import { ApiError } from '../server/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 
 export function placeReplicas(brokerIds: readonly number[], firstPartition: number, partitionCount: number, replicationFactor: number): number[][] {
   if (replicationFactor > brokerIds.length) {

@@ -1,6 +1,6 @@
 // Topic naming rules, as Kafka's Topic class has them: legal characters and length, internal topics,
 // and names that collide once '.' and '_' are treated alike (they share metric names).
-import { ApiError } from '../server/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 
 export const MAX_TOPIC_NAME_LENGTH = 249;
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';

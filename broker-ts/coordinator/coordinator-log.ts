@@ -11,8 +11,8 @@ import {
   isControlBatch,
   isTransactionalBatch,
   readTransactionMarker,
-} from '../protocol/index.js';
-import { ApiError, errorCodeOf } from '../server/api-error.js';
+} from '@kafka-chaos/protocol';
+import { ApiError, errorCodeOf } from '../errors/api-error.js';
 import type { Partition } from '../cluster/partition.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 

@@ -4,10 +4,10 @@
 // record batch, or keeping a connection open whose framing cannot be trusted any more.
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { APIS, ApiKey, ErrorCode, decodeResponse, encodeRawRequest, encodeRequest, versionEntry } from '../protocol/index.js';
-import type { SupportedApiKey } from '../protocol/index.js';
+import { APIS, ApiKey, ErrorCode, decodeResponse, encodeRawRequest, encodeRequest, versionEntry } from '@kafka-chaos/protocol';
+import type { SupportedApiKey } from '@kafka-chaos/protocol';
 import { randomBody } from './field-values.js';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import { DAMAGES, damagedBatch, validBatch } from './garbage-batches.js';
 import { mutateFrame } from './mutations.js';
 import { RawConnection } from './raw-connection.js';

@@ -1,10 +1,10 @@
 // Request bodies built from the protocol layer's schemas with random, edge-biased values: every
 // field present and of the right type, so the request encodes and decodes, but its values are the
 // kind that break handlers (negative counts, -1 ids, maximum timeouts, empty and odd names).
-import type { Field, StructType, Type } from '../protocol/schema/types.js';
-import { fieldType } from '../protocol/schema/types.js';
-import { encodeRecordBatch } from '../protocol/index.js';
-import type { SeededRandom } from '../testing/seeded-random.js';
+import type { Field, StructType, Type } from '@kafka-chaos/protocol/schema';
+import { fieldType } from '@kafka-chaos/protocol/schema';
+import { encodeRecordBatch } from '@kafka-chaos/protocol';
+import type { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 
 const INT_EDGES: Record<'int8' | 'int16' | 'int32' | 'uint16' | 'uint32', readonly number[]> = {
   int8: [0, 1, -1, 127, -128],

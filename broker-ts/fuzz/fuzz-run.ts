@@ -4,7 +4,7 @@
 // and receiving, the resident memory is under the limit). Ends after the number of cases or the
 // time asked for, or at the first failure, and reports what happened.
 import { readFileSync } from 'node:fs';
-import { ApiKey, ErrorCode, WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode, WireClient } from '@kafka-chaos/protocol';
 import { BrokerProcess } from '../testing/broker-process.js';
 import { Canary } from './canary.js';
 import type { CanaryProgress } from './canary.js';

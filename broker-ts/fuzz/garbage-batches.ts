@@ -3,8 +3,8 @@
 // batch, a payload that is not what its codec says, a codec that does not exist, a wrong magic, an
 // offset or control flag a client may not send, a size over max.message.bytes). Where the damage is
 // inside the CRC's range, the CRC is recomputed so that the record checks, not the CRC, must refuse it.
-import { Compression, Offsets, encodeRecordBatch, writeBatchCrc } from '../protocol/index.js';
-import type { SeededRandom } from '../testing/seeded-random.js';
+import { Compression, Offsets, encodeRecordBatch, writeBatchCrc } from '@kafka-chaos/protocol';
+import type { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 
 export type Damage =
   | 'crc'

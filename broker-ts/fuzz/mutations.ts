@@ -2,7 +2,7 @@
 // integers written over fields, cut, inserted and repeated bytes, a different version in the header.
 // Most mutations keep the size prefix consistent so the damage reaches the request decoder and
 // the handlers rather than only the framing.
-import type { SeededRandom } from '../testing/seeded-random.js';
+import type { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 
 const INT32_EDGES = [0x7fffffff, 0xffffffff, 0x80000000, 0, 0x00010000];
 /** Size prefix (4), api key (2), api version (2), correlation id (4): the header starts the body. */

@@ -2,7 +2,7 @@
 // (answered with a frame, closed the connection, or neither within the time allowed).
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { FrameDecoder } from '../protocol/index.js';
+import { FrameDecoder } from '@kafka-chaos/protocol';
 
 export type Reaction = 'answered' | 'closed' | 'silent';
 

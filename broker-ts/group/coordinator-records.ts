@@ -2,7 +2,7 @@
 // prefix, then the message in the classic encoding): OffsetCommitKey v1 / OffsetCommitValue v3 for
 // committed offsets and GroupMetadataKey v2 / GroupMetadataValue v3 for groups. A null value is a
 // tombstone. Using Kafka's layout keeps the log readable by Kafka's own tools.
-import { Reader, Writer, compile, schema as t } from '../protocol/index.js';
+import { Reader, Writer, compile, schema as t } from '@kafka-chaos/protocol';
 
 const OffsetCommitKey = t.struct({ group: t.string, topic: t.string, partition: t.int32 });
 const GroupMetadataKey = t.struct({ group: t.string });

@@ -1,7 +1,7 @@
 // The group coordinator through the wire, request by request, as the Java client and kafkajs use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode } from '../protocol/index.js';
-import type { WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import type { WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
 import { createTopic } from '../testing/wire-helpers.js';

@@ -8,7 +8,7 @@
 // are written as part of its transaction and stay pending, invisible to OffsetFetch, until the
 // transaction coordinator's commit marker reaches the partition (an abort marker drops them).
 import type { Logger } from '../logging/logger.js';
-import { ErrorCode } from '../protocol/index.js';
+import { ErrorCode } from '@kafka-chaos/protocol';
 import type { Partition } from '../cluster/partition.js';
 import { ClassicGroup, ClassicGroupMember } from './classic-group.js';
 import type { GroupProtocol, GroupState, JoinResult, SyncResult } from './classic-group.js';

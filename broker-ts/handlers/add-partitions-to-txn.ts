@@ -2,7 +2,7 @@
 // own verification, KIP-890, which broker-ts does not do). Partitions of unknown topics fail the
 // request before the coordinator sees it, the others then answer OPERATION_NOT_ATTEMPTED, as in Kafka;
 // otherwise every partition gets the coordinator's one answer.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { fencedForVersion } from '../txn/producer-fenced.js';
 import type { TopicPartition } from '../txn/txn-markers.js';

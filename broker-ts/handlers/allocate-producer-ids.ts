@@ -1,8 +1,8 @@
 // AllocateProducerIds (key 67, controller listener): a broker takes a block of producer ids,
 // reserved in the metadata log so that no id is handed out twice in the cluster.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { PRODUCER_ID_BLOCK_SIZE } from '../cluster/controller.js';
-import { errorCodeOf } from '../server/api-error.js';
+import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const allocateProducerIdsHandler = defineHandler({

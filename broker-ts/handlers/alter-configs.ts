@@ -1,7 +1,7 @@
 // AlterConfigs (key 33, the legacy non-incremental form): the given configs replace every previous
 // override of the resource. Topic configs are validated as Kafka validates them; for brokers only
 // keys Kafka can change at run time are accepted.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const alterConfigsHandler = defineHandler({

@@ -1,8 +1,8 @@
 // AlterPartition (key 56, controller listener): a partition leader asks to shrink or expand the ISR.
 // The change is checked against the partition's leader epoch and partition epoch, so a leader that
 // has been replaced, or that works from an older state, cannot overwrite newer changes.
-import { ApiKey, ErrorCode, schema } from '../protocol/index.js';
-import { errorCodeOf } from '../server/api-error.js';
+import { ApiKey, ErrorCode, schema } from '@kafka-chaos/protocol';
+import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const alterPartitionHandler = defineHandler({

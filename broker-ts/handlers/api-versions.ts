@@ -1,7 +1,7 @@
 // ApiVersions (key 18): the API keys and version ranges served on the listener the request came in
 // on. v3+ requests carry the client's software name and version, which Kafka validates; v5+ requests
 // may name the cluster and node the client means to reach (KIP-1242), checked after the name.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 const SOFTWARE_NAME_OR_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;

@@ -1,5 +1,5 @@
 // BeginQuorumEpoch (key 53, controller listener): a newly elected quorum leader announces itself.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { beginEpochFromWire, epochToWire } from '../raft/raft-wire.js';
 import type { EpochResponse } from '../raft/raft-messages.js';

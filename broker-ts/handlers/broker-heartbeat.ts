@@ -1,7 +1,7 @@
 // BrokerHeartbeat (key 63, controller listener): a broker's lease, its metadata progress, and its
 // wish to be fenced or to shut down; the answer says whether it is fenced and may shut down.
-import { ApiKey } from '../protocol/index.js';
-import { errorCodeOf } from '../server/api-error.js';
+import { ApiKey } from '@kafka-chaos/protocol';
+import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const brokerHeartbeatHandler = defineHandler({

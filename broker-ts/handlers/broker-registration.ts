@@ -1,7 +1,7 @@
 // BrokerRegistration (key 62, controller listener): a broker starting up registers with the active
 // controller and gets its broker epoch.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
-import { errorCodeOf } from '../server/api-error.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const brokerRegistrationHandler = defineHandler({

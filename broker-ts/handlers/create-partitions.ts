@@ -1,5 +1,5 @@
 // CreatePartitions (key 37): adds partitions to existing topics.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const createPartitionsHandler = defineHandler({

@@ -1,7 +1,7 @@
 // CreateTopics (key 19): the controller validates and commits the topics (validate_only stops
 // before the commit); v5+ answers with the partition count, replication factor and the effective
 // configs of each created topic.
-import { ApiKey, ErrorCode, schema } from '../protocol/index.js';
+import { ApiKey, ErrorCode, schema } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const createTopicsHandler = defineHandler({

@@ -1,5 +1,5 @@
 // DeleteGroups (key 42): removes empty groups and their committed offsets.
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const deleteGroupsHandler = defineHandler({

@@ -1,7 +1,7 @@
 // DeleteRecords (key 21): moves partitions' log start offsets forward (-1: to the high watermark);
 // segments wholly below the new start are deleted.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
-import { ApiError, errorCodeOf } from '../server/api-error.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import { ApiError, errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const deleteRecordsHandler = defineHandler({

@@ -1,6 +1,6 @@
 // DeleteTopics (key 20): by name (v1-5) or by name or topic id (v6). The controller removes the
 // topic from the metadata; every replica then deletes its partitions' logs.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const deleteTopicsHandler = defineHandler({

@@ -1,6 +1,6 @@
 // DescribeCluster (key 60): the brokers as the request's listener advertises them. v1 asks for
 // brokers (endpoint type 1) or controllers (2); a broker listener serves brokers only.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { CLUSTER_OPERATIONS, AUTHORIZED_OPERATIONS_OMITTED } from './authorized-operations.js';
 import { brokersOnListener, controllerIdFor } from './listener-endpoints.js';

@@ -1,7 +1,7 @@
 // DescribeConfigs (key 32): a topic's configs (every topic key with its effective value and where
 // it comes from), a broker's (its known keys, dynamic layers first), or the cluster-wide dynamic
 // broker defaults (resource name "").
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { CONFIG_TYPE_CODES, ConfigSource } from '../config/config-key.js';
 import type { ConfigEntry } from '../config/config-resolver.js';
 import { brokerConfigKey } from '../config/broker-config-keys.js';

@@ -1,6 +1,6 @@
 // DescribeGroups (key 15): state, protocol and members of groups (metadata and assignments only
 // once a group is Stable, as Kafka shows them).
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, GROUP_OPERATIONS } from './authorized-operations.js';
 

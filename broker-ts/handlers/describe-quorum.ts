@@ -1,6 +1,6 @@
 // DescribeQuorum (key 55): the metadata quorum's leader, epoch, high watermark and voters. The
 // quorum leader answers; any other node forwards the request to it, as Kafka brokers do.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { METADATA_TOPIC } from '../cluster/metadata-log.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';

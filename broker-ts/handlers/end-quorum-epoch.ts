@@ -1,6 +1,6 @@
 // EndQuorumEpoch (key 54, controller listener): the quorum leader is stepping down (a graceful
 // stop) and names the voters it prefers as successors.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { endEpochFromWire, epochToWire } from '../raft/raft-wire.js';
 import type { EpochResponse } from '../raft/raft-messages.js';

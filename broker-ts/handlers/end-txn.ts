@@ -1,6 +1,6 @@
 // EndTxn (key 26): commit or abort. Answered once the coordinator has durably decided (the Prepare
 // state is replicated); the markers are written to the transaction's partitions after that.
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { fencedForVersion } from '../txn/producer-fenced.js';
 

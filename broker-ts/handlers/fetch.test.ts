@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode, decodeRecordBatches } from '../protocol/index.js';
-import type { WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode, decodeRecordBatches } from '@kafka-chaos/protocol';
+import type { WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
 import { createTopic, produce, values } from '../testing/wire-helpers.js';

@@ -7,10 +7,10 @@
 // than min_bytes available it waits up to max_wait_ms, woken by high watermark moves (consumers) or
 // appends (followers) rather than polling. Fetch sessions (KIP-227, v7+) are kept in the
 // FetchSessionCache; v13+ names topics by id.
-import { ApiKey, ErrorCode, batchSizeAt, lastOffsetOf, scanBatches, schema } from '../protocol/index.js';
+import { ApiKey, ErrorCode, batchSizeAt, lastOffsetOf, scanBatches, schema } from '@kafka-chaos/protocol';
 import type { Partition } from '../cluster/partition.js';
 import { IsolationLevel } from '../cluster/partition.js';
-import { ApiError, errorCodeOf } from '../server/api-error.js';
+import { ApiError, errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 import type { FetchContext, FetchedPartitionRequest, PartitionResponseSummary } from '../server/fetch-session-cache.js';

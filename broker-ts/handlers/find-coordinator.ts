@@ -3,9 +3,9 @@
 // the __transaction_state partition it hashes to. The first request of each kind creates its topic
 // (offsets.topic.* or transaction.state.log.* partitions and replication factor), as Kafka does.
 // v4+ looks up several keys at once.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../cluster/topic-names.js';
-import { errorCodeOf } from '../server/api-error.js';
+import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 import { brokerOnListener } from './listener-endpoints.js';

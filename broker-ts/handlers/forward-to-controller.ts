@@ -3,7 +3,7 @@
 // active controller forwards the request unchanged over the controller channel and relays the
 // answer, as KRaft brokers forward to the controller.
 import type { ApiHandler } from '../server/api-handler.js';
-import type { SupportedApiKey } from '../protocol/index.js';
+import type { SupportedApiKey } from '@kafka-chaos/protocol';
 
 const FORWARD_TIMEOUT_MS = 30_000;
 

@@ -1,5 +1,5 @@
 // Heartbeat (key 12): keeps a member's session alive and tells it when to rejoin.
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const heartbeatHandler = defineHandler({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode } from '../protocol/index.js';
-import type { WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import type { WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 
 function initProducerId(client: WireClient, transactionalId: string | null = null) {

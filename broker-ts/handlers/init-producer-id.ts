@@ -2,7 +2,7 @@
 // idempotent producer (ids come from blocks the controller reserves durably, so none is reused after
 // a restart). With one: the transaction coordinator of that id bumps its epoch, fencing earlier
 // incarnations, and aborts a transaction they left open (the producer retries meanwhile).
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
 import { defineHandler } from '../server/api-handler.js';
 import { fencedForVersion } from '../txn/producer-fenced.js';

@@ -1,5 +1,5 @@
 // JoinGroup (key 11): see the group coordinator for the protocol.
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const joinGroupHandler = defineHandler({

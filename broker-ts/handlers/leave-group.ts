@@ -1,5 +1,5 @@
 // LeaveGroup (key 13): one member (v0-2) or a batch of members (v3+) leave; the group rebalances.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const leaveGroupHandler = defineHandler({

@@ -1,6 +1,6 @@
 // ListGroups (key 16): the groups this coordinator owns, optionally filtered by state (v4+) and
 // type (v5+; broker-ts groups are all "classic").
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const listGroupsHandler = defineHandler({

@@ -2,8 +2,8 @@
 // (-4, v8+) offset of a partition, or the first offset whose record timestamp is at least the one
 // asked for. Consumers see only what is below the high watermark (the last stable offset for
 // READ_COMMITTED).
-import { ApiKey, ErrorCode } from '../protocol/index.js';
-import { ApiError, errorCodeOf } from '../server/api-error.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import { ApiError, errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 

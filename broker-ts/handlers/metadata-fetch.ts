@@ -1,7 +1,7 @@
 // Fetch (key 1) on the controller listener: voters replicating __cluster_metadata-0 from the quorum
 // leader. The answer may wait (up to max_wait_ms) for new entries or a higher high watermark, and
 // carries the diverging epoch when the fetcher's log has entries the leader's does not.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { METADATA_TOPIC, METADATA_TOPIC_ID } from '../cluster/metadata-log.js';
 import { defineHandler } from '../server/api-handler.js';
 import { fetchFromWire, fetchToWire } from '../raft/raft-wire.js';

@@ -2,7 +2,7 @@
 // id, and topics with their partitions (leader, leader epoch, replicas, ISR). Unknown topics are
 // created when the request allows it and auto.create.topics.enable is on; as in KRaft, that
 // response still says UNKNOWN_TOPIC_OR_PARTITION and the client asks again.
-import { ApiKey, ErrorCode, schema } from '../protocol/index.js';
+import { ApiKey, ErrorCode, schema } from '@kafka-chaos/protocol';
 import type { TopicImage } from '../cluster/metadata-image.js';
 import { isInternalTopic, isValidTopicName } from '../cluster/topic-names.js';
 import { defineHandler } from '../server/api-handler.js';

@@ -1,6 +1,6 @@
 // OffsetCommit (key 8): offsets for partitions of existing topics are checked against the group
 // (generation, member, state) and written to __consumer_offsets before they are acknowledged.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const offsetCommitHandler = defineHandler({

@@ -1,6 +1,6 @@
 // OffsetFetch (key 9): a group's committed offsets, for given partitions or all of them (null
 // topics, v2+), for one group (v1-7) or several (v8+, the Java client batches groups).
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const offsetFetchHandler = defineHandler({

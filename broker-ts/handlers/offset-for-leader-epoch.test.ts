@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
 import { createTopic, produce, values } from '../testing/wire-helpers.js';

@@ -1,8 +1,8 @@
 // OffsetForLeaderEpoch (key 23, v2+ as in Kafka 4): the end offset of a leader epoch in the leader's
 // log, which consumers use to detect log truncation after a leader change (KIP-320) and followers
 // to find where to truncate (KIP-101, issue 4).
-import { ApiKey, ErrorCode } from '../protocol/index.js';
-import { ApiError, errorCodeOf } from '../server/api-error.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import { ApiError, errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const offsetForLeaderEpochHandler = defineHandler({

@@ -5,10 +5,10 @@
 // so), -1 once the high watermark covers it (the whole ISR has it), within the request timeout.
 // Kafka 4 still advertises v0-2 (old librdkafka versions look for them) but refuses to decode them,
 // and so does broker-ts: the connection is closed.
-import { ApiKey, Attributes, ErrorCode, Offsets, batchSizeAt, writeBatchCrc } from '../protocol/index.js';
+import { ApiKey, Attributes, ErrorCode, Offsets, batchSizeAt, writeBatchCrc } from '@kafka-chaos/protocol';
 import type { AppendResult } from '../storage/index.js';
 import { isInternalTopic } from '../cluster/topic-names.js';
-import { ApiError, errorCodeOf, errorMessageOf } from '../server/api-error.js';
+import { ApiError, errorCodeOf, errorMessageOf } from '../errors/api-error.js';
 import { CloseConnectionError, defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 import { brokerOnListener } from './listener-endpoints.js';

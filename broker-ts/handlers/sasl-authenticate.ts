@@ -1,6 +1,6 @@
 // SaslAuthenticate (key 36) once a connection is past authentication, or on a listener without
 // SASL: ILLEGAL_SASL_STATE, as Kafka answers (broker-ts does not re-authenticate, KIP-368).
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const saslAuthenticateHandler = defineHandler({

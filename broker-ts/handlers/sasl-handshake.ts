@@ -1,7 +1,7 @@
 // SaslHandshake (key 17) once a connection is past authentication, or on a listener without SASL:
 // Kafka answers ILLEGAL_SASL_STATE. The exchange itself runs before the dispatcher, in
 // security/sasl-authenticator.ts.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const saslHandshakeHandler = defineHandler({

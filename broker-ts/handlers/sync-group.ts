@@ -1,5 +1,5 @@
 // SyncGroup (key 14): the leader hands in the assignment, every member gets its part.
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 
 export const syncGroupHandler = defineHandler({

@@ -1,7 +1,7 @@
 // TxnOffsetCommit (key 28), served by the group coordinator: the offsets are written to the group's
 // __consumer_offsets partition as part of the producer's transaction and become visible to
 // OffsetFetch only when the transaction's commit marker reaches that partition.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { fencedForVersion } from '../txn/producer-fenced.js';
 

@@ -1,6 +1,6 @@
 // Vote (key 52, controller listener): a candidate, or a prospective candidate asking for a
 // pre-vote, asks this voter for its vote in the metadata quorum.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { voteFromWire, voteToWire } from '../raft/raft-wire.js';
 import type { VoteResponse } from '../raft/raft-messages.js';

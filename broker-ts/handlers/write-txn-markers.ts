@@ -1,7 +1,7 @@
 // WriteTxnMarkers (key 27, v1 as Kafka 4 serves it): a transaction coordinator on another node asks
 // this partition leader to write commit or abort markers. Each partition is answered once its
 // marker is replicated (or with why not; the coordinator retries).
-import { ApiKey } from '../protocol/index.js';
+import { ApiKey } from '@kafka-chaos/protocol';
 import { defineHandler } from '../server/api-handler.js';
 import { appendTxnMarker } from '../txn/txn-markers.js';
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressionTypes } from 'kafkajs';
 import type { Admin, Kafka } from 'kafkajs';
-import { ApiKey, WireClient, decodeResponse, peekCorrelationId } from '../protocol/index.js';
+import { ApiKey, WireClient, decodeResponse, peekCorrelationId } from '@kafka-chaos/protocol';
 import { BrokerProcess } from '../testing/broker-process.js';
 import { kafkaClient } from '../testing/kafkajs.js';
 import { recordingSocketFactory } from '../testing/recording-socket-factory.js';

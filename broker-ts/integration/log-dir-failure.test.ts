@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode, WireClient, decodeRecordBatches } from '../protocol/index.js';
+import { ApiKey, ErrorCode, WireClient, decodeRecordBatches } from '@kafka-chaos/protocol';
 import { BrokerProcess } from '../testing/broker-process.js';
 import { eventually, kafkaClient } from '../testing/kafkajs.js';
 import { createTopic, produce } from '../testing/wire-helpers.js';

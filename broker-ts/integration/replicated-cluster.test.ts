@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeQuorum } from '../../harness/clients/quorum.js';
 import type { Cluster } from '../../harness/runtime/cluster.js';
 import { startCluster } from '../../harness/runtime/start-cluster.js';
-import { ApiKey, ErrorCode, WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode, WireClient } from '@kafka-chaos/protocol';
 import { eventually, kafkaClient } from '../testing/kafkajs.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'broker-ts-replicated-'));
@@ -115,7 +115,7 @@ async function produceErrorCode(leader: number, topic: string, timeoutMs = 2000)
   const [host, port] = cluster.node(leader).harnessAddress.split(':') as [string, string];
   const client = await WireClient.connect({ host, port: Number(port) });
   try {
-    const { encodeRecordBatch } = await import('../protocol/index.js');
+    const { encodeRecordBatch } = await import('@kafka-chaos/protocol');
     const response = await client.send(ApiKey.Produce, 9, {
       transactionalId: null,
       acks: -1,

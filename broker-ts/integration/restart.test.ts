@@ -2,7 +2,7 @@
 // again, and clients carry on. A SIGTERM stops it cleanly with exit code 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
-import { ApiKey, WireClient } from '../protocol/index.js';
+import { ApiKey, WireClient } from '@kafka-chaos/protocol';
 import { BrokerProcess } from '../testing/broker-process.js';
 import { eventually, kafkaClient } from '../testing/kafkajs.js';
 

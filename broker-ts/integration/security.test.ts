@@ -10,7 +10,16 @@ import { createCertificateAuthority, issueCertificate } from '../../harness/secu
 import type { CertificateAuthority, IssuedCertificate } from '../../harness/security/certificates.js';
 import { loadBrokerConfig } from '../config/broker-config.js';
 import { readPropertiesFile } from '../config/properties-file.js';
-import { ApiKey, ErrorCode, FrameDecoder, SaslAuthenticationError, WireClient, encodePlainToken, encodeRecordBatch, encodeRequest } from '../protocol/index.js';
+import {
+  ApiKey,
+  ErrorCode,
+  FrameDecoder,
+  SaslAuthenticationError,
+  WireClient,
+  encodePlainToken,
+  encodeRecordBatch,
+  encodeRequest,
+} from '@kafka-chaos/protocol';
 import { controllerClientSecurity, interBrokerClientSecurity } from '../security/client-security.js';
 import { BrokerProcess } from '../testing/broker-process.js';
 import { freePort } from '../testing/free-port.js';

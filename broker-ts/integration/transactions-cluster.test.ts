@@ -10,7 +10,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../harness/runtime/cluster.js';
 import { startCluster } from '../../harness/runtime/start-cluster.js';
-import { ApiKey, ErrorCode, WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode, WireClient } from '@kafka-chaos/protocol';
 import { eventually, kafkaClient } from '../testing/kafkajs.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'broker-ts-txn-cluster-'));

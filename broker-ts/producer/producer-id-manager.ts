@@ -2,9 +2,9 @@
 // (ProducerIdsRecord), so an id is never handed out twice in the cluster, even across restarts and
 // controller changes; a broker asks the active controller for a block (AllocateProducerIds) and
 // gives out its ids one by one, as Kafka's RPCProducerIdManager does.
-import { ApiKey, ErrorCode } from '../protocol/index.js';
-import { ApiError } from '../server/api-error.js';
-import type { BrokerServices } from '../server/broker-services.js';
+import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import { ApiError } from '../errors/api-error.js';
+import type { ControllerClient } from '../cluster/controller-client.js';
 
 const ALLOCATION_TIMEOUT_MS = 10_000;
 
@@ -13,7 +13,10 @@ export class ProducerIdManager {
   private end = 0n;
   private pending: Promise<void> | undefined;
 
-  constructor(private readonly broker: () => BrokerServices) {}
+  constructor(
+    private readonly nodeId: number,
+    private readonly controller: ControllerClient,
+  ) {}
 
   async generateProducerId(): Promise<bigint> {
     while (this.next >= this.end) {
@@ -26,11 +29,10 @@ export class ProducerIdManager {
   }
 
   private async allocate(): Promise<void> {
-    const broker = this.broker();
-    const response = await broker.controllerChannel.send(
+    const response = await this.controller.send(
       ApiKey.AllocateProducerIds,
       0,
-      { brokerId: broker.nodeId, brokerEpoch: broker.lifecycle.brokerEpoch },
+      { brokerId: this.nodeId, brokerEpoch: this.controller.brokerEpoch },
       ALLOCATION_TIMEOUT_MS,
     );
     if (response.errorCode !== ErrorCode.NONE) throw new ApiError(response.errorCode, 'producer id block allocation failed');

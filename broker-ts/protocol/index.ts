@@ -41,7 +41,7 @@ export { crc32c } from './crc32c.js';
 export type { DecodedRecord, RecordHeader, RecordInput } from './records/record.js';
 export { encodeRecordBatch } from './records/encode-batch.js';
 export type { BatchOptions } from './records/encode-batch.js';
-export { decodeRecordBatch, decodeRecordBatches } from './records/decode-batch.js';
+export { decodeRecordBatch, decodeRecordBatches, measureRecordBatch } from './records/decode-batch.js';
 export type { DecodeOptions, DecodedBatch } from './records/decode-batch.js';
 export { ControlRecordType, encodeTransactionMarkerBatch, readTransactionMarker, transactionMarkerAt } from './records/control-record.js';
 export type { MarkerBatchOptions, TransactionMarker } from './records/control-record.js';

@@ -4,7 +4,7 @@
 // requests the controller listener receives.
 import type { QuorumVoter } from '../config/listeners.js';
 import type { Logger } from '../logging/logger.js';
-import { WireClient } from '../protocol/index.js';
+import { WireClient } from '@kafka-chaos/protocol';
 import type { ClientSecurity } from '../security/client-security.js';
 import type { MetadataLog } from '../cluster/metadata-log.js';
 import type { MetadataRecord } from '../cluster/metadata-records.js';

@@ -2,8 +2,8 @@
 // pre-vote), BeginQuorumEpoch v1, EndQuorumEpoch v1 and Fetch v12 of __cluster_metadata-0 (the
 // version whose responses carry the diverging epoch). Both directions: what a voter sends, and what
 // its controller listener decodes.
-import { ApiKey, ErrorCode, schema } from '../protocol/index.js';
-import type { RequestBody, ResponseBody } from '../protocol/index.js';
+import { ApiKey, ErrorCode, schema } from '@kafka-chaos/protocol';
+import type { RequestBody, ResponseBody } from '@kafka-chaos/protocol';
 import { METADATA_TOPIC } from '../cluster/metadata-log.js';
 import type {
   BeginEpochRequest,

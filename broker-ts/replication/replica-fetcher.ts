@@ -8,7 +8,7 @@
 // names only the partitions whose position changed (and those to forget), and the answer only the
 // partitions with something new, so idle partitions cost next to nothing per fetch.
 import type { Logger } from '../logging/logger.js';
-import { ApiKey, ErrorCode, WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode, WireClient } from '@kafka-chaos/protocol';
 import type { Partition } from '../cluster/partition.js';
 import type { ClientSecurity } from '../security/client-security.js';
 import { truncationOffset } from './log-divergence.js';

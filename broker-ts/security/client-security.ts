@@ -7,7 +7,7 @@
 //   const client = await WireClient.connect({ host, port, ...interBrokerClientSecurity(config) });
 import type { ConnectionOptions } from 'node:tls';
 import type { BrokerConfig } from '../config/broker-config.js';
-import type { SaslMechanism, WireClientOptions } from '../protocol/index.js';
+import type { SaslMechanism, WireClientOptions } from '@kafka-chaos/protocol';
 import { secureContextOptions } from './listener-security.js';
 
 export type ClientSecurity = Pick<WireClientOptions, 'tls' | 'sasl'>;

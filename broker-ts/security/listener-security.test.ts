@@ -7,7 +7,7 @@ import { createCertificateAuthority, issueCertificate } from '../../harness/secu
 import type { IssuedCertificate, CertificateAuthority } from '../../harness/security/certificates.js';
 import { loadBrokerConfig } from '../config/broker-config.js';
 import { ConfigError } from '../config/config-error.js';
-import { scramCredential } from '../protocol/index.js';
+import { scramCredential } from '@kafka-chaos/protocol';
 import { clientSecurityFor, controllerClientSecurity, interBrokerClientSecurity } from './client-security.js';
 import { parseJaasConfig } from './jaas-config.js';
 import { parseScramCredentials } from './scram-credentials.js';

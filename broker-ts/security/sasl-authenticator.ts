@@ -13,8 +13,8 @@ import {
   decodeRequest,
   encodeResponseChunks,
   encodeUnsupportedApiVersionsResponse,
-} from '../protocol/index.js';
-import type { DecodedRequest, SaslMechanism } from '../protocol/index.js';
+} from '@kafka-chaos/protocol';
+import type { DecodedRequest, SaslMechanism } from '@kafka-chaos/protocol';
 import type { SaslSettings } from './listener-security.js';
 import { SaslAuthenticationFailure, saslServerMechanism } from './sasl-server-mechanisms.js';
 import type { SaslServerMechanism } from './sasl-server-mechanisms.js';

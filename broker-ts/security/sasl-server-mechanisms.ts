@@ -11,8 +11,8 @@ import {
   serverSignature,
   unescapeSaslName,
   verifyClientProof,
-} from '../protocol/index.js';
-import type { SaslMechanism, ScramCredential, ScramMechanism } from '../protocol/index.js';
+} from '@kafka-chaos/protocol';
+import type { SaslMechanism, ScramCredential, ScramMechanism } from '@kafka-chaos/protocol';
 import type { SaslSettings } from './listener-security.js';
 
 export class SaslAuthenticationFailure extends Error {

@@ -6,8 +6,8 @@
 //
 // An entry may give `salt` and `saltedpassword` (base64) instead of `password`, as --add-scram allows.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { SCRAM_MIN_ITERATIONS, isScramMechanism, scramCredential } from '../protocol/index.js';
-import type { ScramCredential, ScramMechanism } from '../protocol/index.js';
+import { SCRAM_MIN_ITERATIONS, isScramMechanism, scramCredential } from '@kafka-chaos/protocol';
+import type { ScramCredential, ScramMechanism } from '@kafka-chaos/protocol';
 
 export type ScramCredentialStore = ReadonlyMap<ScramMechanism, ReadonlyMap<string, ScramCredential>>;
 

@@ -2,7 +2,7 @@
 // listener serves: broker listeners the client APIs, controller listeners (for now) only
 // ApiVersions. Controller listeners serve as soon as the node has joined the metadata quorum;
 // broker listeners wait until the broker is ready (logs loaded, registered and unfenced).
-import type { DecodedRequest } from '../protocol/index.js';
+import type { DecodedRequest } from '@kafka-chaos/protocol';
 import type { Logger } from '../logging/logger.js';
 import type { ApiHandler } from './api-handler.js';
 import type { AdvertisedVersion, BrokerServices } from './broker-services.js';
@@ -63,6 +63,23 @@ export class ApiDispatcher implements RequestDispatcher {
     if (this.logger.isLevelEnabled('trace'))
       this.logger.trace({ apiKey: request.apiKey, version: request.apiVersion, correlationId: request.header.correlationId }, 'request');
     return handler.handle(services, request.body as never, context);
+  }
+
+  /**
+   * Serves a controller request from this node in process, as if it had come in on the first
+   * controller listener (the node's own requests when it is the active controller).
+   */
+  dispatchLocally(apiKey: number, apiVersion: number, body: unknown): Promise<unknown> {
+    const header = { apiKey, apiVersion, correlationId: 0, clientId: 'broker-ts-local' };
+    const context = {
+      header,
+      apiVersion,
+      listenerName: this.controllerListenerNames[0]!,
+      clientId: 'broker-ts-local',
+      clientHost: '/127.0.0.1',
+      connectionId: 'local',
+    } as RequestContext;
+    return this.dispatch({ apiKey, apiVersion, header, body } as never, context);
   }
 
   private handlers(listenerName: string): ReadonlyMap<number, ApiHandler> {

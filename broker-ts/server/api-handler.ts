@@ -1,6 +1,6 @@
 // The shape of a request handler: one per API key (as franz-go's kfake has one file per key), with
 // the version range the broker advertises for it.
-import type { RequestBody, ResponseBody, SupportedApiKey } from '../protocol/index.js';
+import type { RequestBody, ResponseBody, SupportedApiKey } from '@kafka-chaos/protocol';
 import type { BrokerServices } from './broker-services.js';
 import type { RequestContext } from './request-context.js';
 

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../harness/security/certificates.js';
 import type { CertificateAuthority } from '../../harness/security/certificates.js';
-import { ApiKey, encodeRequest } from '../protocol/index.js';
+import { ApiKey, encodeRequest } from '@kafka-chaos/protocol';
 import { RawConnection } from '../fuzz/raw-connection.js';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
-import { WireClient } from '../protocol/index.js';
+import { WireClient } from '@kafka-chaos/protocol';
 
 const apiVersions = (correlationId: number) => encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 0, correlationId, clientId: 'limits' }, {});
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, WireClient, encodeRecordBatch, encodeRequest } from '../protocol/index.js';
+import { ApiKey, WireClient, encodeRecordBatch, encodeRequest } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
 

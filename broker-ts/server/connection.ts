@@ -17,8 +17,8 @@ import {
   decodeRequest,
   encodeResponseChunks,
   encodeUnsupportedApiVersionsResponse,
-} from '../protocol/index.js';
-import type { DecodedRequest } from '../protocol/index.js';
+} from '@kafka-chaos/protocol';
+import type { DecodedRequest } from '@kafka-chaos/protocol';
 import type { Logger } from '../logging/logger.js';
 import type { SaslServerAuthenticator } from '../security/sasl-authenticator.js';
 import { CloseConnectionError } from './api-handler.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../protocol/index.js';
+import { ErrorCode } from '@kafka-chaos/protocol';
 import { FetchSessionCache, INVALID_SESSION_ID } from './fetch-session-cache.js';
 import type { FetchedPartitionRequest, PartitionResponseSummary } from './fetch-session-cache.js';
 

@@ -5,7 +5,7 @@
 // a full fetch without a session (kafkajs, librdkafka); a full cache answers session id 0, which
 // clients take as "no session".
 import { randomInt } from 'node:crypto';
-import { ErrorCode } from '../protocol/index.js';
+import { ErrorCode } from '@kafka-chaos/protocol';
 
 export const INVALID_SESSION_ID = 0;
 export const INITIAL_EPOCH = 0;

@@ -1,6 +1,6 @@
 // What a handler knows about the request it serves besides its body: who sent it and over which
 // listener (Metadata answers with that listener's addresses).
-import type { RequestHeader } from '../protocol/index.js';
+import type { RequestHeader } from '@kafka-chaos/protocol';
 
 export interface RequestContext {
   header: RequestHeader;

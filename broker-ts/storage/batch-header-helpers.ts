@@ -1,7 +1,7 @@
 // Header helpers record-batch.ts does not have: producer sequence arithmetic and the LogAppendTime
 // rewrite. Like record-batch.ts they never decode the records.
-import { Attributes, Offsets, writeBatchCrc } from '../protocol/record-batch.js';
-import type { BatchHeader } from '../protocol/record-batch.js';
+import { Attributes, Offsets, writeBatchCrc } from '@kafka-chaos/protocol';
+import type { BatchHeader } from '@kafka-chaos/protocol';
 
 export const NO_PRODUCER_ID = -1n;
 export const NO_PRODUCER_EPOCH = -1;

@@ -2,8 +2,8 @@
 // with the error Kafka answers for it.
 import { describe, expect, it } from 'vitest';
 import { DAMAGES, damagedBatch, validBatch } from '../fuzz/garbage-batches.js';
-import { SeededRandom } from '../testing/seeded-random.js';
-import { Compression, encodeRecordBatch } from '../protocol/index.js';
+import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
+import { Compression, encodeRecordBatch } from '@kafka-chaos/protocol';
 import { validateProducedBatches } from './batch-validation.js';
 import { StorageError } from './errors.js';
 

@@ -1,19 +1,10 @@
 // Splitting an append into its batches and checking them, header only, before anything is stored:
 // one bad batch rejects the whole request.
-import { ProtocolError } from '../protocol/codec/protocol-error.js';
-import {
-  BATCH_HEADER_SIZE,
-  Compression,
-  Offsets,
-  batchSizeAt,
-  compressionOf,
-  isControlBatch,
-  readBatchHeader,
-  validateBatch,
-} from '../protocol/record-batch.js';
-import { UnsupportedCompressionError } from '../protocol/records/compression.js';
-import { measureRecordBatch } from '../protocol/records/decode-batch.js';
-import type { BatchHeader } from '../protocol/record-batch.js';
+import { ProtocolError } from '@kafka-chaos/protocol';
+import { BATCH_HEADER_SIZE, Compression, Offsets, batchSizeAt, compressionOf, isControlBatch, readBatchHeader, validateBatch } from '@kafka-chaos/protocol';
+import { UnsupportedCompressionError } from '@kafka-chaos/protocol';
+import { measureRecordBatch } from '@kafka-chaos/protocol';
+import type { BatchHeader } from '@kafka-chaos/protocol';
 import { hasProducerId } from './batch-header-helpers.js';
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from './errors.js';
 import type { AppendOrigin } from './producer-state.js';

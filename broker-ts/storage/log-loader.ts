@@ -6,7 +6,7 @@
 // only when their indexes are missing or do not match the data.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BatchHeader } from '../protocol/record-batch.js';
+import type { BatchHeader } from '@kafka-chaos/protocol';
 import { CorruptCheckpointError, readOffsetCheckpoint } from './checkpoint-file.js';
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scanBatches } from '../protocol/record-batch.js';
+import { scanBatches } from '@kafka-chaos/protocol';
 import { LOG_FILE_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX, offsetFileName } from './log-file-names.js';
 import type { PartitionLogOptions } from './partition-log.js';
 import { appendBatches, logFixture, readAllRecords } from './test-support/log-fixture.js';

@@ -2,8 +2,8 @@
 // by offset or timestamp, rebuild its indexes from the data, and cut itself at an offset.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BATCH_LOG_OVERHEAD, Offsets, batchSizeAt, isControlBatch, lastOffsetOf, validateBatch } from '../protocol/record-batch.js';
-import type { BatchHeader } from '../protocol/record-batch.js';
+import { BATCH_LOG_OVERHEAD, Offsets, batchSizeAt, isControlBatch, lastOffsetOf, validateBatch } from '@kafka-chaos/protocol';
+import type { BatchHeader } from '@kafka-chaos/protocol';
 import { NO_PARTITION_LEADER_EPOCH, NO_TIMESTAMP } from './batch-header-helpers.js';
 import type { LogConfig } from './log-config.js';
 import { LOG_FILE_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX, offsetFileName } from './log-file-names.js';

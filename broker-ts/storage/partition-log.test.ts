@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBatchHeader, scanBatches, validateBatch } from '../protocol/record-batch.js';
+import { readBatchHeader, scanBatches, validateBatch } from '@kafka-chaos/protocol';
 import {
   CorruptRecordError,
   InvalidRecordError,

@@ -8,9 +8,9 @@
 // their first await, so the broker sees it at once.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isControlBatch, isTransactionalBatch, lastOffsetOf, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/record-batch.js';
-import { ControlRecordType, transactionMarkerAt } from '../protocol/records/control-record.js';
-import type { BatchHeader } from '../protocol/record-batch.js';
+import { isControlBatch, isTransactionalBatch, lastOffsetOf, setBaseOffset, setPartitionLeaderEpoch } from '@kafka-chaos/protocol';
+import { ControlRecordType, transactionMarkerAt } from '@kafka-chaos/protocol';
+import type { BatchHeader } from '@kafka-chaos/protocol';
 import { hasProducerId, stampLogAppendTime } from './batch-header-helpers.js';
 import { splitSoundBatches, validateProducedBatches } from './batch-validation.js';
 import { CheckpointWriter, CorruptCheckpointError, readCheckpoint, renderCheckpoint } from './checkpoint-file.js';

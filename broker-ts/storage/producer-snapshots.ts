@@ -9,7 +9,7 @@
 // lastSeq int32, lastOffset int64, offsetDelta int32, timestamp int64.
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32c } from '../protocol/crc32c.js';
+import { crc32c } from '@kafka-chaos/protocol';
 import { writeFileDurably } from './durable-fs.js';
 import { PRODUCER_SNAPSHOT_SUFFIX, offsetFileName, parseOffsetFileName } from './log-file-names.js';
 import type { BatchMetadata, ProducerStateEntry } from './producer-state.js';

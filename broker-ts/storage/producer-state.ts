@@ -3,8 +3,8 @@
 // fencing, sequence gaps); follower appends and log replays just apply their batches.
 // A transactional batch opens the producer's transaction (its first offset holds the partition's
 // last stable offset back); a control batch (the coordinator's commit or abort marker) closes it.
-import { isControlBatch, isTransactionalBatch, lastOffsetOf } from '../protocol/record-batch.js';
-import type { BatchHeader } from '../protocol/record-batch.js';
+import { isControlBatch, isTransactionalBatch, lastOffsetOf } from '@kafka-chaos/protocol';
+import type { BatchHeader } from '@kafka-chaos/protocol';
 import { NO_PRODUCER_EPOCH, NO_SEQUENCE, decrementSequence, isNextSequence, lastSequenceOf } from './batch-header-helpers.js';
 import { InvalidProducerEpochError, OutOfOrderSequenceError } from './errors.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Compression } from '../protocol/record-batch.js';
+import { Compression } from '@kafka-chaos/protocol';
 import { recordTimestamps } from './record-timestamps.js';
 import { buildBatch } from './test-support/record-batches.js';
 

@@ -3,7 +3,7 @@
 // Compressed batches need a decompressor: gzip is built into Node; the others (snappy, lz4, zstd)
 // can be plugged in by whoever has the codecs.
 import { gunzipSync } from 'node:zlib';
-import { BATCH_HEADER_SIZE, Compression, compressionOf, readBatchHeader } from '../protocol/record-batch.js';
+import { BATCH_HEADER_SIZE, Compression, compressionOf, readBatchHeader } from '@kafka-chaos/protocol';
 import { isLogAppendTime } from './batch-header-helpers.js';
 
 /** Returns the uncompressed records section, or undefined when it cannot decompress this codec. */

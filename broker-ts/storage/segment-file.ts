@@ -3,8 +3,8 @@
 // be lost on a kill (unflushedInMemory), appends go to memory only and reach the file at
 // writePending(), which the flush calls just before fsync.
 import fs from 'node:fs';
-import { BATCH_HEADER_SIZE, batchSizeAt, readBatchHeader } from '../protocol/record-batch.js';
-import type { BatchHeader } from '../protocol/record-batch.js';
+import { BATCH_HEADER_SIZE, batchSizeAt, readBatchHeader } from '@kafka-chaos/protocol';
+import type { BatchHeader } from '@kafka-chaos/protocol';
 import { fsyncFd } from './durable-fs.js';
 import { writeFully } from './index-file.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlRecordType, encodeTransactionMarkerBatch } from '../protocol/records/control-record.js';
+import { ControlRecordType, encodeTransactionMarkerBatch } from '@kafka-chaos/protocol';
 import { InvalidProducerEpochError } from './errors.js';
 import { ABORTED_TXNS_CHECKPOINT } from './log-file-names.js';
 import { logFixture } from './test-support/log-fixture.js';

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiKey, WireClient } from '../protocol/index.js';
-import type { WireClientOptions } from '../protocol/index.js';
+import { ApiKey, WireClient } from '@kafka-chaos/protocol';
+import type { WireClientOptions } from '@kafka-chaos/protocol';
 import { freePort } from './free-port.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'broker-ts.js');

@@ -7,7 +7,7 @@ import { Broker } from '../broker.js';
 import { loadBrokerConfig } from '../config/broker-config.js';
 import { silentLogger } from '../logging/logger.js';
 import type { Logger } from '../logging/logger.js';
-import { WireClient } from '../protocol/index.js';
+import { WireClient } from '@kafka-chaos/protocol';
 import { freePort } from './free-port.js';
 
 export interface InProcessBroker {

@@ -2,7 +2,7 @@
 // replay exactly what kafkajs put on the wire (a retried batch, say).
 import { connect } from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
-import { FrameDecoder } from '../protocol/index.js';
+import { FrameDecoder } from '@kafka-chaos/protocol';
 
 export interface RecordingSockets {
   socketFactory: ISocketFactory;

@@ -1,6 +1,6 @@
 // Small request builders for handler tests that talk to a broker with the wire client.
-import { ApiKey, Compression, encodeRecordBatch } from '../protocol/index.js';
-import type { BatchOptions, RecordInput, WireClient } from '../protocol/index.js';
+import { ApiKey, Compression, encodeRecordBatch } from '@kafka-chaos/protocol';
+import type { BatchOptions, RecordInput, WireClient } from '@kafka-chaos/protocol';
 
 export async function createTopic(client: WireClient, name: string, numPartitions = 1, configs: Record<string, string> = {}): Promise<string> {
   const response = await client.send(ApiKey.CreateTopics, 7, {

@@ -2,8 +2,8 @@
 // machine, markers, the last stable offset and aborted list, transactional offsets, fencing and
 // the transaction timeout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode, decodeRecordBatches, encodeRecordBatch } from '../protocol/index.js';
-import type { WireClient } from '../protocol/index.js';
+import { ApiKey, ErrorCode, decodeRecordBatches, encodeRecordBatch } from '@kafka-chaos/protocol';
+import type { WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
 import { createTopic, values } from '../testing/wire-helpers.js';

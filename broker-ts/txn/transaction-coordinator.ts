@@ -14,7 +14,7 @@
 // way. Markers are retried until every partition has taken them; a new coordinator (after a
 // failover) finds the Prepare state in the log and finishes the job.
 import type { Logger } from '../logging/logger.js';
-import { ErrorCode } from '../protocol/index.js';
+import { ErrorCode } from '@kafka-chaos/protocol';
 import type { Partition } from '../cluster/partition.js';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
 import type { CoordinatorLog } from '../coordinator/coordinator-log.js';

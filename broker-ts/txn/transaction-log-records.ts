@@ -3,7 +3,7 @@
 // transactional id, TransactionLogValue v0 holds its producer id and epoch, timeout, state and
 // partitions. A null value is a tombstone (an expired transactional id). Using Kafka's layout keeps
 // the log readable by Kafka's own tools (kafka-dump-log --transaction-log-decoder).
-import { Reader, Writer, compile, schema as t } from '../protocol/index.js';
+import { Reader, Writer, compile, schema as t } from '@kafka-chaos/protocol';
 
 const TransactionLogKey = t.struct({ transactionalId: t.string });
 

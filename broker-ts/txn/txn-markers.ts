@@ -5,11 +5,15 @@
 // visible (or are dropped). The coordinator's end (TxnMarkerChannel) sends markers to whichever
 // node leads each partition: in process when that is this node, else WriteTxnMarkers v1 over the
 // inter-broker listener, one connection per broker.
-import { ApiKey, ControlRecordType, ErrorCode, WireClient, encodeTransactionMarkerBatch } from '../protocol/index.js';
+import { ApiKey, ControlRecordType, ErrorCode, WireClient, encodeTransactionMarkerBatch } from '@kafka-chaos/protocol';
 import { CONSUMER_OFFSETS_TOPIC } from '../cluster/topic-names.js';
+import type { MetadataImage } from '../cluster/metadata-image.js';
+import type { ReplicaManager } from '../cluster/replica-manager.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { Logger } from '../logging/logger.js';
 import { interBrokerClientSecurity } from '../security/client-security.js';
-import { errorCodeOf } from '../server/api-error.js';
-import type { BrokerServices } from '../server/broker-services.js';
+import { errorCodeOf } from '../errors/api-error.js';
 
 export interface TxnMarker {
   producerId: bigint;
@@ -23,11 +27,29 @@ export interface TopicPartition {
   partition: number;
 }
 
+/** What the leader's end writes with: the partitions this node holds and the group coordinator. */
+export interface MarkerWriter {
+  readonly image: MetadataImage;
+  readonly replicas: ReplicaManager;
+  readonly groups: GroupCoordinator;
+  readonly logger: Logger;
+}
+
+/** What the coordinator's end needs: where each partition's leader is, and how to write locally. */
+export interface MarkerRouting {
+  readonly nodeId: number;
+  readonly config: BrokerConfig;
+  readonly image: MetadataImage;
+  readonly logger: Logger;
+  /** Writes a marker to a partition this node leads (appendTxnMarker); resolves with the error code. */
+  appendLocally(topic: string, index: number, marker: TxnMarker): Promise<number>;
+}
+
 /** How long a leader waits for its followers to take a marker before answering REQUEST_TIMED_OUT. */
 const MARKER_REPLICATION_TIMEOUT_MS = 30_000;
 
 /** Appends a marker to a partition this node leads; resolves with the error code to answer. */
-export async function appendTxnMarker(broker: BrokerServices, topic: string, index: number, marker: TxnMarker): Promise<number> {
+export async function appendTxnMarker(broker: MarkerWriter, topic: string, index: number, marker: TxnMarker): Promise<number> {
   try {
     if (broker.image.partition(topic, index) === undefined) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     const partition = broker.replicas.partition(topic, index);
@@ -53,11 +75,11 @@ export class TxnMarkerChannel {
   private readonly clients = new Map<number, Promise<WireClient>>();
   private closed = false;
 
-  constructor(private readonly broker: () => BrokerServices) {}
+  constructor(private readonly broker: MarkerRouting) {}
 
   /** Writes the marker to every partition; the result holds an error code for each partition that failed. */
   async write(marker: TxnMarker, partitions: readonly TopicPartition[]): Promise<Map<TopicPartition, number>> {
-    const broker = this.broker();
+    const broker = this.broker;
     const failed = new Map<TopicPartition, number>();
     const byLeader = new Map<number, TopicPartition[]>();
     for (const tp of partitions) {
@@ -79,7 +101,7 @@ export class TxnMarkerChannel {
         if (leader === broker.nodeId) {
           await Promise.all(
             list.map(async (tp) => {
-              const code = await appendTxnMarker(broker, tp.topic, tp.partition, marker);
+              const code = await broker.appendLocally(tp.topic, tp.partition, marker);
               if (code !== ErrorCode.NONE) failed.set(tp, code);
             }),
           );
@@ -134,7 +156,7 @@ export class TxnMarkerChannel {
     if (this.closed) return Promise.reject(new Error('the marker channel is closed'));
     let pending = this.clients.get(brokerId);
     if (pending === undefined) {
-      const broker = this.broker();
+      const broker = this.broker;
       const endpoint = broker.image.broker(brokerId)?.endpoints.get(broker.config.interBrokerListenerName);
       if (endpoint === undefined) return Promise.reject(new Error(`no inter-broker address for broker ${brokerId}`));
       pending = WireClient.connect({

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { inRange, loadDefinitions, versionsOf, type KafkaField, type KafkaMessage } from '../../broker-ts/protocol/schema/kafka-definitions.js';
+import { inRange, loadDefinitions, versionsOf, type KafkaField, type KafkaMessage } from '@kafka-chaos/protocol/kafka-definitions';
 import { HarnessError } from '../errors.js';
 import type { KafkaInstall } from '../provision/kafka.js';
 import { requireTool } from '../provision/tools.js';

@@ -1,5 +1,5 @@
-import { ApiKey } from '../../broker-ts/protocol/api-keys.js';
-import { WireClient } from '../../broker-ts/protocol/client.js';
+import { ApiKey } from '@kafka-chaos/protocol';
+import { WireClient } from '@kafka-chaos/protocol';
 import { HarnessError, errorMessage } from '../errors.js';
 import type { Cluster } from '../runtime/cluster.js';
 

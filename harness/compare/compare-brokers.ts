@@ -3,7 +3,7 @@
 // Kafka release against another (the canary's "what the new release changed").
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { WireClient } from '../../broker-ts/protocol/index.js';
+import { WireClient } from '@kafka-chaos/protocol';
 import { errorMessage } from '../errors.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster } from '../runtime/start-cluster.js';

@@ -2,8 +2,8 @@
 // observation), with volatile parts (ids, ports, timestamps) left out, so that two observations can
 // be compared field by field and every difference named (see differences.ts).
 import type { Cluster } from '../runtime/cluster.js';
-import { ApiKey, WireClient, encodeRecordBatch, errorName, isRetriable } from '../../broker-ts/protocol/index.js';
-import type { RecordInput } from '../../broker-ts/protocol/index.js';
+import { ApiKey, WireClient, encodeRecordBatch, errorName, isRetriable } from '@kafka-chaos/protocol';
+import type { RecordInput } from '@kafka-chaos/protocol';
 import { sleep } from '../wait.js';
 
 /** JSON-like: what a probe returns. Objects keyed by names compare best: a difference names its key. */

@@ -1,7 +1,7 @@
 // The requests the broker comparison sends to Kafka and to broker-ts: error codes and the shape of
 // the answers must agree. Each probe keeps what matters of the answers and names error codes,
 // config sources and types as Kafka does, so that a difference reads as what changed.
-import { ApiKey, ErrorCode, apiKeyName, encodeRecordBatch, encodeRequest, schema } from '../../broker-ts/protocol/index.js';
+import { ApiKey, ErrorCode, apiKeyName, encodeRecordBatch, encodeRequest, schema } from '@kafka-chaos/protocol';
 import { createTopic, defineProbe, named, produce, produceStored, settled, type Observation, type WireProbe } from './wire-probe.js';
 
 /** Answers as observations: bigints as decimal strings, bytes as their length, undefined fields left out. */

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { errorMessage } from '../errors.js';
-import { CheckFailed } from './scenario.js';
+import { CheckFailed } from './outcomes.js';
 import { pollUntil } from '../wait.js';
 
 /** Values in failure reasons: JSON, cut short so a reason stays readable in the matrix. */

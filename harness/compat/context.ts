@@ -9,7 +9,7 @@ import type { Cluster } from '../runtime/cluster.js';
 import { waitUntil } from './check.js';
 import { installCodec, type PluggableCodec } from './codecs/codec.js';
 import type { KafkajsRelease } from './kafkajs-versions.js';
-import { ScenarioSkipped } from './scenario.js';
+import { ScenarioSkipped } from './outcomes.js';
 
 export interface TopicSpec {
   partitions?: number;

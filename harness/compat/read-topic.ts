@@ -1,5 +1,5 @@
 import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
-import { CheckFailed } from './scenario.js';
+import { CheckFailed } from './outcomes.js';
 import { show, waitUntil } from './check.js';
 import type { ScenarioContext } from './context.js';
 

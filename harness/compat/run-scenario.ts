@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { describeError } from './check.js';
 import { ScenarioContext, type ScenarioEnvironment } from './context.js';
 import { atLeast } from './kafkajs-versions.js';
-import { ScenarioSkipped, type CompatScenario, type ScenarioNeeds } from './scenario.js';
+import { ScenarioSkipped } from './outcomes.js';
+import type { CompatScenario, ScenarioNeeds } from './scenario.js';
 
 export type ScenarioVerdict = 'pass' | 'fail' | 'skipped';
 

@@ -30,19 +30,3 @@ export interface CompatScenario {
 export function defineScenario(scenario: CompatScenario): CompatScenario {
   return scenario;
 }
-
-/** An expectation about the broker's or the client's behaviour did not hold. */
-export class CheckFailed extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckFailed';
-  }
-}
-
-/** The scenario cannot run with this client setup; the reason is shown instead of a verdict. */
-export class ScenarioSkipped extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'ScenarioSkipped';
-  }
-}

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { log } from '../log.js';
 import { FaultSchedule } from '../nemesis/schedule.js';
-import { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
+import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import type { RunResult } from '../report/result.js';
 import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';

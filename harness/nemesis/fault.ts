@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { ClusterObserver } from '../clients/observer.js';
-import type { Experiment } from '../experiment/schema.js';
+import type { ExperimentParts } from '../experiment/sections.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import type { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
+import type { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import type { Cluster, RuntimeCapability } from '../runtime/cluster.js';
 import type { WorkloadHandles } from '../workload/workload.js';
 
@@ -58,7 +58,7 @@ export interface FaultKind<P extends Record<string, unknown> = Record<string, un
   /** What the runtime must offer beyond every Cluster's operations; checked before a run starts. */
   needs?: readonly RuntimeCapability[];
   /** Checks the parameters against the rest of the experiment; returns what is wrong, if anything. */
-  check?(params: P, experiment: Experiment): string | undefined;
+  check?(params: P, experiment: ExperimentParts): string | undefined;
   inject(ctx: FaultContext, nodes: number[], params: P): Promise<Injection>;
 }
 

@@ -1,7 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ProcessingResult } from '../checker/processing-checker.js';
-import type { TransactionResult } from '../checker/transaction-checker.js';
 import type { Anomalies, Counts, PartitionSummary } from '../checker/queue-checker.js';
 import type { AnomalyOutcome } from '../checker/anomaly-classes.js';
 import type { PollResult } from '../checker/poll-checker.js';
@@ -12,11 +10,12 @@ import type { BrokerKind } from '../runtime/cluster.js';
 import type { DrainResult } from '../workload/drain.js';
 import type { ExplainedLoss } from './explain.js';
 import type { Timeline } from './timeline.js';
+import type { WorkloadResults } from './workload-results.js';
 
 export type Verdict = 'pass' | 'fail' | 'not-applicable' | 'error';
 
 /** Everything one experiment run on one broker produced: the contract of result.json. */
-export interface RunResult {
+export interface RunResult extends WorkloadResults {
   experiment: string;
   description: string;
   broker: BrokerKind;
@@ -55,10 +54,6 @@ export interface RunResult {
   workload: { startMs: number; endMs: number } | undefined;
   /** Throughput, latency and leadership over time. */
   timeline: Timeline | undefined;
-  /** What the experiment's consumer group processed, if it has one. */
-  processing: ProcessingResult | undefined;
-  /** How the experiment's exactly-once pipeline kept its promises, if it has one. */
-  transactions: TransactionResult | undefined;
   /** Errors of sends that failed or whose outcome is unknown, by message. */
   sendErrors: Record<string, number>;
   drain: DrainResult | undefined;
@@ -76,8 +71,6 @@ export interface RunResult {
   files: { history: string; logs: string; histories: string[]; journals: string[] };
   /** The experiment as it ran (after defaults), for judging the run again. */
   definition?: Experiment;
-  /** Committed offsets read once the consumer group or the pipeline finished, per partition. */
-  committedOffsets: { group?: Record<number, number>; pipeline?: Record<number, number> };
 }
 
 /** Written to a temp file and renamed, so a crash never leaves a half-written result. */

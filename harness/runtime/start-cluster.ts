@@ -1,14 +1,13 @@
 import { HarnessError } from '../errors.js';
 import { provisionKafka } from '../provision/kafka.js';
-import type { SecuritySettings } from '../security/cluster-security.js';
 import type { BrokerKind, Cluster, RuntimeCapability } from './cluster.js';
-import type { ImageSource } from './docker/images.js';
+import type { ClusterRequest, RuntimeKind } from './cluster-request.js';
 import { BrokerTsLauncher } from './process/broker-ts-launcher.js';
 import { KafkaLauncher } from './process/kafka-launcher.js';
 import type { NodeLauncher } from './process/launcher.js';
 import { ProcessCluster } from './process/process-cluster.js';
 
-export type RuntimeKind = 'process' | 'docker';
+export type { ClusterRequest, RuntimeKind } from './cluster-request.js';
 export const RUNTIME_KINDS: readonly RuntimeKind[] = ['process', 'docker'];
 
 /** What each runtime offers beyond the operations every Cluster has. */
@@ -16,19 +15,6 @@ export const RUNTIME_CAPABILITIES: Record<RuntimeKind, readonly RuntimeCapabilit
   process: [],
   docker: ['network-partitions'],
 };
-
-export interface ClusterRequest {
-  broker: BrokerKind;
-  nodes: number;
-  brokerConfig?: Record<string, string>;
-  kafkaVersion?: string;
-  runtime?: RuntimeKind;
-  /** Docker only: official or locally built images (default: KAFKA_CHAOS_IMAGES, else official). */
-  images?: ImageSource;
-  logDir: string;
-  /** TLS and SASL on every listener; plaintext when absent. */
-  security?: SecuritySettings;
-}
 
 async function launcherFor(request: ClusterRequest): Promise<NodeLauncher> {
   if (request.broker === 'kafka') return new KafkaLauncher(await provisionKafka(request.kafkaVersion));

@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
-import type { SaslMechanism, WireClientOptions } from '../../broker-ts/protocol/index.js';
+import type { SaslMechanism, WireClientOptions } from '@kafka-chaos/protocol';
 import { HarnessError } from '../errors.js';
 import { createCertificateAuthority, issueCertificate } from './certificates.js';
 import type { IssuedCertificate } from './certificates.js';

@@ -14,14 +14,14 @@ import { HistoryRecorder, epochNow } from '../history/recorder.js';
 import { log } from '../log.js';
 import { mix, type MixKind } from '../nemesis/mix.js';
 import { FaultSchedule, type FaultRecord } from '../nemesis/schedule.js';
-import { SeededRandom } from '../../broker-ts/testing/seeded-random.js';
+import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster, type RuntimeKind } from '../runtime/start-cluster.js';
 import type { SecuritySettings } from '../security/cluster-security.js';
 import { drainTopic, type DrainResult } from '../workload/drain.js';
 import { LeaderWatch } from '../workload/leader-watch.js';
 import { ProducerWorkload } from '../workload/producer.js';
-import { producerIdentity } from '../workload/producer-config.js';
+import { producerIdentity } from '../workload/producer-identity.js';
 import { judgeMemory, MemoryMonitor, type MemoryJudgement, type MemoryLimits, type MemorySample } from './memory-monitor.js';
 import { sleep } from '../wait.js';
 

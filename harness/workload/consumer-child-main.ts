@@ -5,7 +5,7 @@ import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { kafkaClient } from '../clients/kafkajs.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
-import type { CommitMode } from './consumer-group.js';
+import type { CommitMode } from './commit-modes.js';
 import { decodeMessageId } from './message.js';
 import { sleep } from '../wait.js';
 

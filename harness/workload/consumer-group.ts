@@ -8,18 +8,9 @@ import type { ManagedProcess } from '../runtime/supervisor.js';
 import { startClientProcess } from './client-process.js';
 import type { ConsumerMemberConfig } from './consumer-child-main.js';
 import { ProcessingChecker } from '../checker/processing-checker.js';
+import type { CommitMode } from './commit-modes.js';
 import { defineWorkload } from './workload.js';
 import { pollUntil, sleep } from '../wait.js';
-
-/**
- * When a member commits the offset of a message relative to processing it:
- *   before-processing  commit, then process (a crash in between loses the message's processing)
- *   after-processing   process, then commit (a crash in between processes it twice)
- *   auto-awaited       kafkajs auto-commit, the handler awaits the processing
- *   auto-unawaited     kafkajs auto-commit, the handler returns before the processing is done
- */
-export type CommitMode = 'before-processing' | 'after-processing' | 'auto-awaited' | 'auto-unawaited';
-export const COMMIT_MODES: readonly CommitMode[] = ['before-processing', 'after-processing', 'auto-awaited', 'auto-unawaited'];
 
 export interface ConsumerGroupSettings {
   groupId: string;

@@ -7,7 +7,7 @@ import type { ClientSecurity } from '../security/cluster-security.js';
 import { startClientProcess } from './client-process.js';
 import type { PipelineWorkerConfig } from './pipeline-child-main.js';
 import { TransactionChecker } from '../checker/transaction-checker.js';
-import type { Experiment } from '../experiment/schema.js';
+import type { ExperimentParts } from '../experiment/sections.js';
 import { defineWorkload } from './workload.js';
 import { pollUntil, sleep } from '../wait.js';
 import { committedUpTo } from './consumer-group.js';
@@ -188,7 +188,7 @@ declare module './workload.js' {
 }
 
 /** The topic a pipeline writes to. */
-export function outputTopicOf(experiment: Experiment): string {
+export function outputTopicOf(experiment: ExperimentParts): string {
   return `${experiment.topic.name}-out`;
 }
 

@@ -6,7 +6,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import type { ProducerSettings } from './producer.js';
 import { ProducerWorkload } from './producer.js';
-import type { ProducerIdentity } from './producer-config.js';
+import type { ProducerIdentity } from './producer-identity.js';
 
 export interface ChildProducerConfig {
   name: string;

@@ -4,7 +4,7 @@ import type { ManagedProcess } from '../runtime/supervisor.js';
 import { startClientProcess } from './client-process.js';
 import type { ChildProducerConfig } from './producer-child-main.js';
 import type { ProducerHandle, ProducerStats } from './producer.js';
-import { producerIdentity } from './producer-config.js';
+import { producerIdentity } from './producer-identity.js';
 
 /**
  * A producer workload in a child process. Killing it loses whatever it had not yet sent, which is

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { encodeMessage } from './message.js';
-import { IDS_PER_INCARNATION, PROCESSES_PER_INCARNATION, type ProducerIdentity } from './producer-config.js';
+import { IDS_PER_INCARNATION, PROCESSES_PER_INCARNATION, type ProducerIdentity } from './producer-identity.js';
 import { RateLimiter } from './rate-limiter.js';
 import { classifySendError } from './send-outcome.js';
 

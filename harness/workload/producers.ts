@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { kafkaClient } from '../clients/kafkajs.js';
-import type { ProducerSpec } from '../experiment/schema.js';
+import type { ProducerSpec } from '../experiment/sections.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Cluster } from '../runtime/cluster.js';
-import { producerClientOptions, producerIdentity, producerSettings } from './producer-config.js';
+import { producerClientOptions, producerSettings } from './producer-config.js';
+import { producerIdentity } from './producer-identity.js';
 import { ChildProducer } from './producer-child.js';
 import { ProducerWorkload, type ProducerHandle, type ProducerStats } from './producer.js';
 import { defineWorkload } from './workload.js';

@@ -3,10 +3,10 @@
 // experiment has, and the checker asks each for its own judgement; neither knows them by name.
 // Adding a workload is one module that exports a WorkloadKind, listed in workload-kinds.ts.
 import type { ClusterObserver } from '../clients/observer.js';
-import type { Experiment } from '../experiment/schema.js';
+import type { ExperimentParts } from '../experiment/sections.js';
 import type { Operation } from '../history/operation.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import type { RunResult } from '../report/result.js';
+import type { WorkloadResults } from '../report/workload-results.js';
 import type { Cluster } from '../runtime/cluster.js';
 import type { DrainOptions, DrainResult } from './drain.js';
 
@@ -20,7 +20,7 @@ export interface WorkloadHandles {}
 export type WorkloadName = keyof WorkloadHandles & string;
 
 export interface WorkloadSetup {
-  experiment: Experiment;
+  experiment: ExperimentParts;
   cluster: Cluster;
   observer: ClusterObserver;
   recorder: HistoryRecorder;
@@ -32,7 +32,7 @@ export interface WorkloadSetup {
 export interface FinishContext {
   /** The workload topic's end offsets, as the drain found them. */
   endOffsets: ReadonlyMap<number, number>;
-  result: RunResult;
+  result: WorkloadResults;
   /** Reads a topic to its end into the history, as the drain does. */
   drain(topic: string, options: DrainOptions): Promise<DrainResult>;
 }
@@ -57,18 +57,18 @@ export interface RunningWorkload<H = unknown> {
 export interface WorkloadChecker {
   add(op: Operation): void;
   addJournal?(file: string): void;
-  judge(result: RunResult): void;
+  judge(result: WorkloadResults): void;
 }
 
 export interface WorkloadKind<N extends WorkloadName = WorkloadName> {
   name: N;
   /** Lower starts first: what consumes the topic is running before anything produces to it. */
   startOrder: number;
-  present(experiment: Experiment): boolean;
+  present(experiment: ExperimentParts): boolean;
   /** Topics it needs besides the experiment's own. */
-  topics?(experiment: Experiment): string[];
+  topics?(experiment: ExperimentParts): string[];
   create(setup: WorkloadSetup): RunningWorkload<WorkloadHandles[N]>;
-  checker?(experiment: Experiment): WorkloadChecker;
+  checker?(experiment: ExperimentParts): WorkloadChecker;
 }
 
 export function defineWorkload<N extends WorkloadName>(kind: WorkloadKind<N>): WorkloadKind<N> {

@@ -5,7 +5,7 @@ import { UnsupportedCompressionError } from './compression.js';
 import { ControlRecordType, encodeTransactionMarkerBatch, readTransactionMarker } from './control-record.js';
 import { decodeRecordBatch, decodeRecordBatches, measureRecordBatch } from './decode-batch.js';
 import { encodeRecordBatch } from './encode-batch.js';
-import { SeededRandom } from '../../testing/seeded-random.js';
+import { SeededRandom } from '../util/seeded-random.js';
 
 function reasonOf(run: () => unknown): string | undefined {
   try {

@@ -9,7 +9,7 @@ import { RaftNode } from '../raft-node.js';
 import type { RaftConfig } from '../raft-node.js';
 import type { QuorumStateSnapshot } from '../raft-log.js';
 import type { RaftRequest, RaftResponse } from '../raft-messages.js';
-import { SeededRandom } from '../../testing/seeded-random.js';
+import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import { EventQueue } from './event-queue.js';
 import { MemoryRaftLog } from './memory-raft-log.js';
 import type { SimEntry } from './memory-raft-log.js';

@@ -14,7 +14,7 @@ import { changeForDeparture, changeForElection } from '../../cluster/partition-e
 import type { ElectionRules } from '../../cluster/partition-election.js';
 import type { PartitionRegistration } from '../../cluster/metadata-image.js';
 import type { EpochEndOffset } from '../../storage/index.js';
-import { SeededRandom } from '../../testing/seeded-random.js';
+import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import { EventQueue } from '../../raft/simulation/event-queue.js';
 
 export class ReplicationViolation extends Error {

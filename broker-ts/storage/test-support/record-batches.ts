@@ -11,7 +11,7 @@ import {
   readBatchHeader,
   scanBatches,
   writeBatchCrc,
-} from '../../protocol/record-batch.js';
+} from '@kafka-chaos/protocol';
 
 export interface TestRecord {
   key?: string | null;

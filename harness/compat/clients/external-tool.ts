@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { supervisor, type ExitStatus } from '../../runtime/supervisor.js';
-import { CheckFailed } from '../scenario.js';
+import { CheckFailed } from '../outcomes.js';
 import type { ScenarioContext } from '../context.js';
 
 export interface ToolRun {

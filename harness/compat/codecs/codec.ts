@@ -1,13 +1,8 @@
 import { createRequire } from 'node:module';
 import { errorMessage } from '../../errors.js';
 import type { KafkajsModule } from '../kafkajs-versions.js';
+import type { KafkajsCodecFactory } from './codec-factory.js';
 import { zstdCodec } from './zstd-codec.js';
-
-/** What kafkajs keeps in its CompressionCodecs table: a factory of { compress, decompress }. */
-export type KafkajsCodecFactory = () => {
-  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
-  decompress(buffer: Buffer): Promise<Buffer>;
-};
 
 export type PluggableCodec = 'snappy' | 'lz4' | 'zstd';
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { KafkajsCodecFactory } from './codec.js';
+import type { KafkajsCodecFactory } from './codec-factory.js';
 
 interface ZstdBinding {
   compress(data: Buffer, level?: number): Promise<Buffer>;

@@ -1,6 +1,6 @@
 import { check, describeError, errorType, show, step, waitUntil } from '../check.js';
 import { defineScenario } from '../scenario.js';
-import { CheckFailed } from '../scenario.js';
+import { CheckFailed } from '../outcomes.js';
 
 /**
  * The fenced producer hears INVALID_PRODUCER_EPOCH from kafkajs's request versions (before

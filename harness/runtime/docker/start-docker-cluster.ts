@@ -1,5 +1,5 @@
 import { candidateVersions, provisionKafka } from '../../provision/kafka.js';
-import type { ClusterRequest } from '../start-cluster.js';
+import type { ClusterRequest } from '../cluster-request.js';
 import { BrokerTsContainerNode } from './broker-ts-container-node.js';
 import { buildBrokerTsImage } from './broker-ts-image.js';
 import type { ContainerNodeKind } from './container-node.js';

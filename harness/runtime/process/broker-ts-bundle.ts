@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { REPO_ROOT } from '../supervisor.js';
 
 const SOURCE_DIR = join(REPO_ROOT, 'broker-ts');
@@ -58,7 +58,7 @@ async function buildBundle(hash: string): Promise<string> {
         platform: 'node',
         format: 'esm',
         target: 'node20',
-        packages: 'external',
+        plugins: [externalPackagesButOurs],
         sourcemap: 'inline',
         logLevel: 'silent',
       });
@@ -70,6 +70,17 @@ async function buildBundle(hash: string): Promise<string> {
   }
   return file;
 }
+
+/**
+ * npm packages stay imports of the bundle (they resolve from node_modules), except this project's
+ * own workspace packages (the protocol), which are TypeScript sources and are bundled in.
+ */
+const externalPackagesButOurs: Plugin = {
+  name: 'external-packages-but-ours',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@kafka-chaos/') ? undefined : { path: args.path, external: true }));
+  },
+};
 
 /** Bundles of other sources, once no harness can still be restarting nodes from them. */
 function removeStaleBundles(current: string): void {

@@ -1,8 +1,8 @@
 // A failure to answer with a Kafka error code (and, where the response has room for it, a message).
 // Thrown by the controller, the group coordinator and the replica manager; handlers put the code in
 // the right place of their response.
-import { ErrorCode, errorName } from '../protocol/index.js';
-import type { ErrorCodeName } from '../protocol/index.js';
+import { ErrorCode, errorName } from '@kafka-chaos/protocol';
+import type { ErrorCodeName } from '@kafka-chaos/protocol';
 import { StorageError } from '../storage/index.js';
 
 export class ApiError extends Error {
