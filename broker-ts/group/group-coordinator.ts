@@ -1,28 +1,18 @@
-// The group coordinator for classic groups (JoinGroup / SyncGroup / Heartbeat / LeaveGroup) and
-// committed offsets, following Kafka's GroupMetadataManager and OffsetMetadataManager rule for
-// rule: MEMBER_ID_REQUIRED for new members (JoinGroup v4+), the initial rebalance delay, join and
+// The group coordinator for classic groups (JoinGroup / SyncGroup / Heartbeat / LeaveGroup),
+// following Kafka's GroupMetadataManager rule for rule, with committed offsets kept by the
+// OffsetManager (Kafka's OffsetMetadataManager) once a commit is validated against its group: MEMBER_ID_REQUIRED for new members (JoinGroup v4+), the initial rebalance delay, join and
 // sync phases bounded by the rebalance timeout, members expired by their session timeout, the
 // leader's assignment persisted before it is handed out. Groups and offsets live in the
 // __consumer_offsets partition that owns the group; this node serves the groups of the partitions
-// it leads, once their records are loaded. Offsets a transactional producer commits (TxnOffsetCommit)
-// are written as part of its transaction and stay pending, invisible to OffsetFetch, until the
-// transaction coordinator's commit marker reaches the partition (an abort marker drops them).
+// it leads, once their records are loaded.
 import type { Logger } from '../logging/logger.js';
 import { ErrorCode } from '@kafka-chaos/protocol';
 import type { Partition } from '../cluster/partition.js';
 import { ClassicGroup, ClassicGroupMember } from './classic-group.js';
 import type { GroupProtocol, GroupState, JoinResult, SyncResult } from './classic-group.js';
-import { CommittedOffsets } from './committed-offsets.js';
-import type { CommittedOffset } from './committed-offsets.js';
-import {
-  decodeCoordinatorKey,
-  decodeGroupMetadataValue,
-  decodeOffsetCommitValue,
-  groupMetadataKey,
-  groupMetadataValue,
-  offsetCommitKey,
-  offsetCommitValue,
-} from './coordinator-records.js';
+import { decodeCoordinatorKey, decodeGroupMetadataValue, groupMetadataKey, groupMetadataValue } from './coordinator-records.js';
+import { OffsetManager } from './offset-manager.js';
+import type { CommitTopics, FetchedOffsets, PartitionResult } from './offset-manager.js';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
 import type { CoordinatorLog, CoordinatorRecord } from '../coordinator/coordinator-log.js';
 import { partitionForKey } from '../coordinator/partitioner.js';
@@ -75,7 +65,7 @@ export interface OffsetCommitRequest {
   generationId: number;
   memberId: string;
   groupInstanceId: string | null;
-  topics: { name: string; partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[] }[];
+  topics: CommitTopics;
 }
 
 export interface TxnOffsetCommitRequest {
@@ -88,24 +78,7 @@ export interface TxnOffsetCommitRequest {
   topics: OffsetCommitRequest['topics'];
 }
 
-interface PendingOffset {
-  topic: string;
-  partition: number;
-  committed: CommittedOffset;
-}
-
-export interface PartitionResult {
-  partitionIndex: number;
-  errorCode: number;
-}
-
-export interface FetchedOffsets {
-  errorCode: number;
-  topics: {
-    name: string;
-    partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; metadata: string; errorCode: number }[];
-  }[];
-}
+export type { FetchedOffsets, PartitionResult } from './offset-manager.js';
 
 export interface GroupDescription {
   errorCode: number;
@@ -135,19 +108,19 @@ function syncError(errorCode: number): SyncResult {
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
-  private readonly offsets = new CommittedOffsets();
+  private readonly offsets: OffsetManager;
   /** __consumer_offsets partitions led here whose records are loaded. */
   private readonly loaded = new Set<number>();
   private readonly loading = new Set<number>();
   private readonly timers = new KeyedTimers();
-  /** Offsets of open transactions, by producer id then group, each partition's latest. */
-  private readonly pendingTxnOffsets = new Map<bigint, Map<string, Map<string, PendingOffset>>>();
 
   constructor(
     private readonly settings: GroupCoordinatorSettings,
     private readonly log: CoordinatorLog,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.offsets = new OffsetManager({ offsetMetadataMaxBytes: settings.offsetMetadataMaxBytes, partitionFor: (groupId) => this.partitionFor(groupId) }, log);
+  }
 
   partitionFor(groupId: string): number {
     return partitionForKey(groupId, this.settings.offsetsTopicPartitions);
@@ -197,63 +170,27 @@ export class GroupCoordinator {
   private replayRecord(record: CoordinatorRecord, transactionalProducerId: bigint | undefined, groupMetadata: Map<string, Buffer | null>): void {
     const key = decodeCoordinatorKey(record.key);
     if (key === undefined) return;
-    if (key.type === 'offset' && transactionalProducerId !== undefined) {
-      if (record.value !== null) {
-        const value = decodeOffsetCommitValue(record.value);
-        this.addPendingOffset(transactionalProducerId, key.group, key.topic, key.partition, {
-          offset: value.offset,
-          leaderEpoch: value.leaderEpoch,
-          metadata: value.metadata,
-          commitTimestamp: value.commitTimestamp,
-        });
-      }
-    } else if (key.type === 'offset') {
-      if (record.value === null) this.offsets.delete(key.group, key.topic, key.partition);
-      else {
-        const value = decodeOffsetCommitValue(record.value);
-        this.offsets.set(key.group, key.topic, key.partition, {
-          offset: value.offset,
-          leaderEpoch: value.leaderEpoch,
-          metadata: value.metadata,
-          commitTimestamp: value.commitTimestamp,
-        });
-      }
-    } else {
+    if (key.type === 'offset') this.offsets.replay(key.group, key.topic, key.partition, record.value, transactionalProducerId);
+    else {
       groupMetadata.set(key.group, record.value);
       if (record.value === null) this.offsets.deleteGroup(key.group);
     }
   }
 
-  private addPendingOffset(producerId: bigint, groupId: string, topic: string, partition: number, committed: CommittedOffset): void {
-    let groups = this.pendingTxnOffsets.get(producerId);
-    if (groups === undefined) this.pendingTxnOffsets.set(producerId, (groups = new Map()));
-    let offsets = groups.get(groupId);
-    if (offsets === undefined) groups.set(groupId, (offsets = new Map()));
-    offsets.set(`${topic}\0${partition}`, { topic, partition, committed });
-  }
-
   /**
    * A transaction marker reached __consumer_offsets partition `index` (written there by the
    * transaction coordinator, or replayed from it): the producer's pending offsets for the groups of
-   * that partition become committed, or are dropped.
+   * that partition become committed, or are dropped; a group that only commits offsets then exists.
    */
   completeTransaction(index: number, producerId: bigint, commit: boolean): void {
-    const groups = this.pendingTxnOffsets.get(producerId);
-    if (groups === undefined) return;
-    for (const [groupId, offsets] of groups) {
-      if (this.partitionFor(groupId) !== index) continue;
-      groups.delete(groupId);
-      if (!commit) continue;
-      for (const { topic, partition, committed } of offsets.values()) this.offsets.set(groupId, topic, partition, committed);
+    for (const groupId of this.offsets.completeTransaction(index, producerId, commit)) {
       if (this.loaded.has(index) && !this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId));
     }
-    if (groups.size === 0) this.pendingTxnOffsets.delete(producerId);
   }
 
   /** Whether a transaction still holds offsets of this group (OffsetFetch's require_stable, KIP-447). */
   hasPendingTxnOffsets(groupId: string, topic: string, partition: number): boolean {
-    for (const groups of this.pendingTxnOffsets.values()) if (groups.get(groupId)?.has(`${topic}\0${partition}`)) return true;
-    return false;
+    return this.offsets.hasPending(groupId, topic, partition);
   }
 
   private restoreGroup(groupId: string, value: Buffer): ClassicGroup {
@@ -296,12 +233,8 @@ export class GroupCoordinator {
       }
       group.state = 'Dead';
       this.groups.delete(groupId);
-      this.offsets.deleteGroup(groupId);
     }
-    for (const [producerId, groups] of this.pendingTxnOffsets) {
-      for (const groupId of [...groups.keys()]) if (this.partitionFor(groupId) === index) groups.delete(groupId);
-      if (groups.size === 0) this.pendingTxnOffsets.delete(producerId);
-    }
+    this.offsets.unload(index);
   }
 
   shutdown(): void {
@@ -743,14 +676,13 @@ export class GroupCoordinator {
     return { errorCode: ErrorCode.NONE, members: results };
   }
 
-  // ---- Committed offsets ----
+  // ---- Committed offsets: validated against the group here, kept by the offset manager ----
 
   /**
    * OffsetCommit: the group checks (generation, member, state) apply to the whole request; the
    * result has an error per partition. Topics the caller found unknown are left out beforehand.
    */
   async commitOffsets(apiVersion: number, request: OffsetCommitRequest): Promise<Map<string, PartitionResult[]>> {
-    const results = new Map<string, PartitionResult[]>();
     const failAll = (errorCode: number) => everyPartitionFailed(request.topics, errorCode);
     const coordinatorError = this.coordinatorError(request.groupId);
     if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
@@ -764,34 +696,8 @@ export class GroupCoordinator {
     if (validation !== ErrorCode.NONE) return failAll(validation);
     const member = group.member(request.memberId);
     if (member !== undefined && (group.is('Stable') || group.is('PreparingRebalance'))) this.rescheduleHeartbeat(group, member);
-
-    const now = BigInt(Date.now());
-    const records: CoordinatorRecord[] = [];
-    const accepted: { topic: string; partition: number; committed: CommittedOffset }[] = [];
-    for (const topic of request.topics) {
-      const partitions: PartitionResult[] = [];
-      results.set(topic.name, partitions);
-      for (const p of topic.partitions) {
-        const metadata = p.committedMetadata ?? '';
-        if (p.committedMetadata !== null && p.committedMetadata.length > this.settings.offsetMetadataMaxBytes) {
-          partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
-          continue;
-        }
-        const committed: CommittedOffset = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp: now };
-        records.push({ key: offsetCommitKey(request.groupId, topic.name, p.partitionIndex), value: offsetCommitValue(committed) });
-        accepted.push({ topic: topic.name, partition: p.partitionIndex, committed });
-        partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
-      }
-    }
-    try {
-      await this.log.append(this.partitionFor(request.groupId), records);
-    } catch (error) {
-      const errorCode = asCoordinatorError(error).code;
-      for (const partitions of results.values()) for (const p of partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
-      return results;
-    }
-    if (accepted.length > 0 && !this.groups.has(request.groupId)) this.groups.set(request.groupId, group);
-    for (const { topic, partition, committed } of accepted) this.offsets.set(request.groupId, topic, partition, committed);
+    const { results, stored } = await this.offsets.commit(request.groupId, request.topics);
+    if (stored && !this.groups.has(request.groupId)) this.groups.set(request.groupId, group);
     return results;
   }
 
@@ -801,7 +707,6 @@ export class GroupCoordinator {
    * until its marker.
    */
   async commitTxnOffsets(request: TxnOffsetCommitRequest): Promise<Map<string, PartitionResult[]>> {
-    const results = new Map<string, PartitionResult[]>();
     const failAll = (errorCode: number) => everyPartitionFailed(request.topics, errorCode);
     const coordinatorError = this.coordinatorError(request.groupId);
     if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
@@ -813,98 +718,29 @@ export class GroupCoordinator {
     }
     const validation = validateOffsetCommit(group, request, true);
     if (validation !== ErrorCode.NONE) return failAll(validation);
-
-    const now = BigInt(Date.now());
-    const records: CoordinatorRecord[] = [];
-    const accepted: PendingOffset[] = [];
-    for (const topic of request.topics) {
-      const partitions: PartitionResult[] = [];
-      results.set(topic.name, partitions);
-      for (const p of topic.partitions) {
-        if (p.committedMetadata !== null && p.committedMetadata.length > this.settings.offsetMetadataMaxBytes) {
-          partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
-          continue;
-        }
-        const committed: CommittedOffset = {
-          offset: p.committedOffset,
-          leaderEpoch: p.committedLeaderEpoch,
-          metadata: p.committedMetadata ?? '',
-          commitTimestamp: now,
-        };
-        records.push({ key: offsetCommitKey(request.groupId, topic.name, p.partitionIndex), value: offsetCommitValue(committed) });
-        accepted.push({ topic: topic.name, partition: p.partitionIndex, committed });
-        partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
-      }
-    }
-    try {
-      await this.log.append(this.partitionFor(request.groupId), records, { producerId: request.producerId, producerEpoch: request.producerEpoch });
-    } catch (error) {
-      const errorCode = asCoordinatorError(error).code;
-      for (const partitions of results.values()) for (const p of partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
-      return results;
-    }
-    if (accepted.length > 0 && !this.groups.has(request.groupId)) this.groups.set(request.groupId, group);
-    for (const { topic, partition, committed } of accepted) this.addPendingOffset(request.producerId, request.groupId, topic, partition, committed);
+    const { results, stored } = await this.offsets.commit(request.groupId, request.topics, {
+      producerId: request.producerId,
+      producerEpoch: request.producerEpoch,
+    });
+    if (stored && !this.groups.has(request.groupId)) this.groups.set(request.groupId, group);
     return results;
   }
 
   /**
-   * OffsetFetch for some partitions, or for every partition with a committed offset (topics null).
-   * With requireStable (v7+, KIP-447), a partition an open transaction has committed an offset for
-   * answers UNSTABLE_OFFSET_COMMIT, which the consumer retries until the transaction ends.
+   * OffsetFetch for some partitions, or for every partition with a committed offset (topics null);
+   * with requireStable (v7+), partitions an open transaction holds answer UNSTABLE_OFFSET_COMMIT.
    */
   fetchOffsets(groupId: string, topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null, requireStable = false): FetchedOffsets {
-    const fetched = this.fetchCommittedOffsets(groupId, topics);
-    if (!requireStable || this.pendingTxnOffsets.size === 0) return fetched;
-    for (const topic of fetched.topics) {
-      for (const p of topic.partitions) {
-        if (!this.hasPendingTxnOffsets(groupId, topic.name, p.partitionIndex)) continue;
-        Object.assign(p, { committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT });
-      }
-    }
-    return fetched;
-  }
-
-  private fetchCommittedOffsets(groupId: string, topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null): FetchedOffsets {
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return { errorCode: coordinatorError, topics: [] };
     const group = this.groups.get(groupId);
-    const known = group !== undefined && !group.is('Dead');
-    if (topics === null) {
-      if (!known) return { errorCode: ErrorCode.NONE, topics: [] };
-      return {
-        errorCode: ErrorCode.NONE,
-        topics: [...this.offsets.ofGroup(groupId)].map(([name, partitions]) => ({
-          name,
-          partitions: [...partitions].map(([partitionIndex, c]) => offsetEntry(partitionIndex, c)),
-        })),
-      };
-    }
-    return {
-      errorCode: ErrorCode.NONE,
-      topics: topics.map(({ name, partitionIndexes }) => ({
-        name,
-        partitions: partitionIndexes.map((partitionIndex) => offsetEntry(partitionIndex, known ? this.offsets.get(groupId, name, partitionIndex) : undefined)),
-      })),
-    };
+    return this.offsets.fetch(groupId, topics, group !== undefined && !group.is('Dead'), requireStable);
   }
 
   /** Topics deleted from the cluster take their committed offsets with them. */
   async onTopicsDeleted(topics: ReadonlySet<string>): Promise<void> {
-    const byPartition = new Map<number, CoordinatorRecord[]>();
-    for (const groupId of [...this.offsets.groupIds()]) {
-      if (this.coordinatorError(groupId) !== ErrorCode.NONE) continue;
-      for (const [topic, partitions] of this.offsets.ofGroup(groupId)) {
-        if (!topics.has(topic)) continue;
-        const records = byPartition.get(this.partitionFor(groupId)) ?? [];
-        for (const partition of partitions.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
-        byPartition.set(this.partitionFor(groupId), records);
-        for (const partition of [...partitions.keys()]) this.offsets.delete(groupId, topic, partition);
-      }
-    }
-    for (const [partition, records] of byPartition) {
-      await this.log.append(partition, records).catch((error) => this.logger.warn({ err: error }, 'failed to delete offsets of deleted topics'));
-    }
+    const failures = await this.offsets.deleteTopics(topics, (groupId) => this.coordinatorError(groupId) === ErrorCode.NONE);
+    for (const error of failures) this.logger.warn({ err: error }, 'failed to delete offsets of deleted topics');
   }
 
   // ---- DescribeGroups, ListGroups, DeleteGroups ----
@@ -952,11 +788,7 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (group === undefined || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
     if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
-    const records: CoordinatorRecord[] = [];
-    for (const [topic, partitions] of this.offsets.ofGroup(groupId)) {
-      for (const partition of partitions.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
-    }
-    records.push({ key: groupMetadataKey(groupId), value: null });
+    const records: CoordinatorRecord[] = [...this.offsets.tombstones(groupId), { key: groupMetadataKey(groupId), value: null }];
     try {
       await this.log.append(this.partitionFor(groupId), records);
     } catch (error) {
@@ -1009,16 +841,6 @@ function validateOffsetCommit(
   // Transactional offsets count only from the commit marker on, so a rebalance under way does not matter.
   if (!transactional && group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
   return ErrorCode.NONE;
-}
-
-function offsetEntry(partitionIndex: number, committed: CommittedOffset | undefined) {
-  return {
-    partitionIndex,
-    committedOffset: committed?.offset ?? -1n,
-    committedLeaderEpoch: committed?.leaderEpoch ?? -1,
-    metadata: committed?.metadata ?? '',
-    errorCode: ErrorCode.NONE,
-  };
 }
 
 function isInconsistent(requested: string | null, current: string | null): boolean {

@@ -188,6 +188,44 @@ describe('the transaction coordinator', () => {
     expect(node.broker.txns.describe('t-commit')?.state).toBe('CompleteCommit');
   });
 
+  it("drops an aborted transaction's offsets: the group keeps the offset it had committed before", async () => {
+    await client.send(ApiKey.FindCoordinator, 2, { key: 'txn-abort-group', keyType: 0 });
+    const fetchOffset = (requireStable: boolean) =>
+      client
+        .send(ApiKey.OffsetFetch, 7, { groupId: 'txn-abort-group', topics: [{ name: 'tx', partitionIndexes: [1] }], requireStable })
+        .then((r) => r.topics![0]!.partitions[0]!);
+    const plain = await client.send(ApiKey.OffsetCommit, 2, {
+      groupId: 'txn-abort-group',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      retentionTimeMs: -1n,
+      topics: [{ name: 'tx', partitions: [{ partitionIndex: 1, committedOffset: 7n, committedMetadata: null }] }],
+    });
+    expect(plain.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
+
+    await findTxnCoordinator('t-abort-offsets');
+    const { producerId, producerEpoch } = await initProducerId('t-abort-offsets');
+    const added = await client.send(ApiKey.AddOffsetsToTxn, 1, { transactionalId: 't-abort-offsets', producerId, producerEpoch, groupId: 'txn-abort-group' });
+    expect(added.errorCode).toBe(ErrorCode.NONE);
+    const pending = await client.send(ApiKey.TxnOffsetCommit, 1, {
+      transactionalId: 't-abort-offsets',
+      groupId: 'txn-abort-group',
+      producerId,
+      producerEpoch,
+      topics: [{ name: 'tx', partitions: [{ partitionIndex: 1, committedOffset: 99n, committedMetadata: null }] }],
+    });
+    expect(pending.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
+    expect(await fetchOffset(false)).toMatchObject({ committedOffset: 7n, errorCode: ErrorCode.NONE });
+    expect((await fetchOffset(true)).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT);
+
+    expect((await endTxn('t-abort-offsets', producerId, producerEpoch, false)).errorCode).toBe(ErrorCode.NONE);
+    const settled = await eventually(
+      () => fetchOffset(true),
+      (p) => p.errorCode === ErrorCode.NONE,
+    );
+    expect(settled).toMatchObject({ committedOffset: 7n, errorCode: ErrorCode.NONE });
+  });
+
   it('checks transactional offset commits against the group as Kafka does, and cannot fence one without member and generation', async () => {
     await client.send(ApiKey.FindCoordinator, 2, { key: 'txn-member-group', keyType: 0 });
     const join = (memberId: string) =>
