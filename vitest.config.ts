@@ -6,7 +6,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // the fault windows depend on, and two cores cannot run many at once: they run one file at a time,
 // after the unit tests. A new test file is an integration test unless its folder is listed here.
 const UNIT = [
-  'broker-ts/{cluster,config,coordinator,group,handlers,protocol,raft,replication,security,txn}/**/*.test.ts',
+  'broker-ts/{config,coordinator,errors,group,handlers,metadata,protocol,raft,replication,security,txn}/**/*.test.ts',
   // All but power-loss (a child process killed mid-write) and heap-growth (GC traces of a child).
   'broker-ts/storage/!(power-loss).test.ts',
   'broker-ts/server/!(heap-growth).test.ts',

@@ -13,8 +13,8 @@ import {
   readTransactionMarker,
 } from '@kafka-chaos/protocol';
 import { ApiError, errorCodeOf } from '../errors/api-error.js';
-import type { Partition } from '../cluster/partition.js';
-import type { ReplicaManager } from '../cluster/replica-manager.js';
+import type { Partition } from '../replication/partition.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 
 export interface CoordinatorRecord {
   key: Buffer;

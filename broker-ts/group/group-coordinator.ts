@@ -7,7 +7,7 @@
 // it leads, once their records are loaded.
 import type { Logger } from '../logging/logger.js';
 import { ErrorCode } from '@kafka-chaos/protocol';
-import type { Partition } from '../cluster/partition.js';
+import type { Partition } from '../replication/partition.js';
 import { ClassicGroup, ClassicGroupMember } from './classic-group.js';
 import type { GroupProtocol, GroupState, JoinResult, SyncResult } from './classic-group.js';
 import { decodeCoordinatorKey, decodeGroupMetadataValue, groupMetadataKey, groupMetadataValue } from './coordinator-records.js';

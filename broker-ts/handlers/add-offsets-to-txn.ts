@@ -1,7 +1,7 @@
 // AddOffsetsToTxn (key 25): the __consumer_offsets partition of the group joins the transaction, so
 // its commit or abort marker decides the offsets a TxnOffsetCommit writes there.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
-import { CONSUMER_OFFSETS_TOPIC } from '../cluster/topic-names.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../metadata/topic-names.js';
 import { defineHandler } from '../server/api-handler.js';
 import { fencedForVersion } from '../txn/producer-fenced.js';
 

@@ -1,7 +1,7 @@
 // AllocateProducerIds (key 67, controller listener): a broker takes a block of producer ids,
 // reserved in the metadata log so that no id is handed out twice in the cluster.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
-import { PRODUCER_ID_BLOCK_SIZE } from '../cluster/controller.js';
+import { PRODUCER_ID_BLOCK_SIZE } from '../metadata/controller.js';
 import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 

@@ -5,7 +5,7 @@ import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { CONFIG_TYPE_CODES, ConfigSource } from '../config/config-key.js';
 import type { ConfigEntry } from '../config/config-resolver.js';
 import { brokerConfigKey } from '../config/broker-config-keys.js';
-import { ConfigResourceType } from '../cluster/metadata-records.js';
+import { ConfigResourceType } from '../metadata/metadata-records.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 

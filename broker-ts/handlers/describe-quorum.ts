@@ -1,7 +1,7 @@
 // DescribeQuorum (key 55): the metadata quorum's leader, epoch, high watermark and voters. The
 // quorum leader answers; any other node forwards the request to it, as Kafka brokers do.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
-import { METADATA_TOPIC } from '../cluster/metadata-log.js';
+import { METADATA_TOPIC } from '../metadata/metadata-log.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 

@@ -8,8 +8,8 @@
 // appends (followers) rather than polling. Fetch sessions (KIP-227, v7+) are kept in the
 // FetchSessionCache; v13+ names topics by id.
 import { ApiKey, ErrorCode, batchSizeAt, lastOffsetOf, scanBatches, schema } from '@kafka-chaos/protocol';
-import type { Partition } from '../cluster/partition.js';
-import { IsolationLevel } from '../cluster/partition.js';
+import type { Partition } from '../replication/partition.js';
+import { IsolationLevel } from '../replication/partition.js';
 import { ApiError, errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';

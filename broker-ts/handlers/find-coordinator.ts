@@ -4,7 +4,7 @@
 // (offsets.topic.* or transaction.state.log.* partitions and replication factor), as Kafka does.
 // v4+ looks up several keys at once.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
-import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../cluster/topic-names.js';
+import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../metadata/topic-names.js';
 import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';

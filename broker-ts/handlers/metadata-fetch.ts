@@ -2,7 +2,7 @@
 // leader. The answer may wait (up to max_wait_ms) for new entries or a higher high watermark, and
 // carries the diverging epoch when the fetcher's log has entries the leader's does not.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
-import { METADATA_TOPIC, METADATA_TOPIC_ID } from '../cluster/metadata-log.js';
+import { METADATA_TOPIC, METADATA_TOPIC_ID } from '../metadata/metadata-log.js';
 import { defineHandler } from '../server/api-handler.js';
 import { fetchFromWire, fetchToWire } from '../raft/raft-wire.js';
 import type { FetchResponse } from '../raft/raft-messages.js';

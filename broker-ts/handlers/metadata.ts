@@ -3,8 +3,8 @@
 // created when the request allows it and auto.create.topics.enable is on; as in KRaft, that
 // response still says UNKNOWN_TOPIC_OR_PARTITION and the client asks again.
 import { ApiKey, ErrorCode, schema } from '@kafka-chaos/protocol';
-import type { TopicImage } from '../cluster/metadata-image.js';
-import { isInternalTopic, isValidTopicName } from '../cluster/topic-names.js';
+import type { TopicImage } from '../metadata/metadata-image.js';
+import { isInternalTopic, isValidTopicName } from '../metadata/topic-names.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS, TOPIC_OPERATIONS } from './authorized-operations.js';

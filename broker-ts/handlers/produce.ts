@@ -7,7 +7,7 @@
 // and so does broker-ts: the connection is closed.
 import { ApiKey, Attributes, ErrorCode, Offsets, batchSizeAt, writeBatchCrc } from '@kafka-chaos/protocol';
 import type { AppendResult } from '../storage/index.js';
-import { isInternalTopic } from '../cluster/topic-names.js';
+import { isInternalTopic } from '../metadata/topic-names.js';
 import { ApiError, errorCodeOf, errorMessageOf } from '../errors/api-error.js';
 import { CloseConnectionError, defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';

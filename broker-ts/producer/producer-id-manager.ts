@@ -4,7 +4,7 @@
 // gives out its ids one by one, as Kafka's RPCProducerIdManager does.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { ApiError } from '../errors/api-error.js';
-import type { ControllerClient } from '../cluster/controller-client.js';
+import type { ControllerClient } from '../metadata/controller-client.js';
 
 const ALLOCATION_TIMEOUT_MS = 10_000;
 

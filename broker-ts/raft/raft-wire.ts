@@ -4,7 +4,7 @@
 // its controller listener decodes.
 import { ApiKey, ErrorCode, schema } from '@kafka-chaos/protocol';
 import type { RequestBody, ResponseBody } from '@kafka-chaos/protocol';
-import { METADATA_TOPIC } from '../cluster/metadata-log.js';
+import { METADATA_TOPIC } from '../metadata/metadata-log.js';
 import type {
   BeginEpochRequest,
   EndEpochRequest,

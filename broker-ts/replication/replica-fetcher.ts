@@ -9,7 +9,7 @@
 // partitions with something new, so idle partitions cost next to nothing per fetch.
 import type { Logger } from '../logging/logger.js';
 import { ApiKey, ErrorCode, WireClient } from '@kafka-chaos/protocol';
-import type { Partition } from '../cluster/partition.js';
+import type { Partition } from './partition.js';
 import type { ClientSecurity } from '../security/client-security.js';
 import { truncationOffset } from './log-divergence.js';
 

@@ -3,13 +3,13 @@
 // on the one event loop; handlers read state directly and await only I/O.
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { ConfigResolver } from '../config/config-resolver.js';
-import type { Controller } from '../cluster/controller.js';
-import type { ControllerChannel } from '../cluster/controller-channel.js';
-import type { BrokerLifecycle } from '../cluster/broker-lifecycle.js';
-import type { MetadataQuorum } from '../cluster/metadata-quorum.js';
+import type { Controller } from '../metadata/controller.js';
+import type { ControllerChannel } from '../metadata/controller-channel.js';
+import type { BrokerLifecycle } from '../metadata/broker-lifecycle.js';
+import type { MetadataQuorum } from '../metadata/metadata-quorum.js';
 import type { RaftDriver } from '../raft/raft-driver.js';
-import type { MetadataImage } from '../cluster/metadata-image.js';
-import type { ReplicaManager } from '../cluster/replica-manager.js';
+import type { MetadataImage } from '../metadata/metadata-image.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { Logger } from '../logging/logger.js';

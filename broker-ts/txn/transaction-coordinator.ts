@@ -15,7 +15,7 @@
 // failover) finds the Prepare state in the log and finishes the job.
 import type { Logger } from '../logging/logger.js';
 import { ErrorCode } from '@kafka-chaos/protocol';
-import type { Partition } from '../cluster/partition.js';
+import type { Partition } from '../replication/partition.js';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
 import type { CoordinatorLog } from '../coordinator/coordinator-log.js';
 import { partitionForKey } from '../coordinator/partitioner.js';

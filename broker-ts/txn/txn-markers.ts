@@ -6,9 +6,9 @@
 // node leads each partition: in process when that is this node, else WriteTxnMarkers v1 over the
 // inter-broker listener, one connection per broker.
 import { ApiKey, ControlRecordType, ErrorCode, WireClient, encodeTransactionMarkerBatch } from '@kafka-chaos/protocol';
-import { CONSUMER_OFFSETS_TOPIC } from '../cluster/topic-names.js';
-import type { MetadataImage } from '../cluster/metadata-image.js';
-import type { ReplicaManager } from '../cluster/replica-manager.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../metadata/topic-names.js';
+import type { MetadataImage } from '../metadata/metadata-image.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { Logger } from '../logging/logger.js';

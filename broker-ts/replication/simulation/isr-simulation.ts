@@ -10,9 +10,9 @@
 // - once everything is healed, every acknowledged write is in the final leader's log at its offset.
 import { FollowerTracking } from '../follower-tracking.js';
 import { divergingEpoch, truncationOffset } from '../log-divergence.js';
-import { changeForDeparture, changeForElection } from '../../cluster/partition-election.js';
-import type { ElectionRules } from '../../cluster/partition-election.js';
-import type { PartitionRegistration } from '../../cluster/metadata-image.js';
+import { changeForDeparture, changeForElection } from '../../metadata/partition-election.js';
+import type { ElectionRules } from '../../metadata/partition-election.js';
+import type { PartitionRegistration } from '../../metadata/metadata-image.js';
 import type { EpochEndOffset } from '../../storage/index.js';
 import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import { EventQueue } from '../../raft/simulation/event-queue.js';

@@ -12,9 +12,9 @@
 import { OffsetOutOfRangeError } from '../storage/index.js';
 import type { AppendResult, PartitionLog, ReadOptions, TimestampAndOffset } from '../storage/index.js';
 import { ApiError } from '../errors/api-error.js';
-import { FollowerTracking } from '../replication/follower-tracking.js';
-import { divergingEpoch } from '../replication/log-divergence.js';
-import type { PartitionRegistration } from './metadata-image.js';
+import { FollowerTracking } from './follower-tracking.js';
+import { divergingEpoch } from './log-divergence.js';
+import type { PartitionRegistration } from '../metadata/metadata-image.js';
 
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const;
 
