@@ -1,8 +1,8 @@
 import { ApiKey } from '@kafka-chaos/protocol';
-import { WireClient } from '@kafka-chaos/protocol';
+import type { WireClient } from '@kafka-chaos/protocol';
 import { errorMessage } from '../errors.js';
-import { wireClientSecurity } from '../security/cluster-security.js';
 import type { Cluster } from '../runtime/cluster.js';
+import { connectToNode } from './harness-listener.js';
 
 export interface PartitionLeadership {
   partition: number;
@@ -32,16 +32,8 @@ export class PartitionMetadataProbe {
     for (const id of this.onlyNode === undefined ? this.cluster.nodeIds() : [this.onlyNode]) {
       const node = this.cluster.node(id);
       if (node.state !== 'running') continue;
-      const [host, port] = node.harnessAddress.split(':') as [string, string];
       try {
-        const client = await WireClient.connect({
-          host,
-          port: Number(port),
-          clientId: 'kafka-chaos-leaders',
-          requestTimeoutMs: 2000,
-          ...wireClientSecurity(this.cluster.clientSecurity),
-        });
-        await client.negotiateVersions();
+        const client = await connectToNode(this.cluster, id, 'kafka-chaos-leaders', 2000);
         this.version = Math.min(client.highestCommonVersion(ApiKey.Metadata) ?? 0, 12);
         client.on('close', () => {
           if (this.client === client) this.client = undefined;

@@ -1,8 +1,7 @@
 import { ApiKey } from '@kafka-chaos/protocol';
-import { WireClient } from '@kafka-chaos/protocol';
-import { errorMessage, HarnessError } from '../errors.js';
-import { wireClientSecurity } from '../security/cluster-security.js';
+import { HarnessError } from '../errors.js';
 import type { Cluster } from '../runtime/cluster.js';
+import { NoNodeAnswered, askRunningNodes } from './harness-listener.js';
 
 const METADATA_TOPIC = '__cluster_metadata';
 
@@ -17,21 +16,8 @@ export interface QuorumState {
  * listener (brokers forward it to the active controller, so any live node can answer).
  */
 export async function describeQuorum(cluster: Cluster): Promise<QuorumState> {
-  let last = 'no node is running';
-  for (const id of cluster.nodeIds()) {
-    const node = cluster.node(id);
-    if (node.state !== 'running') continue;
-    const [host, port] = node.harnessAddress.split(':') as [string, string];
-    let client: WireClient | undefined;
-    try {
-      client = await WireClient.connect({
-        host,
-        port: Number(port),
-        clientId: 'kafka-chaos-quorum',
-        requestTimeoutMs: 3000,
-        ...wireClientSecurity(cluster.clientSecurity),
-      });
-      await client.negotiateVersions();
+  try {
+    return await askRunningNodes(cluster, 'kafka-chaos-quorum', 3000, async (client) => {
       const version = client.highestCommonVersion(ApiKey.DescribeQuorum);
       if (version === undefined) throw new Error('DescribeQuorum is not supported');
       const answer = await client.send(ApiKey.DescribeQuorum, version, {
@@ -42,11 +28,9 @@ export async function describeQuorum(cluster: Cluster): Promise<QuorumState> {
       if ((answer.errorCode ?? 0) !== 0 || partition.errorCode !== 0) throw new Error(`error ${answer.errorCode || partition.errorCode}`);
       if (partition.leaderId < 0) throw new Error('the quorum has no leader now');
       return { leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch, voters: partition.currentVoters.map((v) => v.replicaId) };
-    } catch (err) {
-      last = `node ${id}: ${errorMessage(err)}`;
-    } finally {
-      client?.close();
-    }
+    });
+  } catch (error) {
+    if (error instanceof NoNodeAnswered) throw new HarnessError(`could not find the active controller (${error.lastReason})`);
+    throw error;
   }
-  throw new HarnessError(`could not find the active controller (${last})`);
 }

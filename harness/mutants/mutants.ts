@@ -91,14 +91,19 @@ export interface MutantRun {
   off: RunResult;
 }
 
-/** Runs a mutant's experiment on broker-ts with the bug on and off, at one seed (each seed in a folder of its own). */
+/**
+ * Runs a mutant's experiment on broker-ts with the bug on and off, at one seed (each seed in a
+ * folder of its own). The two runs go side by side, each on a cluster of its own: a broker-ts
+ * cluster under an experiment's load uses about half a core, so two fit the two cores of a CI
+ * machine, and both verdicts rest on the same guards as a run alone.
+ */
 export async function runMutant(mutant: Mutant, seed: number, runsDir: string, offRuns = new Map<string, Promise<RunResult>>()): Promise<MutantRun> {
   const experiment = findExperiment(mutant.experiment);
   const runDir = join(runsDir, `seed-${seed}`);
-  const on = await runExperiment(withBug(experiment, mutant.setting), 'broker-ts', { runId: 'mutants', runDir, seed });
+  const runOn = runExperiment(withBug(experiment, mutant.setting), 'broker-ts', { runId: 'mutants', runDir, seed });
   // Mutants that share an experiment share its run without a bug.
   const key = `${mutant.experiment}\u0000${seed}`;
   if (!offRuns.has(key)) offRuns.set(key, runExperiment(experiment, 'broker-ts', { runId: 'mutants', runDir, seed }));
-  const off = await offRuns.get(key)!;
+  const [on, off] = await Promise.all([runOn, offRuns.get(key)!]);
   return { mutant, seed, on, onProblem: notCaught(mutant, on), off };
 }
