@@ -1,7 +1,9 @@
-// The log of one topic-partition, in its own directory: the equivalent of Kafka's UnifiedLog. It
-// assigns offsets and leader epochs on leader appends, copies leader data on follower appends,
-// serves fetches and timestamp lookups, moves its start and end, flushes according to the Kafka
-// flush policy, and recovers from a crash when opened.
+// The log of one topic-partition, in its own directory: the equivalent of Kafka's UnifiedLog over
+// its LocalLog (local-log.ts, the segments). It validates appends and assigns offsets and leader
+// epochs on leader appends, copies leader data on follower appends, keeps producer state, the
+// transaction index, the leader epoch cache and the checkpoints, serves fetches and timestamp
+// lookups, moves its start and end, flushes according to the Kafka flush policy, and recovers from
+// a crash when opened.
 //
 // All methods except flush/close/open run synchronously on the broker's event loop; only fsync and
 // checkpoint writes are asynchronous. Methods returning a promise make their in-memory change before
@@ -24,7 +26,8 @@ import { resolveLogConfig } from './log-config.js';
 import type { LogConfig } from './log-config.js';
 import { ABORTED_TXNS_CHECKPOINT, CLEAN_SHUTDOWN_MARKER, LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT } from './log-file-names.js';
 import { loadLog } from './log-loader.js';
-import { LogSegment } from './log-segment.js';
+import { LocalLog } from './local-log.js';
+import type { LogSegment } from './log-segment.js';
 import type { TimestampAndOffset } from './log-segment.js';
 import { CorruptSnapshotError, deleteSnapshot, listSnapshotOffsets, readSnapshot, writeSnapshot } from './producer-snapshots.js';
 import { ProducerStateManager, firstOffsetOf } from './producer-state.js';
@@ -99,9 +102,8 @@ type LogState = 'open' | 'closing' | 'closed' | 'failed';
 
 export class PartitionLog {
   readonly config: LogConfig;
-  private segments: LogSegment[];
+  private readonly local: LocalLog;
   private logStart: bigint;
-  private logEnd: bigint;
   private state: LogState = 'open';
   private readonly producers: ProducerStateManager;
   private readonly txnIndex = new TransactionIndex();
@@ -121,7 +123,6 @@ export class PartitionLog {
   private readonly backgroundWrites = new Set<Promise<void>>();
   private readonly flusher: FlushCoordinator;
   private lastFlushTime: number;
-  private directoryUnsynced = false;
   private flushTimer: NodeJS.Timeout | undefined;
   /** Counts truncations, so background work started before one can tell. */
   private truncations = 0;
@@ -134,12 +135,11 @@ export class PartitionLog {
     loaded: { segments: LogSegment[]; logStartOffset: bigint; logEndOffset: bigint; recoveryPoint: bigint },
   ) {
     this.config = config;
-    this.segments = loaded.segments;
+    this.local = new LocalLog(dir, config, loaded.segments, loaded.logEndOffset);
     this.logStart = loaded.logStartOffset;
-    this.logEnd = loaded.logEndOffset;
     this.flusher = new FlushCoordinator(
       {
-        logEndOffset: () => this.logEnd,
+        logEndOffset: () => this.local.logEndOffset,
         flush: (upTo, target) => this.flushSegments(upTo, target),
         recoveryPointAdvanced: () => {
           if (this.state === 'open') this.recoveryPointWriter.write().catch(this.reportBackgroundError);
@@ -192,7 +192,11 @@ export class PartitionLog {
   }
 
   get logEndOffset(): bigint {
-    return this.logEnd;
+    return this.local.logEndOffset;
+  }
+
+  private get logEnd(): bigint {
+    return this.local.logEndOffset;
   }
 
   /**
@@ -223,7 +227,7 @@ export class PartitionLog {
 
   /** Bytes in all segments. */
   get size(): number {
-    return this.segments.reduce((sum, segment) => sum + segment.size, 0);
+    return this.local.size;
   }
 
   get isOpen(): boolean {
@@ -246,7 +250,7 @@ export class PartitionLog {
   }
 
   segmentBaseOffsets(): bigint[] {
-    return this.segments.map((segment) => segment.baseOffset);
+    return this.local.segmentBaseOffsets();
   }
 
   epochEntries(): readonly EpochEntry[] {
@@ -400,11 +404,7 @@ export class PartitionLog {
       }
       const maxOffset = options.maxOffset ?? this.logEnd;
       if (fetchOffset >= maxOffset || fetchOffset === this.logEnd) return Buffer.alloc(0);
-      for (let i = Math.max(0, this.segmentIndexFor(fetchOffset)); i < this.segments.length; i++) {
-        const records = this.segments[i]!.read(fetchOffset, maxBytes, maxOffset, options.minOneBatch ?? false);
-        if (records !== undefined) return records;
-      }
-      return Buffer.alloc(0);
+      return this.local.read(fetchOffset, maxBytes, maxOffset, options.minOneBatch ?? false);
     });
   }
 
@@ -430,17 +430,10 @@ export class PartitionLog {
         case ListOffsetsTimestamp.latestTiered:
           return { timestamp: -1n, offset: -1n, leaderEpoch: -1 };
       }
-      let found: TimestampAndOffset | undefined;
-      if (timestamp === ListOffsetsTimestamp.maxTimestamp) {
-        let best = this.segments[0]!;
-        for (const segment of this.segments) {
-          if (segment.maxTimestampSoFar().timestamp > best.maxTimestampSoFar().timestamp) best = segment;
-        }
-        found = best.findMaxTimestampRecord(this.decompress);
-      } else {
-        const segment = this.segments.find((s) => s.maxTimestampSoFar().timestamp >= timestamp);
-        found = segment?.findOffsetByTimestamp(timestamp, this.logStart, this.decompress);
-      }
+      const found =
+        timestamp === ListOffsetsTimestamp.maxTimestamp
+          ? this.local.maxTimestampRecord(this.decompress)
+          : this.local.offsetByTimestamp(timestamp, this.logStart, this.decompress);
       if (found !== undefined && options.maxOffset !== undefined && found.offset >= options.maxOffset) return undefined;
       return found;
     });
@@ -468,13 +461,10 @@ export class PartitionLog {
     if (offset <= this.logStart) return this.logStart;
     this.guardIo(() => {
       this.logStart = offset;
-      while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) {
-        this.segments.shift()!.delete();
-        this.directoryUnsynced = true;
-      }
+      this.local.deleteSegmentsBelow(offset);
       this.epochCache.truncateFromStart(offset);
       this.txnIndex.deleteBefore(offset);
-      const firstBase = this.segments[0]!.baseOffset;
+      const firstBase = this.local.firstBaseOffset;
       for (const snapshot of listSnapshotOffsets(this.dir)) if (snapshot < firstBase) deleteSnapshot(this.dir, snapshot);
     });
     await this.logStartWriter.write();
@@ -494,18 +484,12 @@ export class PartitionLog {
         this.epochCache.truncateFromEnd(this.logEnd);
         return false;
       }
-      if (offset < this.segments[0]!.baseOffset) {
+      if (offset < this.local.firstBaseOffset) {
         this.truncateFullyAndStartAt(offset);
         return true;
       }
       this.truncations += 1;
-      while (this.segments.length > 1 && this.segments.at(-1)!.baseOffset > offset) {
-        this.segments.pop()!.delete();
-        this.directoryUnsynced = true;
-      }
-      const active = this.activeSegment;
-      active.truncateTo(offset, this.now());
-      this.logEnd = active.nextOffset();
+      this.local.truncateTo(offset, this.now());
       if (this.flusher.truncatedTo(this.logEnd)) this.recoveryPointWriter.write().catch(this.reportBackgroundError);
       this.epochCache.truncateFromEnd(this.logEnd);
       if (this.logStart > this.logEnd) {
@@ -523,10 +507,7 @@ export class PartitionLog {
     this.ensureOpen();
     this.guardIo(() => {
       this.truncations += 1;
-      for (const segment of this.segments) segment.delete();
-      this.segments = [LogSegment.create(this.dir, offset, this.config, this.now())];
-      this.directoryUnsynced = true;
-      this.logEnd = offset;
+      this.local.truncateFullyAndStartAt(offset, this.now());
       this.logStart = logStartOffset;
       this.epochCache.clear();
       this.producers.clear();
@@ -566,7 +547,7 @@ export class PartitionLog {
       return;
     }
     this.stopFlushTimer();
-    this.activeSegment.onBecomeInactive();
+    this.local.deactivate();
     this.state = 'closing';
     try {
       await this.flush();
@@ -588,7 +569,7 @@ export class PartitionLog {
   closeHandles(): void {
     this.stopFlushTimer();
     if (this.state !== 'failed') this.state = 'closed';
-    for (const segment of this.segments) segment.close();
+    this.local.closeHandles();
   }
 
   /**
@@ -604,10 +585,6 @@ export class PartitionLog {
       this.logStartWriter.idle(),
       this.epochCache.idle(),
     ]);
-  }
-
-  private get activeSegment(): LogSegment {
-    return this.segments.at(-1)!;
   }
 
   private ensureOpen(): void {
@@ -634,57 +611,12 @@ export class PartitionLog {
     return failure;
   }
 
-  /** Index of the segment holding `offset`: the last one whose base offset is <= it (-1 if none). */
-  private segmentIndexFor(offset: bigint): number {
-    let low = 0;
-    let high = this.segments.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      if (this.segments[mid]!.baseOffset <= offset) {
-        found = mid;
-        low = mid + 1;
-      } else {
-        high = mid - 1;
-      }
-    }
-    return found;
-  }
-
-  private *batchHeadersFrom(offset: bigint): Generator<BatchHeader> {
-    const first = Math.max(0, this.segmentIndexFor(offset));
-    for (let i = first; i < this.segments.length; i++) {
-      const segment = this.segments[i]!;
-      yield* segment.batchHeadersFrom(i === first ? offset : segment.baseOffset);
-    }
-  }
-
   private appendToActiveSegment(data: Buffer, batches: readonly AppendedBatch[], now: number): void {
-    const first = batches[0]!;
-    const last = batches.at(-1)!;
-    const maxTimestampInMessages = batches.reduce((max, b) => (b.maxTimestamp > max ? b.maxTimestamp : max), -1n);
-    let segment = this.activeSegment;
-    if (segment.shouldRoll({ messagesSize: data.length, maxTimestampInMessages, maxOffsetInMessages: last.lastOffset, now })) {
-      segment = this.roll(first.baseOffset, now);
-    }
-    segment.append(data, batches);
-    this.logEnd = last.lastOffset + 1n;
+    this.local.append(data, batches, now, (baseOffset) => this.onRolled(baseOffset));
   }
 
-  private roll(baseOffset: bigint, now: number): LogSegment {
-    const previous = this.activeSegment;
-    if (previous.size === 0) {
-      // An empty active segment is replaced rather than kept as a useless file.
-      this.segments.pop();
-      previous.delete();
-    } else {
-      previous.onBecomeInactive();
-      // The finished segment reaches the file now; its fsync follows in the flush below.
-      previous.writePending();
-    }
-    const segment = LogSegment.create(this.dir, baseOffset, this.config, now);
-    this.segments.push(segment);
-    this.directoryUnsynced = true;
+  /** A new segment starts at `baseOffset`: a producer snapshot as of its start, and a flush of the finished ones. */
+  private onRolled(baseOffset: bigint): void {
     // The state as of the new segment's start: a restart replays only from here.
     const truncationsBefore = this.truncations;
     this.trackBackground(
@@ -695,7 +627,6 @@ export class PartitionLog {
     );
     // As Kafka does after a roll, the finished segments are flushed without holding up the append.
     this.requestFlush(baseOffset).catch(this.reportBackgroundError);
-    return segment;
   }
 
   /** log.flush.interval.messages counts the messages no running or queued flush covers yet. */
@@ -723,17 +654,11 @@ export class PartitionLog {
   private async flushSegments(upTo: FlushTarget, target: bigint): Promise<void> {
     if (this.state === 'failed') throw new KafkaStorageError(`${this.dir} is offline`);
     if (this.state === 'closed') throw new Error(`${this.dir} is closed`);
-    const segments = this.segments.filter((segment) => segment.needsFlush && (upTo === 'end' || segment.baseOffset < target));
-    const syncDirectory = this.directoryUnsynced;
-    this.directoryUnsynced = false;
     try {
-      for (const segment of segments) segment.writePending();
-      await Promise.all(segments.map((segment) => segment.fsync()));
-      if (syncDirectory) await fsyncDirectory(this.dir);
+      await this.local.flush(upTo, target);
       // Epochs of flushed batches must survive with them, or recovery could not tell where they start.
       await this.epochCache.persist();
     } catch (error) {
-      if (syncDirectory) this.directoryUnsynced = true;
       throw this.fail(error);
     }
     this.lastFlushTime = this.now();
@@ -745,7 +670,7 @@ export class PartitionLog {
     this.flushTimer = setInterval(
       () => {
         if (this.state !== 'open' || this.now() - this.lastFlushTime < interval) return;
-        if (this.logEnd > this.flusher.recoveryPoint || this.segments.some((segment) => segment.needsFlush)) {
+        if (this.logEnd > this.flusher.recoveryPoint || this.local.needsFlush) {
           this.flush().catch(this.reportBackgroundError);
         }
       },
@@ -767,7 +692,7 @@ export class PartitionLog {
   /** Without a checkpoint, the epochs are read back from the batches themselves. */
   private rebuildEpochCache(): void {
     this.epochCache.clear();
-    for (const header of this.batchHeadersFrom(this.segments[0]!.baseOffset)) {
+    for (const header of this.local.batchHeadersFrom(this.local.firstBaseOffset)) {
       const latest = this.epochCache.latestEpoch();
       if (header.partitionLeaderEpoch >= 0 && (latest === undefined || header.partitionLeaderEpoch > latest)) {
         this.epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
@@ -778,7 +703,7 @@ export class PartitionLog {
 
   /** As Kafka does: keep the snapshots taken at segment starts, and the latest one (usually at the log end). */
   private removeStraySnapshots(): void {
-    const bases = new Set(this.segments.map((segment) => segment.baseOffset));
+    const bases = new Set(this.local.segmentBaseOffsets());
     const snapshots = listSnapshotOffsets(this.dir);
     for (const snapshot of snapshots.slice(0, -1)) if (!bases.has(snapshot)) deleteSnapshot(this.dir, snapshot);
   }
@@ -799,7 +724,7 @@ export class PartitionLog {
         deleteSnapshot(this.dir, snapshot);
       }
     }
-    for (const header of this.batchHeadersFrom(replayFrom)) {
+    for (const header of this.local.batchHeadersFrom(replayFrom)) {
       if (hasProducerId(header)) this.producers.replay(header);
     }
   }
@@ -833,19 +758,17 @@ export class PartitionLog {
   private rebuildTransactionIndex(): void {
     this.txnIndex.clear();
     const openFirstOffsets = new Map<bigint, bigint>();
-    for (const segment of this.segments) {
-      for (const { header, bytes } of segment.batchesWithMarkers()) {
-        if (!hasProducerId(header)) continue;
-        if (!isControlBatch(header.attributes)) {
-          if (isTransactionalBatch(header.attributes) && !openFirstOffsets.has(header.producerId)) openFirstOffsets.set(header.producerId, header.baseOffset);
-          continue;
-        }
-        const marker = bytes === undefined ? undefined : transactionMarkerAt(bytes);
-        const firstOffset = openFirstOffsets.get(header.producerId) ?? header.baseOffset;
-        openFirstOffsets.delete(header.producerId);
-        if (marker !== undefined)
-          this.txnIndex.onCompleted({ producerId: header.producerId, firstOffset, lastOffset: header.baseOffset }, marker.type === ControlRecordType.Abort);
+    for (const { header, bytes } of this.local.batchesWithMarkers()) {
+      if (!hasProducerId(header)) continue;
+      if (!isControlBatch(header.attributes)) {
+        if (isTransactionalBatch(header.attributes) && !openFirstOffsets.has(header.producerId)) openFirstOffsets.set(header.producerId, header.baseOffset);
+        continue;
       }
+      const marker = bytes === undefined ? undefined : transactionMarkerAt(bytes);
+      const firstOffset = openFirstOffsets.get(header.producerId) ?? header.baseOffset;
+      openFirstOffsets.delete(header.producerId);
+      if (marker !== undefined)
+        this.txnIndex.onCompleted({ producerId: header.producerId, firstOffset, lastOffset: header.baseOffset }, marker.type === ControlRecordType.Abort);
     }
     this.txnIndex.deleteBefore(this.logStart);
   }
