@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { kafkaClient } from '../../clients/kafkajs.js';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
 import type { Cluster, ClusterTimings, ListenerKind, NetworkPartitions, NodeInfo, NodeState, ObservedNode } from '../cluster.js';
@@ -19,6 +18,7 @@ import { CONTAINER_DATA_DIR, CONTAINER_NODE_DIR, containerNodeProperties } from 
 import { RuntimeContainer } from './runtime-container.js';
 import { ToxiproxyContainer } from './toxiproxy-container.js';
 import { sleep } from '../../wait.js';
+import { tail, waitUntilRegistered } from '../readiness.js';
 
 export interface DockerClusterOptions {
   nodeKind: ContainerNodeKind;
@@ -43,11 +43,6 @@ interface NodeSlot {
   dataDir: string;
   state: NodeState;
   disconnected: boolean;
-}
-
-function tail(file: string, lines = 30): string {
-  if (!existsSync(file)) return '(no log written)';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /**
@@ -217,40 +212,23 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     slot.state = 'running';
   }
 
-  /** Ready: a Metadata request through the client proxies lists every node. */
+  /** Ready: the client proxies lead to every node, registered. */
   private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const admin = kafkaClient('kafka-chaos-ready', this.bootstrapServers(), {
-      connectionTimeout: 1000,
-      requestTimeout: 2000,
-      retry: { retries: 0 },
-    }).admin();
-    let lastError = 'no answer yet';
     let lastCheck = 0;
-    try {
-      while (Date.now() < deadline) {
-        if (Date.now() - lastCheck > 1000) {
-          lastCheck = Date.now();
-          for (const slot of this.slots.values()) await this.failIfExited(slot);
-        }
-        try {
-          await admin.connect();
-          const { brokers } = await admin.describeCluster();
-          if (brokers.length >= expected) return;
-          lastError = `${brokers.length} of ${expected} nodes registered`;
-        } catch (err) {
-          lastError = errorMessage(err);
-          await admin.disconnect().catch(() => {});
-        }
-        await sleep(100);
-      }
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-    const logs = [...this.slots.values()]
-      .map((s) => `--- node ${s.id}: ${this.nodeKind.mainLog(s.nodeDir)}\n${tail(this.nodeKind.mainLog(s.nodeDir), 15)}`)
-      .join('\n');
-    throw new HarnessError(`${this.broker} cluster not ready after ${timeoutMs} ms (${lastError}).\n${logs}`);
+    await waitUntilRegistered({
+      broker: this.broker,
+      bootstrapServers: this.bootstrapServers(),
+      clientSecurity: undefined,
+      expected,
+      timeoutMs,
+      // Inspecting containers costs a round trip to the engine each: once a second is enough.
+      checkNodes: async () => {
+        if (Date.now() - lastCheck < 1000) return;
+        lastCheck = Date.now();
+        for (const slot of this.slots.values()) await this.failIfExited(slot);
+      },
+      mainLogs: () => [...this.slots.values()].map((s) => ({ id: s.id, file: this.nodeKind.mainLog(s.nodeDir) })),
+    });
   }
 
   private async failIfExited(slot: NodeSlot): Promise<void> {

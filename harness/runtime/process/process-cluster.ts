@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { kafkaClient } from '../../clients/kafkajs.js';
 import { ClusterSecurity, type ClientSecurity, type SecuritySettings } from '../../security/cluster-security.js';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
@@ -14,6 +13,7 @@ import { randomClusterId } from './kafka-launcher.js';
 import type { NodeLauncher } from './launcher.js';
 import { LISTENER_NAMES, type ClusterLayout, type NodeLayout } from './layout.js';
 import { sleep } from '../../wait.js';
+import { tail, waitUntilRegistered } from '../readiness.js';
 
 export interface ProcessClusterOptions {
   launcher: NodeLauncher;
@@ -57,11 +57,6 @@ async function waitForState(pid: number, ok: (state: string) => boolean, timeout
     if (state === undefined || ok(state) || Date.now() > deadline) return;
     await sleep(5);
   }
-}
-
-function tail(file: string, lines = 30): string {
-  if (!existsSync(file)) return '(no log written)';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 function sizeOf(file: string): number {
@@ -179,45 +174,26 @@ export class ProcessCluster implements Cluster {
 
   /** Ready: a Metadata request through the client proxies lists every node. */
   private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const admin = kafkaClient(
-      'kafka-chaos-ready',
-      this.bootstrapServers(),
-      { connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } },
-      this.clientSecurity,
-    ).admin();
-    let lastError = 'no answer yet';
-    try {
-      while (Date.now() < deadline) {
+    await waitUntilRegistered({
+      broker: this.broker,
+      bootstrapServers: this.bootstrapServers(),
+      clientSecurity: this.clientSecurity,
+      expected,
+      timeoutMs,
+      checkNodes: async () => {
         for (const slot of this.slots.values()) {
-          if (slot.state === 'running' && slot.process && !slot.process.running) {
-            if (await this.moveIfPortTaken(slot)) continue;
-            const status = slot.process.exitStatus;
-            throw new HarnessError(
-              `${this.broker} node ${slot.layout.id} exited during start-up (code ${status?.code}, signal ${status?.signal}). ` +
-                `Last lines of ${this.launcher.mainLog(slot.layout)}:\n${tail(this.launcher.mainLog(slot.layout))}\n` +
-                `stdout/stderr:\n${tail(join(slot.layout.logDir, 'stdout.log'), 15)}`,
-            );
-          }
+          if (slot.state !== 'running' || !slot.process || slot.process.running) continue;
+          if (await this.moveIfPortTaken(slot)) continue;
+          const status = slot.process.exitStatus;
+          throw new HarnessError(
+            `${this.broker} node ${slot.layout.id} exited during start-up (code ${status?.code}, signal ${status?.signal}). ` +
+              `Last lines of ${this.launcher.mainLog(slot.layout)}:\n${tail(this.launcher.mainLog(slot.layout))}\n` +
+              `stdout/stderr:\n${tail(join(slot.layout.logDir, 'stdout.log'), 15)}`,
+          );
         }
-        try {
-          await admin.connect();
-          const { brokers } = await admin.describeCluster();
-          if (brokers.length >= expected) return;
-          lastError = `${brokers.length} of ${expected} nodes registered`;
-        } catch (err) {
-          lastError = errorMessage(err);
-          await admin.disconnect().catch(() => {});
-        }
-        await sleep(100);
-      }
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-    const logs = [...this.slots.values()]
-      .map((s) => `--- node ${s.layout.id}: ${this.launcher.mainLog(s.layout)}\n${tail(this.launcher.mainLog(s.layout), 15)}`)
-      .join('\n');
-    throw new HarnessError(`${this.broker} cluster not ready after ${timeoutMs} ms (${lastError}).\n${logs}`);
+      },
+      mainLogs: () => [...this.slots.values()].map((s) => ({ id: s.layout.id, file: this.launcher.mainLog(s.layout) })),
+    });
   }
 
   /**
