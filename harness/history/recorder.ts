@@ -1,14 +1,18 @@
-import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Operation } from './operation.js';
 
 /**
  * Writes operations to a new JSON-lines file as they happen, so a history survives the process
- * that wrote it (a killed producer's history is still on disk). The file must not exist: a history
- * is never appended to, since ids of two runs would mix.
+ * that wrote it (a killed producer's history is still on disk). Each operation reaches the file
+ * (the kernel's page cache, which a killed process cannot take back) before `record` returns, so
+ * an invocation is on record before the send it announces can reach a broker: with a buffered
+ * stream, a producer killed mid-run left messages in the log whose invocations were still in its
+ * buffer, and the checker rightly called them unexpected. The file must not exist: a history is
+ * never appended to, since ids of two runs would mix.
  */
 export class HistoryRecorder {
-  private readonly stream: WriteStream;
+  private fd: number | undefined;
   private count = 0;
 
   /**
@@ -20,8 +24,8 @@ export class HistoryRecorder {
     readonly epochMs = epochNow(),
   ) {
     mkdirSync(dirname(file), { recursive: true });
-    // 'wx' throws EEXIST here, synchronously, rather than as a stream error later.
-    this.stream = createWriteStream('', { fd: openSync(file, 'wx') });
+    // 'wx': EEXIST rather than appending to an earlier history.
+    this.fd = openSync(file, 'wx');
   }
 
   /** Milliseconds since the run's time zero. */
@@ -30,8 +34,9 @@ export class HistoryRecorder {
   }
 
   record(op: Operation): void {
+    if (this.fd === undefined) throw new Error(`history ${this.file} is closed`);
     this.count++;
-    this.stream.write(`${JSON.stringify(op)}\n`);
+    writeSync(this.fd, `${JSON.stringify(op)}\n`);
   }
 
   get operations(): number {
@@ -39,7 +44,9 @@ export class HistoryRecorder {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    return Promise.resolve();
   }
 }
 
