@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findExperiment, listExperiments } from '../harness/experiment/load.js';
 import { runExperiment } from '../harness/experiment/runner.js';
+import { noDockerReason, testImageSource } from '../harness/runtime/docker/test-support.js';
 
 const out = mkdtempSync(join(tmpdir(), 'kafka-chaos-catalogue-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -58,18 +59,32 @@ describe('experiment catalogue on Apache Kafka', () => {
 
 // Users run these with the security they run in production: the same experiment, every listener of
 // the cluster (client, replication, controller, the harness's own) SASL_SSL with SCRAM-SHA-512, on
-// both brokers, must reach the same verdict as in plaintext.
-describe.each(['kafka', 'broker-ts'] as const)('an experiment with SASL_SSL on every listener, %s', (broker) => {
-  it('acksall-leader-kill: the leader killed, nothing acknowledged lost', async () => {
-    const r = await runExperiment(findExperiment('acksall-leader-kill'), broker, {
-      runId: 'catalogue-test-sasl-ssl',
-      runDir: join(out, 'sasl-ssl'),
-      seed: 5,
-      security: { mode: 'sasl_ssl', mechanism: 'SCRAM-SHA-512' },
-    });
-    expect(r.verdict, r.reason).toBe('pass');
-    expect(r.config.security).toBe('sasl_ssl (SCRAM-SHA-512)');
-    expect(r.counts.lost).toBe(0);
-    expect(r.faults.map((f) => f.fault)).toContain('kill');
-  }, 300_000);
+// both brokers and both runtimes, must reach the same verdict as in plaintext.
+const SECURED_RUNS = [
+  { broker: 'kafka', runtime: 'process' },
+  { broker: 'broker-ts', runtime: 'process' },
+  { broker: 'kafka', runtime: 'docker' },
+  { broker: 'broker-ts', runtime: 'docker' },
+] as const;
+
+describe.each(SECURED_RUNS)('an experiment with SASL_SSL on every listener, $broker on the $runtime runtime', ({ broker, runtime }) => {
+  it.skipIf(runtime === 'docker' && noDockerReason !== undefined)(
+    `acksall-leader-kill: the leader killed, nothing acknowledged lost${runtime === 'docker' && noDockerReason ? ` (skipped: ${noDockerReason})` : ''}`,
+    async () => {
+      const r = await runExperiment(findExperiment('acksall-leader-kill'), broker, {
+        runId: 'catalogue-test-sasl-ssl',
+        runDir: join(out, `sasl-ssl-${runtime}`),
+        seed: 5,
+        runtime,
+        ...(runtime === 'docker' ? { images: testImageSource() } : {}),
+        security: { mode: 'sasl_ssl', mechanism: 'SCRAM-SHA-512' },
+      });
+      expect(r.verdict, r.reason).toBe('pass');
+      expect(r.runtime).toBe(runtime);
+      expect(r.config.security).toBe('sasl_ssl (SCRAM-SHA-512)');
+      expect(r.counts.lost).toBe(0);
+      expect(r.faults.map((f) => f.fault)).toContain('kill');
+    },
+    300_000,
+  );
 });

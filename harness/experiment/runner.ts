@@ -18,6 +18,7 @@ import { historyFile } from '../workload/producers.js';
 import type { RunningWorkload, WorkloadHandles, WorkloadKind } from '../workload/workload.js';
 import { workloadsOf } from '../workload/workload-kinds.js';
 import { decideVerdict, judgeRun } from './analysis.js';
+import type { ImageSource } from '../runtime/docker/images.js';
 import type { Experiment } from './schema.js';
 import { sleep } from '../wait.js';
 
@@ -28,6 +29,8 @@ export interface RunOptions {
   seed: number;
   kafkaVersion?: string;
   runtime?: RuntimeKind;
+  /** With the docker runtime: official or locally built images (default: KAFKA_CHAOS_IMAGES, else official). */
+  images?: ImageSource;
   /** TLS and SASL on every listener of both brokers (--security); plaintext when absent. */
   security?: SecuritySettings;
   /** Called with the cluster while it runs, so an interrupted run can close it. */
@@ -141,6 +144,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
         brokerConfig: exp.cluster.broker,
         ...(opts.kafkaVersion !== undefined ? { kafkaVersion: opts.kafkaVersion } : {}),
         runtime: opts.runtime ?? 'process',
+        ...(opts.images !== undefined ? { images: opts.images } : {}),
         logDir: join(dir, 'nodes'),
         ...(opts.security !== undefined ? { security: opts.security } : {}),
       });

@@ -1,4 +1,3 @@
-import { HarnessError } from '../errors.js';
 import { provisionKafka } from '../provision/kafka.js';
 import type { BrokerKind, Cluster, RuntimeCapability } from './cluster.js';
 import type { ClusterRequest, RuntimeKind } from './cluster-request.js';
@@ -24,11 +23,6 @@ async function launcherFor(request: ClusterRequest): Promise<NodeLauncher> {
 export async function startCluster(request: ClusterRequest): Promise<Cluster> {
   const runtime = request.runtime ?? 'process';
   if (runtime === 'docker') {
-    if (request.security !== undefined && request.security.mode !== 'plaintext') {
-      throw new HarnessError(
-        `--security ${request.security.mode} runs on the process runtime only for now (the docker runtime writes its own node properties)`,
-      );
-    }
     // Loaded on demand: runs on the process runtime need neither testcontainers nor an engine.
     const { startDockerCluster } = await import('./docker/start-docker-cluster.js');
     return startDockerCluster(request);

@@ -1,7 +1,7 @@
 // A certificate authority and certificates for one run, made with the openssl command line
 // (Debian's openssl): an EC P-256 CA, then for each name a key (PKCS#8, as Kafka's PEM key stores
-// require) and a certificate signed by the CA, valid for 127.0.0.1 and localhost as server and as
-// client. Each key store is one PEM file holding the key and the certificate chain, which is what
+// require) and a certificate signed by the CA, valid for 127.0.0.1 and localhost (and the addresses
+// a container runtime gives the node) as server and as client. Each key store is one PEM file holding the key and the certificate chain, which is what
 // Kafka's ssl.keystore.type=PEM and broker-ts both read; the trust store is the CA certificate.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,8 +25,8 @@ export interface IssuedCertificate {
   certPem: string;
 }
 
-/** Addresses every certificate is valid for: the harness runs everything on loopback. */
-const SUBJECT_ALT_NAMES = 'subjectAltName=IP:127.0.0.1,DNS:localhost';
+/** Addresses every certificate is valid for: the process runtime runs everything on loopback. */
+const LOOPBACK_NAMES = ['IP:127.0.0.1', 'DNS:localhost'];
 const VALID_DAYS = '30';
 
 function openssl(args: string[], what: string): void {
@@ -68,7 +68,8 @@ export function createCertificateAuthority(dir: string, commonName: string): Cer
   return { dir, certFile, keyFile, certPem: readFileSync(certFile, 'utf8') };
 }
 
-export function issueCertificate(ca: CertificateAuthority, name: string): IssuedCertificate {
+/** A certificate for `name`, valid for loopback and for the IP addresses in `addresses` too. */
+export function issueCertificate(ca: CertificateAuthority, name: string, addresses: readonly string[] = []): IssuedCertificate {
   const keyFile = join(ca.dir, `${name}.key`);
   const certFile = join(ca.dir, `${name}.crt`);
   openssl(
@@ -93,7 +94,7 @@ export function issueCertificate(ca: CertificateAuthority, name: string): Issued
       '-CAkey',
       ca.keyFile,
       '-addext',
-      SUBJECT_ALT_NAMES,
+      `subjectAltName=${[...LOOPBACK_NAMES, ...addresses.map((a) => `IP:${a}`)].join(',')}`,
       '-addext',
       'basicConstraints=critical,CA:FALSE',
       '-addext',

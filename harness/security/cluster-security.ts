@@ -85,16 +85,19 @@ export class ClusterSecurity {
    */
   constructor(
     readonly settings: SecuritySettings,
-    dir: string,
+    /** Where the certificates and keys are made (the cluster's temp dir). */
+    readonly dir: string,
     nodeIds: readonly number[],
     private readonly listeners: { client: string; replication: string; controller: string; harness: string },
+    /** The IP addresses clients and other nodes reach each node at besides loopback (a container's, its proxies'). */
+    nodeAddresses: (nodeId: number) => readonly string[] = () => [],
   ) {
     const client: ClientSecurity = { mode: settings.mode };
     if (this.usesTls) {
       mkdirSync(dir, { recursive: true });
       const ca = createCertificateAuthority(dir, `kafka-chaos CA ${randomBytes(4).toString('hex')}`);
       this.caFile = ca.certFile;
-      for (const id of nodeIds) this.nodeCertificates.set(id, issueCertificate(ca, `node-${id}`));
+      for (const id of nodeIds) this.nodeCertificates.set(id, issueCertificate(ca, `node-${id}`, nodeAddresses(id)));
       client.tls = { ca: ca.certPem, caFile: ca.certFile };
       if (settings.mode === 'ssl') {
         const certificate = issueCertificate(ca, CLIENT_USER);
@@ -113,8 +116,11 @@ export class ClusterSecurity {
     return this.settings.mode === 'sasl_plaintext' || this.settings.mode === 'sasl_ssl';
   }
 
-  /** The keys both brokers read (Kafka's names), for one node. */
-  nodeProperties(nodeId: number): Record<string, string> {
+  /**
+   * The keys both brokers read (Kafka's names), for one node; `pathInNode` maps a file of `dir` to
+   * where the node finds it (a container mounts `dir` elsewhere).
+   */
+  nodeProperties(nodeId: number, pathInNode: (file: string) => string = (file) => file): Record<string, string> {
     const protocol = PROTOCOLS[this.settings.mode];
     const { client, replication, controller, harness } = this.listeners;
     const props: Record<string, string> = {
@@ -125,9 +131,9 @@ export class ClusterSecurity {
       if (certificate === undefined) throw new Error(`no certificate for node ${nodeId}`);
       Object.assign(props, {
         'ssl.keystore.type': 'PEM',
-        'ssl.keystore.location': certificate.keyStoreFile,
+        'ssl.keystore.location': pathInNode(certificate.keyStoreFile),
         'ssl.truststore.type': 'PEM',
-        'ssl.truststore.location': this.caFile,
+        'ssl.truststore.location': pathInNode(this.caFile),
         'ssl.endpoint.identification.algorithm': 'https',
       });
       if (this.settings.mode === 'ssl') props['ssl.client.auth'] = 'required';

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClusterSecurity } from '../../security/cluster-security.js';
 import { toProperties } from '../process/layout.js';
 import type { ContainerCommand, ContainerNodeKind } from './container-node.js';
 import { CONTAINER_NODE_DIR } from './node-properties.js';
@@ -16,8 +17,8 @@ export class BrokerTsContainerNode implements ContainerNodeKind {
     private readonly image: string,
   ) {}
 
-  prepare(nodeDir: string, properties: Record<string, string>, clusterId: string): void {
-    writeFileSync(join(nodeDir, 'server.properties'), toProperties({ 'cluster.id': clusterId, ...properties }));
+  prepare(nodeDir: string, properties: Record<string, string>, clusterId: string, security?: ClusterSecurity): void {
+    writeFileSync(join(nodeDir, 'server.properties'), toProperties({ 'cluster.id': clusterId, ...security?.brokerTsProperties(), ...properties }));
   }
 
   command(): ContainerCommand {

@@ -1,3 +1,4 @@
+import type { ClusterSecurity } from '../../security/cluster-security.js';
 import type { BrokerKind } from '../cluster.js';
 
 /** How one container is started: the node's own files are already in its node dir. */
@@ -13,8 +14,11 @@ export interface ContainerCommand {
 export interface ContainerNodeKind {
   readonly broker: BrokerKind;
   readonly version: string;
-  /** Writes the node's config (and whatever its start needs) into its node dir on the host. */
-  prepare(nodeDir: string, properties: Record<string, string>, clusterId: string): void;
+  /**
+   * Writes the node's config (and whatever its start needs) into its node dir on the host; with
+   * `security`, also what the broker keeps of it outside its properties (SCRAM users).
+   */
+  prepare(nodeDir: string, properties: Record<string, string>, clusterId: string, security?: ClusterSecurity): void;
   command(): ContainerCommand;
   /** The log file, in the node dir on the host, that explains a node that did not come up. */
   mainLog(nodeDir: string): string;

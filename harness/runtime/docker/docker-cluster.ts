@@ -14,9 +14,11 @@ import type { ContainerNodeKind } from './container-node.js';
 import { dockerEngine, type DockerEngine } from './engine.js';
 import { LABEL, runLabels, type HarnessIdentity } from './labels.js';
 import { createRunNetwork, type RunNetwork } from './network.js';
-import { CONTAINER_DATA_DIR, CONTAINER_NODE_DIR, containerNodeProperties } from './node-properties.js';
+import { CONTAINER_DATA_DIR, CONTAINER_NODE_DIR, CONTAINER_SECURITY_DIR, containerNodeProperties } from './node-properties.js';
 import { RuntimeContainer } from './runtime-container.js';
 import { ToxiproxyContainer } from './toxiproxy-container.js';
+import { ClusterSecurity, type ClientSecurity, type SecuritySettings } from '../../security/cluster-security.js';
+import { LISTENER_NAMES } from '../process/layout.js';
 import { sleep } from '../../wait.js';
 import { tail, waitUntilRegistered } from '../readiness.js';
 
@@ -28,6 +30,8 @@ export interface DockerClusterOptions {
   /** Where configs and broker logs go (kept); data dirs live in a temp dir. Both are bind-mounted. */
   logDir: string;
   readyTimeoutMs?: number;
+  /** TLS and SASL on every listener (--security); plaintext when absent. */
+  security?: SecuritySettings;
 }
 
 interface NodeSlot {
@@ -63,6 +67,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
   readonly partitions: NetworkPartitions = this;
   private readonly slots = new Map<number, NodeSlot>();
   private toxiproxyContainer: ToxiproxyContainer | undefined;
+  private security: ClusterSecurity | undefined;
   private closed = false;
   private readonly untrack: () => void;
 
@@ -100,6 +105,10 @@ export class DockerCluster implements Cluster, NetworkPartitions {
 
   get brokerVersion(): string {
     return this.nodeKind.version;
+  }
+
+  get clientSecurity(): ClientSecurity | undefined {
+    return this.security?.client;
   }
 
   get toxiproxy(): ToxiproxyContainer {
@@ -153,11 +162,20 @@ export class DockerCluster implements Cluster, NetworkPartitions {
         labels: runLabels(harness, name, 'toxiproxy'),
       });
       await cluster.toxiproxy.createProxies(cluster.plan.proxies());
+      if (options.security !== undefined && options.security.mode !== 'plaintext') {
+        // Each node's certificate is valid for its own address (the harness listener) and the
+        // toxiproxy's (where clients, followers and other controllers reach it).
+        cluster.security = new ClusterSecurity(options.security, join(cluster.dataRoot, 'security'), ids, LISTENER_NAMES, (id) => [
+          cluster.plan.nodeAddress(id),
+          cluster.plan.toxiproxyAddress,
+        ]);
+      }
       const clusterId = randomClusterId();
       for (const slot of cluster.slots.values()) {
         mkdirSync(slot.nodeDir, { recursive: true });
         mkdirSync(slot.dataDir, { recursive: true });
-        options.nodeKind.prepare(slot.nodeDir, containerNodeProperties(slot.id, cluster.plan, clusterId, options.brokerConfig ?? {}), clusterId);
+        const properties = containerNodeProperties(slot.id, cluster.plan, clusterId, options.brokerConfig ?? {}, cluster.security);
+        options.nodeKind.prepare(slot.nodeDir, properties, clusterId, cluster.security);
       }
       const started = performance.now();
       // Settled, not raced: a failure closes the cluster only once no container is still being created.
@@ -198,6 +216,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
       .withBindMounts([
         { source: slot.nodeDir, target: CONTAINER_NODE_DIR, mode: 'rw' },
         { source: slot.dataDir, target: CONTAINER_DATA_DIR, mode: 'rw' },
+        ...(this.security?.usesTls ? [{ source: this.security.dir, target: CONTAINER_SECURITY_DIR, mode: 'ro' as const }] : []),
       ])
       .withEnvironment(cmd.environment)
       .withCommand(cmd.command);
@@ -218,7 +237,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     await waitUntilRegistered({
       broker: this.broker,
       bootstrapServers: this.bootstrapServers(),
-      clientSecurity: undefined,
+      clientSecurity: this.clientSecurity,
       expected,
       timeoutMs,
       // Inspecting containers costs a round trip to the engine each: once a second is enough.

@@ -1,5 +1,6 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClusterSecurity } from '../../security/cluster-security.js';
 import { KAFKA_NODE_JVM_OPTS, log4j2Properties, log4jProperties } from '../process/kafka-jvm.js';
 import { toProperties } from '../process/layout.js';
 import type { ContainerCommand, ContainerNodeKind } from './container-node.js';
@@ -28,18 +29,20 @@ export class KafkaContainerNode implements ContainerNodeKind {
     private readonly image: string,
   ) {}
 
-  prepare(nodeDir: string, properties: Record<string, string>, clusterId: string): void {
+  prepare(nodeDir: string, properties: Record<string, string>, clusterId: string, security?: ClusterSecurity): void {
     // Unclean elections in KRaft run on a timer (5 minutes by default); a test cannot wait that long.
     const props = { ...properties, 'unclean.leader.election.interval.ms': properties['unclean.leader.election.interval.ms'] ?? '1000' };
     writeFileSync(join(nodeDir, 'server.properties'), toProperties(props));
     const logging = writeLoggingConfigs(nodeDir);
+    const formatArgs = (security?.kafkaFormatArgs() ?? []).map((arg) => ` '${arg}'`).join('');
     const script = [
       '#!/bin/sh',
       '# Written by kafka-chaos. Formats the data dir on the first start (and after a wipe), then runs Kafka.',
       'set -e',
       `cd ${CONTAINER_NODE_DIR}`,
       `if [ ! -f ${CONTAINER_DATA_DIR}/meta.properties ]; then`,
-      `  java -cp ${CLASSPATH} kafka.tools.StorageTool format -t ${clusterId} -c server.properties --ignore-formatted >> format.log 2>&1`,
+      // SCRAM users go into the metadata log at format time (kafka-storage format --add-scram).
+      `  java -cp ${CLASSPATH} kafka.tools.StorageTool format -t ${clusterId} -c server.properties --ignore-formatted${formatArgs} >> format.log 2>&1`,
       'fi',
       `exec java ${[...KAFKA_NODE_JVM_OPTS, `-Dkafka.logs.dir=${CONTAINER_NODE_DIR}`, ...logging].join(' ')} -cp ${CLASSPATH} kafka.Kafka server.properties`,
       '',

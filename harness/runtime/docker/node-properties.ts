@@ -1,3 +1,5 @@
+import { relative } from 'node:path';
+import type { ClusterSecurity } from '../../security/cluster-security.js';
 import type { ListenerKind } from '../cluster.js';
 import { LISTENER_NAMES, commonNodeProperties, type ClusterLayout, type NodeLayout } from '../process/layout.js';
 import { NODE_PORTS, type AddressPlan } from './address-plan.js';
@@ -5,6 +7,8 @@ import { NODE_PORTS, type AddressPlan } from './address-plan.js';
 /** Inside every node container: its config and logs (kept with the results) and its data. */
 export const CONTAINER_NODE_DIR = '/kafka-chaos/node';
 export const CONTAINER_DATA_DIR = '/kafka-chaos/data';
+/** The cluster's certificates and keys (--security), mounted read-only into every node. */
+export const CONTAINER_SECURITY_DIR = '/kafka-chaos/security';
 
 const KINDS = Object.keys(LISTENER_NAMES) as (ListenerKind | 'harness')[];
 
@@ -14,7 +18,13 @@ const KINDS = Object.keys(LISTENER_NAMES) as (ListenerKind | 'harness')[];
  * container; clients, followers and the other controllers are told the proxy addresses on
  * toxiproxy; the harness listener is advertised at the node's own address, unproxied.
  */
-export function containerNodeProperties(node: number, plan: AddressPlan, clusterId: string, brokerConfig: Record<string, string>): Record<string, string> {
+export function containerNodeProperties(
+  node: number,
+  plan: AddressPlan,
+  clusterId: string,
+  brokerConfig: Record<string, string>,
+  security?: ClusterSecurity,
+): Record<string, string> {
   const layouts: NodeLayout[] = plan.nodeIds.map((id) => ({
     id,
     ports: { ...NODE_PORTS },
@@ -23,7 +33,12 @@ export function containerNodeProperties(node: number, plan: AddressPlan, cluster
     dataDir: CONTAINER_DATA_DIR,
     logDir: CONTAINER_NODE_DIR,
   }));
-  const cluster: ClusterLayout = { clusterId, nodes: layouts, brokerConfig };
+  const cluster: ClusterLayout = {
+    clusterId,
+    nodes: layouts,
+    brokerConfig,
+    ...(security !== undefined ? { security, securityPathInNode: (file: string) => `${CONTAINER_SECURITY_DIR}/${relative(security.dir, file)}` } : {}),
+  };
   const advertised = (kind: ListenerKind | 'harness') => (kind === 'harness' ? plan.listenerAddress(node, 'harness') : plan.proxyAddress(node, kind));
   // Its own controller a node reaches on loopback, which no network fault touches; the others
   // through the proxy of each pair, as in the process runtime.

@@ -42,5 +42,6 @@ export async function startDockerCluster(request: ClusterRequest): Promise<Docke
     nodes: request.nodes,
     ...(request.brokerConfig ? { brokerConfig: request.brokerConfig } : {}),
     logDir: request.logDir,
+    ...(request.security !== undefined ? { security: request.security } : {}),
   });
 }

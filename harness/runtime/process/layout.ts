@@ -22,6 +22,8 @@ export interface ClusterLayout {
   brokerConfig: Record<string, string>;
   /** TLS and SASL of every listener (--security); absent: PLAINTEXT. */
   security?: ClusterSecurity;
+  /** Where a node finds the security files (a container mounts them elsewhere); as on the host by default. */
+  securityPathInNode?: (file: string) => string;
 }
 
 /** Listener names as they appear in server.properties, for Kafka and broker-ts alike. */
@@ -69,7 +71,7 @@ export function commonNodeProperties(node: NodeLayout, cluster: ClusterLayout): 
     'auto.leader.rebalance.enable': 'false',
     'broker.heartbeat.interval.ms': '500',
     'broker.session.timeout.ms': '3000',
-    ...cluster.security?.nodeProperties(node.id),
+    ...cluster.security?.nodeProperties(node.id, cluster.securityPathInNode),
     ...cluster.brokerConfig,
   };
 }
