@@ -61,13 +61,13 @@ describe('experiment catalogue on Apache Kafka', () => {
 // the cluster (client, replication, controller, the harness's own) SASL_SSL with SCRAM-SHA-512, on
 // both brokers and both runtimes, must reach the same verdict as in plaintext.
 const SECURED_RUNS = [
-  { broker: 'kafka', runtime: 'process' },
-  { broker: 'broker-ts', runtime: 'process' },
-  { broker: 'kafka', runtime: 'docker' },
-  { broker: 'broker-ts', runtime: 'docker' },
+  ['kafka', 'process'],
+  ['broker-ts', 'process'],
+  ['kafka', 'docker'],
+  ['broker-ts', 'docker'],
 ] as const;
 
-describe.each(SECURED_RUNS)('an experiment with SASL_SSL on every listener, $broker on the $runtime runtime', ({ broker, runtime }) => {
+describe.each(SECURED_RUNS)('an experiment with SASL_SSL on every listener, %s on the %s runtime', (broker, runtime) => {
   it.skipIf(runtime === 'docker' && noDockerReason !== undefined)(
     `acksall-leader-kill: the leader killed, nothing acknowledged lost${runtime === 'docker' && noDockerReason ? ` (skipped: ${noDockerReason})` : ''}`,
     async () => {
