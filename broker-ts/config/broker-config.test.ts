@@ -57,6 +57,9 @@ describe('loadBrokerConfig', () => {
     expect(config.interBrokerListenerName).toBe('PLAINTEXT');
     expect(config.numPartitions).toBe(1);
     expect(config.offsetsTopicReplicationFactor).toBe(1);
+    // As Kafka's sample server.properties: one node can hold __transaction_state, so transactions work.
+    expect(config.transactionStateLogReplicationFactor).toBe(1);
+    expect(config.transactionStateLogMinIsr).toBe(1);
     expect(config.offsetsTopicNumPartitions).toBe(50);
     expect(config.groupInitialRebalanceDelayMs).toBe(3000);
     expect(config.socketRequestMaxBytes).toBe(104857600);

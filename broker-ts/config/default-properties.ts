@@ -13,5 +13,7 @@ export function defaultProperties(): Map<string, string> {
     ['log.dirs', DEFAULT_LOG_DIR],
     ['num.partitions', '1'],
     ['offsets.topic.replication.factor', '1'],
+    ['transaction.state.log.replication.factor', '1'],
+    ['transaction.state.log.min.isr', '1'],
   ]);
 }

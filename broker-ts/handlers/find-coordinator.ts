@@ -5,7 +5,6 @@
 // v4+ looks up several keys at once.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../metadata/topic-names.js';
-import { errorCodeOf } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 import { brokerOnListener } from './listener-endpoints.js';
@@ -48,11 +47,11 @@ async function findCoordinator(broker: BrokerServices, keyType: number, key: str
   try {
     await broker.ensureInternalTopic(topic);
   } catch (error) {
+    // Whatever kept the topic from being created (too few brokers for its replication factor, no
+    // active controller), Kafka answers with the retriable COORDINATOR_NOT_AVAILABLE, and clients
+    // ask again; UNKNOWN_SERVER_ERROR would make kafkajs give up at once.
     broker.logger.warn({ err: error }, `cannot create ${topic}`);
-    return fail(
-      errorCodeOf(error) === ErrorCode.UNKNOWN_SERVER_ERROR ? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.COORDINATOR_NOT_AVAILABLE,
-      'The coordinator is not available.',
-    );
+    return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
   }
   const partition = keyType === CoordinatorType.GROUP ? broker.groups.partitionFor(key) : broker.txns.partitionFor(key);
   const registration = broker.image.partition(topic, partition);
