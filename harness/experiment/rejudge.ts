@@ -6,7 +6,7 @@ import { HarnessError } from '../errors.js';
 import type { Operation } from '../history/operation.js';
 import { readHistory } from '../history/reader.js';
 import type { FaultRecord } from '../nemesis/schedule.js';
-import type { RunResult } from '../report/result.js';
+import { unjudgedParts, type RunResult } from '../report/result.js';
 import { judgeRun } from './analysis.js';
 import { experimentSchema, type Experiment } from './schema.js';
 
@@ -74,6 +74,7 @@ export async function judgeHistoryFile(file: string, experiment?: Experiment): P
   const exp = experiment ?? bareExperiment();
   const sends = ops.filter((o) => o.f === 'send');
   const result: RunResult = {
+    ...unjudgedParts(),
     experiment: exp.name,
     description: exp.description,
     broker: 'kafka',
@@ -84,31 +85,12 @@ export async function judgeHistoryFile(file: string, experiment?: Experiment): P
     startedAt: new Date().toISOString(),
     config: { nodes: 0, broker: {}, topic: exp.topic, producers: exp.producers, workload: { durationMs: 0, settleMs: 0, recoveryMs: 0 }, kafkajs: 'unknown' },
     faults: faultsOf(ops),
-    faultProblems: [],
-    counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
-    byClient: {},
-    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
-    polls: undefined,
-    anomalyClasses: [],
-    historyProblems: [],
-    lost: [],
-    partitions: [],
     workload: sends.length ? { startMs: sends[0]!.time, endMs: sends.at(-1)!.time } : undefined,
-    timeline: undefined,
-    processing: undefined,
-    transactions: undefined,
-    sendErrors: {},
     drain: { complete: true, endOffsets: {}, readUpTo: {}, messagesRead: 0 },
     recovered: true,
     expectation: exp.expect,
-    expectationResults: [],
-    verdict: 'error',
-    reason: '',
-    errors: [],
-    timings: {},
     files: { history: file, logs: '', histories: [file], journals: [] },
     definition: exp,
-    committedOffsets: {},
   };
   await judgeRun(exp, result, { histories: [file], journals: [] });
   return result;

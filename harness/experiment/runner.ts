@@ -7,7 +7,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import { log } from '../log.js';
 import { FaultSchedule } from '../nemesis/schedule.js';
 import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
-import type { RunResult } from '../report/result.js';
+import { unjudgedParts, type RunResult } from '../report/result.js';
 import { writeRunReport } from '../report/write-reports.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { PLAINTEXT, type SecuritySettings } from '../security/cluster-security.js';
@@ -43,6 +43,7 @@ const DRAIN_TIMEOUT_MS = 120_000;
 
 function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: string): RunResult {
   return {
+    ...unjudgedParts(),
     experiment: exp.name,
     description: exp.description,
     broker,
@@ -61,31 +62,12 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
       security: securityLabel(opts.security ?? PLAINTEXT),
     },
     faults: [],
-    faultProblems: [],
-    counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
-    byClient: {},
-    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
-    polls: undefined,
-    anomalyClasses: [],
-    historyProblems: [],
-    lost: [],
-    partitions: [],
-    timeline: undefined,
     workload: undefined,
-    processing: undefined,
-    transactions: undefined,
-    sendErrors: {},
     drain: undefined,
     recovered: false,
     expectation: exp.expect,
-    expectationResults: [],
-    verdict: 'error',
-    reason: '',
-    errors: [],
-    timings: {},
     files: { history: 'history.jsonl', logs: 'nodes/', histories: [], journals: [] },
     definition: exp,
-    committedOffsets: {},
   };
 }
 

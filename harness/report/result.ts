@@ -73,6 +73,52 @@ export interface RunResult extends WorkloadResults {
   definition?: Experiment;
 }
 
+/** What a result holds before its run is judged: nothing counted, found or decided yet. */
+export function unjudgedParts(): Pick<
+  RunResult,
+  | 'faultProblems'
+  | 'counts'
+  | 'byClient'
+  | 'anomalies'
+  | 'polls'
+  | 'anomalyClasses'
+  | 'historyProblems'
+  | 'lost'
+  | 'partitions'
+  | 'timeline'
+  | 'processing'
+  | 'transactions'
+  | 'sendErrors'
+  | 'expectationResults'
+  | 'verdict'
+  | 'reason'
+  | 'errors'
+  | 'timings'
+  | 'committedOffsets'
+> {
+  return {
+    faultProblems: [],
+    counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
+    byClient: {},
+    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
+    polls: undefined,
+    anomalyClasses: [],
+    historyProblems: [],
+    lost: [],
+    partitions: [],
+    timeline: undefined,
+    processing: undefined,
+    transactions: undefined,
+    sendErrors: {},
+    expectationResults: [],
+    verdict: 'error',
+    reason: '',
+    errors: [],
+    timings: {},
+    committedOffsets: {},
+  };
+}
+
 /** Written to a temp file and renamed, so a crash never leaves a half-written result. */
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });

@@ -5,14 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { kafkaClient } from '../clients/kafkajs.js';
 import { HarnessError, errorMessage } from '../errors.js';
-import type { ClientSecurity } from '../security/cluster-security.js';
 import { pollUntil } from '../wait.js';
-import type { BrokerKind } from './cluster.js';
+import type { Cluster } from './cluster.js';
 
 export interface Readiness {
-  broker: BrokerKind;
-  bootstrapServers: string[];
-  clientSecurity: ClientSecurity | undefined;
   expected: number;
   timeoutMs: number;
   /** Throws (a HarnessError naming the node and its log) when a node exited during start-up. */
@@ -21,12 +17,13 @@ export interface Readiness {
   mainLogs(): { id: number; file: string }[];
 }
 
-export async function waitUntilRegistered(readiness: Readiness): Promise<void> {
+/** Resolves once `cluster` is ready; throws when a node died or time ran out. */
+export async function waitUntilRegistered(cluster: Pick<Cluster, 'broker' | 'bootstrapServers' | 'clientSecurity'>, readiness: Readiness): Promise<void> {
   const admin = kafkaClient(
     'kafka-chaos-ready',
-    readiness.bootstrapServers,
+    cluster.bootstrapServers(),
     { connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } },
-    readiness.clientSecurity,
+    cluster.clientSecurity,
   ).admin();
   let lastError = 'no answer yet';
   try {
@@ -54,7 +51,7 @@ export async function waitUntilRegistered(readiness: Readiness): Promise<void> {
     .mainLogs()
     .map(({ id, file }) => `--- node ${id}: ${file}\n${tail(file, 15)}`)
     .join('\n');
-  throw new HarnessError(`${readiness.broker} cluster not ready after ${readiness.timeoutMs} ms (${lastError}).\n${logs}`);
+  throw new HarnessError(`${cluster.broker} cluster not ready after ${readiness.timeoutMs} ms (${lastError}).\n${logs}`);
 }
 
 /** The last lines of a log file, for error messages. */

@@ -36,10 +36,8 @@ function openssl(args: string[], what: string): void {
   }
 }
 
-export function createCertificateAuthority(dir: string, commonName: string): CertificateAuthority {
-  requireTool('openssl', 'make the certificates of a run with --security ssl or sasl_ssl');
-  const certFile = join(dir, 'ca.pem');
-  const keyFile = join(dir, 'ca.key');
+/** A new EC P-256 key in `keyFile` and an X.509 certificate for it in `certFile`: self-signed, or signed by a CA named in `extra`. */
+function newKeyAndCertificate(keyFile: string, certFile: string, commonName: string, extra: string[], what: string): void {
   openssl(
     [
       'req',
@@ -57,11 +55,24 @@ export function createCertificateAuthority(dir: string, commonName: string): Cer
       VALID_DAYS,
       '-subj',
       `/CN=${commonName}`,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
+      ...extra,
     ],
+    what,
+  );
+}
+
+export function createCertificateAuthority(dir: string, commonName: string): CertificateAuthority {
+  requireTool('openssl', 'make the certificates of a run with --security ssl or sasl_ssl');
+  const certFile = join(dir, 'ca.pem');
+  const keyFile = join(dir, 'ca.key');
+  newKeyAndCertificate(
+    keyFile,
+    certFile,
+    commonName,
+    [
+      ['-addext', 'basicConstraints=critical,CA:TRUE'],
+      ['-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    ].flat(),
     'create a certificate authority',
   );
   chmodSync(keyFile, 0o600);
@@ -72,36 +83,17 @@ export function createCertificateAuthority(dir: string, commonName: string): Cer
 export function issueCertificate(ca: CertificateAuthority, name: string, addresses: readonly string[] = []): IssuedCertificate {
   const keyFile = join(ca.dir, `${name}.key`);
   const certFile = join(ca.dir, `${name}.crt`);
-  openssl(
+  newKeyAndCertificate(
+    keyFile,
+    certFile,
+    name,
     [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      VALID_DAYS,
-      '-subj',
-      `/CN=${name}`,
-      '-CA',
-      ca.certFile,
-      '-CAkey',
-      ca.keyFile,
-      '-addext',
-      `subjectAltName=${[...LOOPBACK_NAMES, ...addresses.map((a) => `IP:${a}`)].join(',')}`,
-      '-addext',
-      'basicConstraints=critical,CA:FALSE',
-      '-addext',
-      'keyUsage=critical,digitalSignature,keyAgreement',
-      '-addext',
-      'extendedKeyUsage=serverAuth,clientAuth',
-    ],
+      ['-CA', ca.certFile, '-CAkey', ca.keyFile],
+      ['-addext', `subjectAltName=${[...LOOPBACK_NAMES, ...addresses.map((a) => `IP:${a}`)].join(',')}`],
+      ['-addext', 'basicConstraints=critical,CA:FALSE'],
+      ['-addext', 'keyUsage=critical,digitalSignature,keyAgreement'],
+      ['-addext', 'extendedKeyUsage=serverAuth,clientAuth'],
+    ].flat(),
     `issue a certificate for ${name}`,
   );
   const keyPem = readFileSync(keyFile, 'utf8');

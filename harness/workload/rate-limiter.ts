@@ -1,3 +1,5 @@
+import { sleep } from '../wait.js';
+
 /**
  * Hands out evenly spaced start times for operations at `perSecond`. Callers that are late (all
  * workers busy) do not get a burst to catch up: a stalled cluster lowers the offered load, as a
@@ -16,19 +18,7 @@ export class RateLimiter {
     const slot = Math.max(now, this.next);
     this.next = slot + this.interval;
     const wait = slot - now;
-    if (wait > 0) {
-      await new Promise<void>((resolve) => {
-        const onAbort = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, wait);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    }
+    if (wait > 0) await sleep(wait, signal);
     return !signal?.aborted;
   }
 }

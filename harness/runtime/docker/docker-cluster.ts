@@ -234,10 +234,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
   /** Ready: the client proxies lead to every node, registered. */
   private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
     let lastCheck = 0;
-    await waitUntilRegistered({
-      broker: this.broker,
-      bootstrapServers: this.bootstrapServers(),
-      clientSecurity: this.clientSecurity,
+    await waitUntilRegistered(this, {
       expected,
       timeoutMs,
       // Inspecting containers costs a round trip to the engine each: once a second is enough.

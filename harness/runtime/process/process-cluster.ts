@@ -174,10 +174,7 @@ export class ProcessCluster implements Cluster {
 
   /** Ready: a Metadata request through the client proxies lists every node. */
   private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
-    await waitUntilRegistered({
-      broker: this.broker,
-      bootstrapServers: this.bootstrapServers(),
-      clientSecurity: this.clientSecurity,
+    await waitUntilRegistered(this, {
       expected,
       timeoutMs,
       checkNodes: async () => {
