@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { kafkaClient } from '../clients/kafkajs.js';
 import type { Measurement, Workload } from './measurement.js';
 import { quantile } from './stats.js';
-import { sleep } from '../wait.js';
+import { pollUntil, sleep } from '../wait.js';
 
 /**
  * Produce-to-consume latency at a fixed rate: each message carries the time it was sent; a
@@ -47,8 +47,7 @@ export function endToEndLatency(name: string, rate: number, messageBytes: number
       await Promise.all(inFlight);
       const seconds = (performance.now() - started) / 1000;
       const brokerCpuMsPerMb = cpu.msPerMegabyte(sent * messageBytes);
-      const deadline = Date.now() + 10_000;
-      while (latencies.length < sent && Date.now() < deadline) await sleep(50);
+      await pollUntil(() => latencies.length >= sent, { timeoutMs: 10_000, intervalMs: 50 });
       await producer.disconnect();
       await consumer.disconnect();
       return {

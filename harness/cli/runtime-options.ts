@@ -3,7 +3,7 @@ import type { OptionSpecs } from './command-spec.js';
 import type { Experiment } from '../experiment/schema.js';
 import { faultKind } from '../nemesis/registry.js';
 import { parseImageSource } from '../runtime/docker/images.js';
-import { RUNTIME_CAPABILITIES, RUNTIME_KINDS, type RuntimeKind } from '../runtime/start-cluster.js';
+import { RUNTIME_CAPABILITIES, RUNTIME_KINDS, runtimeOf, type RuntimeKind } from '../runtime/start-cluster.js';
 
 /** The options that choose a runtime, for every command that starts clusters. */
 export const RUNTIME_OPTIONS: OptionSpecs = {
@@ -33,9 +33,7 @@ export function runtimeSelection(values: { runtime?: string | undefined; images?
 
 /** Fails up front, with one clear message, when the runtime cannot work here (no Docker engine). */
 export async function preflightRuntime(runtime: RuntimeKind): Promise<void> {
-  if (runtime !== 'docker') return;
-  const { dockerEngine } = await import('../runtime/docker/engine.js');
-  await dockerEngine();
+  await runtimeOf(runtime).preflight();
 }
 
 /**

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import type { ObservedNode } from '../runtime/cluster.js';
 import { processState } from '../runtime/proc.js';
 import type { FaultContext } from './fault.js';
-import { sleep } from '../wait.js';
+import { pollUntil } from '../wait.js';
 
 /** The fault's effect could not be seen: the step did not strike (or its heal did not take). */
 export class FaultNotProven extends Error {
@@ -19,12 +19,8 @@ export class FaultNotProven extends Error {
 export async function nodesAre(ctx: FaultContext, nodes: readonly number[], state: ObservedNode['state'], timeoutMs = 10_000): Promise<string[]> {
   const lines: string[] = [];
   for (const n of nodes) {
-    const deadline = Date.now() + timeoutMs;
     let seen = await ctx.cluster.observeNode(n);
-    while (seen.state !== state && Date.now() < deadline) {
-      await sleep(50);
-      seen = await ctx.cluster.observeNode(n);
-    }
+    await pollUntil(async () => (seen = await ctx.cluster.observeNode(n)).state === state, { timeoutMs, intervalMs: 50 });
     if (seen.state !== state) throw new FaultNotProven(`node ${n} is ${seen.state} (pid ${seen.pid ?? 'none'}), expected ${state}`);
     lines.push(`node ${n}: pid ${seen.pid ?? 'none'} ${state === 'paused' ? 'paused (state T)' : state}`);
   }
@@ -120,8 +116,7 @@ export async function clientProcessIs(label: string, pid: number | undefined, st
     const s = processState(pid);
     return s === undefined || s === 'Z' || s === 'X' ? 'gone' : s === 'T' || s === 't' ? 'paused' : 'running';
   };
-  const deadline = Date.now() + timeoutMs;
-  while (observe() !== state && Date.now() < deadline) await sleep(50);
+  await pollUntil(() => observe() === state, { timeoutMs, intervalMs: 50 });
   if (observe() !== state) throw new FaultNotProven(`${label} (pid ${pid}) is ${observe()}, expected ${state}`);
   return `${label}: pid ${pid} ${state === 'paused' ? 'paused (state T)' : state}`;
 }

@@ -1,39 +1,28 @@
 import { provisionKafka } from '../provision/kafka.js';
 import type { BrokerKind, Cluster, RuntimeCapability } from './cluster.js';
 import type { ClusterRequest, RuntimeKind } from './cluster-request.js';
+import { dockerRuntime } from './docker/docker-runtime.js';
 import { BrokerTsLauncher } from './process/broker-ts-launcher.js';
-import { KafkaLauncher } from './process/kafka-launcher.js';
-import type { NodeLauncher } from './process/launcher.js';
-import { ProcessCluster } from './process/process-cluster.js';
+import { processRuntime } from './process/process-runtime.js';
+import type { Runtime } from './runtime.js';
 
 export type { ClusterRequest, RuntimeKind } from './cluster-request.js';
-export const RUNTIME_KINDS: readonly RuntimeKind[] = ['process', 'docker'];
 
-/** What each runtime offers beyond the operations every Cluster has. */
-export const RUNTIME_CAPABILITIES: Record<RuntimeKind, readonly RuntimeCapability[]> = {
-  process: [],
-  docker: ['network-partitions'],
-};
+/** Every runtime `--runtime` can name; the first is the default. */
+export const RUNTIMES: readonly Runtime[] = [processRuntime, dockerRuntime];
+export const RUNTIME_KINDS: readonly RuntimeKind[] = RUNTIMES.map((r) => r.kind);
 
-async function launcherFor(request: ClusterRequest): Promise<NodeLauncher> {
-  if (request.broker === 'kafka') return new KafkaLauncher(await provisionKafka(request.kafkaVersion));
-  return new BrokerTsLauncher();
+export function runtimeOf(kind: RuntimeKind): Runtime {
+  const runtime = RUNTIMES.find((r) => r.kind === kind);
+  if (!runtime) throw new Error(`no runtime ${kind}`);
+  return runtime;
 }
 
+/** What each runtime offers beyond the operations every Cluster has. */
+export const RUNTIME_CAPABILITIES = Object.fromEntries(RUNTIMES.map((r) => [r.kind, r.capabilities])) as Record<RuntimeKind, readonly RuntimeCapability[]>;
+
 export async function startCluster(request: ClusterRequest): Promise<Cluster> {
-  const runtime = request.runtime ?? 'process';
-  if (runtime === 'docker') {
-    // Loaded on demand: runs on the process runtime need neither testcontainers nor an engine.
-    const { startDockerCluster } = await import('./docker/start-docker-cluster.js');
-    return startDockerCluster(request);
-  }
-  return ProcessCluster.start({
-    launcher: await launcherFor(request),
-    nodes: request.nodes,
-    brokerConfig: request.brokerConfig,
-    logDir: request.logDir,
-    ...(request.security !== undefined ? { security: request.security } : {}),
-  });
+  return runtimeOf(request.runtime ?? RUNTIMES[0]!.kind).start(request);
 }
 
 /** The version a cluster of `broker` would run, without starting one (for results of runs that did not start). */

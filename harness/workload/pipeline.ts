@@ -9,7 +9,7 @@ import type { PipelineWorkerConfig } from './pipeline-child-main.js';
 import { TransactionChecker } from '../checker/transaction-checker.js';
 import type { ExperimentParts } from '../experiment/sections.js';
 import { defineWorkload } from './workload.js';
-import { pollUntil, sleep } from '../wait.js';
+import { pollUntil } from '../wait.js';
 import { committedUpTo } from './consumer-group.js';
 
 /** How long the group must go without a join before the pipeline counts as started. */
@@ -91,14 +91,8 @@ export class PipelineWorkload {
     };
     try {
       await Promise.all(this.workers.map((w) => this.startIncarnation(w)));
-      const deadline = Date.now() + timeoutMs;
-      while (joined.size < this.workers.length || Date.now() - lastJoin < GROUP_SETTLE_MS) {
-        if (Date.now() > deadline) {
-          log.warn({ joined: [...joined], workers: this.workerNames }, 'the pipeline group did not settle in time; starting anyway');
-          break;
-        }
-        await sleep(100);
-      }
+      const settled = await pollUntil(() => joined.size >= this.workers.length && Date.now() - lastJoin >= GROUP_SETTLE_MS, { timeoutMs });
+      if (!settled) log.warn({ joined: [...joined], workers: this.workerNames }, 'the pipeline group did not settle in time; starting anyway');
     } finally {
       this.onJoin = undefined;
     }

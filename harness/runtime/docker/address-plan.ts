@@ -1,4 +1,5 @@
 import type { ListenerKind } from '../cluster.js';
+import { listenerProxyName, pairProxyName } from '../proxy-names.js';
 import type { RunNetwork } from './network.js';
 
 /** Ports every node listens on inside its own container (each container has its own address). */
@@ -23,9 +24,8 @@ export interface ProxyPlan {
 /**
  * Who is where on a cluster's network: toxiproxy at .2, node N at .(10+N). Every proxy listens
  * on toxiproxy's address, and nodes advertise those proxy addresses, so the harness on the host
- * and the nodes in their containers reach each other through the same addresses. The proxies and
- * their names are those of the process runtime: one per client, replication and controller
- * listener of a node, plus one per ordered pair of nodes for controller (Raft) traffic.
+ * and the nodes in their containers reach each other through the same addresses. The proxies are
+ * those of every runtime (proxy-names.ts).
  */
 export class AddressPlan {
   constructor(
@@ -59,40 +59,21 @@ export class AddressPlan {
     return `${this.toxiproxyAddress}:${10_000 + from * 100 + to}`;
   }
 
-  static listenerProxyName(node: number, listener: ListenerKind): string {
-    return `n${node}-${listener}`;
-  }
-
-  static pairProxyName(from: number, to: number): string {
-    return `n${from}-to-n${to}-controller`;
-  }
-
   proxies(): ProxyPlan[] {
     const plans: ProxyPlan[] = [];
     for (const node of this.nodeIds) {
       for (const kind of ['client', 'replication', 'controller'] as const) {
-        plans.push({ name: AddressPlan.listenerProxyName(node, kind), listen: this.proxyAddress(node, kind), upstream: this.listenerAddress(node, kind) });
+        plans.push({ name: listenerProxyName(node, kind), listen: this.proxyAddress(node, kind), upstream: this.listenerAddress(node, kind) });
       }
       for (const from of this.nodeIds) {
         if (from === node) continue;
         plans.push({
-          name: AddressPlan.pairProxyName(from, node),
+          name: pairProxyName(from, node),
           listen: this.pairProxyAddress(from, node),
           upstream: this.listenerAddress(node, 'controller'),
         });
       }
     }
     return plans;
-  }
-
-  /** Every proxy that carries one kind of traffic to or from a node (see Cluster.proxyNames). */
-  proxyNames(node: number, listener: ListenerKind): string[] {
-    if (listener !== 'controller') return [AddressPlan.listenerProxyName(node, listener)];
-    const peers = this.nodeIds.filter((n) => n !== node);
-    return [
-      AddressPlan.listenerProxyName(node, 'controller'),
-      ...peers.map((p) => AddressPlan.pairProxyName(p, node)),
-      ...peers.map((p) => AddressPlan.pairProxyName(node, p)),
-    ];
   }
 }

@@ -7,13 +7,14 @@ import { kafkaClient } from '../../clients/kafkajs.js';
 import { ClusterObserver } from '../../clients/observer.js';
 import { startCluster } from '../start-cluster.js';
 import { supervisor } from '../supervisor.js';
-import type { DockerCluster } from './docker-cluster.js';
+import type { NodeCluster } from '../node-cluster.js';
+import type { DockerNodeDriver } from './docker-node-driver.js';
 import { dockerEngine } from './engine.js';
 import { LABEL } from './labels.js';
 import { dockerSuiteName, labelled, noDockerReason, testImageSource } from './test-support.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'kafka-chaos-docker-cluster-test-'));
-let cluster: DockerCluster;
+let cluster: NodeCluster<DockerNodeDriver>;
 let observer: ClusterObserver;
 
 function canConnect(address: string): Promise<boolean> {
@@ -86,13 +87,13 @@ async function inspectSandbox(node: number) {
 
 describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on real Apache Kafka'), () => {
   beforeAll(async () => {
-    cluster = (await startCluster({ broker: 'kafka', nodes: 3, runtime: 'docker', images: testImageSource(), logDir })) as DockerCluster;
+    cluster = (await startCluster({ broker: 'kafka', nodes: 3, runtime: 'docker', images: testImageSource(), logDir })) as NodeCluster<DockerNodeDriver>;
     observer = new ClusterObserver(cluster);
   });
 
   afterAll(async () => {
     await observer?.close();
-    const name = cluster?.name;
+    const name = cluster?.driver.name;
     await cluster?.close();
     if (name) expect(await labelled(LABEL.cluster, name)).toEqual({ containers: [], networks: [] });
     rmSync(logDir, { recursive: true, force: true });
@@ -100,13 +101,13 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
 
   it('runs every node and toxiproxy in a labelled container on its own internal network, publishing nothing', async () => {
     expect(cluster.runtime).toBe('docker');
-    const { containers, networks } = await labelled(LABEL.cluster, cluster.name);
-    const nodes = cluster.nodeIds().map((id) => `${cluster.name}-node-${id}`);
+    const { containers, networks } = await labelled(LABEL.cluster, cluster.driver.name);
+    const nodes = cluster.nodeIds().map((id) => `${cluster.driver.name}-node-${id}`);
     const sandboxes = nodes.map((n) => `${n}-net`);
-    expect(containers.sort()).toEqual([...nodes, ...sandboxes, `${cluster.name}-toxiproxy`].sort());
-    expect(networks).toEqual([cluster.networkName]);
+    expect(containers.sort()).toEqual([...nodes, ...sandboxes, `${cluster.driver.name}-toxiproxy`].sort());
+    expect(networks).toEqual([cluster.driver.networkName]);
     const { docker } = await dockerEngine();
-    const network = await docker.getNetwork(cluster.networkName).inspect();
+    const network = await docker.getNetwork(cluster.driver.networkName).inspect();
     expect(network.Internal).toBe(true);
     expect(network.Labels?.[LABEL.run]).toBe(supervisor().runId);
     for (const name of containers) {
@@ -119,7 +120,7 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
         const sandbox = await docker.getContainer(`${name}-net`).inspect();
         expect(info.HostConfig.NetworkMode).toBe(`container:${sandbox.Id}`);
       } else {
-        expect(Object.keys(info.NetworkSettings.Networks)).toEqual([cluster.networkName]);
+        expect(Object.keys(info.NetworkSettings.Networks)).toEqual([cluster.driver.networkName]);
       }
     }
   });
@@ -220,17 +221,17 @@ describe.skipIf(noDockerReason !== undefined)(dockerSuiteName('docker runtime on
 
   it('disconnects a node from the network: nobody reaches it, it drops out; reconnected at the same address, it returns', async () => {
     const address = cluster.node(3).harnessAddress;
-    await cluster.partitions.disconnect(3);
-    expect(cluster.partitions.isDisconnected(3)).toBe(true);
+    await cluster.driver.disconnect(3);
+    expect(cluster.driver.isDisconnected(3)).toBe(true);
     expect(Object.keys((await inspectSandbox(3)).NetworkSettings.Networks)).toEqual([]);
     expect((await inspect(3)).State.Running).toBe(true);
     expect(await canConnect(address)).toBe(false);
     // The others fence it once its broker session times out.
     await observer.waitFor(async () => !(await observer.brokerIds()).includes(3), 60_000, 'node 3 to be fenced');
-    await cluster.partitions.reconnect(3);
-    expect(cluster.partitions.isDisconnected(3)).toBe(false);
+    await cluster.driver.reconnect(3);
+    expect(cluster.driver.isDisconnected(3)).toBe(false);
     expect(cluster.node(3).harnessAddress).toBe(address);
-    expect((await inspectSandbox(3)).NetworkSettings.Networks[cluster.networkName]?.IPAddress).toBe(address.split(':')[0]);
+    expect((await inspectSandbox(3)).NetworkSettings.Networks[cluster.driver.networkName]?.IPAddress).toBe(address.split(':')[0]);
     expect(await canConnect(address)).toBe(true);
     await observer.waitFor(async () => (await observer.brokerIds()).length === 3, 60_000, 'node 3 to return');
     expect(await observer.waitHealthy('failover', 60_000)).toBe(true);

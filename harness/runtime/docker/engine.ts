@@ -3,7 +3,7 @@ import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcont
 import { HarnessError, errorMessage } from '../../errors.js';
 
 // testcontainers' own reaper (Ryuk) is an image that cannot be pulled on every machine; the harness
-// removes what it starts itself (DockerCluster.close, the supervisor's reaper, the sweep).
+// removes what it starts itself (NodeCluster.close, the supervisor's reaper, the sweep).
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
 export interface DockerEngine {

@@ -3,7 +3,8 @@ import type { ClusterRequest } from '../cluster-request.js';
 import { BrokerTsContainerNode } from './broker-ts-container-node.js';
 import { buildBrokerTsImage } from './broker-ts-image.js';
 import type { ContainerNodeKind } from './container-node.js';
-import { DockerCluster } from './docker-cluster.js';
+import { startDockerNodes, type DockerNodeDriver } from './docker-node-driver.js';
+import type { NodeCluster } from '../node-cluster.js';
 import { dockerEngine, type DockerEngine } from './engine.js';
 import { imageNames, imageSourceFromEnv, packageVersion, pullIfMissing, type ImageNames } from './images.js';
 import { KafkaContainerNode } from './kafka-container-node.js';
@@ -26,7 +27,7 @@ async function kafkaNode(engine: DockerEngine, names: ImageNames, requested: str
 }
 
 /** The docker branch of startCluster: images first (built or pulled as needed), then the cluster. */
-export async function startDockerCluster(request: ClusterRequest): Promise<DockerCluster> {
+export async function startDockerCluster(request: ClusterRequest): Promise<NodeCluster<DockerNodeDriver>> {
   // An engine that does not answer is reported before anything is provisioned or built.
   const engine = await dockerEngine();
   const names = imageNames(request.images ?? imageSourceFromEnv());
@@ -36,7 +37,7 @@ export async function startDockerCluster(request: ClusterRequest): Promise<Docke
     request.broker === 'kafka'
       ? await kafkaNode(engine, names, request.kafkaVersion)
       : new BrokerTsContainerNode(packageVersion(), (await buildBrokerTsImage(engine, names.source)).image);
-  return DockerCluster.start({
+  return startDockerNodes({
     nodeKind,
     toxiproxyImage: names.toxiproxy,
     nodes: request.nodes,

@@ -5,7 +5,7 @@ import { TOXIPROXY_API_PORT, type ProxyPlan } from './address-plan.js';
 import type { DockerEngine } from './engine.js';
 import { RuntimeContainer } from './runtime-container.js';
 import type { RunNetwork } from './network.js';
-import { sleep } from '../../wait.js';
+import { pollUntil } from '../../wait.js';
 
 export interface ToxiproxyContainerOptions {
   image: string;
@@ -34,21 +34,25 @@ export class ToxiproxyContainer implements ToxiproxyControl {
       .start();
     const url = `http://${options.address}:${TOXIPROXY_API_PORT}`;
     const container = engine.docker.getContainer(started.getId());
-    const deadline = Date.now() + 20_000;
     let last = 'no answer yet';
-    while (Date.now() < deadline) {
-      try {
-        const res = await fetch(`${url}/version`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) {
-          const pid = (await container.inspect()).State.Pid;
-          return new ToxiproxyContainer(url, new Toxiproxy(url), pid, started.getId());
+    let exited = false;
+    const answered = await pollUntil(
+      async () => {
+        try {
+          const res = await fetch(`${url}/version`, { signal: AbortSignal.timeout(1000) });
+          last = `HTTP ${res.status}`;
+          return res.ok;
+        } catch (err) {
+          last = errorMessage(err);
+          exited = !(await container.inspect()).State.Running;
+          return exited;
         }
-        last = `HTTP ${res.status}`;
-      } catch (err) {
-        last = errorMessage(err);
-        if (!(await container.inspect()).State.Running) break;
-      }
-      await sleep(100);
+      },
+      { timeoutMs: 20_000 },
+    );
+    if (answered && !exited) {
+      const pid = (await container.inspect()).State.Pid;
+      return new ToxiproxyContainer(url, new Toxiproxy(url), pid, started.getId());
     }
     const logs = (await container.logs({ stdout: true, stderr: true, tail: 20 })).toString();
     throw new HarnessError(`toxiproxy in container ${options.name} did not answer at ${url} (${last}). Its last output:\n${logs}`);

@@ -16,7 +16,7 @@ import { throwawayPorts } from '../ports.js';
 import { supervisor } from '../supervisor.js';
 import { formatDataDir, kafkaClasspath, loggingConfig } from './kafka-jvm.js';
 import { toProperties } from './layout.js';
-import { sleep } from '../../wait.js';
+import { pollUntil } from '../../wait.js';
 
 const STARTED = /Kafka Server started|KafkaRaftServer.*started/;
 const TRAINING_TIMEOUT_MS = 90_000;
@@ -104,14 +104,16 @@ async function train(install: KafkaInstall, file: string): Promise<string> {
       { logFile: join(dir, 'stdout.log') },
     );
     const serverLog = join(dir, 'server.log');
-    const deadline = Date.now() + TRAINING_TIMEOUT_MS;
-    while (!(existsSync(serverLog) && STARTED.test(readFileSync(serverLog, 'utf8')))) {
-      if (!node.running) throw new Error(`the training node exited early (${JSON.stringify(node.exitStatus)})`);
-      if (Date.now() > deadline) {
-        node.kill();
-        throw new Error(`the training node did not start within ${TRAINING_TIMEOUT_MS / 1000} s`);
-      }
-      await sleep(100);
+    const up = await pollUntil(
+      () => {
+        if (!node.running) throw new Error(`the training node exited early (${JSON.stringify(node.exitStatus)})`);
+        return existsSync(serverLog) && STARTED.test(readFileSync(serverLog, 'utf8'));
+      },
+      { timeoutMs: TRAINING_TIMEOUT_MS },
+    );
+    if (!up) {
+      node.kill();
+      throw new Error(`the training node did not start within ${TRAINING_TIMEOUT_MS / 1000} s`);
     }
     // The archive is written as the JVM exits normally: SIGTERM runs Kafka's controlled shutdown.
     await node.stop(30_000);

@@ -170,4 +170,35 @@ describe('process runtime on real Apache Kafka', () => {
     await suite.cluster.start(1);
     await suite.observer.waitFor(async () => (await suite.observer.brokerIds()).length === 3, 60_000, 'node 1 to re-register');
   });
+
+  it('stops a paused node: it is resumed first, so it shuts down cleanly instead of being killed', async () => {
+    const serverLog = join(logDir, 'node-3', 'server.log');
+    const logged = readFileSync(serverLog).length;
+    await suite.cluster.pause(3);
+    const pid = suite.cluster.node(3).pid!;
+    await suite.cluster.stop(3);
+    expect(suite.cluster.node(3).state).toBe('stopped');
+    expect(await allGone([pid], 5000)).toBe(true);
+    // Kafka's controlled shutdown ran to its end (its last step, the controller's request
+    // handlers); a node killed after the grace period would not have got there.
+    const shutdown = readFileSync(serverLog).subarray(logged).toString('utf8');
+    expect(shutdown).toMatch(/Terminating process due to signal SIGTERM/);
+    expect(shutdown).toMatch(/Request Handler on Controller 3\] shut down completely/);
+    await suite.cluster.start(3);
+    await suite.observer.waitFor(async () => (await suite.observer.brokerIds()).length === 3, 60_000, 'node 3 to re-register');
+  });
+
+  it('a node that died without the harness is refused a kill, and can be started again', async () => {
+    const pid = suite.cluster.node(2).pid!;
+    process.kill(pid, 'SIGKILL');
+    expect(await allGone([pid], 5000)).toBe(true);
+    // The harness still believes it runs; the operating system says otherwise.
+    expect(suite.cluster.node(2).state).toBe('running');
+    expect((await suite.cluster.observeNode(2)).state).toBe('gone');
+    await expect(suite.cluster.kill(2)).rejects.toThrow(/node 2 is not running/);
+    await suite.cluster.start(2);
+    expect(suite.cluster.node(2).pid).not.toBe(pid);
+    await suite.observer.waitFor(async () => (await suite.observer.brokerIds()).length === 3, 60_000, 'node 2 to re-register');
+    await expect(suite.cluster.start(2)).rejects.toThrow(/node 2 is already running/);
+  });
 });

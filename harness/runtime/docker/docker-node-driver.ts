@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
-import type { Cluster, ClusterTimings, ListenerKind, NetworkPartitions, NodeInfo, NodeState, ObservedNode } from '../cluster.js';
+import type { NetworkPartitions, ObservedNode } from '../cluster.js';
+import { NodeCluster } from '../node-cluster.js';
+import type { NodeAddresses, NodeDriver, StartupFailure } from '../node-driver.js';
 import { randomClusterId } from '../process/kafka-launcher.js';
 import { supervisor, type Supervisor } from '../supervisor.js';
 import { AddressPlan } from './address-plan.js';
@@ -19,8 +21,6 @@ import { RuntimeContainer } from './runtime-container.js';
 import { ToxiproxyContainer } from './toxiproxy-container.js';
 import { ClusterSecurity, type ClientSecurity, type SecuritySettings } from '../../security/cluster-security.js';
 import { LISTENER_NAMES } from '../process/layout.js';
-import { sleep } from '../../wait.js';
-import { tail, waitUntilRegistered } from '../readiness.js';
 
 export interface DockerClusterOptions {
   nodeKind: ContainerNodeKind;
@@ -45,8 +45,15 @@ interface NodeSlot {
   /** On the host: config and logs (CONTAINER_NODE_DIR) and data (CONTAINER_DATA_DIR). */
   nodeDir: string;
   dataDir: string;
-  state: NodeState;
   disconnected: boolean;
+  /** When startupFailure last asked the engine about this node. */
+  lastStartupCheck: number;
+}
+
+/** Every node and toxiproxy in a container of its own, on a network made for the cluster. */
+export async function startDockerNodes(options: DockerClusterOptions): Promise<NodeCluster<DockerNodeDriver>> {
+  const driver = await DockerNodeDriver.create(options);
+  return NodeCluster.start(driver, options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {});
 }
 
 /**
@@ -61,14 +68,12 @@ interface NodeSlot {
  * live host, whose ports refuse connections at once (as on the process runtime), not a vanished
  * host that swallows them until they time out. Taking the host off the network is `disconnect`.
  */
-export class DockerCluster implements Cluster, NetworkPartitions {
+export class DockerNodeDriver implements NodeDriver, NetworkPartitions {
   readonly runtime = 'docker' as const;
-  readonly timings: ClusterTimings = { startupMs: 0 };
   readonly partitions: NetworkPartitions = this;
   private readonly slots = new Map<number, NodeSlot>();
   private toxiproxyContainer: ToxiproxyContainer | undefined;
   private security: ClusterSecurity | undefined;
-  private closed = false;
   private readonly untrack: () => void;
 
   private constructor(
@@ -92,36 +97,15 @@ export class DockerCluster implements Cluster, NetworkPartitions {
         pid: undefined,
         nodeDir: join(logDir, `node-${id}`),
         dataDir: join(dataRoot, `node-${id}`),
-        state: 'stopped',
         disconnected: false,
+        lastStartupCheck: 0,
       });
     }
     this.untrack = sup.trackDocker(() => this.removeContainers());
   }
 
-  get broker() {
-    return this.nodeKind.broker;
-  }
-
-  get brokerVersion(): string {
-    return this.nodeKind.version;
-  }
-
-  get clientSecurity(): ClientSecurity | undefined {
-    return this.security?.client;
-  }
-
-  get toxiproxy(): ToxiproxyContainer {
-    if (!this.toxiproxyContainer) throw new HarnessError('toxiproxy has not started');
-    return this.toxiproxyContainer;
-  }
-
-  /** The network's name, e.g. for `docker network inspect`. */
-  get networkName(): string {
-    return this.network.name;
-  }
-
-  static async start(options: DockerClusterOptions): Promise<DockerCluster> {
+  /** The network, toxiproxy and its proxies, and every node's config: the nodes ready to launch. */
+  static async create(options: DockerClusterOptions): Promise<DockerNodeDriver> {
     const engine = await dockerEngine();
     const sup = supervisor();
     const swept = await sweepAbandonedDockerRuns(engine.docker);
@@ -141,7 +125,7 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     }
     const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     mkdirSync(options.logDir, { recursive: true });
-    const cluster = new DockerCluster(
+    const driver = new DockerNodeDriver(
       engine,
       sup,
       options.nodeKind,
@@ -154,47 +138,108 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     );
     pending();
     try {
-      cluster.toxiproxyContainer = await ToxiproxyContainer.start(engine, {
+      driver.toxiproxyContainer = await ToxiproxyContainer.start(engine, {
         image: options.toxiproxyImage,
         name: `${name}-toxiproxy`,
         network,
-        address: cluster.plan.toxiproxyAddress,
+        address: driver.plan.toxiproxyAddress,
         labels: runLabels(harness, name, 'toxiproxy'),
       });
-      await cluster.toxiproxy.createProxies(cluster.plan.proxies());
+      await driver.toxiproxy.createProxies(driver.plan.proxies());
       if (options.security !== undefined && options.security.mode !== 'plaintext') {
         // Each node's certificate is valid for its own address (the harness listener) and the
         // toxiproxy's (where clients, followers and other controllers reach it).
-        cluster.security = new ClusterSecurity(options.security, join(cluster.dataRoot, 'security'), ids, LISTENER_NAMES, (id) => [
-          cluster.plan.nodeAddress(id),
-          cluster.plan.toxiproxyAddress,
+        driver.security = new ClusterSecurity(options.security, join(driver.dataRoot, 'security'), ids, LISTENER_NAMES, (id) => [
+          driver.plan.nodeAddress(id),
+          driver.plan.toxiproxyAddress,
         ]);
       }
       const clusterId = randomClusterId();
-      for (const slot of cluster.slots.values()) {
+      for (const slot of driver.slots.values()) {
         mkdirSync(slot.nodeDir, { recursive: true });
         mkdirSync(slot.dataDir, { recursive: true });
-        const properties = containerNodeProperties(slot.id, cluster.plan, clusterId, options.brokerConfig ?? {}, cluster.security);
-        options.nodeKind.prepare(slot.nodeDir, properties, clusterId, cluster.security);
+        const properties = containerNodeProperties(slot.id, driver.plan, clusterId, options.brokerConfig ?? {}, driver.security);
+        options.nodeKind.prepare(slot.nodeDir, properties, clusterId, driver.security);
       }
-      const started = performance.now();
-      // Settled, not raced: a failure closes the cluster only once no container is still being created.
-      const created = await Promise.allSettled([...cluster.slots.values()].map((slot) => cluster.createNode(slot)));
-      for (const c of created) if (c.status === 'rejected') throw c.reason;
-      await cluster.waitReady(options.readyTimeoutMs ?? 120_000);
-      cluster.timings.startupMs = Math.round(performance.now() - started);
-      log.info(
-        { broker: cluster.broker, version: cluster.brokerVersion, nodes: options.nodes, network: network.subnet, startupMs: cluster.timings.startupMs },
-        'cluster ready',
-      );
-      return cluster;
+      return driver;
     } catch (err) {
-      await cluster.close();
+      await driver.collectOutput();
+      await driver.shutdown();
       throw err;
     }
   }
 
-  private async createNode(slot: NodeSlot): Promise<void> {
+  get broker() {
+    return this.nodeKind.broker;
+  }
+
+  get version(): string {
+    return this.nodeKind.version;
+  }
+
+  get clientSecurity(): ClientSecurity | undefined {
+    return this.security?.client;
+  }
+
+  get toxiproxy(): ToxiproxyContainer {
+    if (!this.toxiproxyContainer) throw new HarnessError('toxiproxy has not started');
+    return this.toxiproxyContainer;
+  }
+
+  /** The network's name, e.g. for `docker network inspect`. */
+  get networkName(): string {
+    return this.network.name;
+  }
+
+  get nodeIds(): number[] {
+    return [...this.slots.keys()];
+  }
+
+  private slot(id: number): NodeSlot {
+    const slot = this.slots.get(id);
+    if (!slot) throw new HarnessError(`no node ${id} in this cluster`);
+    return slot;
+  }
+
+  private container(id: number): Dockerode.Container {
+    const { container } = this.slot(id);
+    if (!container) throw new HarnessError(`node ${id} has no container yet`);
+    return container;
+  }
+
+  addresses(id: number): NodeAddresses {
+    return {
+      client: this.plan.proxyAddress(id, 'client'),
+      listeners: {
+        client: this.plan.listenerAddress(id, 'client'),
+        replication: this.plan.listenerAddress(id, 'replication'),
+        controller: this.plan.listenerAddress(id, 'controller'),
+      },
+      harness: this.plan.listenerAddress(id, 'harness'),
+    };
+  }
+
+  containerName(id: number): string {
+    return this.slot(id).containerName;
+  }
+
+  mainLog(id: number): string {
+    return this.nodeKind.mainLog(this.slot(id).nodeDir);
+  }
+
+  dataDir(id: number): string {
+    return this.slot(id).dataDir;
+  }
+
+  /** The first launch creates the node's sandbox and container; later ones start the container again. */
+  async launch(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.container) await slot.container.start();
+    else slot.container = await this.createNode(slot);
+    slot.pid = (await slot.container.inspect()).State.Pid || undefined;
+  }
+
+  private async createNode(slot: NodeSlot): Promise<Dockerode.Container> {
     const cmd = this.nodeKind.command();
     // Every node image (Debian, the official Kafka and Node.js images) has `sleep`: all the sandbox runs.
     const sandbox = await new RuntimeContainer(cmd.image)
@@ -222,144 +267,57 @@ export class DockerCluster implements Cluster, NetworkPartitions {
       .withCommand(cmd.command);
     if (cmd.entrypoint) container = container.withEntrypoint(cmd.entrypoint);
     const started = await container.start();
-    slot.container = this.engine.docker.getContainer(started.getId());
-    await this.markRunning(slot);
+    return this.engine.docker.getContainer(started.getId());
   }
 
-  private async markRunning(slot: NodeSlot): Promise<void> {
-    slot.pid = (await slot.container!.inspect()).State.Pid || undefined;
-    slot.state = 'running';
-  }
-
-  /** Ready: the client proxies lead to every node, registered. */
-  private async waitReady(timeoutMs: number, expected = this.slots.size): Promise<void> {
-    let lastCheck = 0;
-    await waitUntilRegistered(this, {
-      expected,
-      timeoutMs,
-      // Inspecting containers costs a round trip to the engine each: once a second is enough.
-      checkNodes: async () => {
-        if (Date.now() - lastCheck < 1000) return;
-        lastCheck = Date.now();
-        for (const slot of this.slots.values()) await this.failIfExited(slot);
-      },
-      mainLogs: () => [...this.slots.values()].map((s) => ({ id: s.id, file: this.nodeKind.mainLog(s.nodeDir) })),
-    });
-  }
-
-  private async failIfExited(slot: NodeSlot): Promise<void> {
-    if (slot.state !== 'running' || !slot.container) return;
-    const { State } = await slot.container.inspect();
-    if (State.Running) return;
-    const output = await containerOutput(slot.container, 15).catch(() => '');
-    throw new HarnessError(
-      `${this.broker} node ${slot.id} (container ${slot.containerName}) exited during start-up (exit code ${State.ExitCode}${State.Error ? `, ${State.Error}` : ''}). ` +
-        `Last lines of ${this.nodeKind.mainLog(slot.nodeDir)}:\n${tail(this.nodeKind.mainLog(slot.nodeDir))}\ncontainer output:\n${output.trimEnd()}`,
-    );
-  }
-
-  private slot(id: number): NodeSlot {
-    const slot = this.slots.get(id);
-    if (!slot) throw new HarnessError(`no node ${id} in this cluster (nodes: ${this.nodeIds().join(', ')})`);
-    return slot;
-  }
-
-  nodeIds(): number[] {
-    return [...this.slots.keys()];
-  }
-
-  node(id: number): NodeInfo {
-    const slot = this.slot(id);
-    return {
-      id,
-      state: slot.state,
-      pid: slot.state === 'running' || slot.state === 'paused' ? slot.pid : undefined,
-      container: slot.containerName,
-      clientAddress: this.plan.proxyAddress(id, 'client'),
-      listeners: {
-        client: this.plan.listenerAddress(id, 'client'),
-        replication: this.plan.listenerAddress(id, 'replication'),
-        controller: this.plan.listenerAddress(id, 'controller'),
-      },
-      harnessAddress: this.plan.listenerAddress(id, 'harness'),
-      proxies: {
-        client: this.proxyNames(id, 'client'),
-        replication: this.proxyNames(id, 'replication'),
-        controller: this.proxyNames(id, 'controller'),
-      },
-    };
-  }
-
-  bootstrapServers(): string[] {
-    return this.nodeIds().map((id) => this.plan.proxyAddress(id, 'client'));
-  }
-
-  harnessServers(): string[] {
-    return this.nodeIds().map((id) => this.plan.listenerAddress(id, 'harness'));
-  }
-
-  proxyNames(node: number, listener: ListenerKind): string[] {
-    this.slot(node);
-    return this.plan.proxyNames(node, listener);
-  }
-
-  private running(id: number): Dockerode.Container {
-    const slot = this.slot(id);
-    if (slot.state !== 'running' && slot.state !== 'paused') throw new HarnessError(`node ${id} is not running (${slot.state})`);
-    return slot.container!;
+  pid(id: number): number | undefined {
+    return this.slot(id).pid;
   }
 
   async kill(id: number): Promise<void> {
-    const container = this.running(id);
+    const container = this.container(id);
     await container.kill({ signal: 'SIGKILL' });
     await container.wait({ condition: 'not-running' });
-    this.slot(id).state = 'killed';
   }
 
   async pause(id: number): Promise<void> {
-    await this.running(id).pause();
-    this.slot(id).state = 'paused';
+    await this.container(id).pause();
   }
 
   async resume(id: number): Promise<void> {
-    await this.running(id).unpause();
-    this.slot(id).state = 'running';
+    await this.container(id).unpause();
   }
 
-  async stop(id: number): Promise<void> {
-    const slot = this.slot(id);
-    const container = this.running(id);
-    // A frozen container cannot act on SIGTERM.
-    if (slot.state === 'paused') await container.unpause();
-    await container.stop({ t: 60 });
-    slot.state = 'stopped';
+  async stop(id: number, graceMs: number): Promise<void> {
+    await this.container(id).stop({ t: Math.ceil(graceMs / 1000) });
   }
 
-  async start(id: number): Promise<void> {
-    const slot = this.slot(id);
-    if (slot.state === 'running' || slot.state === 'paused') throw new HarnessError(`node ${id} is already running`);
-    await slot.container!.start();
-    await this.markRunning(slot);
-  }
-
-  async wipe(id: number): Promise<void> {
-    const slot = this.slot(id);
-    if (slot.state === 'running' || slot.state === 'paused') throw new HarnessError(`node ${id} must be stopped before its data dir is erased`);
+  async eraseData(id: number): Promise<void> {
+    const { dataDir } = this.slot(id);
     // Its next start formats the empty data dir again (see the node's start script).
-    rmSync(slot.dataDir, { recursive: true, force: true });
-    mkdirSync(slot.dataDir, { recursive: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
   }
 
-  async observeNode(id: number): Promise<ObservedNode> {
+  async observe(id: number): Promise<ObservedNode> {
     const slot = this.slot(id);
-    const info = await slot.container!.inspect();
+    if (!slot.container) return { pid: undefined, state: 'gone' };
+    const info = await slot.container.inspect();
     if (info.State.Paused) return { pid: info.State.Pid || slot.pid, state: 'paused' };
     return info.State.Running ? { pid: info.State.Pid, state: 'running' } : { pid: slot.pid, state: 'gone' };
   }
 
-  dataDirEntries(id: number): string[] {
-    const dir = this.slot(id).dataDir;
-    return existsSync(dir) ? readdirSync(dir) : [];
+  async startupFailure(id: number): Promise<StartupFailure | undefined> {
+    // Inspecting a container costs a round trip to the engine: once a second per node is enough.
+    const slot = this.slot(id);
+    if (Date.now() - slot.lastStartupCheck < 1000) return undefined;
+    slot.lastStartupCheck = Date.now();
+    const { container } = slot;
+    if (!container) return undefined;
+    const { State } = await container.inspect();
+    if (State.Running) return undefined;
+    const output = await containerOutput(container, 15).catch(() => '');
+    return { exit: `exit code ${State.ExitCode}${State.Error ? `, ${State.Error}` : ''}`, output };
   }
 
   async disconnect(id: number): Promise<void> {
@@ -393,8 +351,8 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     return this.slot(id).disconnected;
   }
 
-  /** Keeps what the containers printed (the brokers' own logs are already in their node dirs). */
-  private async saveOutput(): Promise<void> {
+  /** What the containers printed (the brokers' own logs are already in their node dirs), and toxiproxy's. */
+  async collectOutput(): Promise<void> {
     const saves = [...this.slots.values()].map(async (slot) => {
       if (slot.container) writeFileSync(join(slot.nodeDir, 'stdout.log'), await containerOutput(slot.container));
     });
@@ -409,12 +367,8 @@ export class DockerCluster implements Cluster, NetworkPartitions {
     await removeLabelled(this.engine.docker, LABEL.cluster, this.name);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.saveOutput();
+  async shutdown(): Promise<void> {
     await this.removeContainers();
-    for (const slot of this.slots.values()) slot.state = 'stopped';
     this.untrack();
     this.sup.forgetTempDir(this.dataRoot);
   }
