@@ -17,6 +17,7 @@ import { describeGroupsHandler } from './describe-groups.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { heartbeatHandler } from './heartbeat.js';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
 import { initProducerIdHandler } from './init-producer-id.js';
 import { joinGroupHandler } from './join-group.js';
 import { leaveGroupHandler } from './leave-group.js';
@@ -74,6 +75,7 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   txnOffsetCommitHandler,
   describeConfigsHandler,
   forwardToController(alterConfigsHandler),
+  forwardToController(incrementalAlterConfigsHandler),
   saslAuthenticateHandler,
   forwardToController(createPartitionsHandler),
   deleteGroupsHandler,
@@ -93,6 +95,7 @@ export const CONTROLLER_API_HANDLERS: readonly ApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   alterConfigsHandler,
+  incrementalAlterConfigsHandler,
   saslAuthenticateHandler,
   createPartitionsHandler,
   voteHandler,

@@ -35,6 +35,7 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   36: [0, 2],
   37: [0, 3],
   42: [0, 2],
+  44: [0, 1],
   55: [0, 2],
   60: [0, 1],
 };
@@ -123,6 +124,7 @@ describe('ApiVersions', () => {
       ApiKey.AlterConfigs,
       ApiKey.SaslAuthenticate,
       ApiKey.CreatePartitions,
+      ApiKey.IncrementalAlterConfigs,
       ApiKey.Vote,
       ApiKey.BeginQuorumEpoch,
       ApiKey.EndQuorumEpoch,

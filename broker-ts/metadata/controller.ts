@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import { ClusterControl } from './cluster-control.js';
 import type { BrokerRegistrationRequest, HeartbeatRequest, HeartbeatResult } from './cluster-control.js';
 import { ConfigControl } from './config-control.js';
-import type { ConfigResourceChange } from './config-control.js';
+import type { ConfigResourceChange, IncrementalConfigChange } from './config-control.js';
 import { ErrorCode } from '@kafka-chaos/protocol';
 import type { MetadataImage, PartitionRegistration } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
@@ -164,11 +164,27 @@ export class Controller {
 
   /** Legacy AlterConfigs: each resource's given configs replace all its previous ones. */
   alterConfigs(resources: readonly ConfigResourceChange[], validateOnly: boolean): Promise<{ error: ApiError | undefined }[]> {
+    return this.commitConfigPlans(
+      resources.map((resource) => () => this.configControl.planReplacement(resource)),
+      validateOnly,
+    );
+  }
+
+  /** IncrementalAlterConfigs: each resource's operations applied to its current configs. */
+  incrementalAlterConfigs(resources: readonly IncrementalConfigChange[], validateOnly: boolean): Promise<{ error: ApiError | undefined }[]> {
+    return this.commitConfigPlans(
+      resources.map((resource) => () => this.configControl.planIncremental(resource)),
+      validateOnly,
+    );
+  }
+
+  /** Plans each resource's change on its own (one resource's error leaves the others), then commits them together. */
+  private commitConfigPlans(plans: readonly (() => MetadataRecord[])[], validateOnly: boolean): Promise<{ error: ApiError | undefined }[]> {
     return this.enqueue(async () => {
       const records: MetadataRecord[] = [];
-      const results = resources.map((resource) => {
+      const results = plans.map((plan) => {
         try {
-          const changes = this.configControl.planReplacement(resource);
+          const changes = plan();
           if (!validateOnly) records.push(...changes);
           return { error: undefined };
         } catch (error) {

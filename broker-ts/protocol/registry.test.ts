@@ -37,6 +37,7 @@ describe('registry', () => {
       SaslAuthenticate: '0-2',
       CreatePartitions: '0-3',
       DeleteGroups: '0-2',
+      IncrementalAlterConfigs: '0-1',
       Vote: '0-2',
       BeginQuorumEpoch: '0-1',
       EndQuorumEpoch: '0-1',

@@ -32,6 +32,7 @@ import { AlterConfigs } from './apis/alter-configs/index.js';
 import { SaslAuthenticate } from './apis/sasl-authenticate/index.js';
 import { CreatePartitions } from './apis/create-partitions/index.js';
 import { DeleteGroups } from './apis/delete-groups/index.js';
+import { IncrementalAlterConfigs } from './apis/incremental-alter-configs/index.js';
 import { Vote } from './apis/vote/index.js';
 import { BeginQuorumEpoch } from './apis/begin-quorum-epoch/index.js';
 import { EndQuorumEpoch } from './apis/end-quorum-epoch/index.js';
@@ -73,6 +74,7 @@ export const APIS = {
   36: SaslAuthenticate,
   37: CreatePartitions,
   42: DeleteGroups,
+  44: IncrementalAlterConfigs,
   52: Vote,
   53: BeginQuorumEpoch,
   54: EndQuorumEpoch,

@@ -3,6 +3,7 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 import { HarnessError, errorMessage } from '../errors.js';
 import type { Cluster } from '../runtime/cluster.js';
 import { kafkaClient } from './kafkajs.js';
+import { partitionsOnEveryNode } from './partition-metadata.js';
 import { pollUntil } from '../wait.js';
 
 export interface PartitionState {
@@ -66,13 +67,18 @@ export class ClusterObserver {
       30_000,
       `topic ${topic} to be created`,
     );
+    // Every running node, not just the one that answers first: nodes apply the new topic at their
+    // own pace, and the next request may meet one that does not know it yet.
     await this.waitFor(
       async () => {
-        const states = await this.partitions(topic);
-        return states.length === partitions && states.every((p) => p.leader >= 0 && p.isr.length === replicationFactor);
+        const answers = await partitionsOnEveryNode(this.cluster, topic);
+        return (
+          answers.size > 0 &&
+          [...answers.values()].every((states) => states.length === partitions && states.every((p) => p.leader >= 0 && p.isr.length === replicationFactor))
+        );
       },
       60_000,
-      `topic ${topic} to have a leader and a full ISR on every partition`,
+      `topic ${topic} to have a leader and a full ISR on every partition, on every node`,
     );
   }
 

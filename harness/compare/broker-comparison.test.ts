@@ -40,6 +40,11 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
     }),
   acks0: (k) => expect(k).toEqual({ 'responses to an acks=0 Produce': 0 }),
   'api-versions-fallback': (k) => expect(k).toMatchObject({ 'v99 error': 'UNSUPPORTED_VERSION' }),
+  'incremental-alter-configs': (k) =>
+    expect(k).toMatchObject({
+      answers: { 'set one key': { errorCode: 'NONE' }, 'append to a non-list key': { errorCode: 'INVALID_CONFIG' } },
+      'overrides after': { 'cleanup.policy': 'compact', 'max.message.bytes': '5000' },
+    }),
 };
 
 describe(`broker-ts answers as Kafka ${DEFAULT_KAFKA_RELEASE} does`, () => {

@@ -472,6 +472,66 @@ const acksZero = defineProbe({
 });
 
 /** In the order they run: later probes create topics of their own, none depends on another. */
+const incrementalAlterConfigs = defineProbe({
+  name: 'incremental-alter-configs',
+  title: 'IncrementalAlterConfigs: the same answers for SET, DELETE, APPEND and SUBTRACT, and the same overrides after',
+  async run({ client }) {
+    await createTopic(client, 'cmp-incremental', 1, [{ name: 'retention.ms', value: '60000' }]);
+    const [SET, DELETE, APPEND, SUBTRACT] = [0, 1, 2, 3];
+    const steps: Record<string, { resourceType: number; resourceName: string; configs: { name: string; configOperation: number; value: string | null }[] }> = {
+      'set one key': { resourceType: 2, resourceName: 'cmp-incremental', configs: [{ name: 'max.message.bytes', configOperation: SET, value: '5000' }] },
+      'delete one key': { resourceType: 2, resourceName: 'cmp-incremental', configs: [{ name: 'retention.ms', configOperation: DELETE, value: null }] },
+      'append to the default list': {
+        resourceType: 2,
+        resourceName: 'cmp-incremental',
+        configs: [{ name: 'cleanup.policy', configOperation: APPEND, value: 'compact' }],
+      },
+      'subtract from the list': {
+        resourceType: 2,
+        resourceName: 'cmp-incremental',
+        configs: [{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'delete' }],
+      },
+      'append to a non-list key': {
+        resourceType: 2,
+        resourceName: 'cmp-incremental',
+        configs: [{ name: 'retention.ms', configOperation: APPEND, value: '5' }],
+      },
+      'an invalid value': { resourceType: 2, resourceName: 'cmp-incremental', configs: [{ name: 'retention.ms', configOperation: SET, value: 'soon' }] },
+      'an unknown key': { resourceType: 2, resourceName: 'cmp-incremental', configs: [{ name: 'no.such.key', configOperation: SET, value: '1' }] },
+      'a key twice': {
+        resourceType: 2,
+        resourceName: 'cmp-incremental',
+        configs: [
+          { name: 'retention.ms', configOperation: SET, value: '1' },
+          { name: 'retention.ms', configOperation: DELETE, value: null },
+        ],
+      },
+      'an unknown operation': { resourceType: 2, resourceName: 'cmp-incremental', configs: [{ name: 'retention.ms', configOperation: 9, value: '1' }] },
+      'a null value to set': { resourceType: 2, resourceName: 'cmp-incremental', configs: [{ name: 'retention.ms', configOperation: SET, value: null }] },
+      'an unknown topic': { resourceType: 2, resourceName: 'cmp-nowhere', configs: [{ name: 'retention.ms', configOperation: SET, value: '1' }] },
+      'a static broker key': { resourceType: 4, resourceName: '', configs: [{ name: 'node.id', configOperation: SET, value: '7' }] },
+    };
+    const answers: Record<string, Observation> = {};
+    for (const [step, resource] of Object.entries(steps)) {
+      const response = await client.send(ApiKey.IncrementalAlterConfigs, 1, { resources: [resource], validateOnly: false });
+      const r = response.responses[0]!;
+      answers[step] = { errorCode: named(r.errorCode), errorMessage: r.errorMessage };
+    }
+    const described = await client.send(ApiKey.DescribeConfigs, 4, {
+      resources: [{ resourceType: 2, resourceName: 'cmp-incremental', configurationKeys: null }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    });
+    // Source 1: the topic's own overrides.
+    const overrides = Object.fromEntries(
+      described.results[0]!.configs.filter((c) => c.configSource === 1)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((c) => [c.name, c.value]),
+    );
+    return { answers, 'overrides after': overrides };
+  },
+});
+
 export const WIRE_PROBES: readonly WireProbe[] = [
   apiVersionRanges,
   apiVersionsFallback,
@@ -483,6 +543,7 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   fetchErrors,
   groupErrors,
   describeConfigs,
+  incrementalAlterConfigs,
   topicAdminErrors,
   initProducerId,
   acksZero,

@@ -16,22 +16,6 @@ afterAll(() => rmSync(runDir, { recursive: true, force: true }));
 const offRuns = new Map<string, Promise<RunResult>>();
 const SEED = 1;
 
-// Two mutants at a time, each with and without its bug side by side: four broker-ts clusters, which
-// kept 1.25 cores busy and took 115 s where one mutant at a time took 195.
-const SLOTS = 2;
-let busy = 0;
-const waiting: (() => void)[] = [];
-async function twoAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (busy >= SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  busy += 1;
-  try {
-    return await work();
-  } finally {
-    busy -= 1;
-    waiting.shift()?.();
-  }
-}
-
 describe('broker-ts mutants are caught by the anomaly class they cause', () => {
   it('every mutant names a catalogue experiment and an anomaly class', () => {
     for (const m of MUTANTS) {
@@ -42,15 +26,11 @@ describe('broker-ts mutants are caught by the anomaly class they cause', () => {
   });
 
   for (const mutant of MUTANTS) {
-    it.concurrent(
-      `${mutant.setting} is caught by ${mutant.experiment} (${mutant.catches}), which passes without it`,
-      async ({ expect }) => {
-        const run = await twoAtATime(() => runMutant(mutant, SEED, runDir, offRuns));
-        expect(run.onProblem, `with ${mutant.setting}`).toBeUndefined();
-        expect(run.on.drain?.complete).toBe(true);
-        expect(run.off.verdict, `without the bug: ${run.off.reason}`).toBe('pass');
-      },
-      400_000,
-    );
+    it(`${mutant.setting} is caught by ${mutant.experiment} (${mutant.catches}), which passes without it`, async () => {
+      const run = await runMutant(mutant, SEED, runDir, offRuns);
+      expect(run.onProblem, `with ${mutant.setting}`).toBeUndefined();
+      expect(run.on.drain?.complete).toBe(true);
+      expect(run.off.verdict, `without the bug: ${run.off.reason}`).toBe('pass');
+    }, 400_000);
   }
 });

@@ -1,0 +1,31 @@
+import * as t from '../../schema/types.js';
+
+export const AlterableConfig = t.struct({
+  name: t.string,
+  /** 0 SET, 1 DELETE, 2 APPEND, 3 SUBTRACT. */
+  configOperation: t.int8,
+  value: t.nullableString,
+});
+
+export const AlterConfigsResource = t.struct({
+  resourceType: t.int8,
+  resourceName: t.string,
+  configs: t.array(AlterableConfig),
+});
+
+export const request = t.struct({
+  resources: t.array(AlterConfigsResource),
+  validateOnly: t.bool,
+});
+
+export const AlterConfigsResourceResponse = t.struct({
+  errorCode: t.int16,
+  errorMessage: t.nullableString,
+  resourceType: t.int8,
+  resourceName: t.string,
+});
+
+export const response = t.struct({
+  throttleTimeMs: t.int32,
+  responses: t.array(AlterConfigsResourceResponse),
+});

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { check, checkEqual, show, waitUntil } from '../check.js';
+import { kafkaConfigs } from '../clients/kafka-configs.js';
+import { defineScenario } from '../scenario.js';
+import type { ScenarioContext } from '../context.js';
+
+async function succeeds(ctx: ScenarioContext, name: string, args: string[]) {
+  const { run, code } = await kafkaConfigs(ctx, name, args);
+  check(code === 0, `${name} exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
+  return run;
+}
+
+export default defineScenario({
+  name: 'tool-kafka-configs',
+  title:
+    "Kafka's kafka-configs tool: --add-config and --delete-config change only the keys they name (IncrementalAlterConfigs), --describe lists the overrides, an invalid value is refused with Kafka's message",
+  needs: { tools: ['java'] },
+  timeoutMs: 120_000,
+  async run(ctx) {
+    const { ConfigResourceTypes } = ctx.kafkajs.module;
+    const admin = await ctx.admin();
+    const topic = await ctx.createTopic('configs', { config: { 'retention.ms': '3600000', 'segment.ms': '600000' } });
+    const topicEntity = ['--entity-type', 'topics', '--entity-name', topic];
+
+    await succeeds(ctx, 'kafka-configs-add', [...topicEntity, '--alter', '--add-config', 'max.message.bytes=5000,cleanup.policy=[delete,compact]']);
+    await succeeds(ctx, 'kafka-configs-delete', [...topicEntity, '--alter', '--delete-config', 'retention.ms']);
+
+    // What kafkajs reads back: segment.ms, named by neither call, keeps its override.
+    const expected = { 'cleanup.policy': 'delete,compact', 'max.message.bytes': '5000', 'retention.ms': '604800000', 'segment.ms': '600000' };
+    let seen: Record<string, string> = {};
+    await waitUntil(
+      async () => {
+        const { resources } = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: Object.keys(expected) }],
+        });
+        seen = Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+        return isDeepStrictEqual(seen, expected);
+      },
+      10_000,
+      `describeConfigs to show ${show(expected)}`,
+      () => show(seen),
+    );
+
+    // The tool's own view: one line per override ("  name=value sensitive=false synonyms={...}").
+    const described = await succeeds(ctx, 'kafka-configs-describe', [...topicEntity, '--describe']);
+    const listed = described.lines
+      .filter((line) => /^\s+[a-z.]+=/.test(line))
+      .map((line) => line.trim().split(' ')[0])
+      .sort();
+    checkEqual(listed, ['cleanup.policy=delete,compact', 'max.message.bytes=5000', 'segment.ms=600000'], 'the overrides kafka-configs --describe lists');
+
+    const refused = await kafkaConfigs(ctx, 'kafka-configs-invalid', [...topicEntity, '--alter', '--add-config', 'retention.ms=soon']);
+    check(refused.code !== 0, 'kafka-configs exited 0 for retention.ms=soon');
+    const output = readFileSync(refused.run.logFile, 'utf8');
+    check(
+      /Invalid value soon for configuration retention\.ms/.test(output),
+      `kafka-configs did not report the invalid value: ${output.trim().split('\n').slice(-3).join(' | ')}`,
+    );
+  },
+});
