@@ -14,6 +14,9 @@ import { deleteTopicsHandler } from './delete-topics.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
+import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { describeTransactionsHandler } from './describe-transactions.js';
+import { listTransactionsHandler } from './list-transactions.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { heartbeatHandler } from './heartbeat.js';
@@ -75,12 +78,15 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   txnOffsetCommitHandler,
   describeConfigsHandler,
   forwardToController(alterConfigsHandler),
+  describeLogDirsHandler,
   forwardToController(incrementalAlterConfigsHandler),
   saslAuthenticateHandler,
   forwardToController(createPartitionsHandler),
   deleteGroupsHandler,
   describeQuorumHandler,
   describeClusterHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
 ] as unknown as readonly ApiHandler[];
 
 /**

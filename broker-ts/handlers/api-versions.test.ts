@@ -32,12 +32,15 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   28: [0, 3],
   32: [1, 4],
   33: [0, 2],
+  35: [1, 5],
   36: [0, 2],
   37: [0, 3],
   42: [0, 2],
   44: [0, 1],
   55: [0, 2],
   60: [0, 1],
+  65: [0, 0],
+  66: [0, 2],
 };
 
 let node: InProcessBroker;

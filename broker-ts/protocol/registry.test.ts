@@ -34,6 +34,7 @@ describe('registry', () => {
       TxnOffsetCommit: '0-3',
       DescribeConfigs: '1-4',
       AlterConfigs: '0-2',
+      DescribeLogDirs: '1-5',
       SaslAuthenticate: '0-2',
       CreatePartitions: '0-3',
       DeleteGroups: '0-2',
@@ -46,6 +47,8 @@ describe('registry', () => {
       DescribeCluster: '0-1',
       BrokerRegistration: '0-4',
       BrokerHeartbeat: '0-2',
+      DescribeTransactions: '0-0',
+      ListTransactions: '0-2',
       AllocateProducerIds: '0-0',
     });
     expect(supportedVersionRanges()).toContainEqual({ apiKey: ApiKey.Fetch, minVersion: 4, maxVersion: 16 });

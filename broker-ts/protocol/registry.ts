@@ -32,6 +32,7 @@ import { AlterConfigs } from './apis/alter-configs/index.js';
 import { SaslAuthenticate } from './apis/sasl-authenticate/index.js';
 import { CreatePartitions } from './apis/create-partitions/index.js';
 import { DeleteGroups } from './apis/delete-groups/index.js';
+import { DescribeLogDirs } from './apis/describe-log-dirs/index.js';
 import { IncrementalAlterConfigs } from './apis/incremental-alter-configs/index.js';
 import { Vote } from './apis/vote/index.js';
 import { BeginQuorumEpoch } from './apis/begin-quorum-epoch/index.js';
@@ -42,6 +43,8 @@ import { DescribeCluster } from './apis/describe-cluster/index.js';
 import { BrokerRegistration } from './apis/broker-registration/index.js';
 import { BrokerHeartbeat } from './apis/broker-heartbeat/index.js';
 import { AllocateProducerIds } from './apis/allocate-producer-ids/index.js';
+import { DescribeTransactions } from './apis/describe-transactions/index.js';
+import { ListTransactions } from './apis/list-transactions/index.js';
 
 export const APIS = {
   0: Produce,
@@ -71,6 +74,7 @@ export const APIS = {
   28: TxnOffsetCommit,
   32: DescribeConfigs,
   33: AlterConfigs,
+  35: DescribeLogDirs,
   36: SaslAuthenticate,
   37: CreatePartitions,
   42: DeleteGroups,
@@ -83,6 +87,8 @@ export const APIS = {
   60: DescribeCluster,
   62: BrokerRegistration,
   63: BrokerHeartbeat,
+  65: DescribeTransactions,
+  66: ListTransactions,
   67: AllocateProducerIds,
 } as const;
 

@@ -5,6 +5,7 @@
 // followers lag (every replica.lag.time.max.ms / 2) and sends ISR changes to the controller with
 // AlterPartition. It keeps each log's settings in line with topic and broker configs, and tells the
 // group coordinator when this node starts or stops leading a partition of __consumer_offsets.
+import path from 'node:path';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { ConfigResolver } from '../config/config-resolver.js';
 import type { Logger } from '../logging/logger.js';
@@ -63,6 +64,29 @@ export class ReplicaManager implements IsrChangeSink {
 
   partitions(): Partition[] {
     return [...this.byTopic.values()].flatMap((partitions) => [...partitions.values()]);
+  }
+
+  /**
+   * DescribeLogDirs: each configured log dir with the logs it holds (of `topics`, or all), their
+   * sizes and how far each log's end is behind the high watermark (0 unless it is behind, as in
+   * Kafka); an offline dir is listed with its error and nothing in it.
+   */
+  describeLogDirs(topics: ReadonlyMap<string, ReadonlySet<number>> | null): LogDirDescription[] {
+    const offline = new Set(this.logs.offlineLogDirs());
+    const online = this.logs.onlineLogDirs();
+    const dirs = [...online, ...offline];
+    return dirs.map((logDir) => {
+      if (offline.has(logDir)) return { logDir, offline: true, partitions: [] };
+      const partitions = this.logs
+        .all()
+        .filter(({ topic, partition, dir }) => path.dirname(dir) === logDir && (topics === null || topics.get(topic)?.has(partition) === true))
+        .map(({ topic, partition, log }) => {
+          const highWatermark = this.partition(topic, partition)?.highWatermark;
+          const offsetLag = highWatermark === undefined ? -1n : highWatermark > log.logEndOffset ? highWatermark - log.logEndOffset : 0n;
+          return { topic, partition, size: BigInt(log.size), offsetLag };
+        });
+      return { logDir, offline: false, partitions };
+    });
   }
 
   /**
@@ -303,4 +327,12 @@ export class ReplicaManager implements IsrChangeSink {
   private async notifyLeadership(partition: Partition, leading: boolean): Promise<void> {
     for (const listener of this.leadershipListeners) await listener(partition, leading);
   }
+}
+
+/** One log dir as DescribeLogDirs reports it. */
+export interface LogDirDescription {
+  logDir: string;
+  /** Taken offline by an I/O error (KAFKA_STORAGE_ERROR, no logs listed). */
+  offline: boolean;
+  partitions: { topic: string; partition: number; size: bigint; offsetLag: bigint }[];
 }

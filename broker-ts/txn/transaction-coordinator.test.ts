@@ -443,3 +443,56 @@ describe('transactions across a restart', () => {
     }
   });
 });
+
+describe('ListTransactions and DescribeTransactions', () => {
+  it('list the coordinated transactions with their state, filtered as asked, and describe one', async () => {
+    await findTxnCoordinator('listed-a');
+    const a = await initProducerId('listed-a');
+    const b = await initProducerId('listed-b');
+    expect(await addPartitions('listed-a', a.producerId, a.producerEpoch, [0, 1])).toEqual([0, 0]);
+    const list = (filters: { stateFilters?: string[]; producerIdFilters?: bigint[]; durationFilter?: bigint; transactionalIdPattern?: string | null }) =>
+      client.send(ApiKey.ListTransactions, 2, {
+        stateFilters: filters.stateFilters ?? [],
+        producerIdFilters: filters.producerIdFilters ?? [],
+        durationFilter: filters.durationFilter ?? -1n,
+        transactionalIdPattern: filters.transactionalIdPattern ?? null,
+      });
+    const ids = (response: Awaited<ReturnType<typeof list>>) =>
+      response.transactionStates
+        .filter((t) => t.transactionalId.startsWith('listed-'))
+        .map((t) => `${t.transactionalId} ${t.transactionState}`)
+        .sort();
+
+    expect(ids(await list({}))).toEqual(['listed-a Ongoing', 'listed-b Empty']);
+    const ongoing = await list({ stateFilters: ['Ongoing', 'Sleeping'] });
+    expect(ids(ongoing)).toEqual(['listed-a Ongoing']);
+    expect(ongoing.unknownStateFilters).toEqual(['Sleeping']);
+    expect(ids(await list({ producerIdFilters: [b.producerId] }))).toEqual(['listed-b Empty']);
+    // Whole ids only, as Java's Pattern.matches.
+    expect(ids(await list({ transactionalIdPattern: 'listed-.' }))).toEqual(['listed-a Ongoing', 'listed-b Empty']);
+    expect(ids(await list({ transactionalIdPattern: 'listed' }))).toEqual([]);
+    expect((await list({ transactionalIdPattern: '(' })).errorCode).toBe(ErrorCode.INVALID_REGULAR_EXPRESSION);
+    // Running for more than an hour: not the one begun just now; an Empty one has no start (-1),
+    // so Kafka 4.4 lists it (the broker comparison's transactions probe).
+    expect(ids(await list({ durationFilter: 3_600_000n }))).toEqual(['listed-b Empty']);
+    const v0 = await client.send(ApiKey.ListTransactions, 0, { stateFilters: [], producerIdFilters: [a.producerId] });
+    expect(v0.transactionStates.map((t) => t.transactionalId)).toEqual(['listed-a']);
+
+    const described = await client.send(ApiKey.DescribeTransactions, 0, { transactionalIds: ['listed-a', 'listed-none', ''] });
+    expect(described.transactionStates[0]).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      transactionalId: 'listed-a',
+      transactionState: 'Ongoing',
+      transactionTimeoutMs: 60_000,
+      producerId: a.producerId,
+      producerEpoch: a.producerEpoch,
+      topics: [{ topic: 'tx', partitions: [0, 1] }],
+    });
+    expect(described.transactionStates[0]!.transactionStartTimeMs).toBeGreaterThan(0n);
+    expect(described.transactionStates.slice(1).map((t) => [t.transactionalId, t.errorCode])).toEqual([
+      ['listed-none', ErrorCode.TRANSACTIONAL_ID_NOT_FOUND],
+      ['', ErrorCode.INVALID_REQUEST],
+    ]);
+    expect((await endTxn('listed-a', a.producerId, a.producerEpoch, false)).errorCode).toBe(ErrorCode.NONE);
+  });
+});

@@ -54,6 +54,18 @@ const MAX_PRODUCER_EPOCH = 32767;
 const MARKER_RETRY_BACKOFF_MS = 100;
 const MARKER_RETRY_MAX_BACKOFF_MS = 2000;
 
+/** One transactional id as DescribeTransactions answers it; only the error and the id when there is an error. */
+export interface DescribedTransaction {
+  errorCode: number;
+  transactionalId: string;
+  state?: string;
+  timeoutMs?: number;
+  startTimestampMs?: bigint;
+  producerId?: bigint;
+  producerEpoch?: number;
+  topics?: { topic: string; partitions: number[] }[];
+}
+
 interface TransactionMetadata {
   readonly transactionalId: string;
   producerId: bigint;
@@ -118,6 +130,57 @@ export class TransactionCoordinator {
       producerEpoch: txn.producerEpoch,
       partitions: [...txn.partitions].flatMap(([topic, ps]) => [...ps].map((p) => `${topic}-${p}`)),
     };
+  }
+
+  /**
+   * DescribeTransactions: a transactional id's state as this coordinator holds it, or why it cannot
+   * say (NOT_COORDINATOR elsewhere, TRANSACTIONAL_ID_NOT_FOUND, INVALID_REQUEST for an empty id).
+   */
+  describeTransaction(transactionalId: string): DescribedTransaction {
+    const missing = (errorCode: number): DescribedTransaction => ({ errorCode, transactionalId });
+    if (transactionalId === '') return missing(ErrorCode.INVALID_REQUEST);
+    const coordinatorError = this.coordinatorError(transactionalId);
+    if (coordinatorError !== ErrorCode.NONE) return missing(coordinatorError);
+    const txn = this.txns.get(transactionalId);
+    // Dead: being expired, as Kafka treats it.
+    if (txn === undefined || txn.state === TxnState.Dead) return missing(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
+    return {
+      errorCode: ErrorCode.NONE,
+      transactionalId,
+      state: TXN_STATE_NAMES[txn.state],
+      timeoutMs: txn.timeoutMs,
+      startTimestampMs: txn.startTimestampMs,
+      producerId: txn.producerId,
+      producerEpoch: txn.producerEpoch,
+      topics: [...txn.partitions].map(([topic, partitions]) => ({ topic, partitions: [...partitions] })),
+    };
+  }
+
+  /**
+   * ListTransactions: the transactions this node coordinates, Dead ones left out, filtered by state
+   * name, producer id, how long they have run (over `minDurationMs`, when not negative) and a
+   * transactional id pattern (matched whole, as Java's Pattern.matches does).
+   */
+  listTransactions(filter: { states: readonly string[]; producerIds: readonly bigint[]; minDurationMs: bigint; pattern: RegExp | undefined }): {
+    unknownStates: string[];
+    transactions: { transactionalId: string; producerId: bigint; state: string }[];
+  } {
+    const known = new Set<string>(Object.values(TXN_STATE_NAMES));
+    const unknownStates = filter.states.filter((name) => !known.has(name));
+    const states = new Set(filter.states.filter((name) => known.has(name)));
+    const producerIds = new Set(filter.producerIds);
+    const now = BigInt(this.now());
+    const transactions = [...this.txns.values()]
+      .filter(
+        (txn) =>
+          txn.state !== TxnState.Dead &&
+          (producerIds.size === 0 || producerIds.has(txn.producerId)) &&
+          (states.size === 0 || states.has(TXN_STATE_NAMES[txn.state])) &&
+          (filter.minDurationMs < 0n || now - txn.startTimestampMs > filter.minDurationMs) &&
+          (filter.pattern === undefined || filter.pattern.test(txn.transactionalId)),
+      )
+      .map((txn) => ({ transactionalId: txn.transactionalId, producerId: txn.producerId, state: TXN_STATE_NAMES[txn.state] }));
+    return { unknownStates, transactions };
   }
 
   // ---- Loading: this node starts or stops leading a partition of __transaction_state ----

@@ -40,6 +40,19 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
     }),
   acks0: (k) => expect(k).toEqual({ 'responses to an acks=0 Produce': 0 }),
   'api-versions-fallback': (k) => expect(k).toMatchObject({ 'v99 error': 'UNSUPPORTED_VERSION' }),
+  'log-dirs': (k) =>
+    expect(k).toMatchObject({
+      'v5, partitions 0, 1 and 5': { errorCode: 'NONE', results: [{ errorCode: 'NONE', topics: { 'cmp-logdirs': { '1': { size: 0 } } }, volume: true }] },
+    }),
+  transactions: (k) =>
+    expect(k).toMatchObject({
+      'list all': { transactions: { 'cmp-txn-a': { state: 'Ongoing' }, 'cmp-txn-b': { state: 'Empty' } } },
+      'list matching (': { errorCode: 'INVALID_REGULAR_EXPRESSION' },
+      describe: {
+        'cmp-txn-a': { errorCode: 'NONE', state: 'Ongoing', topics: { 'cmp-txn': [0, 1] } },
+        'cmp-txn-none': { errorCode: 'TRANSACTIONAL_ID_NOT_FOUND' },
+      },
+    }),
   'incremental-alter-configs': (k) =>
     expect(k).toMatchObject({
       answers: { 'set one key': { errorCode: 'NONE' }, 'append to a non-list key': { errorCode: 'INVALID_CONFIG' } },

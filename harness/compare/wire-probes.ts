@@ -532,6 +532,133 @@ const incrementalAlterConfigs = defineProbe({
   },
 });
 
+const describeLogDirs = defineProbe({
+  name: 'log-dirs',
+  title: 'DescribeLogDirs: one log dir with the replicas asked for, their sizes and lags, and its volume',
+  async run({ client }) {
+    await createTopic(client, 'cmp-logdirs', 2);
+    await produceStored(client, 'cmp-logdirs', [{ value: Buffer.from('one') }, { value: Buffer.from('two') }]);
+    const observe = async (version: number, topics: { topic: string; partitions: number[] }[] | null) => {
+      const response = await client.send(ApiKey.DescribeLogDirs, version, { topics });
+      return {
+        errorCode: response.errorCode === undefined ? null : named(response.errorCode),
+        results: response.results.map((r) => ({
+          errorCode: named(r.errorCode),
+          // The paths differ (each broker has its own temp dir); whether it is absolute does not.
+          absolute: r.logDir.startsWith('/'),
+          topics: Object.fromEntries(
+            r.topics
+              .filter((t) => topics !== null || t.name === 'cmp-logdirs')
+              .map((t) => [
+                t.name,
+                Object.fromEntries(
+                  t.partitions.map((p) => [
+                    String(p.partitionIndex),
+                    { size: Number(p.partitionSize), offsetLag: Number(p.offsetLag), isFutureKey: p.isFutureKey },
+                  ]),
+                ),
+              ]),
+          ),
+          volume: r.totalBytes === undefined ? 'not in this version' : r.totalBytes > 0n && r.usableBytes! > 0n && r.usableBytes! <= r.totalBytes,
+          isCordoned: r.isCordoned ?? 'not in this version',
+        })),
+      };
+    };
+    return {
+      'v5, partitions 0, 1 and 5': await observe(5, [{ topic: 'cmp-logdirs', partitions: [0, 1, 5] }]),
+      'v1, every topic': await observe(1, null),
+      'v4, an unknown topic': await observe(4, [{ topic: 'cmp-nowhere', partitions: [0] }]),
+    };
+  },
+});
+
+const transactions = defineProbe({
+  name: 'transactions',
+  title: 'ListTransactions and DescribeTransactions: the same transactions, states, filters and errors',
+  async run({ client }) {
+    await createTopic(client, 'cmp-txn', 2);
+    const retriable = new Set<number>([
+      ErrorCode.COORDINATOR_NOT_AVAILABLE,
+      ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+      ErrorCode.NOT_COORDINATOR,
+      ErrorCode.CONCURRENT_TRANSACTIONS,
+    ]);
+    // The first request for a transactional id creates __transaction_state; it answers once loaded.
+    await settled(
+      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['cmp-txn-a'] }),
+      (r) => retriable.has(r.coordinators?.[0]?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE),
+    );
+    const init = (transactionalId: string) =>
+      settled(
+        () => client.send(ApiKey.InitProducerId, 4, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }),
+        (r) => retriable.has(r.errorCode),
+      );
+    const a = await init('cmp-txn-a');
+    const b = await init('cmp-txn-b');
+    const added = await client.send(ApiKey.AddPartitionsToTxn, 3, {
+      v3AndBelowTransactionalId: 'cmp-txn-a',
+      v3AndBelowProducerId: a.producerId,
+      v3AndBelowProducerEpoch: a.producerEpoch,
+      v3AndBelowTopics: [{ name: 'cmp-txn', partitions: [0, 1] }],
+    });
+    const names = new Map([
+      [a.producerId, 'producer of a'],
+      [b.producerId, 'producer of b'],
+    ]);
+    const list = async (filters: {
+      stateFilters?: string[];
+      producerIdFilters?: bigint[];
+      durationFilter?: bigint;
+      transactionalIdPattern?: string | null;
+    }) => {
+      const r = await client.send(ApiKey.ListTransactions, 2, {
+        stateFilters: filters.stateFilters ?? [],
+        producerIdFilters: filters.producerIdFilters ?? [],
+        durationFilter: filters.durationFilter ?? -1n,
+        transactionalIdPattern: filters.transactionalIdPattern ?? null,
+      });
+      return {
+        errorCode: named(r.errorCode),
+        unknownStateFilters: r.unknownStateFilters,
+        transactions: Object.fromEntries(
+          r.transactionStates
+            .filter((t) => t.transactionalId.startsWith('cmp-txn-'))
+            .sort((x, y) => x.transactionalId.localeCompare(y.transactionalId))
+            .map((t) => [t.transactionalId, { state: t.transactionState, producer: names.get(t.producerId) ?? 'another' }]),
+        ),
+      };
+    };
+    const described = await client.send(ApiKey.DescribeTransactions, 0, { transactionalIds: ['cmp-txn-a', 'cmp-txn-b', 'cmp-txn-none', ''] });
+    const observation = {
+      AddPartitionsToTxn: added.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => named(p.partitionErrorCode))),
+      'list all': await list({}),
+      'list Ongoing and Sleeping': await list({ stateFilters: ['Ongoing', 'Sleeping'] }),
+      "list b's producer id": await list({ producerIdFilters: [b.producerId] }),
+      'list matching cmp-txn-.': await list({ transactionalIdPattern: 'cmp-txn-.' }),
+      'list matching cmp-txn': await list({ transactionalIdPattern: 'cmp-txn' }),
+      'list matching (': await list({ transactionalIdPattern: '(' }),
+      'list running over an hour': await list({ durationFilter: 3_600_000n }),
+      'list running over 0 ms': await list({ durationFilter: 0n }),
+      describe: Object.fromEntries(
+        described.transactionStates.map((t) => [
+          t.transactionalId === '' ? '(empty id)' : t.transactionalId,
+          {
+            errorCode: named(t.errorCode),
+            state: t.transactionState,
+            timeoutMs: t.transactionTimeoutMs,
+            started: t.transactionStartTimeMs > 0n ? 'at a time' : String(t.transactionStartTimeMs),
+            producer: names.get(t.producerId) ?? String(t.producerId),
+            producerEpoch: t.producerEpoch,
+            topics: Object.fromEntries(t.topics.map((x) => [x.topic, [...x.partitions].sort()])),
+          },
+        ]),
+      ),
+    };
+    await client.send(ApiKey.EndTxn, 3, { transactionalId: 'cmp-txn-a', producerId: a.producerId, producerEpoch: a.producerEpoch, committed: false });
+    return observation;
+  },
+});
+
 export const WIRE_PROBES: readonly WireProbe[] = [
   apiVersionRanges,
   apiVersionsFallback,
@@ -544,6 +671,8 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   groupErrors,
   describeConfigs,
   incrementalAlterConfigs,
+  describeLogDirs,
+  transactions,
   topicAdminErrors,
   initProducerId,
   acksZero,

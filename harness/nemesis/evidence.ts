@@ -120,3 +120,29 @@ export async function clientProcessIs(label: string, pid: number | undefined, st
   if (observe() !== state) throw new FaultNotProven(`${label} (pid ${pid}) is ${observe()}, expected ${state}`);
   return `${label}: pid ${pid} ${state === 'paused' ? 'paused (state T)' : state}`;
 }
+
+/**
+ * A frozen client process woke up after SIGCONT: it runs again, or it has already exited with
+ * `exitCodeAfterRunning`, a status it can only reach by running (a fenced pipeline worker exits 3
+ * as soon as it hears it was fenced, often within milliseconds of waking). Still stopped, or gone
+ * with any other status, is no proof.
+ */
+export async function clientProcessResumed(
+  label: string,
+  proc: { pid: number; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> },
+  exitCodeAfterRunning: number,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const stopped = () => {
+    const s = processState(proc.pid);
+    return s === 'T' || s === 't';
+  };
+  if (!(await pollUntil(() => !stopped(), { timeoutMs, intervalMs: 20 })))
+    throw new FaultNotProven(`${label} (pid ${proc.pid}) is still stopped after SIGCONT`);
+  const s = processState(proc.pid);
+  if (s !== undefined && s !== 'Z' && s !== 'X') return `${label}: pid ${proc.pid} running`;
+  const status = await Promise.race([proc.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs))]);
+  if (status?.code !== exitCodeAfterRunning)
+    throw new FaultNotProven(`${label} (pid ${proc.pid}) is gone with status ${status ? (status.code ?? status.signal) : 'unknown'}, not running`);
+  return `${label}: pid ${proc.pid} resumed, then exited with status ${exitCodeAfterRunning}`;
+}

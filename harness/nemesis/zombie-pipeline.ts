@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { HarnessError } from '../errors.js';
-import { FaultNotProven, clientProcessIs } from './evidence.js';
+import { FENCED_EXIT_STATUS } from '../workload/exit-status.js';
+import { FaultNotProven, clientProcessIs, clientProcessResumed } from './evidence.js';
 import { defineFault } from './fault.js';
 import { sleep } from '../wait.js';
 
@@ -47,7 +48,8 @@ export const zombiePipeline = defineFault({
     evidence.push(await clientProcessIs(`pipeline ${params.worker} (the replacement)`, replacement?.pid, 'running'));
     await sleep(Math.ceil(params.frozenFor / 2));
     zombie.signal('SIGCONT');
-    evidence.push(await clientProcessIs(`pipeline ${params.worker} (the zombie)`, zombie.pid, 'running'));
+    // Awake: running, or already exited as a fenced worker does.
+    evidence.push(await clientProcessResumed(`pipeline ${params.worker} (the zombie)`, zombie, FENCED_EXIT_STATUS));
     // The zombie had its chance to do harm; it ends with the run like any other worker.
     return { evidence };
   },

@@ -7,6 +7,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import { decodeMessageId } from './message.js';
 import { sleep } from '../wait.js';
+import { FENCED_EXIT_STATUS } from './exit-status.js';
 
 export interface PipelineWorkerConfig {
   /** worker-1#0: the worker slot and its incarnation. */
@@ -134,7 +135,7 @@ await consumer.run({
           // Another instance owns this transactional.id now: a fenced producer must stop, as
           // Kafka's documentation prescribes, or it would fence its replacement in turn.
           await recorder.close();
-          process.exit(3);
+          process.exit(FENCED_EXIT_STATUS);
         }
         if (transaction.isActive()) await transaction.abort().catch(() => replaceProducer());
         throw err;

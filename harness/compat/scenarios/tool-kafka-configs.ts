@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { check, checkEqual, show, waitUntil } from '../check.js';
-import { kafkaConfigs } from '../clients/kafka-configs.js';
+import { kafkaTool } from '../clients/kafka-tools.js';
 import { defineScenario } from '../scenario.js';
 import type { ScenarioContext } from '../context.js';
 
-async function succeeds(ctx: ScenarioContext, name: string, args: string[]) {
-  const { run, code } = await kafkaConfigs(ctx, name, args);
-  check(code === 0, `${name} exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
+async function succeeds(ctx: ScenarioContext, step: string, args: string[]) {
+  const { run, code } = await kafkaTool(ctx, 'kafka-configs', step, args);
+  check(code === 0, `kafka-configs (${step}) exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
   return run;
 }
 
@@ -23,8 +23,8 @@ export default defineScenario({
     const topic = await ctx.createTopic('configs', { config: { 'retention.ms': '3600000', 'segment.ms': '600000' } });
     const topicEntity = ['--entity-type', 'topics', '--entity-name', topic];
 
-    await succeeds(ctx, 'kafka-configs-add', [...topicEntity, '--alter', '--add-config', 'max.message.bytes=5000,cleanup.policy=[delete,compact]']);
-    await succeeds(ctx, 'kafka-configs-delete', [...topicEntity, '--alter', '--delete-config', 'retention.ms']);
+    await succeeds(ctx, 'add', [...topicEntity, '--alter', '--add-config', 'max.message.bytes=5000,cleanup.policy=[delete,compact]']);
+    await succeeds(ctx, 'delete', [...topicEntity, '--alter', '--delete-config', 'retention.ms']);
 
     // What kafkajs reads back: segment.ms, named by neither call, keeps its override.
     const expected = { 'cleanup.policy': 'delete,compact', 'max.message.bytes': '5000', 'retention.ms': '604800000', 'segment.ms': '600000' };
@@ -44,14 +44,14 @@ export default defineScenario({
     );
 
     // The tool's own view: one line per override ("  name=value sensitive=false synonyms={...}").
-    const described = await succeeds(ctx, 'kafka-configs-describe', [...topicEntity, '--describe']);
+    const described = await succeeds(ctx, 'describe', [...topicEntity, '--describe']);
     const listed = described.lines
       .filter((line) => /^\s+[a-z.]+=/.test(line))
       .map((line) => line.trim().split(' ')[0])
       .sort();
     checkEqual(listed, ['cleanup.policy=delete,compact', 'max.message.bytes=5000', 'segment.ms=600000'], 'the overrides kafka-configs --describe lists');
 
-    const refused = await kafkaConfigs(ctx, 'kafka-configs-invalid', [...topicEntity, '--alter', '--add-config', 'retention.ms=soon']);
+    const refused = await kafkaTool(ctx, 'kafka-configs', 'invalid', [...topicEntity, '--alter', '--add-config', 'retention.ms=soon']);
     check(refused.code !== 0, 'kafka-configs exited 0 for retention.ms=soon');
     const output = readFileSync(refused.run.logFile, 'utf8');
     check(
