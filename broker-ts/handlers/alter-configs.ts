@@ -2,6 +2,7 @@
 // override of the resource. Topic configs are validated as Kafka validates them; for brokers only
 // keys Kafka can change at run time are accepted.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import type { ApiError } from '../errors/api-error.js';
 import { defineHandler } from '../server/api-handler.js';
 
 export const alterConfigsHandler = defineHandler({
@@ -13,14 +14,19 @@ export const alterConfigsHandler = defineHandler({
       body.resources.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, configs: r.configs })),
       body.validateOnly,
     );
-    return {
-      throttleTimeMs: 0,
-      responses: body.resources.map((resource, i) => ({
-        errorCode: results[i]!.error?.code ?? ErrorCode.NONE,
-        errorMessage: results[i]!.error?.responseMessage ?? null,
-        resourceType: resource.resourceType,
-        resourceName: resource.resourceName,
-      })),
-    };
+    return configResponses(body.resources, results);
   },
 });
+
+/** The answer of AlterConfigs and IncrementalAlterConfigs: each resource with its error, if any. */
+export function configResponses(resources: readonly { resourceType: number; resourceName: string }[], results: readonly { error: ApiError | undefined }[]) {
+  return {
+    throttleTimeMs: 0,
+    responses: resources.map((resource, i) => ({
+      errorCode: results[i]!.error?.code ?? ErrorCode.NONE,
+      errorMessage: results[i]!.error?.responseMessage ?? null,
+      resourceType: resource.resourceType,
+      resourceName: resource.resourceName,
+    })),
+  };
+}

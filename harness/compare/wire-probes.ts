@@ -538,6 +538,12 @@ const describeLogDirs = defineProbe({
   async run({ client }) {
     await createTopic(client, 'cmp-logdirs', 2);
     await produceStored(client, 'cmp-logdirs', [{ value: Buffer.from('one') }, { value: Buffer.from('two') }]);
+    // Kafka opens a new partition's log as it takes the leadership, a moment after Metadata lists
+    // the leader: partition 1, never written, may not be there yet.
+    await settled(
+      () => client.send(ApiKey.DescribeLogDirs, 5, { topics: [{ topic: 'cmp-logdirs', partitions: [0, 1] }] }),
+      (r) => (r.results[0]?.topics[0]?.partitions.length ?? 0) < 2,
+    );
     const observe = async (version: number, topics: { topic: string; partitions: number[] }[] | null) => {
       const response = await client.send(ApiKey.DescribeLogDirs, version, { topics });
       return {

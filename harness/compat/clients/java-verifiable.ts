@@ -1,5 +1,6 @@
 import type { ScenarioContext } from '../context.js';
 import { runTool, startTool, type ToolRun } from './external-tool.js';
+import { kafkaJavaArgs } from './kafka-java.js';
 
 /**
  * Kafka's own VerifiableProducer and VerifiableConsumer (the clients of Kafka's system tests),
@@ -14,13 +15,6 @@ export interface VerifiableRecord {
   offset: number;
 }
 
-const JVM = ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-Djava.awt.headless=true'];
-
-async function javaArgs(ctx: ScenarioContext, mainClass: string, args: string[]): Promise<string[]> {
-  const install = await ctx.kafkaJars();
-  return [...JVM, '-cp', `${install.libs}/*`, mainClass, '--bootstrap-server', ctx.bootstrapServers().join(','), ...args];
-}
-
 export interface ProducerOutcome {
   acked: VerifiableRecord[];
   errors: Record<string, unknown>[];
@@ -30,7 +24,7 @@ export interface ProducerOutcome {
 
 /** Sends `count` records with acks=all (values "0", "1", ...) and reports each acknowledgement. */
 export async function verifiableProduce(ctx: ScenarioContext, topic: string, count: number): Promise<ProducerOutcome> {
-  const args = await javaArgs(ctx, 'org.apache.kafka.tools.VerifiableProducer', ['--topic', topic, '--max-messages', String(count), '--acks', '-1']);
+  const args = await kafkaJavaArgs(ctx, 'org.apache.kafka.tools.VerifiableProducer', ['--topic', topic, '--max-messages', String(count), '--acks', '-1']);
   const run = await runTool(ctx, 'java-verifiable-producer', 'java', args, 90_000);
   const named = (name: string) => run.events.filter((e) => e.name === name);
   return {
@@ -42,7 +36,7 @@ export async function verifiableProduce(ctx: ScenarioContext, topic: string, cou
 
 /** A VerifiableConsumer in `groupId`, from the earliest offset, reporting every record (--verbose). */
 export async function startVerifiableConsumer(ctx: ScenarioContext, topic: string, groupId: string): Promise<ToolRun> {
-  const args = await javaArgs(ctx, 'org.apache.kafka.tools.VerifiableConsumer', [
+  const args = await kafkaJavaArgs(ctx, 'org.apache.kafka.tools.VerifiableConsumer', [
     '--topic',
     topic,
     '--group-id',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { check, checkEqual, show } from '../check.js';
+import { isDeepStrictEqual } from 'node:util';
+import { check, checkEqual, show, waitUntil } from '../check.js';
 import { kafkaTool } from '../clients/kafka-tools.js';
 import { defineScenario } from '../scenario.js';
 
@@ -22,17 +23,28 @@ export default defineScenario({
     const producer = await ctx.producer();
     await producer.send({ topic, acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ partition: 0, value: `record ${i}` })) });
 
-    const { run, code } = await kafkaTool(ctx, 'kafka-log-dirs', 'describe', ['--describe', '--topic-list', topic]);
-    check(code === 0, `kafka-log-dirs exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
-    const json = run.lines.find((line) => line.startsWith('{'));
-    check(json !== undefined, `kafka-log-dirs printed no JSON (output in ${run.logFile})`);
-    const report = JSON.parse(json) as LogDirsReport;
+    const describe = async (attempt: number): Promise<LogDirsReport> => {
+      const { run, code } = await kafkaTool(ctx, 'kafka-log-dirs', `describe-${attempt}`, ['--describe', '--topic-list', topic]);
+      check(code === 0, `kafka-log-dirs exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
+      const json = run.lines.find((line) => line.startsWith('{'));
+      check(json !== undefined, `kafka-log-dirs printed no JSON (output in ${run.logFile})`);
+      return JSON.parse(json) as LogDirsReport;
+    };
 
-    // Where the cluster says each replica is, against where each broker says it keeps one.
+    // Where the cluster says each replica is, against where each broker says it keeps one. A
+    // broker opens a replica's log as it applies the new topic, a moment after Metadata lists it.
     const partitions = await ctx.observer.partitions(topic);
     const expected = partitions.flatMap((p) => p.replicas.map((b) => `broker ${b}: ${topic}-${p.partition}`)).sort();
-    const listed = report.brokers.flatMap((b) => b.logDirs.flatMap((d) => d.partitions.map((p) => `broker ${b.broker}: ${p.partition}`))).sort();
-    checkEqual(listed, expected, 'the replicas kafka-log-dirs lists, by broker');
+    const listedIn = (r: LogDirsReport) =>
+      r.brokers.flatMap((b) => b.logDirs.flatMap((d) => d.partitions.map((p) => `broker ${b.broker}: ${p.partition}`))).sort();
+    let report: LogDirsReport = { brokers: [] };
+    let attempt = 0;
+    await waitUntil(
+      async () => isDeepStrictEqual(listedIn((report = await describe(++attempt))), expected),
+      20_000,
+      `kafka-log-dirs to list ${show(expected)}`,
+      () => show(listedIn(report)),
+    );
     checkEqual(report.brokers.map((b) => b.broker).sort(), [...ctx.cluster.nodeIds()].sort(), 'the brokers that answered');
     for (const broker of report.brokers) {
       for (const dir of broker.logDirs) {

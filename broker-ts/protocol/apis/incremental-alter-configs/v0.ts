@@ -1,4 +1,7 @@
+// The answer is laid out as AlterConfigs' is; the request names an operation per config.
 import * as t from '../../schema/types.js';
+
+export { AlterConfigsResourceResponse, response } from '../alter-configs/v0.js';
 
 export const AlterableConfig = t.struct({
   name: t.string,
@@ -16,16 +19,4 @@ export const AlterConfigsResource = t.struct({
 export const request = t.struct({
   resources: t.array(AlterConfigsResource),
   validateOnly: t.bool,
-});
-
-export const AlterConfigsResourceResponse = t.struct({
-  errorCode: t.int16,
-  errorMessage: t.nullableString,
-  resourceType: t.int8,
-  resourceName: t.string,
-});
-
-export const response = t.struct({
-  throttleTimeMs: t.int32,
-  responses: t.array(AlterConfigsResourceResponse),
 });
