@@ -375,7 +375,6 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
 /** broker-ts's own keys, not Kafka's: not listed by DescribeConfigs. */
 export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
   applied('cluster.id', 'string', null, 'The cluster id; Kafka reads it from meta.properties written by kafka-storage format. Generated when absent.'),
-  applied('log.unflushed.in.memory', 'boolean', 'false', 'Keep appended data in process memory until it is flushed, so kill -9 loses what a power loss would.'),
   applied('log.tail.cache.bytes', 'int', '1048576', 'Recently appended batches kept in memory for tailing consumers.', { validate: atLeast(0) }),
   applied(
     'log.writeback.bytes',
@@ -414,6 +413,12 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
     'boolean',
     'false',
     'UNSAFE, for testing the checker: the leader appends idempotent batches as if they had no producer id, so a retried batch is stored again.',
+  ),
+  applied(
+    'broker.ts.bug.flush.skips.fsync',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: a log flush (log.flush.interval.messages, log.flush.interval.ms, a segment roll) reports the data durable without fsyncing it.',
   ),
   applied(
     'broker.ts.bug.fetch.omits.aborted',

@@ -105,7 +105,7 @@ export class ConfigResolver {
       maxMessageBytes: num('max.message.bytes'),
       messageTimestampType: this.topicValue('message.timestamp.type', overrides) as LogConfig['messageTimestampType'],
       producerIdExpirationMs: this.brokerValue('producer.id.expiration.ms') as number,
-      unflushedInMemory: this.brokerValue('log.unflushed.in.memory') as boolean,
+      flushSkipsFsync: this.brokerValue('broker.ts.bug.flush.skips.fsync') as boolean,
       tailCacheBytes: this.brokerValue('log.tail.cache.bytes') as number,
       writebackBytes: this.brokerValue('log.writeback.bytes') as number,
     };

@@ -1,10 +1,11 @@
 // meta.properties in every log directory, as `kafka-storage format` writes it for Kafka: the
 // cluster id and node id the data belongs to. broker-ts formats a directory itself on first start
 // (with cluster.id from the configuration, or a new id) and refuses data of another cluster or node.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { parseProperties } from '../config/properties-file.js';
+import { createDirectoryDurably, writeFileDurablySync } from '../storage/index.js';
 import { randomKafkaUuid } from './kafka-uuid.js';
 
 const FILE_NAME = 'meta.properties';
@@ -27,8 +28,9 @@ function read(dir: string): MetaProperties | undefined {
 function write(dir: string, meta: MetaProperties): void {
   const file = join(dir, FILE_NAME);
   const text = `#\n#${new Date().toString()}\nnode.id=${meta.nodeId}\ndirectory.id=${randomKafkaUuid()}\nversion=1\ncluster.id=${meta.clusterId}\n`;
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  // Durable before the node goes on: a meta.properties lost in a power cut makes the next start
+  // format the directory again, as another node with no data.
+  writeFileDurablySync(file, text);
 }
 
 /**
@@ -38,7 +40,7 @@ function write(dir: string, meta: MetaProperties): void {
 export function ensureMetaProperties(dirs: readonly string[], nodeId: number, configuredClusterId: string | undefined): string {
   const found = new Map<string, MetaProperties>();
   for (const dir of dirs) {
-    mkdirSync(dir, { recursive: true });
+    createDirectoryDurably(dir);
     const meta = read(dir);
     if (meta !== undefined) found.set(dir, meta);
   }

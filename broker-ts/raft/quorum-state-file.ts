@@ -1,7 +1,7 @@
 // The durable part of a voter's state (epoch, vote, leader), in `quorum-state` beside the metadata
 // log as in KRaft: written and fsynced before a vote is answered or an epoch is taken.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { QuorumStateSnapshot, QuorumStore } from './raft-log.js';
 
 export class QuorumStateFile implements QuorumStore {
@@ -33,6 +33,14 @@ export class QuorumStateFile implements QuorumStore {
       closeSync(fd);
     }
     renameSync(temp, this.file);
+    // The rename is durable only once the directory is: a vote forgotten in a power loss lets
+    // this node vote twice in one epoch.
+    const dir = openSync(dirname(this.file), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
     this.last = text;
   }
 }

@@ -38,3 +38,39 @@ export async function writeFileDurably(file: string, data: string | Uint8Array):
   await fsp.rename(temp, file);
   await fsyncDirectory(path.dirname(file));
 }
+
+/** fsyncDirectory, blocking: for the few writes that must be durable before anything else happens. */
+export function fsyncDirectorySync(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** writeFileDurably, blocking (start-up files, Raft's vote). */
+export function writeFileDurablySync(file: string, data: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}-${++tempFileCounter}${TEMP_FILE_SUFFIX}`;
+  const fd = fs.openSync(temp, 'w');
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+  fsyncDirectorySync(path.dirname(file));
+}
+
+/**
+ * Creates `dir` and its missing parents, each made durable in its parent: a directory whose name
+ * was never fsynced into its parent can vanish in a power loss, with everything in it.
+ */
+export function createDirectoryDurably(dir: string): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  if (missing.length === 0) return;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const d of missing) fsyncDirectorySync(path.dirname(d));
+}

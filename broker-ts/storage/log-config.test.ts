@@ -10,7 +10,7 @@ describe('log configuration', () => {
       maxIndexSizeBytes: 10485760,
       maxMessageBytes: 1048588,
       flushIntervalMessages: Infinity,
-      unflushedInMemory: false,
+      flushSkipsFsync: false,
     });
   });
 
@@ -21,14 +21,14 @@ describe('log configuration', () => {
       'log.flush.interval.messages': '9223372036854775807',
       'flush.ms': '1000',
       'message.timestamp.type': 'LogAppendTime',
-      'log.unflushed.in.memory': 'true',
+      'broker.ts.bug.flush.skips.fsync': 'true',
     });
     expect(config).toMatchObject({
       segmentBytes: 4096,
       flushIntervalMessages: Infinity,
       flushIntervalMs: 1000,
       messageTimestampType: 'LogAppendTime',
-      unflushedInMemory: true,
+      flushSkipsFsync: true,
     });
   });
 

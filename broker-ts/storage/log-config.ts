@@ -23,10 +23,10 @@ export interface LogConfig {
   /** producer.id.expiration.ms */
   producerIdExpirationMs: number;
   /**
-   * broker-ts only (log.unflushed.in.memory): keep appended data in process memory until it is
-   * flushed, so killing the process loses exactly what a power loss would lose.
+   * broker.ts.bug.flush.skips.fsync (unsafe on purpose): a flush reports the data durable without
+   * fsyncing it, so a power loss takes writes the flush policy promised to keep.
    */
-  unflushedInMemory: boolean;
+  flushSkipsFsync: boolean;
   /** broker-ts only (log.tail.cache.bytes): recently appended batches kept in memory for tailing consumers. */
   tailCacheBytes: number;
   /** broker-ts only (log.writeback.bytes): bytes appended to a segment between background writebacks; 0 for none. */
@@ -43,7 +43,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   maxMessageBytes: 1024 * 1024 + 12,
   messageTimestampType: 'CreateTime',
   producerIdExpirationMs: 24 * 60 * 60 * 1000,
-  unflushedInMemory: false,
+  flushSkipsFsync: false,
   tailCacheBytes: 1024 * 1024,
   writebackBytes: 8 * 1024 * 1024,
 });
@@ -76,7 +76,7 @@ export const LOG_CONFIG_PROPERTIES: { readonly [K in keyof LogConfig]: { broker:
   maxMessageBytes: { broker: 'message.max.bytes', topic: 'max.message.bytes' },
   messageTimestampType: { broker: 'log.message.timestamp.type', topic: 'message.timestamp.type' },
   producerIdExpirationMs: { broker: 'producer.id.expiration.ms' },
-  unflushedInMemory: { broker: 'log.unflushed.in.memory' },
+  flushSkipsFsync: { broker: 'broker.ts.bug.flush.skips.fsync' },
   tailCacheBytes: { broker: 'log.tail.cache.bytes' },
   writebackBytes: { broker: 'log.writeback.bytes' },
 };
@@ -103,7 +103,7 @@ function parsePropertyValue(key: keyof LogConfig, name: string, raw: string | nu
     if (raw !== 'CreateTime' && raw !== 'LogAppendTime') throw new RangeError(`${name}: unknown timestamp type ${raw}`);
     return raw;
   }
-  if (key === 'unflushedInMemory') return raw === true || raw === 'true';
+  if (key === 'flushSkipsFsync') return raw === true || raw === 'true';
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new RangeError(`${name}: not a number: ${raw}`);
   return value > Number.MAX_SAFE_INTEGER ? Infinity : value;

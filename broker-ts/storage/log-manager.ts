@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory } from './durable-fs.js';
+import { createDirectoryDurably, fsyncDirectory } from './durable-fs.js';
 import { KafkaStorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
@@ -76,7 +76,7 @@ export class LogManager {
     const manager = new LogManager({ ...options, logDirs: options.logDirs.map((dir) => path.resolve(dir)) });
     try {
       for (const logDir of manager.options.logDirs) {
-        fs.mkdirSync(logDir, { recursive: true });
+        createDirectoryDurably(logDir);
         for (const entry of fs.readdirSync(logDir, { withFileTypes: true })) {
           if (!entry.isDirectory()) continue;
           const full = path.join(logDir, entry.name);

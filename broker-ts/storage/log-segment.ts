@@ -64,7 +64,7 @@ export class LogSegment {
       now,
     );
     segment.knownNextOffset = baseOffset;
-    if (!config.unflushedInMemory) segment.writeIndexes();
+    segment.writeIndexes();
     return segment;
   }
 
@@ -278,7 +278,7 @@ export class LogSegment {
       this.firstBatchTimestamp = undefined;
       this.created = now;
     }
-    if (!this.config.unflushedInMemory) this.writeIndexes();
+    this.writeIndexes();
     return before - this.log.size;
   }
 
@@ -297,12 +297,11 @@ export class LogSegment {
   onBecomeInactive(): void {
     const max = this.maxTimestampSoFar();
     if (max.timestamp > NO_TIMESTAMP) this.timeIndex.maybeAppend(max.timestamp, max.offset, true);
-    if (!this.config.unflushedInMemory) this.writeIndexes();
+    this.writeIndexes();
   }
 
-  /** Moves everything held in memory into the files (log data when unflushedInMemory, index entries). */
+  /** Moves index entries held in memory into the index files. */
   writePending(): void {
-    this.log.writePending();
     this.writeIndexes();
   }
 

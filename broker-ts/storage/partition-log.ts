@@ -16,7 +16,7 @@ import type { BatchHeader } from '@kafka-chaos/protocol';
 import { hasProducerId, stampLogAppendTime } from './batch-header-helpers.js';
 import { splitSoundBatches, validateProducedBatches } from './batch-validation.js';
 import { CheckpointWriter, CorruptCheckpointError, readCheckpoint, renderCheckpoint } from './checkpoint-file.js';
-import { fsyncDirectory, writeFileDurably } from './durable-fs.js';
+import { createDirectoryDurably, fsyncDirectory, writeFileDurably } from './durable-fs.js';
 import { KafkaStorageError, OffsetOutOfRangeError, RecordListTooLargeError, StorageError, UnexpectedAppendOffsetError } from './errors.js';
 import { FlushCoordinator } from './flush-coordinator.js';
 import type { FlushTarget } from './flush-coordinator.js';
@@ -161,7 +161,7 @@ export class PartitionLog {
   static async open(dir: string, options: PartitionLogOptions = {}): Promise<PartitionLog> {
     const config = resolveLogConfig(options.config);
     const now = options.now ?? Date.now;
-    fs.mkdirSync(dir, { recursive: true });
+    createDirectoryDurably(dir);
     let log: PartitionLog | undefined;
     const epochCache = LeaderEpochCache.load(dir, (error) => log?.reportBackgroundError(error));
     const loaded = loadLog(dir, config, epochCache, now());
@@ -201,12 +201,11 @@ export class PartitionLog {
 
   /**
    * Applies changed settings (AlterConfigs on the topic or the broker). Segment limits, flush policy,
-   * max.message.bytes and the timestamp type take effect at once; index sizes for new segments;
-   * log.unflushed.in.memory cannot change while the log is open.
+   * max.message.bytes and the timestamp type take effect at once; index sizes for new segments.
    */
   updateConfig(changes: Partial<LogConfig>): void {
     this.ensureOpen();
-    const next = resolveLogConfig({ ...this.config, ...changes, unflushedInMemory: this.config.unflushedInMemory });
+    const next = resolveLogConfig({ ...this.config, ...changes });
     const flushTimerChanged = next.flushIntervalMs !== this.config.flushIntervalMs;
     // Segments hold this same object, so they see the new limits too.
     Object.assign(this.config, next);
@@ -563,8 +562,7 @@ export class PartitionLog {
   }
 
   /**
-   * Releases all files without writing anything: what a crash leaves behind (with
-   * unflushedInMemory, unflushed data is lost exactly as in a power loss).
+   * Releases all files without writing anything: what a crash leaves behind.
    */
   closeHandles(): void {
     this.stopFlushTimer();

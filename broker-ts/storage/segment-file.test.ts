@@ -18,7 +18,7 @@ function collectGarbage(): void {
 describe('SegmentFile tail cache', () => {
   it('lets the bytes of evicted batches be collected', async () => {
     const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
-      unflushedInMemory: false,
+      flushSkipsFsync: false,
       tailCacheBytes: 64 * 1024,
       writebackBytes: 0,
     });
@@ -72,7 +72,7 @@ describe('SegmentFile background writeback', () => {
   it('writes the data back every writebackBytes appended, one writeback at a time', async () => {
     const { calls, finished } = watchWritebacks();
     const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
-      unflushedInMemory: false,
+      flushSkipsFsync: false,
       tailCacheBytes: 0,
       writebackBytes: 8 * 1024,
     });
@@ -96,7 +96,7 @@ describe('SegmentFile background writeback', () => {
   it('keeps the file open until a writeback in flight has finished', async () => {
     const { calls, finished } = watchWritebacks();
     const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
-      unflushedInMemory: false,
+      flushSkipsFsync: false,
       tailCacheBytes: 0,
       writebackBytes: 4 * 1024,
     });
@@ -114,7 +114,7 @@ describe('SegmentFile background writeback', () => {
     const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
     const { finished } = watchWritebacks(eio);
     const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), {
-      unflushedInMemory: false,
+      flushSkipsFsync: false,
       tailCacheBytes: 0,
       writebackBytes: 4 * 1024,
     });
@@ -131,7 +131,7 @@ describe('SegmentFile background writeback', () => {
     const { calls, finished } = watchWritebacks();
     const dir = dirs.make();
     const files = [0, 1, 2].map((i) =>
-      SegmentFile.create(path.join(dir, `0000000000000000000${i}.log`), { unflushedInMemory: false, tailCacheBytes: 0, writebackBytes: 4 * 1024 }),
+      SegmentFile.create(path.join(dir, `0000000000000000000${i}.log`), { flushSkipsFsync: false, tailCacheBytes: 0, writebackBytes: 4 * 1024 }),
     );
     let done = finished();
     for (const [i, file] of files.entries()) appendKiB(file, 4, i);
@@ -150,7 +150,7 @@ describe('SegmentFile background writeback', () => {
 
   it('leaves writeback to the kernel when writebackBytes is 0', () => {
     const { calls } = watchWritebacks();
-    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), { unflushedInMemory: false, tailCacheBytes: 0, writebackBytes: 0 });
+    const file = SegmentFile.create(path.join(dirs.make(), '00000000000000000000.log'), { flushSkipsFsync: false, tailCacheBytes: 0, writebackBytes: 0 });
     for (let i = 0; i < 64; i++) appendKiB(file, 64, i);
     expect(calls).toHaveLength(0);
     file.close();

@@ -1,7 +1,5 @@
 // The .log file of one segment: batches byte for byte, back to back. Recently appended batches stay
-// in memory (a tail cache for consumers that follow the end of the log). When unflushed data must
-// be lost on a kill (unflushedInMemory), appends go to memory only and reach the file at
-// writePending(), which the flush calls just before fsync.
+// in memory too (a tail cache for consumers that follow the end of the log).
 import fs from 'node:fs';
 import { BATCH_HEADER_SIZE, batchSizeAt, readBatchHeader } from '@kafka-chaos/protocol';
 import type { BatchHeader } from '@kafka-chaos/protocol';
@@ -9,7 +7,8 @@ import { fsyncFd } from './durable-fs.js';
 import { writeFully } from './index-file.js';
 
 export interface SegmentFileOptions {
-  unflushedInMemory: boolean;
+  /** broker.ts.bug.flush.skips.fsync (unsafe on purpose). */
+  flushSkipsFsync: boolean;
   tailCacheBytes: number;
   /** Bytes appended between background writebacks of the file's data; 0 leaves writeback to the kernel. */
   writebackBytes: number;
@@ -51,8 +50,6 @@ let writebacksInFlight = 0;
 export class SegmentFile {
   private fd: number | undefined;
   private sizeInBytes: number;
-  /** Bytes present in the file; below sizeInBytes only when unflushedInMemory holds data back. */
-  private written: number;
   /** Slots before cacheHead are evicted and emptied, so that their bytes can be collected. */
   private cache: (CachedBatch | undefined)[] = [];
   private cacheHead = 0;
@@ -72,7 +69,6 @@ export class SegmentFile {
   ) {
     this.fd = fd;
     this.sizeInBytes = fs.fstatSync(fd).size;
-    this.written = this.sizeInBytes;
   }
 
   static open(path: string, options: SegmentFileOptions): SegmentFile {
@@ -89,20 +85,17 @@ export class SegmentFile {
   }
 
   get needsFlush(): boolean {
-    return this.unsynced || this.written < this.sizeInBytes;
+    return this.unsynced;
   }
 
   append(bytes: Buffer, batches: readonly AppendedBatch[]): void {
     const start = this.sizeInBytes;
-    if (!this.options.unflushedInMemory) {
-      writeFully(this.requireFd(), bytes, 0, bytes.length, start);
-      this.written = start + bytes.length;
-      this.unsynced = true;
-      this.appendedSinceWriteback += bytes.length;
-      if (this.options.writebackBytes > 0 && this.appendedSinceWriteback >= this.options.writebackBytes) this.maybeWriteBack();
-    }
+    writeFully(this.requireFd(), bytes, 0, bytes.length, start);
+    this.unsynced = true;
+    this.appendedSinceWriteback += bytes.length;
+    if (this.options.writebackBytes > 0 && this.appendedSinceWriteback >= this.options.writebackBytes) this.maybeWriteBack();
     this.sizeInBytes = start + bytes.length;
-    if (this.options.unflushedInMemory || this.options.tailCacheBytes > 0) {
+    if (this.options.tailCacheBytes > 0) {
       for (const batch of batches) {
         this.cache.push({
           baseOffset: batch.baseOffset,
@@ -145,9 +138,7 @@ export class SegmentFile {
     }
     if (position >= this.cacheStart) return this.readCached(position, end);
     const out = Buffer.allocUnsafe(length);
-    const fileEnd = Math.min(end, this.written);
-    readFully(this.requireFd(), out, 0, fileEnd - position, position);
-    if (end > fileEnd) this.readCached(fileEnd, end).copy(out, fileEnd - position);
+    readFully(this.requireFd(), out, 0, length, position);
     return out;
   }
 
@@ -164,8 +155,7 @@ export class SegmentFile {
         yield* this.cachedBatchesFrom(at, withBytes);
         return;
       }
-      // Below the cache everything is in the file: the cache never lets go of unwritten batches.
-      const limit = this.written;
+      const limit = this.sizeInBytes;
       if (chunk === undefined || at < chunkStart || at + BATCH_HEADER_SIZE > chunkStart + chunk.length) {
         const length = Math.min(SCAN_CHUNK_BYTES, limit - at);
         if (length < BATCH_HEADER_SIZE) return;
@@ -190,24 +180,6 @@ export class SegmentFile {
     }
   }
 
-  /** Moves data held back in memory into the file (not yet durable: that is fsync's job). */
-  writePending(): void {
-    if (this.written >= this.sizeInBytes) return;
-    const pieces: Buffer[] = [];
-    for (let i = this.cacheHead; i < this.cache.length; i++) {
-      const batch = this.cache[i]!;
-      if (batch.position >= this.written) pieces.push(batch.bytes);
-    }
-    const pending = Buffer.concat(pieces);
-    if (pending.length !== this.sizeInBytes - this.written) {
-      throw new Error(`${this.path}: ${this.sizeInBytes - this.written} unwritten bytes but ${pending.length} cached`);
-    }
-    writeFully(this.requireFd(), pending, 0, pending.length, this.written);
-    this.written = this.sizeInBytes;
-    this.unsynced = true;
-    this.evictCache();
-  }
-
   async fsync(): Promise<void> {
     if (this.writebackError !== undefined) {
       const error = this.writebackError;
@@ -216,6 +188,8 @@ export class SegmentFile {
     }
     if (this.fd === undefined || !this.unsynced) return;
     this.unsynced = false;
+    // broker.ts.bug.flush.skips.fsync: the flush goes on as if the data were on disk.
+    if (this.options.flushSkipsFsync) return;
     this.syncsInFlight += 1;
     try {
       await fsyncFd(this.fd);
@@ -263,9 +237,8 @@ export class SegmentFile {
     if (this.cache.length > this.cacheHead && last !== undefined && last.position + last.bytes.length > size) {
       throw new RangeError(`${this.path}: ${size} is inside the batch at ${last.position}`);
     }
-    if (size < this.written) {
+    if (size < this.sizeInBytes) {
       fs.ftruncateSync(this.requireFd(), size);
-      this.written = size;
       this.unsynced = true;
     }
     this.sizeInBytes = size;
@@ -324,7 +297,6 @@ export class SegmentFile {
   private evictCache(): void {
     while (this.cacheHead < this.cache.length && this.cacheBytes > this.options.tailCacheBytes) {
       const oldest = this.cache[this.cacheHead]!;
-      if (oldest.position + oldest.bytes.length > this.written) break;
       this.cacheBytes -= oldest.bytes.length;
       this.cache[this.cacheHead] = undefined;
       this.cacheHead += 1;

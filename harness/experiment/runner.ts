@@ -5,6 +5,7 @@ import { ClusterObserver } from '../clients/observer.js';
 import { errorMessage } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { log } from '../log.js';
+import { faultKind } from '../nemesis/registry.js';
 import { FaultSchedule } from '../nemesis/schedule.js';
 import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
 import { unjudgedParts, type RunResult } from '../report/result.js';
@@ -71,6 +72,11 @@ function baseResult(exp: Experiment, broker: BrokerKind, opts: RunOptions, dir: 
   };
 }
 
+/** Whether a fault of the experiment cuts power: its nodes' data dirs then go on the unsynced filesystem. */
+export function needsUnsyncedDisks(exp: Experiment): boolean {
+  return exp.faults.some((step) => faultKind(step.fault)?.needs?.includes('unsynced-disks'));
+}
+
 /** "sasl_ssl (SCRAM-SHA-512)", "ssl", "plaintext". */
 export function securityLabel(security: SecuritySettings): string {
   return security.mode.startsWith('sasl') ? `${security.mode} (${security.mechanism})` : security.mode;
@@ -129,6 +135,7 @@ export async function runExperiment(exp: Experiment, broker: BrokerKind, opts: R
         ...(opts.images !== undefined ? { images: opts.images } : {}),
         logDir: join(dir, 'nodes'),
         ...(opts.security !== undefined ? { security: opts.security } : {}),
+        ...(needsUnsyncedDisks(exp) ? { unsyncedDisks: true } : {}),
       });
       opts.onCluster?.(cluster);
       result.brokerVersion = cluster.brokerVersion;

@@ -51,6 +51,12 @@ export const MUTANTS: readonly Mutant[] = [
     catches: 'duplicated',
   },
   {
+    setting: 'broker.ts.bug.flush.skips.fsync',
+    bug: 'a log flush (here one per message, log.flush.interval.messages=1) reports the data durable without fsyncing it',
+    experiment: 'power-loss-flush-every-message',
+    catches: 'lost',
+  },
+  {
     setting: 'broker.ts.bug.fetch.omits.aborted',
     bug: 'read_committed fetches list no aborted transactions',
     experiment: 'eos-producer-zombie',

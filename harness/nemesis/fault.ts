@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ClusterObserver } from '../clients/observer.js';
+import type { DroppedRecords } from './power-cut-records.js';
 import type { ExperimentParts } from '../experiment/sections.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
@@ -43,6 +44,8 @@ export type Heal = () => Promise<string[]>;
 export interface Injection {
   evidence: string[];
   heal?: Heal;
+  /** Records a power cut took from a node's disk (the only copy there): what explains a loss. */
+  droppedRecords?: DroppedRecords[];
 }
 
 /**

@@ -7,6 +7,7 @@ import { killPipeline } from './kill-pipeline.js';
 import { mix } from './mix.js';
 import { killProducer } from './kill-producer.js';
 import { pause } from './pause.js';
+import { powerLoss } from './power-loss.js';
 import { restart } from './restart.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
@@ -24,6 +25,7 @@ export const FAULT_KINDS: readonly FaultKind<any>[] = [
   cut,
   toxic,
   wipe,
+  powerLoss,
   mix,
   killProducer,
   killConsumer,

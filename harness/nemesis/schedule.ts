@@ -2,6 +2,7 @@ import { errorMessage } from '../errors.js';
 import { sleep } from '../wait.js';
 import { log } from '../log.js';
 import type { FaultContext, Heal } from './fault.js';
+import type { DroppedRecords } from './power-cut-records.js';
 import { faultKind } from './registry.js';
 import { resolveTargets } from './targets.js';
 
@@ -39,6 +40,8 @@ export interface FaultRecord {
   evidence?: string[];
   /** What shows the heal took. */
   healEvidence?: string[];
+  /** Workload records a power cut dropped from a node's disk (see power-cut-records.ts). */
+  droppedRecords?: DroppedRecords[];
   /** Why the step did not strike, never ran or was not healed: the run is then an error. */
   error?: string;
 }
@@ -118,8 +121,9 @@ export class FaultSchedule {
       if (step.name) this.named.set(step.name, record.nodes);
       record.injectedAt = recorder.now();
       recorder.record({ f: 'fault', type: 'invoke', process: 'nemesis', time: record.injectedAt, fault: step.fault, nodes: record.nodes });
-      const { evidence, heal } = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params);
+      const { evidence, heal, droppedRecords } = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params);
       record.evidence = evidence;
+      if (droppedRecords !== undefined) record.droppedRecords = droppedRecords;
       recorder.record({
         f: 'fault',
         type: 'ok',

@@ -32,6 +32,12 @@ describe('pinned inputs', () => {
     expect(read('broker-ts/Dockerfile')).toContain(`ARG NODE_IMAGE=${OFFICIAL_NODE_IMAGE}\n`);
   });
 
+  it('the unsynced filesystem builds against an exact go-fuse, checked by go.sum', () => {
+    const version = /github\.com\/hanwen\/go-fuse\/v2 (v\d+\.\d+\.\d+)\n/.exec(read('harness/unsynced-fs/go.mod'))?.[1];
+    expect(version).toBeDefined();
+    expect(read('harness/unsynced-fs/go.sum')).toContain(`github.com/hanwen/go-fuse/v2 ${version} h1:`);
+  });
+
   it('the README names the tested releases', () => {
     const readme = read('README.md');
     for (const release of TESTED_KAFKA_RELEASES) expect(readme).toContain(release);

@@ -26,7 +26,7 @@ const TOOLS = {
   go: {
     versionArgs: ['version'],
     howToGet:
-      'install Go 1.23 or newer (Debian bookworm-backports: golang-1.23, or https://go.dev/dl), or set TOXIPROXY_BIN to an existing toxiproxy-server binary',
+      'install Go 1.23 or newer (Debian bookworm-backports: golang-1.23, or https://go.dev/dl); for toxiproxy alone, setting TOXIPROXY_BIN to an existing toxiproxy-server binary also does',
   },
 } satisfies Record<string, ToolInfo>;
 

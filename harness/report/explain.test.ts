@@ -31,6 +31,42 @@ describe('explaining a lost message', () => {
   });
 });
 
+describe('explaining a loss to a power cut', () => {
+  const powerLoss: FaultRecord = {
+    step: 0,
+    fault: 'power-loss',
+    target: 'all',
+    nodes: [1, 2, 3],
+    params: {},
+    injectedAt: 8000,
+    droppedRecords: [
+      { node: 1, partition: 0, offsets: [0, 9], ids: [1, 2] },
+      { node: 3, partition: 0, offsets: [0, 9], ids: [2] },
+      { node: 2, partition: 1, offsets: [0, 9], ids: [1] },
+    ],
+  };
+  const lost = (id: number, partition: number) => ({ id, process: 0, partition, offset: 3, ackTime: 7000, lostWrite: false, overwrittenBy: undefined });
+
+  it('names every node whose power cut dropped the message', () => {
+    const [one, two] = explainLosses([lost(1, 0), lost(2, 0)], [], [powerLoss]);
+    expect(one!.droppedByPowerCut).toEqual([1]);
+    expect(one!.explanation).toContain('its bytes were not fsynced on node 1, whose power cut dropped them');
+    expect(two!.droppedByPowerCut).toEqual([1, 3]);
+    expect(two!.explanation).toContain('not fsynced on node 1, node 3,');
+  });
+
+  it('says when no power cut dropped a message lost in a run with one', () => {
+    const [m] = explainLosses([lost(9, 0)], [], [powerLoss]);
+    expect(m!.droppedByPowerCut).toEqual([]);
+    expect(m!.explanation).toContain('no power cut dropped it from a disk (it was lost otherwise)');
+  });
+
+  it('says nothing of power cuts in a run without one', () => {
+    const [m] = explainLosses([lost(1, 0)], [], []);
+    expect(m!.explanation).not.toContain('power cut');
+  });
+});
+
 describe('timeline', () => {
   it('buckets sends, measures latency and the longest stretch without an acknowledgement', () => {
     const t = new TimelineBuilder(1000);

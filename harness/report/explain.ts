@@ -12,6 +12,8 @@ export interface ExplainedLoss extends LostMessage {
   faultsSoonAfter: string[];
   /** The first leader change after the acknowledgement: the node whose log replaced it. */
   nextLeader: { time: number; leader: number; epoch: number; isr: number[] } | undefined;
+  /** Nodes whose power cut dropped the message's bytes from their disk (never fsynced there). */
+  droppedByPowerCut: number[];
   explanation: string;
 }
 
@@ -31,7 +33,19 @@ const epochText = (epoch: number) => (epoch >= 0 ? ` in leader epoch ${epoch}` :
 export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faults: FaultRecord[]): ExplainedLoss[] {
   const byPartition = new Map<number, LeaderChange[]>();
   for (const l of leaders) byPartition.set(l.partition, [...(byPartition.get(l.partition) ?? []), l]);
+  // Which nodes' power cuts dropped each message: the unsynced bytes that held it.
+  const droppedBy = new Map<string, Set<number>>();
+  for (const f of faults) {
+    for (const d of f.droppedRecords ?? []) {
+      for (const id of d.ids) {
+        const key = `${d.partition}:${id}`;
+        droppedBy.set(key, (droppedBy.get(key) ?? new Set()).add(d.node));
+      }
+    }
+  }
+  const powerCuts = faults.some((f) => f.droppedRecords !== undefined);
   return lost.map((m) => {
+    const cutFrom = [...(droppedBy.get(`${m.partition}:${m.id}`) ?? [])].sort((a, b) => a - b);
     const changes = byPartition.get(m.partition) ?? [];
     let current: LeaderChange | undefined;
     let next: LeaderChange | undefined;
@@ -59,6 +73,13 @@ export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faul
           ? `node ${next.leader} took over at ${seconds(next.time)}${epochText(next.epoch)} (ISR ${next.isr.join(',')}) without it`
           : 'no later leader change was observed'),
       m.overwrittenBy !== undefined ? `offset ${m.offset} now holds message ${m.overwrittenBy}` : m.lostWrite ? 'later offsets were read' : 'it was never read',
+      ...(powerCuts
+        ? [
+            cutFrom.length
+              ? `its bytes were not fsynced on node ${cutFrom.join(', node ')}, whose power cut dropped them`
+              : 'no power cut dropped it from a disk (it was lost otherwise)',
+          ]
+        : []),
     ];
     return {
       ...m,
@@ -66,6 +87,7 @@ export function explainLosses(lost: LostMessage[], leaders: LeaderChange[], faul
       faultsInForce: inForce.map(describeFault),
       faultsSoonAfter: justAfter.map(describeFault),
       nextLeader: next ? { time: next.time, leader: next.leader, epoch: next.epoch, isr: next.isr } : undefined,
+      droppedByPowerCut: cutFrom,
       explanation: `${parts.join('; ')}.`,
     };
   });

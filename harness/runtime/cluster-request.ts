@@ -16,4 +16,6 @@ export interface ClusterRequest {
   logDir: string;
   /** TLS and SASL on every listener; plaintext when absent. */
   security?: SecuritySettings;
+  /** Every node's data dir on the unsynced filesystem, so that a power cut can be simulated (off by default). */
+  unsyncedDisks?: boolean;
 }

@@ -66,8 +66,34 @@ export interface NetworkPartitions {
   proveDisconnected(nodes: readonly number[]): Promise<string[]>;
 }
 
+/** What a power cut took from one node's disk: the unsynced filesystem's own account. */
+export interface PowerCut {
+  node: number;
+  /** Files put back to the bytes and size of their last fsync. */
+  files: { path: string; syncedSize: number; droppedTail: number; restored: number; keptAs?: string }[];
+  /** Names created since the last fsync of their directory: removed, with what they held. */
+  entries: { path: string; bytes: number; keptAs?: string }[];
+  /** Writes refused after the cut (the kernel writing back pages of the dead node). */
+  refusedWrites: number;
+  /** fsyncs of files and directories the filesystem saw before the cut. */
+  syncsSeen: number;
+  /** Where the dropped bytes were copied (`keptAs` is relative to it), for the harness to decode. */
+  keptIn: string;
+  /** The filesystem's report, as written. */
+  reportFile: string;
+}
+
+/**
+ * Every node's data dir on a filesystem that forgets, on a power cut, what was not fsynced (the
+ * unsynced filesystem, harness/unsynced-fs): the same mechanism for every broker.
+ */
+export interface NodeDisks {
+  /** The node must be down (killed): discards its unsynced data and mounts what remains. */
+  powerCut(node: number): Promise<PowerCut>;
+}
+
 /** What a fault kind may need beyond the operations every runtime has. */
-export type RuntimeCapability = 'network-partitions';
+export type RuntimeCapability = 'network-partitions' | 'unsynced-disks';
 
 /**
  * A running cluster with toxiproxy in front of every listener. Runtimes (local processes,
@@ -116,6 +142,8 @@ export interface Cluster {
   dataDirEntries(node: number): string[];
   /** Present only where the runtime can partition a node off the network (`--runtime docker`). */
   readonly partitions?: NetworkPartitions;
+  /** Present only when the cluster was started with `unsyncedDisks`. */
+  readonly disks?: NodeDisks | undefined;
 
   close(): Promise<void>;
 }

@@ -9,11 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionKafka } from '../provision/kafka.js';
 import { runCli, type CliRun } from '../testing/cli.js';
 import { allGone, descendants } from '../testing/processes.js';
+import { mounts } from './mounts.js';
 import { processStartTime } from './proc.js';
 import { processesByRun, runStateDir, sweepAbandonedRuns } from './run-state.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'harness-kill-test-'));
 const experiment = join(scratch, 'kill-me.yaml');
+const powerCutExperiment = join(scratch, 'cut-my-power.yaml');
 
 beforeAll(async () => {
   await provisionKafka();
@@ -30,6 +32,23 @@ beforeAll(async () => {
       'faults:',
       '  - { at: 1s, fault: pause, target: "node:1", duration: 1s }',
       'expect: { lost: 0 }',
+      '',
+    ].join('\n'),
+  );
+  // Its data dir on the unsynced filesystem: a FUSE mount the cleanup must take away.
+  writeFileSync(
+    powerCutExperiment,
+    [
+      'name: cut-my-power',
+      'description: A short run whose node loses power, for killing the harness while its data dir is mounted.',
+      'cluster: { nodes: 1 }',
+      'topic: { partitions: 1, replicationFactor: 1 }',
+      'producer: { acks: 1, rate: 100, concurrency: 2 }',
+      'workload: { duration: 6s, settle: 2s, recovery: 20s }',
+      'faults:',
+      '  - { at: 1s, fault: power-loss, target: "node:1", duration: 1s }',
+      'expect: { acknowledged: ">=1" }',
+      'allow: { lost: the node loses what it had not fsynced, lostWrites: the same writes, inconsistentOffsets: their offsets are given again }',
       '',
     ].join('\n'),
   );
@@ -61,9 +80,9 @@ interface Killed {
 }
 
 /** Starts a run, waits for the moment, then SIGKILLs the harness (and the reaper, if asked). */
-async function killAt(moment: (cli: CliRun) => Promise<void>, options: { killReaper?: boolean } = {}): Promise<Killed> {
+async function killAt(moment: (cli: CliRun) => Promise<void>, options: { killReaper?: boolean; experiment?: string } = {}): Promise<Killed> {
   const out = mkdtempSync(join(scratch, 'out-'));
-  const cli = runCli(['run', experiment, '--broker', 'kafka', '--seed', '3', '--out', out]);
+  const cli = runCli(['run', options.experiment ?? experiment, '--broker', 'kafka', '--seed', '3', '--out', out]);
   const pid = cli.child.pid!;
   await until(() => processStartTime(pid) !== undefined, 5000);
   const runId = `${pid}-${processStartTime(pid)}`;
@@ -78,6 +97,12 @@ async function killAt(moment: (cli: CliRun) => Promise<void>, options: { killRea
 
 function tempDirsOf(runId: string): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith(`kafka-chaos-${runId}-`));
+}
+
+function mountsOf(runId: string): string[] {
+  return mounts()
+    .map((m) => m.mountPoint)
+    .filter((p) => p.startsWith(join(tmpdir(), `kafka-chaos-${runId}-`)));
 }
 
 function resultFiles(dir: string): string[] {
@@ -96,6 +121,7 @@ function resultFiles(dir: string): string[] {
 async function expectNothingLeft(killed: Killed): Promise<void> {
   expect(await allGone(killed.children, 20_000), `children of ${killed.runId}`).toBe(true);
   expect(await until(() => (processesByRun().get(killed.runId) ?? []).length === 0, 10_000), 'processes marked with the run id').toBe(true);
+  expect(await until(() => mountsOf(killed.runId).length === 0, 10_000), 'mounts in temp dirs of the run').toBe(true);
   expect(await until(() => tempDirsOf(killed.runId).length === 0, 10_000), 'temp dirs of the run').toBe(true);
   expect(await until(() => !existsSync(join(runStateDir(), `${killed.runId}.json`)), 10_000), 'the run file').toBe(true);
   // Whatever reports were written are whole.
@@ -149,6 +175,16 @@ describe('the harness killed with SIGKILL', () => {
     await new Promise((r) => setTimeout(r, 1000));
     // Nobody cleaned up: the node, toxiproxy and the producer are still there.
     expect(await allGone(killed.children, 500)).toBe(false);
+    const swept = sweepAbandonedRuns();
+    expect(swept.runs).toBeGreaterThanOrEqual(1);
+    await expectNothingLeft(killed);
+  }, 180_000);
+
+  it('with its data dir on the unsynced filesystem and its reaper killed too: the next harness unmounts it', async () => {
+    const killed = await killAt(afterLine(/fault injected/), { killReaper: true, experiment: powerCutExperiment });
+    expect(killed.reaper).toBeDefined();
+    // The filesystem's process outlived the harness, and its mount is still there.
+    expect(mountsOf(killed.runId)).toHaveLength(1);
     const swept = sweepAbandonedRuns();
     expect(swept.runs).toBeGreaterThanOrEqual(1);
     await expectNothingLeft(killed);

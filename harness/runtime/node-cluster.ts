@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { HarnessError } from '../errors.js';
 import { log } from '../log.js';
-import type { Cluster, ClusterTimings, ListenerKind, NodeInfo, NodeState, ObservedNode } from './cluster.js';
+import type { Cluster, ClusterTimings, ListenerKind, NodeDisks, NodeInfo, NodeState, ObservedNode } from './cluster.js';
 import type { NodeDriver } from './node-driver.js';
 import { proxyNamesOf } from './proxy-names.js';
 import { tail, waitUntilRegistered } from './readiness.js';
@@ -80,6 +80,18 @@ export class NodeCluster<D extends NodeDriver = NodeDriver> implements Cluster {
 
   get partitions() {
     return this.driver.partitions;
+  }
+
+  /** A power cut needs the node down: a running process would keep writing through the cut. */
+  get disks(): NodeDisks | undefined {
+    const disks = this.driver.disks;
+    if (!disks) return undefined;
+    return {
+      powerCut: async (id) => {
+        await this.requireDown(id, 'must be down (killed) before its power is cut');
+        return disks.powerCut(id);
+      },
+    };
   }
 
   private async launch(id: number): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ClientSecurity } from '../security/cluster-security.js';
-import type { BrokerKind, ListenerKind, NetworkPartitions, ObservedNode, ToxiproxyControl } from './cluster.js';
+import type { BrokerKind, ListenerKind, NetworkPartitions, NodeDisks, ObservedNode, ToxiproxyControl } from './cluster.js';
 import type { RuntimeKind } from './cluster-request.js';
 
 /** Where a node is reached. */
@@ -39,6 +39,8 @@ export interface NodeDriver {
   readonly clientSecurity?: ClientSecurity | undefined;
   /** Present only where nodes have a network interface of their own to take away. */
   readonly partitions?: NetworkPartitions;
+  /** Present only when every node's data dir is on the unsynced filesystem. */
+  readonly disks?: NodeDisks | undefined;
 
   addresses(node: number): NodeAddresses;
   /** The node's container, on runtimes that run nodes in containers. */

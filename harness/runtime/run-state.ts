@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir } from '../provision/cache.js';
+import { detachMountsUnder } from './mounts.js';
 import { isSameProcess } from './proc.js';
 
 /**
@@ -122,8 +123,14 @@ export function reapRun(state: RunState, marked: readonly number[] = processesBy
       /* gone with its group */
     }
   }
-  for (const dir of [...state.tempDirs, ...tempDirsOfRun(state.runId)]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...state.tempDirs, ...tempDirsOfRun(state.runId)]) removeTempDir(dir);
   return { killed };
+}
+
+/** Removes a run's temp dir, detaching first what is mounted in it (a data dir on the unsynced filesystem). */
+export function removeTempDir(dir: string): void {
+  detachMountsUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function tempDirsOfRun(runId: string): string[] {

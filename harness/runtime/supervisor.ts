@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { log } from '../log.js';
 import { processStartTime } from './proc.js';
-import { RUN_ID_ENV, runStateDir, runTempDirPrefix, sweepAbandonedRuns, writeRunState, type RunState } from './run-state.js';
+import { RUN_ID_ENV, removeTempDir, runStateDir, runTempDirPrefix, sweepAbandonedRuns, writeRunState, type RunState } from './run-state.js';
 
 export interface ExitStatus {
   code: number | null;
@@ -195,7 +195,7 @@ export class Supervisor {
     const running = [...this.processes];
     for (const p of running) p.kill();
     await Promise.all(running.map((p) => p.exited));
-    for (const dir of this.state.tempDirs) rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.state.tempDirs) removeTempDir(dir);
     this.state.tempDirs = [];
     this.state.children = [];
     // Deleting the run file tells the reaper that nothing is left to do.
@@ -204,7 +204,7 @@ export class Supervisor {
   }
 
   forgetTempDir(dir: string): void {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
     this.state.tempDirs = this.state.tempDirs.filter((d) => d !== dir);
     this.persist();
   }

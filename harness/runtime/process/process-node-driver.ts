@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ClusterSecurity, type ClientSecurity, type SecuritySettings } from '../../security/cluster-security.js';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
-import type { ObservedNode } from '../cluster.js';
+import type { NodeDisks, ObservedNode } from '../cluster.js';
 import { LISTENER_KINDS } from '../cluster.js';
 import { NodeCluster } from '../node-cluster.js';
 import type { NodeAddresses, NodeDriver, StartupFailure } from '../node-driver.js';
@@ -13,6 +13,7 @@ import { listenerProxyName, pairProxyName } from '../proxy-names.js';
 import { tail } from '../readiness.js';
 import { supervisor, type ManagedProcess, type Supervisor } from '../supervisor.js';
 import { ToxiproxyServer } from '../toxiproxy-server.js';
+import { UnsyncedDisk } from '../unsynced-disk.js';
 import { pollUntil } from '../../wait.js';
 import { randomClusterId } from './kafka-launcher.js';
 import type { NodeLauncher } from './launcher.js';
@@ -27,6 +28,8 @@ export interface ProcessClusterOptions {
   readyTimeoutMs?: number;
   /** TLS and SASL on every listener (--security); plaintext when absent. */
   security?: SecuritySettings;
+  /** Every node's data dir on the unsynced filesystem (power cuts). */
+  unsyncedDisks?: boolean;
 }
 
 /** The embedded default runtime: every node and toxiproxy as a local process on 127.0.0.1. */
@@ -76,6 +79,8 @@ function writtenSince(file: string, offset: number): string {
 export class ProcessNodeDriver implements NodeDriver {
   readonly runtime = 'process' as const;
   private readonly nodes = new Map<number, NodeProcess>();
+  /** Each node's unsynced filesystem, when the cluster has them. */
+  private readonly unsynced = new Map<number, UnsyncedDisk>();
 
   private constructor(
     private readonly sup: Supervisor,
@@ -145,6 +150,9 @@ export class ProcessNodeDriver implements NodeDriver {
         }
       }
       await options.launcher.prepare(layout);
+      if (options.unsyncedDisks) {
+        for (const node of nodes) driver.unsynced.set(node.id, await UnsyncedDisk.mountOver(sup, node.id, node.dataDir, node.logDir));
+      }
       return driver;
     } catch (err) {
       await driver.shutdown();
@@ -162,6 +170,17 @@ export class ProcessNodeDriver implements NodeDriver {
 
   get clientSecurity(): ClientSecurity | undefined {
     return this.layout.security?.client;
+  }
+
+  get disks(): NodeDisks | undefined {
+    if (this.unsynced.size === 0) return undefined;
+    return { powerCut: (id) => this.disk(id).powerCut() };
+  }
+
+  private disk(id: number): UnsyncedDisk {
+    const disk = this.unsynced.get(id);
+    if (!disk) throw new HarnessError(`node ${id} has no unsynced filesystem`);
+    return disk;
   }
 
   get nodeIds(): number[] {
@@ -240,6 +259,8 @@ export class ProcessNodeDriver implements NodeDriver {
 
   async eraseData(id: number): Promise<void> {
     const { layout } = this.node(id);
+    const disk = this.unsynced.get(id);
+    if (disk) return disk.reformat(() => this.launcher.prepare(this.layout, [layout]));
     rmSync(layout.dataDir, { recursive: true, force: true });
     await this.launcher.prepare(this.layout, [layout]);
   }
@@ -301,6 +322,7 @@ export class ProcessNodeDriver implements NodeDriver {
   async shutdown(): Promise<void> {
     for (const node of this.nodes.values()) node.process?.kill();
     await Promise.all([...this.nodes.values()].map((n) => n.process?.exited));
+    for (const disk of this.unsynced.values()) await disk.unmount();
     await this.toxiproxy.stop();
     this.sup.forgetTempDir(this.dataRoot);
   }

@@ -14,7 +14,7 @@ async function launcherFor(request: ClusterRequest): Promise<NodeLauncher> {
 /** The embedded default: local processes on 127.0.0.1, needing nothing but what the harness provisions. */
 export const processRuntime: Runtime = {
   kind: 'process',
-  capabilities: [],
+  capabilities: ['unsynced-disks'],
   preflight: async () => {},
   start: async (request) =>
     startProcessCluster({
@@ -23,5 +23,6 @@ export const processRuntime: Runtime = {
       ...(request.brokerConfig !== undefined ? { brokerConfig: request.brokerConfig } : {}),
       logDir: request.logDir,
       ...(request.security !== undefined ? { security: request.security } : {}),
+      ...(request.unsyncedDisks ? { unsyncedDisks: true } : {}),
     }),
 };

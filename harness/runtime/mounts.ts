@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+
+/** A mount as /proc/self/mountinfo lists it. */
+export interface MountEntry {
+  mountPoint: string;
+  fsType: string;
+  source: string;
+}
+
+/** mountinfo escapes space, tab, newline and backslash as octal (\040). */
+function unescape(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+export function mounts(): MountEntry[] {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  const entries: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    // "<id> <parent> <maj:min> <root> <mount point> <options> <optional fields…> - <fs type> <source> <super options>"
+    const [left, right] = line.split(' - ');
+    if (left === undefined || right === undefined) continue;
+    const mountPoint = left.split(' ')[4];
+    const [fsType, source] = right.split(' ');
+    if (mountPoint === undefined || fsType === undefined) continue;
+    entries.push({ mountPoint: unescape(mountPoint), fsType, source: unescape(source ?? '') });
+  }
+  return entries;
+}
+
+/** Mounts at or below `dir`, deepest first. */
+export function mountsUnder(dir: string): MountEntry[] {
+  const root = resolve(dir);
+  return mounts()
+    .filter((m) => m.mountPoint === root || m.mountPoint.startsWith(root + sep))
+    .sort((a, b) => b.mountPoint.length - a.mountPoint.length);
+}
+
+/**
+ * Detaches every mount below `dir` (umount -l: at once, even when the filesystem's program is
+ * gone or something still holds a file), so that the dir can be removed. Returns the mount points.
+ */
+export function detachMountsUnder(dir: string): string[] {
+  const detached: string[] = [];
+  for (const m of mountsUnder(dir)) {
+    const result = spawnSync('umount', ['-l', m.mountPoint], { stdio: 'ignore' });
+    if (result.status === 0) detached.push(m.mountPoint);
+  }
+  return detached;
+}

@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HarnessError } from '../errors.js';
+import { provisionUnsyncedFs } from '../provision/unsynced-fs.js';
+import { pollUntil } from '../wait.js';
+import type { PowerCut } from './cluster.js';
+import { detachMountsUnder, mounts } from './mounts.js';
+import { tail } from './readiness.js';
+import type { ManagedProcess, Supervisor } from './supervisor.js';
+
+/** How the unsynced filesystem names its mounts (FS_NAME in harness/unsynced-fs/main.go). */
+export const UNSYNCED_FS_SOURCE_NAME = 'kafka-chaos-unsynced';
+
+/**
+ * One node's data dir on the unsynced filesystem: the formatted dir moves to `<dataDir>.disk`
+ * (the disk), and the filesystem mounts it back at `dataDir`, where the node reads and writes.
+ * A power cut stops the filesystem, which puts the disk back to what was fsynced, and mounts it
+ * again for the node's next start.
+ */
+export class UnsyncedDisk {
+  private daemon: ManagedProcess | undefined;
+  private cuts = 0;
+  readonly backing: string;
+
+  private constructor(
+    private readonly sup: Supervisor,
+    readonly node: number,
+    readonly mountPoint: string,
+    /** The node's log dir: the filesystem's output and its reports go there. */
+    private readonly logDir: string,
+  ) {
+    this.backing = `${mountPoint}.disk`;
+  }
+
+  /** Puts the formatted data dir `dataDir` on the unsynced filesystem. */
+  static async mountOver(sup: Supervisor, node: number, dataDir: string, logDir: string): Promise<UnsyncedDisk> {
+    const disk = new UnsyncedDisk(sup, node, resolve(dataDir), logDir);
+    rmSync(disk.backing, { recursive: true, force: true });
+    renameSync(disk.mountPoint, disk.backing);
+    mkdirSync(disk.mountPoint);
+    await disk.mount();
+    return disk;
+  }
+
+  private get outputLog(): string {
+    return join(this.logDir, 'unsynced-fs.log');
+  }
+
+  private isMounted(): boolean {
+    return mounts().some((m) => m.mountPoint === this.mountPoint && m.source === UNSYNCED_FS_SOURCE_NAME);
+  }
+
+  private async mount(): Promise<void> {
+    mkdirSync(this.logDir, { recursive: true });
+    const n = this.cuts + 1;
+    const daemon = this.sup.spawn(
+      `unsynced-fs-node-${this.node}`,
+      provisionUnsyncedFs(),
+      ['-backing', this.backing, '-mount', this.mountPoint, '-report', this.reportFile(n), '-keep', this.keptIn(n)],
+      { logFile: this.outputLog },
+    );
+    this.daemon = daemon;
+    await pollUntil(() => this.isMounted() || !daemon.running, { timeoutMs: 15_000, intervalMs: 20 });
+    if (!this.isMounted()) {
+      daemon.kill();
+      throw new HarnessError(
+        `the unsynced filesystem did not mount on ${this.mountPoint} (node ${this.node}; it needs /dev/fuse and root or CAP_SYS_ADMIN). ` +
+          `Its output (${this.outputLog}):\n${tail(this.outputLog, 10)}`,
+      );
+    }
+  }
+
+  private reportFile(n: number): string {
+    return join(this.logDir, `power-cut-${n}.json`);
+  }
+
+  /** The dropped bytes of cut `n` are kept beside the disk, in the run's temp dir. */
+  private keptIn(n: number): string {
+    return `${this.mountPoint}.power-cut-${n}`;
+  }
+
+  /** The node must be down: discards what it did not fsync and mounts what remains. */
+  async powerCut(): Promise<PowerCut> {
+    const daemon = this.daemon;
+    if (!daemon?.running) throw new HarnessError(`node ${this.node}'s unsynced filesystem is not running (see ${this.outputLog})`);
+    const n = this.cuts + 1;
+    daemon.signal('SIGUSR1');
+    let status = daemon.exitStatus;
+    await pollUntil(() => (status = daemon.exitStatus) !== undefined, { timeoutMs: 60_000, intervalMs: 20 });
+    if (status === undefined || status.code !== 0 || !existsSync(this.reportFile(n))) {
+      daemon.kill();
+      throw new HarnessError(
+        `node ${this.node}'s unsynced filesystem failed its power cut (exit ${status?.code ?? 'none'}, signal ${status?.signal ?? 'none'}). ` +
+          `Its output (${this.outputLog}):\n${tail(this.outputLog, 10)}`,
+      );
+    }
+    this.cuts = n;
+    const report = JSON.parse(readFileSync(this.reportFile(n), 'utf8')) as Omit<PowerCut, 'node' | 'keptIn' | 'reportFile'>;
+    await this.mount();
+    return { ...report, node: this.node, keptIn: this.keptIn(n), reportFile: this.reportFile(n) };
+  }
+
+  /** Unmounts keeping everything, as a clean shutdown of the machine would. */
+  async unmount(): Promise<void> {
+    await this.daemon?.stop(10_000);
+    detachMountsUnder(this.mountPoint);
+  }
+
+  /**
+   * The node's data erased and formatted again (`format` writes a fresh data dir at the mount
+   * point): the filesystem goes, and comes back over the new dir.
+   */
+  async reformat(format: () => Promise<void>): Promise<void> {
+    await this.unmount();
+    rmSync(this.mountPoint, { recursive: true, force: true });
+    rmSync(this.backing, { recursive: true, force: true });
+    await format();
+    renameSync(this.mountPoint, this.backing);
+    mkdirSync(this.mountPoint);
+    await this.mount();
+  }
+}
