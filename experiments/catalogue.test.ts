@@ -40,6 +40,11 @@ describe('experiment catalogue on Apache Kafka', () => {
       'network-degraded',
       'disk-wipe-replica',
       'power-loss-unflushed',
+      'power-loss-all-replicas',
+      'power-loss-leader',
+      'power-loss-flush-every-message',
+      'disk-eio-leader',
+      'truncate-follower-segment',
       'random-nemesis',
       'controller-kill',
     ])
@@ -69,12 +74,38 @@ describe('experiment catalogue on Apache Kafka', () => {
     expect(r.lost.some((m) => /^cut \(listeners=replication\+controller\) of node \d$/.test(m.faultsInForce[0] ?? ''))).toBe(true);
   }, 300_000);
 
+  it("disk-eio-leader: the leader's failing disk halts it, a follower takes over, nothing acknowledged is lost", async () => {
+    const r = await run('disk-eio-leader');
+    expect(r.verdict, r.reason).toBe('pass');
+    const eio = r.faults.find((f) => f.fault === 'disk-eio')!;
+    expect(eio.evidence!.join('\n')).toMatch(/the filesystem failed \d+ write.* call\(s\) on chaos-\*\/\* with EIO/);
+    // Kafka halts when its only log dir fails: the heal finds the process gone and starts it again.
+    expect(eio.healEvidence!.join('\n')).toMatch(/its process had ended by itself/);
+  }, 300_000);
+
+  it('truncate-follower-segment: Kafka leaves the follower whose segment lost its tail at rest out of the ISR', async () => {
+    const r = await run('truncate-follower-segment');
+    // README, findings: after a clean shutdown Kafka trusts the segment, loads it with log end
+    // offset 0, and its fetcher fails on every fetch; nothing acknowledged is lost.
+    expect(r.verdict, r.reason).toBe('fail');
+    expect(r.reason).toBe('expected clusterRecovered 1, got 0');
+    expect(r.counts.lost).toBe(0);
+    expect(r.faults[0]!.evidence!.join('\n')).toMatch(/the last [\d,]+ bytes of chaos-0\/0+\.log \([\d,]+ bytes\) cut off/);
+  }, 300_000);
+
   it('power-loss-unflushed: the only replica loses what it had not fsynced, and each loss is traced to its power cut', async () => {
     const r = await run('power-loss-unflushed');
     expect(r.verdict, r.reason).toBe('pass');
     expect(r.counts.lost).toBeGreaterThan(0);
     const cut = r.faults.find((f) => f.fault === 'power-loss')!;
-    expect(cut.evidence!.some((line) => /power cut by the unsynced filesystem: [\d,]+ bytes not fsynced dropped, [1-9][\d,]* bytes of them in segment \(\.log\) files \(chaos-0\/0+\.log [\d,]+ bytes/.test(line)), cut.evidence!.join('\n')).toBe(true);
+    expect(
+      cut.evidence!.some((line) =>
+        /power cut by the unsynced filesystem: [\d,]+ bytes not fsynced dropped, [1-9][\d,]* bytes of them in segment \(\.log\) files \(chaos-0\/0+\.log [\d,]+ bytes/.test(
+          line,
+        ),
+      ),
+      cut.evidence!.join('\n'),
+    ).toBe(true);
     // Every lost message was in the bytes the leader's power cut dropped, and the report says so.
     for (const m of r.lost) {
       expect(m.droppedByPowerCut, m.explanation).toEqual(cut.nodes);

@@ -78,7 +78,7 @@ describe('kafka-chaos CLI', () => {
       ],
       [
         { ...base, PATH: pathWith('java'), KAFKA_HOME: join(kafka.libs, '..') },
-        /go is needed to build toxiproxy v2\.12\.0 but was not found on PATH: install Go.*or set TOXIPROXY_BIN/,
+        /go is needed to build toxiproxy v2\.12\.0 but was not found on PATH: install Go.*setting TOXIPROXY_BIN/,
       ],
     ];
     for (const [env, message] of cases) {

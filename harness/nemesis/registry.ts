@@ -1,5 +1,7 @@
 import { cut } from './cut.js';
 import { disconnect } from './disconnect.js';
+import { diskCorrupt } from './disk-corrupt.js';
+import { diskEio } from './disk-eio.js';
 import type { FaultKind } from './fault.js';
 import { kill } from './kill.js';
 import { killConsumer } from './kill-consumer.js';
@@ -26,6 +28,8 @@ export const FAULT_KINDS: readonly FaultKind<any>[] = [
   toxic,
   wipe,
   powerLoss,
+  diskEio,
+  diskCorrupt,
   mix,
   killProducer,
   killConsumer,

@@ -83,13 +83,30 @@ export interface PowerCut {
   reportFile: string;
 }
 
+/** Which calls on which files of a node's data dir fail with EIO (the unsynced filesystem's rule). */
+export interface IoFailureRule {
+  /** A glob on the path relative to the data dir (`chaos-0/*`); empty for every file. */
+  paths: string;
+  calls: ('read' | 'write' | 'fsync' | 'open')[];
+}
+
+/** Calls the filesystem failed with EIO since the rule was set, by call. */
+export type FailedCalls = Partial<Record<IoFailureRule['calls'][number], number>>;
+
 /**
  * Every node's data dir on a filesystem that forgets, on a power cut, what was not fsynced (the
- * unsynced filesystem, harness/unsynced-fs): the same mechanism for every broker.
+ * unsynced filesystem, harness/unsynced-fs): the same mechanism for every broker. It also fails
+ * calls with EIO on demand, as a failing disk does.
  */
 export interface NodeDisks {
   /** The node must be down (killed): discards its unsynced data and mounts what remains. */
   powerCut(node: number): Promise<PowerCut>;
+  /** From now on, calls the rule covers fail with EIO. */
+  failIo(node: number, rule: IoFailureRule): Promise<void>;
+  /** The calls failed since failIo. */
+  failedCalls(node: number): Promise<FailedCalls>;
+  /** No call fails any more; returns what failed. */
+  healIo(node: number): Promise<FailedCalls>;
 }
 
 /** What a fault kind may need beyond the operations every runtime has. */
@@ -140,6 +157,8 @@ export interface Cluster {
   observeNode(node: number): Promise<ObservedNode>;
   /** The entries of a node's data dir (empty when it does not exist): the evidence of a wipe. */
   dataDirEntries(node: number): string[];
+  /** The node's data dir on this host (for a container, the dir bind-mounted into it). */
+  dataDir(node: number): string;
   /** Present only where the runtime can partition a node off the network (`--runtime docker`). */
   readonly partitions?: NetworkPartitions;
   /** Present only when the cluster was started with `unsyncedDisks`. */

@@ -91,6 +91,9 @@ export class NodeCluster<D extends NodeDriver = NodeDriver> implements Cluster {
         await this.requireDown(id, 'must be down (killed) before its power is cut');
         return disks.powerCut(id);
       },
+      failIo: (id, rule) => (this.state(id), disks.failIo(id, rule)),
+      failedCalls: (id) => (this.state(id), disks.failedCalls(id)),
+      healIo: (id) => (this.state(id), disks.healIo(id)),
     };
   }
 
@@ -213,6 +216,11 @@ export class NodeCluster<D extends NodeDriver = NodeDriver> implements Cluster {
   async observeNode(id: number): Promise<ObservedNode> {
     this.state(id);
     return this.driver.observe(id);
+  }
+
+  dataDir(id: number): string {
+    this.state(id);
+    return this.driver.dataDir(id);
   }
 
   dataDirEntries(id: number): string[] {

@@ -124,6 +124,27 @@ describe('the unsynced filesystem', () => {
     expect(readFileSync(join(other.backing, 'new-name'), 'utf8')).toBe('n');
   });
 
+  it('fails the calls a rule names with EIO, counts them, and stops when healed', async () => {
+    const other = await diskWith('eio', { 'keep.txt': 'k' });
+    try {
+      mkdirSync(join(other.mountPoint, 'chaos-0'));
+      writeFileSync(join(other.mountPoint, 'chaos-0', 'a.log'), 'before');
+      await other.failIo({ paths: 'chaos-0/*', calls: ['write', 'fsync'] });
+      expect(() => append(join(other.mountPoint, 'chaos-0', 'a.log'), 'during')).toThrow(/EIO/);
+      expect(() => fsyncPath(join(other.mountPoint, 'chaos-0', 'a.log'))).toThrow(/EIO/);
+      // Files the rule does not name, and reads, still work.
+      append(join(other.mountPoint, 'keep.txt'), 'k', true);
+      expect(readFileSync(join(other.mountPoint, 'chaos-0', 'a.log'), 'utf8')).toBe('before');
+      expect(await other.failedCalls()).toEqual({ write: 1, fsync: 1 });
+      expect(await other.healIo()).toEqual({ write: 1, fsync: 1 });
+      append(join(other.mountPoint, 'chaos-0', 'a.log'), '-after', true);
+      expect(readFileSync(join(other.mountPoint, 'chaos-0', 'a.log'), 'utf8')).toBe('before-after');
+      await expect(other.failIo({ paths: '', calls: [] })).rejects.toThrow(/needs a rule with calls/);
+    } finally {
+      await other.unmount();
+    }
+  });
+
   it('a temp dir removed with a mount in it is detached first', async () => {
     const dir = sup.tempDir('unsynced-disk-removal');
     const inside = await UnsyncedDisk.mountOver(sup, 2, (mkdirSync(join(dir, 'node-2')), join(dir, 'node-2')), join(dir, 'logs'));

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { provisionUnsyncedFs } from '../provision/unsynced-fs.js';
 import { pollUntil } from '../wait.js';
-import type { PowerCut } from './cluster.js';
+import type { FailedCalls, IoFailureRule, PowerCut } from './cluster.js';
 import { detachMountsUnder, mounts } from './mounts.js';
 import { tail } from './readiness.js';
 import type { ManagedProcess, Supervisor } from './supervisor.js';
@@ -56,7 +57,7 @@ export class UnsyncedDisk {
     const daemon = this.sup.spawn(
       `unsynced-fs-node-${this.node}`,
       provisionUnsyncedFs(),
-      ['-backing', this.backing, '-mount', this.mountPoint, '-report', this.reportFile(n), '-keep', this.keptIn(n)],
+      ['-backing', this.backing, '-mount', this.mountPoint, '-report', this.reportFile(n), '-keep', this.keptIn(n), '-control', this.controlSocket],
       { logFile: this.outputLog },
     );
     this.daemon = daemon;
@@ -68,6 +69,42 @@ export class UnsyncedDisk {
           `Its output (${this.outputLog}):\n${tail(this.outputLog, 10)}`,
       );
     }
+  }
+
+  /** Beside the mount point in the run's temp dir: a Unix socket's path must stay short. */
+  private get controlSocket(): string {
+    return `${this.mountPoint}.control`;
+  }
+
+  /** One request to the filesystem's control socket (harness/unsynced-fs/control.go). */
+  private control(request: object): Promise<{ failed?: FailedCalls }> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection(this.controlSocket);
+      let answer = '';
+      socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
+      socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString('utf8');
+        if (!answer.includes('\n')) return;
+        socket.end();
+        const parsed = JSON.parse(answer) as { ok: boolean; error?: string; failed?: FailedCalls };
+        if (parsed.ok) resolve(parsed);
+        else reject(new HarnessError(`node ${this.node}'s unsynced filesystem refused ${JSON.stringify(request)}: ${parsed.error}`));
+      });
+      socket.on('error', (err) => reject(new HarnessError(`node ${this.node}'s unsynced filesystem does not answer on ${this.controlSocket}: ${err.message}`)));
+    });
+  }
+
+  async failIo(rule: IoFailureRule): Promise<void> {
+    await this.control({ op: 'fail-io', rule });
+  }
+
+  async failedCalls(): Promise<FailedCalls> {
+    return (await this.control({ op: 'status' })).failed ?? {};
+  }
+
+  async healIo(): Promise<FailedCalls> {
+    return (await this.control({ op: 'heal-io' })).failed ?? {};
   }
 
   private reportFile(n: number): string {

@@ -1,11 +1,12 @@
 // unsynced-fs mounts a directory that forgets, on a power cut, what was not fsynced: the harness
 // mounts one over a node's data dir, and `power-loss` cuts it after killing the node.
 //
-//	unsynced-fs -backing DIR -mount DIR -report FILE [-keep DIR]
+//	unsynced-fs -backing DIR -mount DIR -report FILE [-keep DIR] [-control SOCKET]
 //
 // SIGUSR1 is the power cut: nothing more reaches the backing dir, the mount goes away, the backing
 // dir is put back to what was synced, the report (JSON) says what was discarded, and the program
 // exits 0. SIGTERM or SIGINT unmount and exit keeping everything, as a clean shutdown would.
+// The control socket sets disk faults while the node runs (control.go).
 package main
 
 import (
@@ -30,28 +31,37 @@ func main() {
 	mount := flag.String("mount", "", "where to mount it")
 	report := flag.String("report", "", "where to write what a power cut discarded (JSON)")
 	keep := flag.String("keep", "", "where to copy the bytes a power cut discarded")
+	control := flag.String("control", "", "a Unix socket for disk faults (control.go)")
 	debug := flag.Bool("debug", false, "log every FUSE request")
 	flag.Parse()
 	if *backing == "" || *mount == "" || *report == "" {
 		fmt.Fprintln(os.Stderr, "usage: unsynced-fs -backing DIR -mount DIR -report FILE [-keep DIR]")
 		os.Exit(2)
 	}
-	if err := run(*backing, *mount, *report, *keep, *debug); err != nil {
+	if err := run(*backing, *mount, *report, *keep, *control, *debug); err != nil {
 		fmt.Fprintf(os.Stderr, "unsynced-fs: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(backing, mount, report, keep string, debug bool) error {
+func run(backing, mount, report, keep, control string, debug bool) error {
 	backing, _ = filepath.Abs(backing)
 	mount, _ = filepath.Abs(mount)
 	if err := mkdirAll(backing, mount); err != nil {
 		return err
 	}
 	j := newJournal(backing)
-	root, err := newRoot(j)
+	failures := newIOFailures()
+	root, err := newRoot(j, failures)
 	if err != nil {
 		return err
+	}
+	if control != "" {
+		stop, err := serveControl(control, failures)
+		if err != nil {
+			return fmt.Errorf("control socket %s: %w", control, err)
+		}
+		defer stop()
 	}
 	timeout := time.Second
 	server, err := fs.Mount(mount, root, &fs.Options{

@@ -18,16 +18,18 @@ import (
 type node struct {
 	fs.LoopbackNode
 	j *journal
+	// Disk faults while the node runs (EIO on matching calls).
+	io *ioFailures
 }
 
-func newRoot(j *journal) (fs.InodeEmbedder, error) {
+func newRoot(j *journal, io *ioFailures) (fs.InodeEmbedder, error) {
 	var st syscall.Stat_t
 	if err := syscall.Stat(j.backing, &st); err != nil {
 		return nil, err
 	}
 	root := &fs.LoopbackRoot{Path: j.backing, Dev: uint64(st.Dev)}
 	root.NewNode = func(r *fs.LoopbackRoot, _ *fs.Inode, _ string, _ *syscall.Stat_t) fs.InodeEmbedder {
-		return &node{LoopbackNode: fs.LoopbackNode{RootData: r}, j: j}
+		return &node{LoopbackNode: fs.LoopbackNode{RootData: r}, j: j, io: io}
 	}
 	rootNode := root.NewNode(root, nil, "", &st)
 	root.RootNode = rootNode
@@ -53,6 +55,9 @@ func (n *node) backingIno(name string) (uint64, bool, bool) {
 var _ = (fs.NodeWriter)((*node)(nil))
 
 func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int64) (uint32, syscall.Errno) {
+	if errno := n.io.check(n.rel(), "write"); errno != 0 {
+		return 0, errno
+	}
 	if errno := n.j.beforeWrite(n.ino(), n.rel(), off, int64(len(data))); errno != 0 {
 		return 0, errno
 	}
@@ -61,6 +66,19 @@ func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int6
 		return 0, syscall.EBADF
 	}
 	return w.Write(ctx, data, off)
+}
+
+var _ = (fs.NodeReader)((*node)(nil))
+
+func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64) (fuse.ReadResult, syscall.Errno) {
+	if errno := n.io.check(n.rel(), "read"); errno != 0 {
+		return nil, errno
+	}
+	r, ok := f.(fs.FileReader)
+	if !ok {
+		return nil, syscall.EBADF
+	}
+	return r.Read(ctx, dest, off)
 }
 
 var _ = (fs.NodeWritever)((*node)(nil))
@@ -110,6 +128,9 @@ var _ = (fs.NodeFsyncer)((*node)(nil))
 
 // Fsync of a file (FSYNC); a directory's fsync arrives at its handle (syncedDir).
 func (n *node) Fsync(ctx context.Context, f fs.FileHandle, flags uint32) syscall.Errno {
+	if errno := n.io.check(n.rel(), "fsync"); errno != 0 {
+		return errno
+	}
 	if n.StableAttr().Mode&syscall.S_IFMT == syscall.S_IFDIR {
 		return n.j.dirSynced(n.rel())
 	}
@@ -120,6 +141,9 @@ func (n *node) Fsync(ctx context.Context, f fs.FileHandle, flags uint32) syscall
 var _ = (fs.NodeOpener)((*node)(nil))
 
 func (n *node) Open(ctx context.Context, flags uint32) (fs.FileHandle, uint32, syscall.Errno) {
+	if errno := n.io.check(n.rel(), "open"); errno != 0 {
+		return nil, 0, errno
+	}
 	if flags&syscall.O_TRUNC != 0 {
 		if errno := n.j.beforeTruncate(n.ino(), n.rel(), 0); errno != 0 {
 			return nil, 0, errno
@@ -292,6 +316,9 @@ func (d *syncedDir) Releasedir(ctx context.Context, flags uint32) {
 }
 
 func (d *syncedDir) Fsyncdir(ctx context.Context, flags uint32) syscall.Errno {
+	if errno := d.n.io.check(d.n.rel(), "fsync"); errno != 0 {
+		return errno
+	}
 	return d.n.j.dirSynced(d.n.rel())
 }
 

@@ -70,7 +70,12 @@ const consumer = kafka.consumer({
 
 const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
 
-/** Errors after which the transaction certainly did not commit. */
+/**
+ * Errors after which the transaction certainly did not commit, when they come before the commit
+ * was asked for. An error of the commit itself proves nothing: once the coordinator has the
+ * EndTxn, it completes the commit even if this producer is fenced meanwhile (a zombie resumed
+ * after its replacement fenced it is told PRODUCER_FENCED, and its transaction is committed).
+ */
 const NOT_COMMITTED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_TXN_STATE', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
 function errorType(err: unknown): string {
@@ -101,6 +106,7 @@ await consumer.run({
       recorder.record({ f: 'txn', type: 'invoke', process: config.process, time: recorder.now(), txn, inputs });
       const abort = config.abortEvery > 0 && sequence % config.abortEvery === 0;
       const transaction = await producer.transaction();
+      let committing = false;
       try {
         // By default output goes to the input's partition: kafkajs's round-robin partitioner
         // assigns records afresh when it retries a send, scattering one transaction's records.
@@ -119,13 +125,14 @@ await consumer.run({
           consumer.seek({ topic: batch.topic, partition: batch.partition, offset: chunk[0]!.offset });
           return;
         }
+        committing = true;
         await transaction.commit();
         recorder.record({ f: 'txn', type: 'ok', process: config.process, time: recorder.now(), txn });
       } catch (err) {
         const type = errorType(err);
         recorder.record({
           f: 'txn',
-          type: NOT_COMMITTED.has(type) ? 'fail' : 'info',
+          type: !committing && NOT_COMMITTED.has(type) ? 'fail' : 'info',
           process: config.process,
           time: recorder.now(),
           txn,

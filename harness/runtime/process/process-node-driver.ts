@@ -174,7 +174,12 @@ export class ProcessNodeDriver implements NodeDriver {
 
   get disks(): NodeDisks | undefined {
     if (this.unsynced.size === 0) return undefined;
-    return { powerCut: (id) => this.disk(id).powerCut() };
+    return {
+      powerCut: (id) => this.disk(id).powerCut(),
+      failIo: (id, rule) => this.disk(id).failIo(rule),
+      failedCalls: (id) => this.disk(id).failedCalls(),
+      healIo: (id) => this.disk(id).healIo(),
+    };
   }
 
   private disk(id: number): UnsyncedDisk {
