@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { parseProperties } from '../config/properties-file.js';
-import { createDirectoryDurably, writeFileDurablySync } from '../storage/index.js';
+import { createDirectoryDurablySync, writeFileDurablySync } from '../storage/index.js';
 import { randomKafkaUuid } from './kafka-uuid.js';
 
 const FILE_NAME = 'meta.properties';
@@ -40,7 +40,7 @@ function write(dir: string, meta: MetaProperties): void {
 export function ensureMetaProperties(dirs: readonly string[], nodeId: number, configuredClusterId: string | undefined): string {
   const found = new Map<string, MetaProperties>();
   for (const dir of dirs) {
-    createDirectoryDurably(dir);
+    createDirectoryDurablySync(dir);
     const meta = read(dir);
     if (meta !== undefined) found.set(dir, meta);
   }

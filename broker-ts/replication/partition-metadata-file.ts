@@ -3,12 +3,12 @@
 // directory whose id no longer matches, and start-up must not mistake it for the new topic's data.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurablySync } from '../storage/index.js';
+import { writeFileDurably } from '../storage/index.js';
 
 const FILE_NAME = 'partition.metadata';
 
-export function writePartitionMetadata(dir: string, topicId: string): void {
-  writeFileDurablySync(join(dir, FILE_NAME), `version: 0\ntopic_id: ${topicId}\n`);
+export function writePartitionMetadata(dir: string, topicId: string): Promise<void> {
+  return writeFileDurably(join(dir, FILE_NAME), `version: 0\ntopic_id: ${topicId}\n`);
 }
 
 /** The topic id recorded in the directory, or undefined when there is none. */

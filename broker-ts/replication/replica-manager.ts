@@ -268,7 +268,7 @@ export class ReplicaManager implements IsrChangeSink {
     }
     const log = await this.logs.getOrCreate(topicName, index, this.configs.logConfig(this.image.topicConfigs(topicName)));
     const entry = this.logs.all().find((e) => e.topic === topicName && e.partition === index);
-    if (entry !== undefined) writePartitionMetadata(entry.dir, registration.topicId);
+    if (entry !== undefined) await writePartitionMetadata(entry.dir, registration.topicId);
     // The topic may have been deleted while its log was opening.
     const current = this.image.partition(topicName, index);
     if (current === undefined || current.topicId !== registration.topicId) return;

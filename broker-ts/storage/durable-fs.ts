@@ -63,13 +63,28 @@ export function writeFileDurablySync(file: string, data: string | Uint8Array): v
   fsyncDirectorySync(path.dirname(file));
 }
 
-/**
- * Creates `dir` and its missing parents, each made durable in its parent: a directory whose name
- * was never fsynced into its parent can vanish in a power loss, with everything in it.
- */
-export function createDirectoryDurably(dir: string): void {
+/** The directories of `dir`'s path that do not exist yet, outermost first. */
+function missingDirectories(dir: string): string[] {
   const missing: string[] = [];
   for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  return missing;
+}
+
+/**
+ * Creates `dir` and its missing parents, each made durable in its parent: a directory whose name
+ * was never fsynced into its parent can vanish in a power loss, with everything in it. The fsyncs
+ * run off the event loop: a broker creates a hundred partitions at once for its internal topics.
+ */
+export async function createDirectoryDurably(dir: string): Promise<void> {
+  const missing = missingDirectories(dir);
+  if (missing.length === 0) return;
+  await fsp.mkdir(dir, { recursive: true });
+  for (const d of missing) await fsyncDirectory(path.dirname(d));
+}
+
+/** createDirectoryDurably, blocking (start-up, before the broker serves anyone). */
+export function createDirectoryDurablySync(dir: string): void {
+  const missing = missingDirectories(dir);
   if (missing.length === 0) return;
   fs.mkdirSync(dir, { recursive: true });
   for (const d of missing) fsyncDirectorySync(path.dirname(d));

@@ -76,7 +76,7 @@ export class LogManager {
     const manager = new LogManager({ ...options, logDirs: options.logDirs.map((dir) => path.resolve(dir)) });
     try {
       for (const logDir of manager.options.logDirs) {
-        createDirectoryDurably(logDir);
+        await createDirectoryDurably(logDir);
         for (const entry of fs.readdirSync(logDir, { withFileTypes: true })) {
           if (!entry.isDirectory()) continue;
           const full = path.join(logDir, entry.name);

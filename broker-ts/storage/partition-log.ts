@@ -161,7 +161,7 @@ export class PartitionLog {
   static async open(dir: string, options: PartitionLogOptions = {}): Promise<PartitionLog> {
     const config = resolveLogConfig(options.config);
     const now = options.now ?? Date.now;
-    createDirectoryDurably(dir);
+    await createDirectoryDurably(dir);
     let log: PartitionLog | undefined;
     const epochCache = LeaderEpochCache.load(dir, (error) => log?.reportBackgroundError(error));
     const loaded = loadLog(dir, config, epochCache, now());
