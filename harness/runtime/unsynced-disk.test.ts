@@ -145,6 +145,25 @@ describe('the unsynced filesystem', () => {
     }
   });
 
+  it('a wiped node gets its data dir formatted again and mounted anew', async () => {
+    const other = await diskWith('wipe', { 'meta.properties': 'old', 'chaos-0.log': 'data' });
+    try {
+      await other.reformat(async () => {
+        // The launcher formats a fresh dir where the data dir was (the mount is gone by then).
+        expect(mountsUnder(other.mountPoint)).toHaveLength(0);
+        mkdirSync(other.mountPoint, { recursive: true });
+        writeFileSync(join(other.mountPoint, 'meta.properties'), 'new');
+      });
+      expect(mountsUnder(other.mountPoint).map((m) => m.source)).toEqual([UNSYNCED_FS_SOURCE_NAME]);
+      expect(readdirSync(other.mountPoint)).toEqual(['meta.properties']);
+      // What the format wrote is on the disk: a power cut keeps it.
+      expect((await other.powerCut()).entries).toEqual([]);
+      expect(readFileSync(join(other.mountPoint, 'meta.properties'), 'utf8')).toBe('new');
+    } finally {
+      await other.unmount();
+    }
+  });
+
   it('a temp dir removed with a mount in it is detached first', async () => {
     const dir = sup.tempDir('unsynced-disk-removal');
     const inside = await UnsyncedDisk.mountOver(sup, 2, (mkdirSync(join(dir, 'node-2')), join(dir, 'node-2')), join(dir, 'logs'));
