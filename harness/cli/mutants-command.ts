@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
-import { MUTANTS, mutantNamed, runMutant, type MutantRun } from '../mutants/mutants.js';
+import { MUTANTS, mutantsNamed, runMutant, type MutantRun } from '../mutants/mutants.js';
 import { provisionToxiproxy } from '../provision/toxiproxy.js';
 import type { RunResult } from '../report/result.js';
 import { newRunId } from './run-command.js';
@@ -18,7 +18,12 @@ export interface MutantsCommandOptions {
  * anomaly class) and off (must pass). Exits 0 when every run did what it must, 1 otherwise.
  */
 export async function mutantsCommand(options: MutantsCommandOptions): Promise<number> {
-  const mutants = options.only.length ? options.only.map((name) => mutantNamed(name) ?? failUnknown(name)) : [...MUTANTS];
+  const mutants = options.only.length
+    ? options.only.flatMap((name) => {
+        const found = mutantsNamed(name);
+        return found.length ? found : [failUnknown(name)];
+      })
+    : [...MUTANTS];
   provisionToxiproxy();
   const runDir = resolve(options.out, `mutants-${newRunId()}`);
   const offRuns = new Map<string, Promise<RunResult>>();
@@ -46,5 +51,5 @@ export async function mutantsCommand(options: MutantsCommandOptions): Promise<nu
 }
 
 function failUnknown(name: string): never {
-  throw new HarnessError(`mutants: no mutant "${name}"; known: ${MUTANTS.map((m) => m.setting).join(', ')}`);
+  throw new HarnessError(`mutants: no mutant "${name}"; known: ${[...new Set(MUTANTS.map((m) => m.setting))].join(', ')}`);
 }

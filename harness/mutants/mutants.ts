@@ -29,6 +29,18 @@ export const MUTANTS: readonly Mutant[] = [
     catches: 'lost',
   },
   {
+    setting: 'broker.ts.bug.ack.before.replication',
+    bug: 'the same, with the leader losing power while its followers are behind: its unsynced bytes held what it acknowledged alone',
+    experiment: 'power-loss-leader',
+    catches: 'lost',
+  },
+  {
+    setting: 'broker.ts.bug.ack.before.replication',
+    bug: "the same, with the leader's disk failing while its followers are behind",
+    experiment: 'disk-eio-leader',
+    catches: 'lost',
+  },
+  {
     setting: 'broker.ts.bug.elect.any.replica',
     bug: 'the controller elects any live replica, preferring one outside the ISR',
     experiment: 'unclean-election-off',
@@ -68,8 +80,9 @@ export const MUTANTS: readonly Mutant[] = [
   },
 ];
 
-export function mutantNamed(setting: string): Mutant | undefined {
-  return MUTANTS.find((m) => m.setting === setting || m.setting === `broker.ts.bug.${setting}`);
+/** Every mutant of a setting (one per experiment that must catch it). */
+export function mutantsNamed(setting: string): Mutant[] {
+  return MUTANTS.filter((m) => m.setting === setting || m.setting === `broker.ts.bug.${setting}`);
 }
 
 /** The experiment with the bug on (its name says so, so that runs of both live side by side). */

@@ -37,10 +37,15 @@ export class UnsyncedDisk {
   static async mountOver(sup: Supervisor, node: number, dataDir: string, logDir: string): Promise<UnsyncedDisk> {
     const disk = new UnsyncedDisk(sup, node, resolve(dataDir), logDir);
     rmSync(disk.backing, { recursive: true, force: true });
-    renameSync(disk.mountPoint, disk.backing);
-    mkdirSync(disk.mountPoint);
-    await disk.mount();
+    await disk.mountOverDataDir();
     return disk;
+  }
+
+  /** The formatted dir at the mount point becomes the disk, mounted back where it was. */
+  private async mountOverDataDir(): Promise<void> {
+    renameSync(this.mountPoint, this.backing);
+    mkdirSync(this.mountPoint);
+    await this.mount();
   }
 
   private get outputLog(): string {
@@ -152,8 +157,6 @@ export class UnsyncedDisk {
     rmSync(this.mountPoint, { recursive: true, force: true });
     rmSync(this.backing, { recursive: true, force: true });
     await format();
-    renameSync(this.mountPoint, this.backing);
-    mkdirSync(this.mountPoint);
-    await this.mount();
+    await this.mountOverDataDir();
   }
 }

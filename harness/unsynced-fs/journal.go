@@ -133,64 +133,58 @@ func (j *journal) beforeTruncate(ino uint64, rel string, size int64) syscall.Err
 // beforeChange saves the synced bytes in [from, to) before they change, and counts `changed`
 // unsynced bytes.
 func (j *journal) beforeChange(ino uint64, rel string, from, to, changed int64) syscall.Errno {
+	return j.whilePowered(func() syscall.Errno {
+		st := j.state(ino, rel)
+		if err := j.preserve(st, rel, from, to); err != nil {
+			return syscall.EIO
+		}
+		st.unsyncedWrites += changed
+		return 0
+	})
+}
+
+// whilePowered runs `change` under the journal's lock unless the power is cut: then the change
+// is refused (EIO), as nothing reaches a disk without power.
+func (j *journal) whilePowered(change func() syscall.Errno) syscall.Errno {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.crashed {
 		j.refused++
 		return syscall.EIO
 	}
-	st := j.state(ino, rel)
-	if err := j.preserve(st, rel, from, to); err != nil {
-		return syscall.EIO
-	}
-	st.unsyncedWrites += changed
-	return 0
+	return change()
 }
 
 // synced records an fsync or fdatasync of a file: what it holds now survives a power cut.
 func (j *journal) synced(ino uint64, rel string) syscall.Errno {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.crashed {
-		j.refused++
-		return syscall.EIO
-	}
-	st := j.state(ino, rel)
-	if fi, err := os.Lstat(j.abs(rel)); err == nil {
-		st.syncedSize = fi.Size()
-	}
-	st.saved = nil
-	st.unsyncedWrites = 0
-	j.syncs++
-	return 0
+	return j.whilePowered(func() syscall.Errno {
+		st := j.state(ino, rel)
+		if fi, err := os.Lstat(j.abs(rel)); err == nil {
+			st.syncedSize = fi.Size()
+		}
+		st.saved = nil
+		st.unsyncedWrites = 0
+		j.syncs++
+		return 0
+	})
 }
 
 // dirSynced records an fsync of a directory: the names it holds now survive a power cut.
 func (j *journal) dirSynced(rel string) syscall.Errno {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.crashed {
-		j.refused++
-		return syscall.EIO
-	}
-	for name := range j.newEntries {
-		if parentOf(name) == rel {
-			delete(j.newEntries, name)
+	return j.whilePowered(func() syscall.Errno {
+		for name := range j.newEntries {
+			if parentOf(name) == rel {
+				delete(j.newEntries, name)
+			}
 		}
-	}
-	j.syncs++
-	return 0
+		j.syncs++
+		return 0
+	})
 }
 
 // allowed says whether a change may still reach the backing dir.
 func (j *journal) allowed() syscall.Errno {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.crashed {
-		j.refused++
-		return syscall.EIO
-	}
-	return 0
+	return j.whilePowered(func() syscall.Errno { return 0 })
 }
 
 // created records a new name, with its file's state from nothing (every byte of it is unsynced).

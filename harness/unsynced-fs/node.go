@@ -174,43 +174,36 @@ func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint3
 	return inode, &journaledFile{inner: fh}, fuseFlags, 0
 }
 
-var _ = (fs.NodeMkdirer)((*node)(nil))
-
-func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+// newName makes a name through the loopback unless the power is cut, and records it as new.
+func (n *node) newName(name string, isFile bool, out *fuse.EntryOut, make func() (*fs.Inode, syscall.Errno)) (*fs.Inode, syscall.Errno) {
 	if errno := n.j.allowed(); errno != 0 {
 		return nil, errno
 	}
-	inode, errno := n.LoopbackNode.Mkdir(ctx, name, mode, out)
+	inode, errno := make()
 	if errno == 0 {
-		n.j.created(n.child(name), out.Ino, false)
+		n.j.created(n.child(name), out.Ino, isFile)
 	}
 	return inode, errno
+}
+
+var _ = (fs.NodeMkdirer)((*node)(nil))
+
+func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	return n.newName(name, false, out, func() (*fs.Inode, syscall.Errno) { return n.LoopbackNode.Mkdir(ctx, name, mode, out) })
 }
 
 var _ = (fs.NodeMknoder)((*node)(nil))
 
 func (n *node) Mknod(ctx context.Context, name string, mode, dev uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
-	if errno := n.j.allowed(); errno != 0 {
-		return nil, errno
-	}
-	inode, errno := n.LoopbackNode.Mknod(ctx, name, mode, dev, out)
-	if errno == 0 {
-		n.j.created(n.child(name), out.Ino, mode&syscall.S_IFMT == syscall.S_IFREG)
-	}
-	return inode, errno
+	return n.newName(name, mode&syscall.S_IFMT == syscall.S_IFREG, out, func() (*fs.Inode, syscall.Errno) {
+		return n.LoopbackNode.Mknod(ctx, name, mode, dev, out)
+	})
 }
 
 var _ = (fs.NodeSymlinker)((*node)(nil))
 
 func (n *node) Symlink(ctx context.Context, target, name string, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
-	if errno := n.j.allowed(); errno != 0 {
-		return nil, errno
-	}
-	inode, errno := n.LoopbackNode.Symlink(ctx, target, name, out)
-	if errno == 0 {
-		n.j.created(n.child(name), out.Ino, false)
-	}
-	return inode, errno
+	return n.newName(name, false, out, func() (*fs.Inode, syscall.Errno) { return n.LoopbackNode.Symlink(ctx, target, name, out) })
 }
 
 var _ = (fs.NodeLinker)((*node)(nil))
