@@ -14,6 +14,8 @@ const UNIT = [
   'broker-ts/server/!(heap-growth).test.ts',
   'harness/{checker,experiment,history,nightly,report,provision}/**/*.test.ts',
   'harness/compat/{catalogue,kafkajs-versions,matrix}.test.ts',
+  'harness/clients/read-committed.test.ts',
+  'harness/workload/message.test.ts',
   'harness/compare/differences.test.ts',
   'harness/canary/message-changes.test.ts',
   'harness/runtime/process/cluster-id.test.ts',

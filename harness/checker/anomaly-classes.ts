@@ -84,6 +84,12 @@ export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
     (q) => q.anomalyTotals.inconsistentOffsets,
   ),
   queue('unexpected', 'unexpected (total-queue)', 'read, but never sent by this run', (q) => q.counts.unexpected),
+  queue(
+    'corruptedValues',
+    "(none: Jepsen's values are the ids themselves; a checksum failure)",
+    'a value read with bytes the producer did not write',
+    (q) => q.anomalyTotals.corruptedValues,
+  ),
   queue('failedButRead', '(total-queue: a :fail that was read)', 'a send the broker certainly refused, read anyway', (q) => q.anomalyTotals.failedButRead),
   queue(
     'phantomAcks',

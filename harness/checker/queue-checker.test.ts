@@ -93,6 +93,16 @@ describe('queue checker', () => {
     expect(classes(r)).toEqual(['unexpected']);
   });
 
+  it('a value read with changed padding is corrupted, once per place however often it is read', async () => {
+    const corrupt = (i: number[], ...reads: [number, number, number][]): Operation => ({ f: 'poll', type: 'ok', process: 99, time: t(), reads, corrupt: i });
+    const r = await checkHistory([invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), corrupt([1], [0, 0, 1], [0, 1, 2]), corrupt([0], [0, 1, 2])]);
+    expect(r.anomalies.corruptedValues).toEqual([{ partition: 0, offset: 1, id: 2 }]);
+    expect(r.anomalyTotals.corruptedValues).toBe(1);
+    // The id was readable: nothing else is wrong with the message.
+    expect(r.counts).toMatchObject({ lost: 0, unexpected: 0, duplicated: 0 });
+    expect(classes(r)).toEqual(['corruptedValues']);
+  });
+
   it('acks=0 sends have no offset: lost ones are still found', async () => {
     const r = await checkHistory([invoke(1), ok(1, 0, undefined), invoke(2), ok(2, 0, undefined), poll([0, 0, 2])]);
     expect(r.counts.lost).toBe(1);

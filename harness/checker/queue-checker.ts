@@ -54,6 +54,8 @@ export interface Anomalies {
   offsetMismatches: { id: number; partition: number; acked: number; read: number }[];
   /** Read values that are not message ids of this run. */
   unexpectedValues: { partition: number; offset: number; id: number }[];
+  /** Places whose value was read changed: not the id, '|' and padding the producer wrote (id -1 when the id itself is unreadable). */
+  corruptedValues: { partition: number; offset: number; id: number }[];
   /**
    * Sends the client reported done although no broker answered for their partition, whose message
    * was never read: lost by the client, not by a broker (they count as indeterminate, not lost).
@@ -93,6 +95,7 @@ export interface AnomalyTotals {
   reordered: number;
   failedButRead: number;
   phantomAcks: number;
+  corruptedValues: number;
 }
 
 const enum Outcome {
@@ -147,6 +150,8 @@ export class QueueChecker {
   /** A different message read at a place already read (two consumers disagreeing). */
   private readonly readConflicts: { partition: number; offset: number; id: number }[] = [];
   private unexpectedCount = 0;
+  private readonly corrupted: Anomalies['corruptedValues'] = [];
+  private readonly corruptedPlaces = new Set<string>();
   private readonly problems: string[] = [];
   private inconsistentTotal = 0;
 
@@ -195,6 +200,14 @@ export class QueueChecker {
     }
     if (op.f === 'poll' && op.topic === undefined) {
       for (const [partition, offset, id] of op.reads) this.addRead(partition, offset, id);
+      for (const i of op.corrupt ?? []) {
+        const [partition, offset, id] = op.reads[i]!;
+        // One place read corrupted by several readers is one corrupted value.
+        const place = `${partition}/${offset}`;
+        if (this.corruptedPlaces.has(place)) continue;
+        this.corruptedPlaces.add(place);
+        this.corrupted.push({ partition, offset, id });
+      }
     }
   }
 
@@ -291,6 +304,7 @@ export class QueueChecker {
       offsetMismatches: [],
       unexpectedValues: this.unexpected,
       phantomAcks: [],
+      corruptedValues: this.corrupted.slice(0, this.cap),
     };
     const highestRead = new Map<number, number>();
     for (const [partition, at] of this.readsAt) highestRead.set(partition, at.highestOffset());
@@ -305,7 +319,14 @@ export class QueueChecker {
     };
     for (const [p, at] of this.readsAt) summary(p).read = at.size;
 
-    const totals: AnomalyTotals = { inconsistentOffsets: 0, offsetMismatches: 0, reordered: 0, failedButRead: 0, phantomAcks: 0 };
+    const totals: AnomalyTotals = {
+      inconsistentOffsets: 0,
+      offsetMismatches: 0,
+      reordered: 0,
+      failedButRead: 0,
+      phantomAcks: 0,
+      corruptedValues: this.corrupted.length,
+    };
     const lost: LostMessage[] = [];
     // Per process and partition, the read offsets of its acknowledged messages in invoke order.
     const lastReadByProcess = new Map<string, { id: number; offset: number }>();

@@ -21,6 +21,7 @@ const MEASURE_SCOPES = {
   failedButRead: 'always',
   offsetMismatches: 'always',
   phantomAcks: 'always',
+  corruptedValues: 'always',
   pollSkips: 'always',
   nonmonotonicPolls: 'always',
   intPollSkips: 'always',
@@ -154,6 +155,7 @@ export function measure(observed: Observed, key: ExpectKey): number | undefined 
     case 'failedButRead':
     case 'offsetMismatches':
     case 'phantomAcks':
+    case 'corruptedValues':
       return result.anomalyTotals[m];
     case 'pollSkips':
     case 'nonmonotonicPolls':

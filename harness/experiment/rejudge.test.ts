@@ -156,6 +156,7 @@ const EDITS: Record<string, Edit> = {
     r.ops.splice(r.ops.indexOf(skipped), 1);
   },
   nonmonotonicPolls: (r) => r.ops.splice(r.ops.indexOf(memberPolls(r)[3]!) + 1, 0, { ...memberPolls(r)[1]!, reads: [[0, 1, 1]] }),
+  corruptedValues: (r) => Object.assign(drainPolls(r)[0]!, { corrupt: [0] }),
   intPollSkips: (r) => drainPolls(r)[0]!.reads.splice(1, 1),
   intNonmonotonicPolls: (r) => drainPolls(r)[0]!.reads.reverse(),
   processedLost: (r) => r.journal.splice(2, 1),

@@ -52,6 +52,8 @@ export interface PollOp {
   isolation?: 'committed' | 'uncommitted';
   /** For output records: the transaction that wrote each read, parallel to `reads`. */
   txns?: string[];
+  /** Indexes into `reads` of values that are not whole workload messages: bytes changed in the log or on the way. */
+  corrupt?: number[];
 }
 
 /**

@@ -17,8 +17,6 @@ export interface Mutant {
   experiment: string;
   /** The anomaly class it must be caught by. */
   catches: string;
-  /** Why its two runs must go one after the other instead of side by side, when they must. */
-  alone?: string;
 }
 
 export const MUTANTS: readonly Mutant[] = [
@@ -75,8 +73,6 @@ export const MUTANTS: readonly Mutant[] = [
     bug: 'read_committed fetches list no aborted transactions',
     experiment: 'eos-producer-zombie',
     catches: 'abortedReads',
-    alone:
-      "the pipeline's workers read committed offsets the pre-KIP-447 way (kafkajs): on a shared machine a worker taking over partitions can read offsets from before a commit whose markers are late, and the run without the bug fails for the client's sake (outputDuplicates; README, findings), as it did in two CI runs",
   },
 ];
 
@@ -118,14 +114,12 @@ export interface MutantRun {
  * Runs a mutant's experiment on broker-ts with the bug on and off, at one seed (each seed in a
  * folder of its own). The two runs go side by side, each on a cluster of its own: a broker-ts
  * cluster under an experiment's load uses about half a core, so two fit the two cores of a CI
- * machine, and both verdicts rest on the same guards as a run alone. A mutant that says why they
- * must not (`alone`) has them one after the other.
+ * machine, and both verdicts rest on the same guards as a run alone.
  */
 export async function runMutant(mutant: Mutant, seed: number, runsDir: string, offRuns = new Map<string, Promise<RunResult>>()): Promise<MutantRun> {
   const experiment = findExperiment(mutant.experiment);
   const runDir = join(runsDir, `seed-${seed}`);
   const runOn = runExperiment(withBug(experiment, mutant.setting), 'broker-ts', { runId: 'mutants', runDir, seed });
-  if (mutant.alone !== undefined) await runOn;
   // Mutants that share an experiment share its run without a bug.
   const key = `${mutant.experiment}\u0000${seed}`;
   if (!offRuns.has(key)) offRuns.set(key, runExperiment(experiment, 'broker-ts', { runId: 'mutants', runDir, seed }));

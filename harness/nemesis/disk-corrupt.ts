@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { FaultNotProven, nodesAre, nodesRestarted, pidsOf } from './evidence.js';
 import { defineFault } from './fault.js';
+import type { FaultContext } from './fault.js';
+import { pollUntil } from '../wait.js';
 
 /** The partition's segment with the highest base offset that holds data: the one written last. */
 function lastSegment(partitionDir: string): string | undefined {
@@ -13,6 +15,38 @@ function lastSegment(partitionDir: string): string | undefined {
 }
 
 const bytes = (n: number) => n.toLocaleString('en-US');
+const REJOIN_TIMEOUT_MS = 30_000;
+/** A run of padding this long can only be inside a workload message's value (encodeMessage pads with '.'). */
+const PADDING_RUN = 16;
+
+/** The middle of the first run of PADDING_RUN padding bytes at or after `from`, within 1 MiB. */
+function paddingAtOrAfter(fd: number, from: number, size: number): number | undefined {
+  const buf = Buffer.alloc(Math.min(1 << 20, size - from));
+  const read = readSync(fd, buf, 0, buf.length, from);
+  let run = 0;
+  for (let i = 0; i < read; i++) {
+    run = buf[i] === 0x2e ? run + 1 : 0;
+    if (run === PADDING_RUN) return from + i - PADDING_RUN / 2;
+  }
+  return undefined;
+}
+
+/** Every node is in the ISR of the workload partition again, and how long it took. */
+async function nodesInIsr(ctx: FaultContext, nodes: readonly number[]): Promise<string[]> {
+  const started = Date.now();
+  let isr: number[] = [];
+  const back = await pollUntil(
+    async () => {
+      isr = (await ctx.observer.partition(ctx.topic, 0)).isr;
+      return nodes.every((n) => isr.includes(n));
+    },
+    // A node just started may not answer metadata yet: ask again.
+    { timeoutMs: REJOIN_TIMEOUT_MS, intervalMs: 250, onError: () => {} },
+  );
+  if (!back)
+    throw new FaultNotProven(`nodes ${nodes.join(', ')} not back in the ISR of ${ctx.topic}-0 within ${REJOIN_TIMEOUT_MS / 1000} s (ISR ${isr.join(', ')})`);
+  return [`nodes ${nodes.join(', ')} back in the ISR of ${ctx.topic}-0 after ${((Date.now() - started) / 1000).toFixed(1)} s (ISR ${isr.join(', ')})`];
+}
 
 /**
  * Data at rest goes bad: the node is shut down (cleanly by default, so that no recovery runs at
@@ -28,8 +62,19 @@ export const diskCorrupt = defineFault({
   params: z
     .object({
       change: z.enum(['bitflip', 'truncate-tail']).default('bitflip'),
+      /**
+       * bitflip: `anywhere` in the middle half of the segment, or in a `value`: the first byte of a
+       * workload message's padding at or after that place, so that a consumer can see the change
+       * (a flip in a batch header breaks the decoding instead, which says less).
+       */
+      in: z.enum(['anywhere', 'value']).default('anywhere'),
       /** `stop`: a clean shutdown (no recovery at the next start); `kill`: SIGKILL (recovery runs). */
       shutdown: z.enum(['stop', 'kill']).default('stop'),
+      /**
+       * Wait until the damaged nodes are back in the partition's ISR: a later step that needs one
+       * of them to lead (a leader kill elects the first replica of the ISR) then rests on it.
+       */
+      rejoin: z.boolean().default(false),
     })
     .strict(),
   async inject(ctx, nodes, params) {
@@ -53,7 +98,9 @@ export const diskCorrupt = defineFault({
       const fd = openSync(file, 'r+');
       try {
         if (params.change === 'bitflip') {
-          const at = Math.floor(size / 4) + ctx.random.int(Math.max(1, Math.floor(size / 2)));
+          const drawn = Math.floor(size / 4) + ctx.random.int(Math.max(1, Math.floor(size / 2)));
+          const at = params.in === 'value' ? paddingAtOrAfter(fd, drawn, size) : drawn;
+          if (at === undefined) throw new FaultNotProven(`node ${n}: no message padding in ${ctx.topic}-0/${segment} after byte ${bytes(drawn)}`);
           const bit = ctx.random.int(8);
           const byte = Buffer.alloc(1);
           readSync(fd, byte, 0, 1, at);
@@ -78,6 +125,7 @@ export const diskCorrupt = defineFault({
     }
     for (const n of nodes) await ctx.cluster.start(n);
     evidence.push(...(await nodesRestarted(ctx, before)));
+    if (params.rejoin) evidence.push(...(await nodesInIsr(ctx, nodes)));
     return { evidence };
   },
 });

@@ -6,6 +6,8 @@ import type { FaultContext } from './fault.js';
 /**
  * Whom a step hits, resolved when the step runs (leadership moves during a run):
  *   leader, followers, follower   of the step's partition of the workload topic
+ *   successor                      the follower elected if the leader goes: both brokers elect the
+ *                                  first replica, in assignment order, that is in the ISR
  *   isr, replicas                  that partition's in-sync replicas (leader included), or all its replicas
  *   controller                     the active controller (leader of the metadata quorum)
  *   txn-coordinator                the transaction coordinator of the pipeline's first worker
@@ -15,9 +17,9 @@ import type { FaultContext } from './fault.js';
  *   @name                          the nodes an earlier step with `name: name` hit
  */
 export const TARGET_PATTERN =
-  /^(leader|followers|follower|isr|replicas|controller|txn-coordinator|group-coordinator|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
+  /^(leader|followers|follower|successor|isr|replicas|controller|txn-coordinator|group-coordinator|all|random|node:\d+(,\d+)*|@[A-Za-z0-9_-]+)$/;
 export const TARGET_HELP =
-  'leader, followers, follower, isr, replicas, controller, txn-coordinator, group-coordinator, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
+  'leader, followers, follower, successor, isr, replicas, controller, txn-coordinator, group-coordinator, all, random, node:<id>[,<id>...] or @<name of an earlier step>';
 
 export async function resolveTargets(ctx: FaultContext, target: string, partition: number, named: ReadonlyMap<string, number[]>): Promise<number[]> {
   if (target.startsWith('@')) {
@@ -48,6 +50,12 @@ export async function resolveTargets(ctx: FaultContext, target: string, partitio
   if (target === 'leader') return [state.leader];
   if (target === 'isr') return state.isr;
   if (target === 'replicas') return state.replicas;
+  if (target === 'successor') {
+    const next = state.replicas.find((r) => r !== state.leader && state.isr.includes(r));
+    if (next === undefined)
+      throw new HarnessError(`target successor: partition ${ctx.topic}-${partition} has no follower in its ISR (${state.isr.join(', ')})`);
+    return [next];
+  }
   const followers = state.replicas.filter((r) => r !== state.leader);
   if (followers.length === 0) throw new HarnessError(`target ${target}: partition ${ctx.topic}-${partition} has no followers`);
   if (target === 'followers') return followers;

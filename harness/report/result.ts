@@ -7,7 +7,7 @@ import type { Experiment } from '../experiment/schema.js';
 import type { ExpectationOutcome } from '../experiment/expectation.js';
 import type { FaultRecord } from '../nemesis/schedule.js';
 import type { BrokerKind } from '../runtime/cluster.js';
-import type { DrainResult } from '../workload/drain.js';
+import type { DrainResult } from '../workload/drain-extent.js';
 import type { ExplainedLoss } from './explain.js';
 import type { Timeline } from './timeline.js';
 import type { WorkloadResults } from './workload-results.js';
@@ -100,7 +100,16 @@ export function unjudgedParts(): Pick<
     faultProblems: [],
     counts: { attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, lost: 0, recovered: 0, duplicated: 0, unexpected: 0 },
     byClient: {},
-    anomalies: { inconsistentOffsets: [], lostWrites: 0, reordered: [], failedButRead: [], offsetMismatches: [], unexpectedValues: [], phantomAcks: [] },
+    anomalies: {
+      inconsistentOffsets: [],
+      lostWrites: 0,
+      reordered: [],
+      failedButRead: [],
+      offsetMismatches: [],
+      unexpectedValues: [],
+      phantomAcks: [],
+      corruptedValues: [],
+    },
     polls: undefined,
     anomalyClasses: [],
     historyProblems: [],

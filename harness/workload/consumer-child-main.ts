@@ -6,7 +6,7 @@ import { kafkaClient } from '../clients/kafkajs.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import type { CommitMode } from './commit-modes.js';
-import { decodeMessageId } from './message.js';
+import { decodeMessageId, isIntactMessage } from './message.js';
 import { sleep } from '../wait.js';
 
 export interface ConsumerMemberConfig {
@@ -65,6 +65,7 @@ await consumer.run({
       generation,
       time: history.now(),
       reads: [[partition, Number(message.offset), decodeMessageId(message.value)]],
+      ...(isIntactMessage(message.value) ? {} : { corrupt: [0] }),
     });
     const next = (BigInt(message.offset) + 1n).toString();
     switch (config.commit) {

@@ -22,3 +22,32 @@ export function decodeMessageId(value: Buffer | null): number {
   }
   return -1;
 }
+
+/**
+ * Whether a value is a workload message as encodeMessage wrote it: an id, '|' and padding only.
+ * A bit flipped in the padding leaves the id readable; only this check sees it.
+ */
+export function isIntactMessage(value: Buffer | null): boolean {
+  if (!value) return false;
+  const bar = value.indexOf(0x7c);
+  if (bar < 1 || decodeMessageId(value) < 0) return false;
+  for (let i = bar + 1; i < value.length; i++) if (value[i] !== 0x2e) return false;
+  return true;
+}
+
+/** Indexes of the values that are not intact workload messages (PollOp.corrupt). */
+export function corruptIndexes(values: readonly (Buffer | null)[]): number[] {
+  const corrupt: number[] = [];
+  values.forEach((value, i) => {
+    if (!isIntactMessage(value)) corrupt.push(i);
+  });
+  return corrupt;
+}
+
+/** The transaction a pipeline named in an output value (`<id>|<transaction>`), or '' for none. */
+export function transactionOfOutput(value: Buffer | null): string {
+  if (!value) return '';
+  const text = value.toString('latin1');
+  const bar = text.indexOf('|');
+  return bar < 0 ? '' : text.slice(bar + 1);
+}

@@ -219,7 +219,13 @@ export const pipelineKind = defineWorkload({
           throw new Error(
             `the pipeline did not commit up to the end of its input within ${CATCH_UP_MS / 1000} s (committed ${JSON.stringify(result.committedOffsets.pipeline)} of ${JSON.stringify(Object.fromEntries(endOffsets))})`,
           );
-        for (const isolation of ['committed', 'uncommitted'] as const) await drain(pipeline.outputTopic, { isolation, output: true });
+        for (const isolation of ['committed', 'uncommitted'] as const) {
+          const read = await drain(pipeline.outputTopic, { isolation, output: true });
+          if (!read.complete)
+            throw new Error(
+              `the read_${isolation} read of ${pipeline.outputTopic} stopped at ${JSON.stringify(read.readUpTo)} of ${JSON.stringify(read.endOffsets)}${read.problem ? ` (${read.problem})` : ''}`,
+            );
+        }
       },
       stop: () => pipeline.stop(),
       historyFiles: () => pipeline.historyFiles,

@@ -8,7 +8,8 @@ import type { Operation } from '../history/operation.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { WorkloadResults } from '../report/workload-results.js';
 import type { Cluster } from '../runtime/cluster.js';
-import type { DrainOptions, DrainResult } from './drain.js';
+import type { DrainOptions } from './drain.js';
+import type { DrainResult } from './drain-extent.js';
 
 /**
  * What faults reach each workload by, filled by the workload modules (declaration merging):
