@@ -197,10 +197,13 @@ export class Partition {
     return { records, highWatermark: this.highWatermarkOffset, logStartOffset: this.log.logStartOffset, divergingEpoch: undefined };
   }
 
-  /** Batches fetched from the leader, appended as they are; the log keeps `records` without a copy. */
-  appendAsFollower(records: Buffer): void {
-    if (this.isLeader || this.removed) return;
-    this.log.appendAsFollower(records, { handedOver: true });
+  /**
+   * Batches fetched from the leader, appended as they are; the log keeps `records` without a copy.
+   * Resolves once they are on disk when the flush policy wants them there (undefined otherwise).
+   */
+  appendAsFollower(records: Buffer): Promise<void> | undefined {
+    if (this.isLeader || this.removed) return undefined;
+    return this.log.appendAsFollower(records, { handedOver: true }).flushed;
   }
 
   /** The leader's high watermark, as its fetch answer gave it (never past this log's end). */

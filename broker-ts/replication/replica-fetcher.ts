@@ -216,20 +216,28 @@ export class ReplicaFetcher {
       this.options.logger.info({ leader: this.options.leaderId, sessionId: newId, partitions: wanted.size }, 'fetch session with the leader opened');
     }
     this.session = { id: newId, epoch: newId === NO_SESSION ? INITIAL_EPOCH : nextEpoch(full ? INITIAL_EPOCH : sessionEpoch), entries: wanted };
+    const flushes: Promise<void>[] = [];
     for (const topic of response.responses) {
       for (const data of topic.partitions) {
         const entry = wanted.get(`${topic.topic}\0${data.partitionIndex}`);
         if (entry === undefined) continue;
-        this.process(entry.state, entry.request.fetchOffset, data);
+        const flushed = this.process(entry.state, entry.request.fetchOffset, data);
+        if (flushed !== undefined) flushes.push(flushed);
       }
     }
+    // The next fetch tells the leader this log's end, and the leader counts what a follower has
+    // toward the high watermark: under a flush policy (log.flush.interval.messages=1, say) it must
+    // be on disk first, as Kafka's follower flushes inside its append. Otherwise an acks=all write
+    // is acknowledged while only the leader has it on disk, and a power cut that elects a
+    // follower loses it. A failed flush is the log's to report; the next fetch goes on.
+    await Promise.all(flushes.map((flushed) => flushed.catch(() => {})));
   }
 
   private process(
     state: FetchState,
     fetchOffset: bigint,
     data: { errorCode: number; highWatermark: bigint; records: Buffer | null; divergingEpoch?: { epoch: number; endOffset: bigint } },
-  ): void {
+  ): Promise<void> | undefined {
     const { partition } = state;
     // The partition moved on (new leader, new epoch, deleted) while the request was out.
     const current = this.partitions.get(`${partition.topic}\0${partition.index}`);
@@ -265,8 +273,9 @@ export class ReplicaFetcher {
       partition.truncateTo(truncateTo);
       return;
     }
-    if (data.records !== null && data.records.length > 0) partition.appendAsFollower(data.records);
+    const flushed = data.records !== null && data.records.length > 0 ? partition.appendAsFollower(data.records) : undefined;
     partition.updateFollowerHighWatermark(data.highWatermark);
+    return flushed;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -87,7 +87,7 @@ export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
   queue(
     'corruptedValues',
     "(none: Jepsen's values are the ids themselves; a checksum failure)",
-    'a value read with bytes the producer did not write',
+    "a record read with bytes the producer did not write: a value other than its id, '|' and padding, or a batch that fails its CRC",
     (q) => q.anomalyTotals.corruptedValues,
   ),
   queue('failedButRead', '(total-queue: a :fail that was read)', 'a send the broker certainly refused, read anyway', (q) => q.anomalyTotals.failedButRead),

@@ -56,4 +56,15 @@ describe('read_committed over one fetch response', () => {
     expect(values(read)).toEqual(['1:b', '2:c']);
     expect(read.nextOffset).toBe(3n);
   });
+
+  it('reads a batch whose CRC fails, and marks its records', () => {
+    const log = Buffer.concat([data(-1n, 0n, 'good'), data(-1n, 1n, 'bad-value')]);
+    const good = visibleRecords(log, 0n, 'committed', []);
+    expect(good.records.map((r) => r.crcValid)).toEqual([true, true]);
+    const flipped = Buffer.from(log);
+    flipped[flipped.length - 3]! ^= 0x40;
+    const read = visibleRecords(flipped, 0n, 'committed', []);
+    expect(read.records.map((r) => r.crcValid)).toEqual([true, false]);
+    expect(read.records[1]!.value?.toString()).not.toBe('bad-value');
+  });
 });

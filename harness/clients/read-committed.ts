@@ -7,7 +7,7 @@
 // (the order of their transaction indexes), and kafkajs 2.2.4 walks it as sent: when a producer's
 // aborted transaction starts before, and ends after, another producer's, kafkajs returns the first
 // one's records (README, findings). The harness judges exactly-once with this reader instead.
-import { ControlRecordType, decodeRecordBatch, isControlBatch, isTransactionalBatch, lastOffsetOf, scanBatches } from '@kafka-chaos/protocol';
+import { ControlRecordType, computeBatchCrc, decodeRecordBatch, isControlBatch, isTransactionalBatch, lastOffsetOf, scanBatches } from '@kafka-chaos/protocol';
 
 export interface AbortedTransaction {
   producerId: bigint;
@@ -17,6 +17,8 @@ export interface AbortedTransaction {
 export interface VisibleRecord {
   offset: bigint;
   value: Buffer | null;
+  /** Its batch's CRC matches its bytes. A consumer that checks CRCs (Java's check.crcs) would refuse the batch. */
+  crcValid: boolean;
 }
 
 export interface FetchedRecords {
@@ -41,7 +43,9 @@ export function visibleRecords(
   const records: VisibleRecord[] = [];
   let nextOffset = fetchOffset;
   for (const { position } of scanBatches(batches).batches) {
-    const { header, records: batchRecords } = decodeRecordBatch(batches, position);
+    // Not verified: a batch the broker serves with a bad CRC is read, and its records are marked.
+    const { header, records: batchRecords } = decodeRecordBatch(batches, position, { verify: false });
+    const crcValid = computeBatchCrc(batches, position) === header.crc;
     const lastOffset = lastOffsetOf(header);
     if (lastOffset < fetchOffset) continue;
     nextOffset = lastOffset + 1n;
@@ -56,7 +60,7 @@ export function visibleRecords(
       continue;
     }
     if (committedOnly && isTransactionalBatch(header.attributes) && abortedProducers.has(header.producerId)) continue;
-    for (const record of batchRecords) if (record.offset >= fetchOffset) records.push({ offset: record.offset, value: record.value });
+    for (const record of batchRecords) if (record.offset >= fetchOffset) records.push({ offset: record.offset, value: record.value, crcValid });
   }
   return { records, nextOffset };
 }

@@ -25,5 +25,7 @@ describe('workload messages', () => {
 
   it('names the corrupted values of a batch by index', () => {
     expect(corruptIndexes([encodeMessage(1, 10), Buffer.from('2|..x'), null, Buffer.from('pipeline|txn')])).toEqual([1, 2, 3]);
+    // A batch that failed its CRC: its records are corrupt, whatever their values say.
+    expect(corruptIndexes([encodeMessage(1, 10), encodeMessage(2, 10)], [true, false])).toEqual([1]);
   });
 });

@@ -35,11 +35,14 @@ export function isIntactMessage(value: Buffer | null): boolean {
   return true;
 }
 
-/** Indexes of the values that are not intact workload messages (PollOp.corrupt). */
-export function corruptIndexes(values: readonly (Buffer | null)[]): number[] {
+/**
+ * Indexes of the records read that are not intact workload messages, or whose batch failed its CRC
+ * (`crcValid`, parallel to `values`, when the reader checked): PollOp.corrupt.
+ */
+export function corruptIndexes(values: readonly (Buffer | null)[], crcValid?: readonly boolean[]): number[] {
   const corrupt: number[] = [];
   values.forEach((value, i) => {
-    if (!isIntactMessage(value)) corrupt.push(i);
+    if (!isIntactMessage(value) || crcValid?.[i] === false) corrupt.push(i);
   });
   return corrupt;
 }
