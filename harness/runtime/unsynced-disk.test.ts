@@ -4,7 +4,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountsUnder } from './mounts.js';
+import { abortFuseConnection, mountsUnder } from './mounts.js';
 import { supervisor } from './supervisor.js';
 import { UNSYNCED_FS_SOURCE_NAME, UnsyncedDisk } from './unsynced-disk.js';
 
@@ -162,6 +162,17 @@ describe('the unsynced filesystem', () => {
     } finally {
       await other.unmount();
     }
+  });
+
+  it('its FUSE connection can be aborted, the way out of a hung filesystem', async () => {
+    const hung = await diskWith('abort', { 'a.txt': 'a' });
+    try {
+      expect(abortFuseConnection(hung.mountPoint)).toBe(true);
+      expect(() => readFileSync(join(hung.mountPoint, 'a.txt'))).toThrow(/ENOTCONN|ECONNABORTED/);
+    } finally {
+      await hung.unmount();
+    }
+    expect(mountsUnder(hung.mountPoint)).toHaveLength(0);
   });
 
   it('a temp dir removed with a mount in it is detached first', async () => {

@@ -5,9 +5,32 @@ import { HarnessError } from '../errors.js';
 import { provisionUnsyncedFs } from '../provision/unsynced-fs.js';
 import { pollUntil } from '../wait.js';
 import type { FailedCalls, IoFailureRule, PowerCut } from './cluster.js';
-import { detachMountsUnder, mounts } from './mounts.js';
+import { log } from '../log.js';
+import { abortFuseConnection, detachMountsUnder, mounts } from './mounts.js';
 import { tail } from './readiness.js';
 import type { ManagedProcess, Supervisor } from './supervisor.js';
+
+const STOP_GRACE_MS = 10_000;
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true as const,
+        () => true as const,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The start of the line the program prints once its mount is ready (MOUNTED_LINE in main.go). */
+const MOUNTED_LINE = 'mounted ';
 
 /** How the unsynced filesystem names its mounts (FS_NAME in harness/unsynced-fs/main.go). */
 export const UNSYNCED_FS_SOURCE_NAME = 'kafka-chaos-unsynced';
@@ -56,9 +79,18 @@ export class UnsyncedDisk {
     return mounts().some((m) => m.mountPoint === this.mountPoint && m.source === UNSYNCED_FS_SOURCE_NAME);
   }
 
+  /** How many times the program said its mount was ready (MOUNTED_LINE in main.go), in its output so far. */
+  private mountsReported(): number {
+    if (!existsSync(this.outputLog)) return 0;
+    return readFileSync(this.outputLog, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith(MOUNTED_LINE)).length;
+  }
+
   private async mount(): Promise<void> {
     mkdirSync(this.logDir, { recursive: true });
     const n = this.cuts + 1;
+    const reported = this.mountsReported();
     const daemon = this.sup.spawn(
       `unsynced-fs-node-${this.node}`,
       provisionUnsyncedFs(),
@@ -66,8 +98,11 @@ export class UnsyncedDisk {
       { logFile: this.outputLog },
     );
     this.daemon = daemon;
-    await pollUntil(() => this.isMounted() || !daemon.running, { timeoutMs: 15_000, intervalMs: 20 });
-    if (!this.isMounted()) {
+    // The mount shows in mountinfo before go-fuse has set it up; its program says when it has (a
+    // signal before that once left the program unable to exit).
+    const ready = () => this.isMounted() && this.mountsReported() > reported;
+    await pollUntil(() => ready() || !daemon.running, { timeoutMs: 15_000, intervalMs: 20 });
+    if (!ready()) {
       daemon.kill();
       throw new HarnessError(
         `the unsynced filesystem did not mount on ${this.mountPoint} (node ${this.node}; it needs /dev/fuse and root or CAP_SYS_ADMIN). ` +
@@ -144,7 +179,24 @@ export class UnsyncedDisk {
 
   /** Unmounts keeping everything, as a clean shutdown of the machine would. */
   async unmount(): Promise<void> {
-    await this.daemon?.stop(10_000);
+    const daemon = this.daemon;
+    if (daemon?.running) {
+      const stopping = daemon.stop(STOP_GRACE_MS);
+      if (!(await settlesWithin(stopping, STOP_GRACE_MS + 5000))) {
+        // Even SIGKILL has not ended it: it waits in the kernel on its own mount. Aborting the
+        // connection fails that wait.
+        const aborted = abortFuseConnection(this.mountPoint);
+        log.warn(
+          { node: this.node, pid: daemon.pid, mountPoint: this.mountPoint, aborted },
+          'the unsynced filesystem did not exit when stopped: its FUSE connection aborted',
+        );
+        if (!(await settlesWithin(stopping, STOP_GRACE_MS))) {
+          throw new HarnessError(
+            `node ${this.node}'s unsynced filesystem (pid ${daemon.pid}) did not exit when stopped${aborted ? ', nor after its FUSE connection was aborted' : ''} (see ${this.outputLog})`,
+          );
+        }
+      }
+    }
     detachMountsUnder(this.mountPoint);
   }
 

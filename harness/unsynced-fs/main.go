@@ -26,6 +26,10 @@ import (
 // FS_NAME marks this program's mounts in /proc/self/mountinfo, so leftovers can be found and swept.
 const FS_NAME = "kafka-chaos-unsynced"
 
+// MOUNTED_LINE starts the line printed once the mount is ready (harness/runtime/unsynced-disk.ts
+// waits for it: the mount shows in mountinfo before go-fuse has finished setting it up).
+const MOUNTED_LINE = "mounted "
+
 func main() {
 	backing := flag.String("backing", "", "the directory that holds the data")
 	mount := flag.String("mount", "", "where to mount it")
@@ -63,6 +67,11 @@ func run(backing, mount, report, keep, control string, debug bool) error {
 		}
 		defer stop()
 	}
+	// Signals are taken before the mount: go-fuse's mount holds a file open on the new mount until
+	// it returns, and a process ended by SIGTERM's default action in that moment closes the file
+	// at exit by asking itself, which no longer answers: it never finishes exiting.
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, syscall.SIGUSR1, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	timeout := time.Second
 	server, err := fs.Mount(mount, root, &fs.Options{
 		AttrTimeout:  &timeout,
@@ -80,10 +89,8 @@ func run(backing, mount, report, keep, control string, debug bool) error {
 	if err != nil {
 		return fmt.Errorf("mount %s on %s: %w", backing, mount, err)
 	}
-	fmt.Printf("mounted %s on %s\n", backing, mount)
+	fmt.Printf("%s%s on %s\n", MOUNTED_LINE, backing, mount)
 
-	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, syscall.SIGUSR1, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	served := make(chan struct{})
 	go func() {
 		server.Wait()
