@@ -7,7 +7,16 @@
 // (the order of their transaction indexes), and kafkajs 2.2.4 walks it as sent: when a producer's
 // aborted transaction starts before, and ends after, another producer's, kafkajs returns the first
 // one's records (README, findings). The harness judges exactly-once with this reader instead.
-import { ControlRecordType, computeBatchCrc, decodeRecordBatch, isControlBatch, isTransactionalBatch, lastOffsetOf, scanBatches } from '@kafka-chaos/protocol';
+import {
+  ControlRecordType,
+  computeBatchCrc,
+  decodeRecordBatch,
+  isControlBatch,
+  isTransactionalBatch,
+  lastOffsetOf,
+  scanBatches,
+  transactionMarkerAt,
+} from '@kafka-chaos/protocol';
 
 export interface AbortedTransaction {
   producerId: bigint;
@@ -54,9 +63,7 @@ export function visibleRecords(
       while (pending.length > 0 && pending[0]!.firstOffset <= lastOffset) abortedProducers.add(pending.shift()!.producerId);
     }
     if (isControlBatch(header.attributes)) {
-      const key = batchRecords[0]?.key;
-      const isAbort = key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === ControlRecordType.Abort;
-      if (committedOnly && isAbort) abortedProducers.delete(header.producerId);
+      if (committedOnly && transactionMarkerAt(batches, position)?.type === ControlRecordType.Abort) abortedProducers.delete(header.producerId);
       continue;
     }
     if (committedOnly && isTransactionalBatch(header.attributes) && abortedProducers.has(header.producerId)) continue;

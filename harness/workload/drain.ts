@@ -56,6 +56,8 @@ export async function drainTopic(
   const positions = new Map<number, bigint>([...end.keys()].map((p) => [p, BigInt(options.from?.get(p) ?? 0)]));
   const unfinished = () => [...end].filter(([p, o]) => positions.get(p)! < BigInt(o)).map(([p]) => p);
   const leaders = new PartitionMetadataProbe(cluster);
+  /** Each partition's leader, asked once and again only after a fetch failed. */
+  let leaderOf: Map<number, number> | undefined;
   const clients = new Map<number, WireClient>();
   const clientOf = async (node: number): Promise<WireClient> => {
     let client = clients.get(node);
@@ -74,7 +76,8 @@ export async function drainTopic(
       for (const partition of unfinished()) {
         const position = positions.get(partition)!;
         try {
-          const leader = (await leaders.partitions(topic)).find((p) => p.partition === partition)?.leader ?? -1;
+          leaderOf ??= new Map((await leaders.partitions(topic)).map((p) => [p.partition, p.leader]));
+          const leader = leaderOf.get(partition) ?? -1;
           if (leader < 0) throw new Error(`partition ${partition} has no leader`);
           const client = await clientOf(leader);
           const response = await client.send(ApiKey.Fetch, FETCH_VERSION, {
@@ -142,6 +145,7 @@ export async function drainTopic(
         } catch (err) {
           // A leader moving or a node restarting: ask again.
           problem = errorMessage(err);
+          leaderOf = undefined;
           for (const client of clients.values()) client.close();
           leaders.close();
           await sleep(250);
