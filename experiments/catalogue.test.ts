@@ -48,6 +48,8 @@ describe('experiment catalogue on Apache Kafka', () => {
       'bitflip-follower-segment',
       'random-nemesis',
       'controller-kill',
+      'rollback-controller',
+      'rollback-controller-majority',
     ])
       expect(names, n).toContain(n);
   });
@@ -105,6 +107,31 @@ describe('experiment catalogue on Apache Kafka', () => {
     expect(flip.evidence!.join('\n')).toMatch(/bit \d of byte [\d,]+ of chaos-0\/0+\.log \([\d,]+ bytes\) flipped, 0x2e to 0x[0-9a-f]{2}/);
     expect(flip.evidence!.join('\n')).toMatch(/back in the ISR of chaos-0/);
   }, 300_000);
+
+  it('rollback-controller: the controller restarted on an old copy has forgotten an epoch, and one forgetful voter is outvoted', async () => {
+    const r = await run('rollback-controller');
+    expect(r.verdict, r.reason).toBe('pass');
+    const rollback = r.faults.find((f) => f.fault === 'rollback')!;
+    // The copy is from before the election that the kill caused: the node comes back an epoch behind.
+    const restored = /it had [\d,]+ files, [\d,]+ bytes; quorum epoch (\d+) .*; now [\d,]+ files, [\d,]+ bytes; quorum epoch (\d+) /.exec(rollback.healEvidence!.join('\n'));
+    expect(restored, rollback.healEvidence!.join('\n')).not.toBeNull();
+    expect(Number(restored![1])).toBeGreaterThan(Number(restored![2]));
+    expect(r.quorum!.lostTopics).toEqual([]);
+    expect(r.quorum!.splitEpochs).toEqual([]);
+    expect(Object.keys(r.quorum!.nodesRead)).toHaveLength(3);
+  }, 300_000);
+
+  it('rollback-controller-majority: a majority restored from old copies elects itself and forgets committed topics; the witness halts', async () => {
+    const r = await run('rollback-controller-majority');
+    // README, findings: Raft's promise rests on a majority never forgetting; every broker loses
+    // every topic created after the copies, and the node that remembers them halts rather than
+    // truncate below its high watermark.
+    expect(r.verdict, r.reason).toBe('fail');
+    expect(r.quorum!.lostTopics.length).toBeGreaterThan(0);
+    expect(r.quorum!.lostTopics.every((t) => t.missingOn.join() === '1,2')).toBe(true);
+    expect(r.quorum!.nodesUnread[3]).toMatch(/^its process exited by itself/);
+    expect(r.expectationResults.find((e) => e.measure === 'lostTopics')).toMatchObject({ held: false });
+  }, 480_000);
 
   it('power-loss-unflushed: the only replica loses what it had not fsynced, and each loss is traced to its power cut', async () => {
     const r = await run('power-loss-unflushed');

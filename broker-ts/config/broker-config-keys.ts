@@ -421,6 +421,12 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
     'UNSAFE, for testing the checker: a log flush (log.flush.interval.messages, log.flush.interval.ms, a segment roll) reports the data durable without fsyncing it.',
   ),
   applied(
+    'broker.ts.bug.raft.resumes.leadership',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: a metadata quorum voter whose stored state says it led its epoch leads that epoch again after a restart, instead of waiting for an election of a later one.',
+  ),
+  applied(
     'broker.ts.bug.fetch.omits.aborted',
     'boolean',
     'false',

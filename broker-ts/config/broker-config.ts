@@ -195,6 +195,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
       retryBackoffMs: number('controller.quorum.retry.backoff.ms'),
       fetchMaxBytes: 8 * 1024 * 1024,
       requestTimeoutMs: number('controller.quorum.request.timeout.ms'),
+      resumeStoredLeadership: bool('broker.ts.bug.raft.resumes.leadership'),
     },
     bugs: {
       ackBeforeReplication: bool('broker.ts.bug.ack.before.replication'),

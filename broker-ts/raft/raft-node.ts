@@ -39,6 +39,12 @@ export interface RaftConfig {
   retryBackoffMs: number;
   /** The most bytes of entries one fetch response carries. */
   fetchMaxBytes: number;
+  /**
+   * UNSAFE (broker.ts.bug.raft.resumes.leadership), for testing the checker: a voter whose stored
+   * state says it led its epoch leads it again after a restart. A copy of an old data dir then
+   * writes entries of an epoch that another leader's entries already fill.
+   */
+  resumeStoredLeadership?: boolean;
 }
 
 export const DEFAULT_RAFT_CONFIG: RaftConfig = {
@@ -175,6 +181,10 @@ export class RaftNode<Record, Slice> {
       // A leader or follower of the stored epoch is not trusted after a restart: leader unknown until it speaks.
     }
     this.flushedEnd = this.env.log.endOffset();
+    if (this.config.resumeStoredLeadership && stored?.leaderId === this.nodeId) {
+      this.becomeLeader(now);
+      return;
+    }
     if (this.env.voters.length === 1 && this.env.voters[0] === this.nodeId) {
       this.becomeCandidate(now);
       return;

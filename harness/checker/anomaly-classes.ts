@@ -4,6 +4,7 @@
 // a test has not declared expected.
 import type { PollResult } from './poll-checker.js';
 import type { ProcessingResult } from './processing-checker.js';
+import type { QuorumResult } from './quorum-checker.js';
 import type { CheckResult } from './queue-checker.js';
 import type { TransactionResult } from './transaction-checker.js';
 
@@ -15,13 +16,15 @@ export interface CheckedHistory {
   processing?: ProcessingResult;
   /** Present when the experiment has a pipeline. */
   transactions?: TransactionResult;
+  /** Present when the experiment watches the metadata quorum. */
+  quorum?: QuorumResult;
 }
 
 /**
  * The workload a class needs (by its name, as in workload-kinds.ts): it is only counted (and may
  * only be named) when the experiment has that workload.
  */
-export type AnomalyScope = 'always' | 'consumers' | 'pipeline';
+export type AnomalyScope = 'always' | 'consumers' | 'pipeline' | 'metadata';
 
 export interface AnomalyClass {
   /** The name in result.json, in `expect` and in `allow`. */
@@ -60,6 +63,14 @@ const pipeline = (name: string, jepsen: string, summary: string, count: (t: Tran
   summary,
   scope: 'pipeline',
   count: (h) => (h.transactions ? count(h.transactions) : 0),
+});
+
+const quorum = (name: string, jepsen: string, summary: string, count: (q: QuorumResult) => number): AnomalyClass => ({
+  name,
+  jepsen,
+  summary,
+  scope: 'metadata',
+  count: (h) => (h.quorum ? count(h.quorum) : 0),
 });
 
 export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
@@ -137,6 +148,18 @@ export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
     'duplicate (exactly-once broken)',
     'one input position with output in more than one committed transaction',
     (t) => t.outputDuplicates,
+  ),
+  quorum(
+    'lostTopics',
+    'lost-write (of a committed metadata record)',
+    "topic creations the controller acknowledged that a node's metadata does not list at the end",
+    (q) => q.lostTopics.length,
+  ),
+  quorum(
+    'splitEpochs',
+    '(Raft election safety: two leaders in one term)',
+    "metadata quorum epochs with two leaders: two nodes' quorum-state named different ones, or two nodes' metadata logs hold different batches of the epoch at one offset",
+    (q) => q.splitEpochs.length,
   ),
   pipeline('missingOutputs', 'lost-write (exactly-once broken)', 'input the pipeline committed past with no committed output', (t) => t.missingOutputs),
 ];

@@ -60,6 +60,7 @@ export async function judgeRun(exp: Experiment, result: RunResult, files: RunFil
       polls: result.polls,
       ...(result.processing ? { processing: result.processing } : {}),
       ...(result.transactions ? { transactions: result.transactions } : {}),
+      ...(result.quorum ? { quorum: result.quorum } : {}),
     },
     new Set(present.map((k) => k.name)),
     exp.allow,
@@ -77,6 +78,7 @@ export async function judgeRun(exp: Experiment, result: RunResult, files: RunFil
     },
     ...(result.processing ? { processing: result.processing } : {}),
     ...(result.transactions ? { transactions: result.transactions } : {}),
+    ...(result.quorum ? { quorum: result.quorum } : {}),
   });
   Object.assign(result, decideVerdict(result));
 }
@@ -104,7 +106,7 @@ export function decideVerdict(result: RunResult): { verdict: Verdict; reason: st
   if (!drain.complete) {
     return {
       verdict: 'fail',
-      reason: `the drain could not read every partition to its end (${JSON.stringify(drain.readUpTo)} of ${JSON.stringify(drain.endOffsets)})`,
+      reason: `the drain could not read every partition to its end (${JSON.stringify(drain.readUpTo)} of ${JSON.stringify(drain.endOffsets)}${drain.problem ? `; ${drain.problem}` : ''})`,
     };
   }
   const failed = result.expectationResults

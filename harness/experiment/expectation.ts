@@ -1,5 +1,6 @@
 import type { AnomalyScope } from '../checker/anomaly-classes.js';
 import type { ProcessingResult } from '../checker/processing-checker.js';
+import type { QuorumResult } from '../checker/quorum-checker.js';
 import type { CheckResult, Counts } from '../checker/queue-checker.js';
 import type { TransactionResult } from '../checker/transaction-checker.js';
 import type { Timeline } from '../report/timeline.js';
@@ -62,6 +63,14 @@ const MEASURE_SCOPES = {
   abortedTransactions: 'pipeline',
   /** Pipeline: records of aborted transactions present in the log (read_uncommitted): the aborts were real. */
   abortedRecordsInLog: 'pipeline',
+  /** Metadata: topic creations the controller acknowledged (also per fault step window: `topicsCreated during rollback`). */
+  topicsCreated: 'metadata',
+  /** Metadata: acknowledged topic creations missing from a node's metadata at the end. */
+  lostTopics: 'metadata',
+  /** Metadata: quorum epochs with two leaders. */
+  splitEpochs: 'metadata',
+  /** Metadata: distinct quorum epochs seen in the nodes' quorum-state files (elections the run went through, plus one). */
+  quorumEpochs: 'metadata',
 } as const satisfies Record<string, AnomalyScope>;
 
 export type Measure = keyof typeof MEASURE_SCOPES;
@@ -101,6 +110,7 @@ export interface Observed {
   timeline: Timeline;
   processing?: ProcessingResult;
   transactions?: TransactionResult;
+  quorum?: QuorumResult;
   /** Sends counted per fault step window. */
   windows?: SendWindows;
   /** The cluster recovered (every node back, full ISR) before the drain. */
@@ -117,7 +127,7 @@ function fromCounts(counts: Counts, m: Measure): number | undefined {
 
 /** The value of one measure; undefined when the run has nothing to count it from. */
 export function measure(observed: Observed, key: ExpectKey): number | undefined {
-  const { check: result, timeline, processing, transactions, windows, polls, recovered } = observed;
+  const { check: result, timeline, processing, transactions, quorum, windows, polls, recovered } = observed;
   const m = key.measure;
   if (key.window) return windows?.count(key.window.step, key.window.when, m as WindowedMeasure, key.client);
   if (key.client !== undefined) {
@@ -148,6 +158,14 @@ export function measure(observed: Observed, key: ExpectKey): number | undefined 
       return transactions?.transactions.committed;
     case 'abortedTransactions':
       return transactions?.transactions.aborted;
+    case 'topicsCreated':
+      return quorum?.topicsCreated;
+    case 'lostTopics':
+      return quorum?.lostTopics.length;
+    case 'splitEpochs':
+      return quorum?.splitEpochs.length;
+    case 'quorumEpochs':
+      return quorum?.epochsSeen;
     case 'lostWrites':
       return result.anomalies.lostWrites;
     case 'reordered':

@@ -145,7 +145,12 @@ describe('experiment files', () => {
       [
         'pipeline-anomaly-without-pipeline',
         `${VALID}allow:\n  abortedReads: because it is a test of the loader\n`,
-        /allow\.abortedReads: abortedReads is found in the experiment's pipeline, which it does not have/,
+        /allow\.abortedReads: abortedReads is found in the experiment's pipeline \(pipeline:\), which it does not have/,
+      ],
+      [
+        'quorum-measure-without-metadata',
+        VALID.replace('lost: 0', 'lostTopics: 0'),
+        /expect\.lostTopics: lostTopics is measured on the experiment's metadata workload \(metadata:\), which it does not have/,
       ],
       ['window-of-no-step', VALID.replace('lost: 0', 'acknowledged during nothing: ">0"'), /"nothing" names no fault step/],
       [
@@ -156,7 +161,7 @@ describe('experiment files', () => {
       [
         'window-of-a-count',
         VALID.replace('lost: 0', 'lost during victim: 0'),
-        /only attempted, acknowledged, failed, indeterminate, notAcknowledged, inFlight can be counted during a fault step/,
+        /only attempted, acknowledged, failed, indeterminate, notAcknowledged, inFlight, topicsCreated can be counted during a fault step/,
       ],
       ['in-flight-without-window', VALID.replace('lost: 0', 'inFlight: ">0"'), /inFlight counts sends outstanding during a fault step/],
     ];

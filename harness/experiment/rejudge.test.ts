@@ -25,7 +25,7 @@ interface Run {
 /**
  * Two producer processes each send 6 messages, one partition each; the drain reads each partition
  * in two batches; a consumer member reads and journals everything; a pipeline commits one
- * transaction per partition and aborts one.
+ * transaction per partition and aborts one; the metadata workload creates two topics.
  */
 function cleanRun(): Run {
   const ops: Operation[] = [];
@@ -70,6 +70,26 @@ function cleanRun(): Run {
       });
     }
   }
+  // The metadata workload: two topics created, one quorum epoch, every node read at the end.
+  for (const topic of ['chaos-meta-1', 'chaos-meta-2']) {
+    ops.push({ f: 'create-topic', type: 'invoke', process: 'metadata', time: ++time, topic });
+    ops.push({ f: 'create-topic', type: 'ok', process: 'metadata', time: ++time, topic });
+  }
+  for (const node of [1, 2, 3]) ops.push({ f: 'quorum', type: 'ok', process: 'observer', time: ++time, node, epoch: 1, leader: 1, voted: 1 });
+  for (const node of [1, 2, 3]) {
+    ops.push({
+      f: 'metadata-read',
+      type: 'ok',
+      process: 'metadata',
+      time: ++time,
+      node,
+      topics: ['chaos-meta-1', 'chaos-meta-2'],
+      batches: [
+        [0, 1, 0xaa],
+        [1, 1, 0xbb],
+      ],
+    });
+  }
   const journal = ops.flatMap((op) =>
     op.f === 'poll' && op.consumer === 'member-1#0' ? op.reads.map(([partition, offset, id]) => ({ member: 'member-1#0', partition, offset, id })) : [],
   );
@@ -83,6 +103,7 @@ const definition: Experiment = experimentSchema.parse({
   producer: { acks: 'all' },
   consumers: { members: 1, commit: 'after-processing' },
   pipeline: { workers: 1 },
+  metadata: {},
   workload: { duration: '10s' },
   expect: { lost: 0 },
 });
@@ -184,6 +205,13 @@ const EDITS: Record<string, Edit> = {
     const out = output(r, 1);
     r.ops.splice(r.ops.indexOf(out), 1);
   },
+  // Node 3 no longer lists a topic whose creation was acknowledged.
+  lostTopics: (r) => {
+    const read = r.ops.find((op): op is Extract<Operation, { f: 'metadata-read' }> => op.f === 'metadata-read' && op.node === 3)!;
+    read.topics = ['chaos-meta-1'];
+  },
+  // Node 2's quorum-state names itself leader of the epoch node 1 leads.
+  splitEpochs: (r) => r.ops.push({ f: 'quorum', type: 'ok', process: 'observer', time: 1e6, node: 2, epoch: 1, leader: 2, voted: 2 }),
 };
 
 describe('kafka-chaos check on hand-made histories', () => {

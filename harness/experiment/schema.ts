@@ -96,17 +96,20 @@ export const experimentSchema = z
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['producers', i, 'name'], message: `expected unique producer names, "${n}" repeats` });
     });
-    const parts = { always: true, consumers: e.consumers !== undefined, pipeline: e.pipeline !== undefined };
+    const parts = { always: true, consumers: e.consumers !== undefined, pipeline: e.pipeline !== undefined, metadata: e.metadata !== undefined };
+    const partName = {
+      always: 'run',
+      consumers: 'consumer group (consumers:)',
+      pipeline: 'pipeline (pipeline:)',
+      metadata: 'metadata workload (metadata:)',
+    } as const;
     const steps = new Map(e.faults.filter((f) => f.name !== undefined).map((f) => [f.name!, f]));
     for (const [key, condition] of Object.entries(e.expect)) {
       const parsed = parseExpectKey(key)!;
       const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['expect', key], message });
       if (parsed.client !== undefined && !names.includes(parsed.client)) issue(`expected a producer name after @ (${names.join(', ')})`);
       const scope = measureScope(parsed.measure);
-      if (!parts[scope])
-        issue(
-          `${parsed.measure} is measured on the experiment's ${scope === 'consumers' ? 'consumer group (consumers:)' : 'pipeline (pipeline:)'}, which it does not have`,
-        );
+      if (!parts[scope]) issue(`${parsed.measure} is measured on the experiment's ${partName[scope]}, which it does not have`);
       if (parsed.measure === 'inFlight' && !parsed.window)
         issue('inFlight counts sends outstanding during a fault step: add " during <step name>" (or before, after)');
       if (parsed.window) {
@@ -131,7 +134,7 @@ export const experimentSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['allow', name],
-          message: `${name} is found in the experiment's ${anomaly.scope === 'consumers' ? 'consumer group' : 'pipeline'}, which it does not have`,
+          message: `${name} is found in the experiment's ${partName[anomaly.scope]}, which it does not have`,
         });
       }
     }

@@ -104,6 +104,17 @@ export const sectionFields = {
     })
     .strict()
     .optional(),
+  /**
+   * Changes to the cluster's metadata alongside the load (a topic created every
+   * `createTopicEvery`), and a watch on the metadata quorum, to judge the quorum itself: every
+   * acknowledged creation kept, one leader per epoch.
+   */
+  metadata: z
+    .object({
+      createTopicEvery: duration.default(500),
+    })
+    .strict()
+    .optional(),
 };
 
 const sections = z.object(sectionFields);

@@ -4,7 +4,7 @@
 // kept running while the fault was in force, so that "nothing lost" is about that fault.
 import type { Operation } from '../history/operation.js';
 /** Measures that can be counted inside a fault step's window (`acknowledged during old-leader`). */
-export const WINDOWED_MEASURES = ['attempted', 'acknowledged', 'failed', 'indeterminate', 'notAcknowledged', 'inFlight'] as const;
+export const WINDOWED_MEASURES = ['attempted', 'acknowledged', 'failed', 'indeterminate', 'notAcknowledged', 'inFlight', 'topicsCreated'] as const;
 export type WindowedMeasure = (typeof WINDOWED_MEASURES)[number];
 
 /** before: from the workload's start to the step's injection; during: until its heal; after: from its heal to the workload's end. */
@@ -23,9 +23,11 @@ interface Tally {
   indeterminate: number;
   /** Sends outstanding at some moment of the window: invoked before its end, completed (if ever) after its start. */
   inFlight: number;
+  /** Topic creations the controller acknowledged (the metadata workload). */
+  topicsCreated: number;
 }
 
-const empty = (): Tally => ({ attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, inFlight: 0 });
+const empty = (): Tally => ({ attempted: 0, acknowledged: 0, failed: 0, indeterminate: 0, inFlight: 0, topicsCreated: 0 });
 
 export class SendWindows {
   /** "step\0during|after\0client" -> counts; client "" for every producer. */
@@ -50,6 +52,7 @@ export class SendWindows {
   private readonly invoked = new Map<number, { time: number; client: string | undefined }>();
 
   add(op: Operation): void {
+    if (op.f === 'create-topic' && op.type === 'ok') this.tally(op.time, op.time, 'topicsCreated', undefined);
     if (op.f !== 'send') return;
     const field: keyof Tally = op.type === 'invoke' ? 'attempted' : op.type === 'ok' ? 'acknowledged' : op.type === 'fail' ? 'failed' : 'indeterminate';
     this.tally(op.time, op.time, field, op.client);

@@ -94,4 +94,54 @@ export interface LeaderOp {
   isr?: number[];
 }
 
-export type Operation = SendOp | PollOp | NemesisOp | LeaderOp | TxnOp;
+/**
+ * The metadata workload asked the cluster to create a topic: ok = the controller answered that it
+ * was created (the record committed to the metadata log); info = unknown (an error, no answer).
+ */
+export interface CreateTopicOp {
+  f: 'create-topic';
+  type: OpType;
+  process: 'metadata';
+  time: number;
+  topic: string;
+  error?: string;
+}
+/** What a node's quorum-state file said when the harness looked: its Raft epoch, its leader in it (-1: none known) and its vote. */
+export interface QuorumOp {
+  f: 'quorum';
+  type: 'ok';
+  process: 'observer';
+  time: number;
+  node: number;
+  epoch: number;
+  leader: number;
+  voted: number;
+}
+/**
+ * Record batches a node's metadata log holds that the harness had not seen there before (new, or
+ * rewritten after a truncation): [base offset, leader epoch, CRC] each.
+ */
+export interface MetadataLogOp {
+  f: 'metadata-log';
+  type: 'ok';
+  process: 'observer';
+  time: number;
+  node: number;
+  batches: [number, number, number][];
+}
+/**
+ * A node's metadata at the end of a run: the topics its own Metadata answer lists, and the batch
+ * headers of its metadata log ([base offset, leader epoch, CRC]); fail when it could not be asked
+ * (the batches are still read from its disk).
+ */
+export interface MetadataReadOp {
+  f: 'metadata-read';
+  type: 'ok' | 'fail';
+  process: 'metadata';
+  time: number;
+  node: number;
+  topics?: string[];
+  batches?: [number, number, number][];
+  error?: string;
+}
+export type Operation = SendOp | PollOp | NemesisOp | LeaderOp | TxnOp | CreateTopicOp | QuorumOp | MetadataLogOp | MetadataReadOp;

@@ -69,6 +69,12 @@ export const MUTANTS: readonly Mutant[] = [
     catches: 'lost',
   },
   {
+    setting: 'broker.ts.bug.raft.resumes.leadership',
+    bug: 'a controller restarted on an old copy of its data dir leads its stored epoch again, writing entries where that epoch already has others',
+    experiment: 'rollback-controller',
+    catches: 'splitEpochs',
+  },
+  {
     setting: 'broker.ts.bug.fetch.omits.aborted',
     bug: 'read_committed fetches list no aborted transactions',
     experiment: 'eos-producer-zombie',

@@ -46,15 +46,25 @@ export async function nodesRestarted(ctx: FaultContext, before: ReadonlyMap<numb
 
 /**
  * Starts the nodes still in `down` state and proves each runs a new process; a node a later step
- * already started again is shown running.
+ * already started again is shown running, or, when its process has ended by itself since (a broker
+ * halting on a fatal error), started again with that said.
  */
 export async function restartDown(ctx: FaultContext, nodes: readonly number[], down: 'killed' | 'stopped'): Promise<string[]> {
   const toStart = nodes.filter((n) => ctx.cluster.node(n).state === down);
-  const before = await pidsOf(ctx, toStart);
-  for (const n of toStart) await ctx.cluster.start(n);
   const already = nodes.filter((n) => !toStart.includes(n));
-  const running = (await nodesAre(ctx, already, 'running')).map((line) => `${line} (started again by a later step)`);
-  return [...(await nodesRestarted(ctx, before)), ...running];
+  const ended: number[] = [];
+  for (const n of already) if (ctx.cluster.node(n).state === 'running' && (await ctx.cluster.observeNode(n)).state === 'gone') ended.push(n);
+  const before = await pidsOf(ctx, [...toStart, ...ended]);
+  const lines = ended.map((n) => `node ${n}: its process had ended by itself (pid ${before.get(n) ?? 'none'}) after a later step started it`);
+  for (const n of [...toStart, ...ended]) await ctx.cluster.start(n);
+  const running = (
+    await nodesAre(
+      ctx,
+      already.filter((n) => !ended.includes(n)),
+      'running',
+    )
+  ).map((line) => `${line} (started again by a later step)`);
+  return [...lines, ...(await nodesRestarted(ctx, before)), ...running];
 }
 
 /** A connection to the proxy's listening port is refused (or dropped at once): the cut is real. */

@@ -11,6 +11,7 @@ import { killProducer } from './kill-producer.js';
 import { pause } from './pause.js';
 import { powerLoss } from './power-loss.js';
 import { restart } from './restart.js';
+import { rollback } from './rollback.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
 import { toxic } from './toxic.js';
@@ -30,6 +31,7 @@ export const FAULT_KINDS: readonly FaultKind<any>[] = [
   powerLoss,
   diskEio,
   diskCorrupt,
+  rollback,
   mix,
   killProducer,
   killConsumer,

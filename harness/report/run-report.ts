@@ -194,6 +194,40 @@ function transactions(r: RunResult): string {
 ${evidence.length ? `<p>Evidence:</p><ul>${evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '<p>Exactly-once held: every committed transaction is wholly visible once, nothing aborted was read.</p>'}`;
 }
 
+function quorum(r: RunResult): string {
+  const q = r.quorum;
+  if (!q) return '';
+  const rows: [string, number, string][] = [
+    ['topics created', q.topicsCreated, 'creations the controller acknowledged: records committed to the metadata log'],
+    ['unknown creations', q.topicsUnknown, 'an error or no answer: may or may not have been committed'],
+    ['lost topics', q.lostTopics.length, "acknowledged, and missing from a node's metadata at the end"],
+    ['split epochs', q.splitEpochs.length, 'quorum epochs with two leaders'],
+    ['epochs seen', q.epochsSeen, "distinct epochs in the nodes' quorum-state files"],
+  ];
+  const evidence = [
+    ...q.lostTopics.slice(0, 10).map((t) => `${t.topic}, acknowledged at ${(t.createdAt / 1000).toFixed(1)} s, is missing on node ${t.missingOn.join(', ')}`),
+    ...q.splitEpochs.flatMap((e) => [
+      ...(e.claims.length > 1
+        ? [`epoch ${e.epoch}: ${e.claims.map((c) => `node ${c.node} named leader ${c.leader} at ${(c.time / 1000).toFixed(1)} s`).join(', ')}`]
+        : []),
+      ...e.divergentBatches
+        .slice(0, 5)
+        .map(
+          (d) =>
+            `epoch ${e.epoch}, offset ${d.offset}: ${d.versions.map((v) => `node ${v.node} held CRC ${v.crc.toString(16)} at ${(v.time / 1000).toFixed(1)} s`).join(', ')}`,
+        ),
+    ]),
+    ...Object.entries(q.nodesUnread).map(([node, why]) => `node ${node} could not be read at the end: ${why}`),
+  ];
+  const nodes = Object.entries(q.nodesRead)
+    .map(([node, n]) => `node ${esc(node)}: ${n.topics} topics, ${n.batches} metadata batches`)
+    .join('; ');
+  return `<h2>Metadata quorum</h2>
+<table id="quorum">${rows.map(([k, v, help]) => `<tr><th>${esc(k)}</th><td class="num">${v}</td><td class="muted">${esc(help)}</td></tr>`).join('')}</table>
+<p class="muted">Read at the end: ${nodes || 'no node'}.</p>
+${evidence.length ? `<p>Evidence:</p><ul>${evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '<p>The quorum held: one leader per epoch, every acknowledged topic on every node.</p>'}`;
+}
+
 /** The self-contained HTML report of one experiment on one broker. */
 export function runReportHtml(r: RunResult): string {
   const counts = Object.entries(r.counts)
@@ -241,6 +275,7 @@ ${charts(r)}
 ${lostTable(r)}
 ${processing(r)}
 ${transactions(r)}
+${quorum(r)}
 <h2>Anomalies</h2>
 ${anomalies(r)}
 <h2>Faults</h2>

@@ -52,7 +52,24 @@ export async function drainTopic(
 ): Promise<DrainResult> {
   const deadline = Date.now() + timeoutMs;
   const isolation = options.isolation ?? 'committed';
-  const end = await settledEndOffsets(observer, topic, timeoutMs);
+  let end: Map<number, number>;
+  try {
+    end = await settledEndOffsets(observer, topic, timeoutMs);
+  } catch (err) {
+    // A partition left without a leader after every fault healed is the cluster's unavailability,
+    // which the verdict reports; anything else is the harness failing to read, an error.
+    const probe = new PartitionMetadataProbe(cluster);
+    const leaderless = (await probe.partitions(topic).catch(() => [])).filter((p) => p.leader < 0);
+    probe.close();
+    if (leaderless.length === 0) throw err;
+    return {
+      complete: false,
+      endOffsets: {},
+      readUpTo: {},
+      messagesRead: 0,
+      problem: `${leaderless.map((p) => `${topic}-${p.partition} has no leader (ISR ${p.isr.join(', ') || 'empty'})`).join('; ')}: ${errorMessage(err)}`,
+    };
+  }
   const positions = new Map<number, bigint>([...end.keys()].map((p) => [p, BigInt(options.from?.get(p) ?? 0)]));
   const unfinished = () => [...end].filter(([p, o]) => positions.get(p)! < BigInt(o)).map(([p]) => p);
   const leaders = new PartitionMetadataProbe(cluster);

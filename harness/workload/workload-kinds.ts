@@ -1,10 +1,11 @@
 // Every workload an experiment can have, in the order they start.
 import { consumerGroupKind } from './consumer-group.js';
+import { metadataKind } from './metadata-changes.js';
 import { pipelineKind } from './pipeline.js';
 import { producersKind } from './producers.js';
 import type { WorkloadKind, WorkloadName } from './workload.js';
 
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ([consumerGroupKind, pipelineKind, producersKind] as WorkloadKind[]).sort(
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ([consumerGroupKind, pipelineKind, producersKind, metadataKind] as WorkloadKind[]).sort(
   (a, b) => a.startOrder - b.startOrder,
 );
 
