@@ -20,6 +20,13 @@ export interface ContainerNodeKind {
    */
   prepare(nodeDir: string, properties: Record<string, string>, clusterId: string, security?: ClusterSecurity): void;
   command(): ContainerCommand;
+  /**
+   * Formats the node's data dir and exits, when the node does not format itself durably on its
+   * first start: the unsynced filesystem then goes over the formatted dir, as on the process
+   * runtime. Absent: the node formats its empty data dir itself (broker-ts, which fsyncs what it
+   * writes there).
+   */
+  formatCommand?(): ContainerCommand;
   /** The log file, in the node dir on the host, that explains a node that did not come up. */
   mainLog(nodeDir: string): string;
 }

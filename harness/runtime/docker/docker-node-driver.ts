@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { HarnessError, errorMessage } from '../../errors.js';
 import { log } from '../../log.js';
-import type { NetworkPartitions, ObservedNode } from '../cluster.js';
+import type { NetworkPartitions, NodeDisks, ObservedNode } from '../cluster.js';
 import { NodeCluster } from '../node-cluster.js';
 import type { NodeAddresses, NodeDriver, StartupFailure } from '../node-driver.js';
 import { randomClusterId } from '../process/kafka-launcher.js';
 import { supervisor, type Supervisor } from '../supervisor.js';
+import { UnsyncedDisk } from '../unsynced-disk.js';
 import { AddressPlan } from './address-plan.js';
 import { removeLabelled, sweepAbandonedDockerRuns } from './cleanup.js';
 import { containerOutput } from './container-logs.js';
@@ -32,6 +33,12 @@ export interface DockerClusterOptions {
   readyTimeoutMs?: number;
   /** TLS and SASL on every listener (--security); plaintext when absent. */
   security?: SecuritySettings;
+  /**
+   * Every node's data dir on the unsynced filesystem (power cuts): it runs on the host, over the
+   * dir that is bind-mounted into the node's container, which sees the filesystem's mount at each
+   * start (a power cut mounts it again while the container is down).
+   */
+  unsyncedDisks?: boolean;
 }
 
 interface NodeSlot {
@@ -74,6 +81,8 @@ export class DockerNodeDriver implements NodeDriver, NetworkPartitions {
   private readonly slots = new Map<number, NodeSlot>();
   private toxiproxyContainer: ToxiproxyContainer | undefined;
   private security: ClusterSecurity | undefined;
+  /** Each node's unsynced filesystem, when the cluster has them. */
+  private readonly unsynced = new Map<number, UnsyncedDisk>();
   private readonly untrack: () => void;
 
   private constructor(
@@ -161,6 +170,12 @@ export class DockerNodeDriver implements NodeDriver, NetworkPartitions {
         const properties = containerNodeProperties(slot.id, driver.plan, clusterId, options.brokerConfig ?? {}, driver.security);
         options.nodeKind.prepare(slot.nodeDir, properties, clusterId, driver.security);
       }
+      if (options.unsyncedDisks) {
+        for (const slot of driver.slots.values()) {
+          await driver.format(slot);
+          driver.unsynced.set(slot.id, await UnsyncedDisk.mountOver(sup, slot.id, slot.dataDir, slot.nodeDir));
+        }
+      }
       return driver;
     } catch (err) {
       await driver.collectOutput();
@@ -179,6 +194,57 @@ export class DockerNodeDriver implements NodeDriver, NetworkPartitions {
 
   get clientSecurity(): ClientSecurity | undefined {
     return this.security?.client;
+  }
+
+  get disks(): NodeDisks | undefined {
+    if (this.unsynced.size === 0) return undefined;
+    return {
+      powerCut: (id) => this.disk(id).powerCut(),
+      failIo: (id, rule) => this.disk(id).failIo(rule),
+      failedCalls: (id) => this.disk(id).failedCalls(),
+      healIo: (id) => this.disk(id).healIo(),
+    };
+  }
+
+  private disk(id: number): UnsyncedDisk {
+    const disk = this.unsynced.get(id);
+    if (!disk) throw new HarnessError(`node ${id} has no unsynced filesystem`);
+    return disk;
+  }
+
+  /**
+   * Formats a node's data dir in a container of its own that exits when done (the node kind's
+   * format command), before the unsynced filesystem goes over it; a node kind without one formats
+   * itself on its first start.
+   */
+  private async format(slot: NodeSlot): Promise<void> {
+    const cmd = this.nodeKind.formatCommand?.();
+    if (cmd === undefined) return;
+    mkdirSync(slot.dataDir, { recursive: true });
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const container = await this.engine.docker.createContainer({
+      name: `${slot.containerName}-format`,
+      Image: cmd.image,
+      ...(cmd.entrypoint ? { Entrypoint: cmd.entrypoint } : {}),
+      Cmd: cmd.command,
+      Env: Object.entries(cmd.environment).map(([k, v]) => `${k}=${v}`),
+      User: `${uid}:${gid}`,
+      Labels: runLabels(this.harness, this.name, `node-${slot.id}-format`),
+      HostConfig: {
+        // It needs no network at all.
+        NetworkMode: 'none',
+        Binds: [`${slot.nodeDir}:${CONTAINER_NODE_DIR}:rw`, `${slot.dataDir}:${CONTAINER_DATA_DIR}:rw`],
+      },
+    });
+    try {
+      await container.start();
+      const { StatusCode } = (await container.wait()) as { StatusCode: number };
+      if (StatusCode !== 0)
+        throw new HarnessError(`formatting node ${slot.id}'s data dir failed (exit ${StatusCode}); see ${join(slot.nodeDir, 'format.log')}`);
+    } finally {
+      await container.remove({ force: true }).catch(() => {});
+    }
   }
 
   get toxiproxy(): ToxiproxyContainer {
@@ -293,10 +359,12 @@ export class DockerNodeDriver implements NodeDriver, NetworkPartitions {
   }
 
   async eraseData(id: number): Promise<void> {
-    const { dataDir } = this.slot(id);
+    const slot = this.slot(id);
+    const disk = this.unsynced.get(id);
+    if (disk) return disk.reformat(() => this.format(slot));
     // Its next start formats the empty data dir again (see the node's start script).
-    rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
+    rmSync(slot.dataDir, { recursive: true, force: true });
+    mkdirSync(slot.dataDir, { recursive: true });
   }
 
   async observe(id: number): Promise<ObservedNode> {
@@ -369,6 +437,7 @@ export class DockerNodeDriver implements NodeDriver, NetworkPartitions {
 
   async shutdown(): Promise<void> {
     await this.removeContainers();
+    for (const disk of this.unsynced.values()) await disk.unmount();
     this.untrack();
     this.sup.forgetTempDir(this.dataRoot);
   }

@@ -6,8 +6,9 @@ import type { Runtime } from '../runtime.js';
  */
 export const dockerRuntime: Runtime = {
   kind: 'docker',
-  // Each node has a network interface of its own to take away.
-  capabilities: ['network-partitions'],
+  // Each node has a network interface of its own to take away; the unsynced filesystem runs on the
+  // host, over the data dirs the containers bind-mount.
+  capabilities: ['network-partitions', 'unsynced-disks'],
   preflight: async () => {
     const { dockerEngine } = await import('./engine.js');
     await dockerEngine();

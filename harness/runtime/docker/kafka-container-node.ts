@@ -35,24 +35,41 @@ export class KafkaContainerNode implements ContainerNodeKind {
     writeFileSync(join(nodeDir, 'server.properties'), toProperties(props));
     const logging = writeLoggingConfigs(nodeDir);
     const formatArgs = (security?.kafkaFormatArgs() ?? []).map((arg) => ` '${arg}'`).join('');
-    const script = [
+    const format = [
       '#!/bin/sh',
-      '# Written by kafka-chaos. Formats the data dir on the first start (and after a wipe), then runs Kafka.',
+      '# Written by kafka-chaos. Formats the data dir unless it is formatted (the first start, after a wipe).',
       'set -e',
       `cd ${CONTAINER_NODE_DIR}`,
       `if [ ! -f ${CONTAINER_DATA_DIR}/meta.properties ]; then`,
       // SCRAM users go into the metadata log at format time (kafka-storage format --add-scram).
       `  java -cp ${CLASSPATH} kafka.tools.StorageTool format -t ${clusterId} -c server.properties --ignore-formatted${formatArgs} >> format.log 2>&1`,
       'fi',
+      '',
+    ].join('\n');
+    const start = [
+      '#!/bin/sh',
+      '# Written by kafka-chaos. Formats the data dir if it needs it, then runs Kafka.',
+      'set -e',
+      `/bin/sh ${CONTAINER_NODE_DIR}/format.sh`,
+      `cd ${CONTAINER_NODE_DIR}`,
       `exec java ${[...KAFKA_NODE_JVM_OPTS, `-Dkafka.logs.dir=${CONTAINER_NODE_DIR}`, ...logging].join(' ')} -cp ${CLASSPATH} kafka.Kafka server.properties`,
       '',
     ].join('\n');
-    writeFileSync(join(nodeDir, 'start.sh'), script);
-    chmodSync(join(nodeDir, 'start.sh'), 0o755);
+    for (const [name, script] of [
+      ['format.sh', format],
+      ['start.sh', start],
+    ] as const) {
+      writeFileSync(join(nodeDir, name), script);
+      chmodSync(join(nodeDir, name), 0o755);
+    }
   }
 
   command(): ContainerCommand {
     return { image: this.image, entrypoint: ['/bin/sh', `${CONTAINER_NODE_DIR}/start.sh`], command: [], environment: {} };
+  }
+
+  formatCommand(): ContainerCommand {
+    return { image: this.image, entrypoint: ['/bin/sh', `${CONTAINER_NODE_DIR}/format.sh`], command: [], environment: {} };
   }
 
   mainLog(nodeDir: string): string {

@@ -44,5 +44,6 @@ export async function startDockerCluster(request: ClusterRequest): Promise<NodeC
     ...(request.brokerConfig ? { brokerConfig: request.brokerConfig } : {}),
     logDir: request.logDir,
     ...(request.security !== undefined ? { security: request.security } : {}),
+    ...(request.unsyncedDisks ? { unsyncedDisks: true } : {}),
   });
 }
