@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { provisionUnsyncedFs } from '../provision/unsynced-fs.js';
 import { pollUntil } from '../wait.js';
-import type { FailedCalls, IoFailureRule, PowerCut } from './cluster.js';
+import type { FailedCalls, IoFailureRule, NodeDisks, PowerCut } from './cluster.js';
 import { log } from '../log.js';
 import { abortFuseConnection, detachMountsUnder, mounts } from './mounts.js';
 import { tail } from './readiness.js';
@@ -211,4 +211,20 @@ export class UnsyncedDisk {
     await format();
     await this.mountOverDataDir();
   }
+}
+
+/** A cluster's unsynced filesystems as the NodeDisks its driver offers (undefined when it has none). */
+export function nodeDisks(disks: ReadonlyMap<number, UnsyncedDisk>): NodeDisks | undefined {
+  if (disks.size === 0) return undefined;
+  const disk = (id: number): UnsyncedDisk => {
+    const found = disks.get(id);
+    if (!found) throw new HarnessError(`node ${id} has no unsynced filesystem`);
+    return found;
+  };
+  return {
+    powerCut: (id) => disk(id).powerCut(),
+    failIo: (id, rule) => disk(id).failIo(rule),
+    failedCalls: (id) => disk(id).failedCalls(),
+    healIo: (id) => disk(id).healIo(),
+  };
 }

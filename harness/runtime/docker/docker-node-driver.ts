@@ -9,7 +9,7 @@ import { NodeCluster } from '../node-cluster.js';
 import type { NodeAddresses, NodeDriver, StartupFailure } from '../node-driver.js';
 import { randomClusterId } from '../process/kafka-launcher.js';
 import { supervisor, type Supervisor } from '../supervisor.js';
-import { UnsyncedDisk } from '../unsynced-disk.js';
+import { UnsyncedDisk, nodeDisks } from '../unsynced-disk.js';
 import { AddressPlan } from './address-plan.js';
 import { removeLabelled, sweepAbandonedDockerRuns } from './cleanup.js';
 import { containerOutput } from './container-logs.js';
@@ -197,19 +197,7 @@ export class DockerNodeDriver implements NodeDriver, NetworkPartitions {
   }
 
   get disks(): NodeDisks | undefined {
-    if (this.unsynced.size === 0) return undefined;
-    return {
-      powerCut: (id) => this.disk(id).powerCut(),
-      failIo: (id, rule) => this.disk(id).failIo(rule),
-      failedCalls: (id) => this.disk(id).failedCalls(),
-      healIo: (id) => this.disk(id).healIo(),
-    };
-  }
-
-  private disk(id: number): UnsyncedDisk {
-    const disk = this.unsynced.get(id);
-    if (!disk) throw new HarnessError(`node ${id} has no unsynced filesystem`);
-    return disk;
+    return nodeDisks(this.unsynced);
   }
 
   /**

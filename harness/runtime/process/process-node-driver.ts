@@ -13,7 +13,7 @@ import { listenerProxyName, pairProxyName } from '../proxy-names.js';
 import { tail } from '../readiness.js';
 import { supervisor, type ManagedProcess, type Supervisor } from '../supervisor.js';
 import { ToxiproxyServer } from '../toxiproxy-server.js';
-import { UnsyncedDisk } from '../unsynced-disk.js';
+import { UnsyncedDisk, nodeDisks } from '../unsynced-disk.js';
 import { pollUntil } from '../../wait.js';
 import { randomClusterId } from './kafka-launcher.js';
 import type { NodeLauncher } from './launcher.js';
@@ -173,19 +173,7 @@ export class ProcessNodeDriver implements NodeDriver {
   }
 
   get disks(): NodeDisks | undefined {
-    if (this.unsynced.size === 0) return undefined;
-    return {
-      powerCut: (id) => this.disk(id).powerCut(),
-      failIo: (id, rule) => this.disk(id).failIo(rule),
-      failedCalls: (id) => this.disk(id).failedCalls(),
-      healIo: (id) => this.disk(id).healIo(),
-    };
-  }
-
-  private disk(id: number): UnsyncedDisk {
-    const disk = this.unsynced.get(id);
-    if (!disk) throw new HarnessError(`node ${id} has no unsynced filesystem`);
-    return disk;
+    return nodeDisks(this.unsynced);
   }
 
   get nodeIds(): number[] {
