@@ -421,6 +421,12 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
     'UNSAFE, for testing the checker: a log flush (log.flush.interval.messages, log.flush.interval.ms, a segment roll) reports the data durable without fsyncing it.',
   ),
   applied(
+    'broker.ts.bug.recovery.keeps.torn.tail',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the crash-point test: recovery after an unclean shutdown stops at the first batch that does not validate but leaves its bytes in the segment.',
+  ),
+  applied(
     'broker.ts.bug.raft.resumes.leadership',
     'boolean',
     'false',

@@ -106,6 +106,7 @@ export class ConfigResolver {
       messageTimestampType: this.topicValue('message.timestamp.type', overrides) as LogConfig['messageTimestampType'],
       producerIdExpirationMs: this.brokerValue('producer.id.expiration.ms') as number,
       flushSkipsFsync: this.brokerValue('broker.ts.bug.flush.skips.fsync') as boolean,
+      recoveryKeepsTornTail: this.brokerValue('broker.ts.bug.recovery.keeps.torn.tail') as boolean,
       tailCacheBytes: this.brokerValue('log.tail.cache.bytes') as number,
       writebackBytes: this.brokerValue('log.writeback.bytes') as number,
     };

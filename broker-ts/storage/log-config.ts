@@ -27,6 +27,11 @@ export interface LogConfig {
    * fsyncing it, so a power loss takes writes the flush policy promised to keep.
    */
   flushSkipsFsync: boolean;
+  /**
+   * broker.ts.bug.recovery.keeps.torn.tail (unsafe on purpose): recovery after an unclean shutdown
+   * stops at the first batch that does not validate but leaves its bytes in the segment.
+   */
+  recoveryKeepsTornTail: boolean;
   /** broker-ts only (log.tail.cache.bytes): recently appended batches kept in memory for tailing consumers. */
   tailCacheBytes: number;
   /** broker-ts only (log.writeback.bytes): bytes appended to a segment between background writebacks; 0 for none. */
@@ -44,6 +49,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   messageTimestampType: 'CreateTime',
   producerIdExpirationMs: 24 * 60 * 60 * 1000,
   flushSkipsFsync: false,
+  recoveryKeepsTornTail: false,
   tailCacheBytes: 1024 * 1024,
   writebackBytes: 8 * 1024 * 1024,
 });
@@ -77,6 +83,7 @@ export const LOG_CONFIG_PROPERTIES: { readonly [K in keyof LogConfig]: { broker:
   messageTimestampType: { broker: 'log.message.timestamp.type', topic: 'message.timestamp.type' },
   producerIdExpirationMs: { broker: 'producer.id.expiration.ms' },
   flushSkipsFsync: { broker: 'broker.ts.bug.flush.skips.fsync' },
+  recoveryKeepsTornTail: { broker: 'broker.ts.bug.recovery.keeps.torn.tail' },
   tailCacheBytes: { broker: 'log.tail.cache.bytes' },
   writebackBytes: { broker: 'log.writeback.bytes' },
 };

@@ -252,7 +252,8 @@ export class LogSegment {
       onBatch?.(header);
     }
     const truncated = this.log.size - validBytes;
-    this.log.truncateTo(validBytes);
+    // broker.ts.bug.recovery.keeps.torn.tail: the invalid bytes stay, and appends go after them.
+    if (!this.config.recoveryKeepsTornTail) this.log.truncateTo(validBytes);
     if (max.timestamp > NO_TIMESTAMP) this.timeIndex.maybeAppend(max.timestamp, max.offset, true);
     this.maxTimestampAndOffset = max;
     this.bytesSinceLastIndexEntry = validBytes - lastIndexedPosition;

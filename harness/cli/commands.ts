@@ -9,6 +9,7 @@ import { BROKER_KINDS, type BrokerKind } from '../runtime/cluster.js';
 import { canaryCommand } from './canary-command.js';
 import { checkCommand } from './check-command.js';
 import { clusterUp } from './cluster-command.js';
+import { crashPointsCommand } from './crash-points-command.js';
 import { intOption, listOption, stringOption, type CommandSpec, type OptionSpecs, type OptionValues } from './command-spec.js';
 import { imagesBuild } from './images-command.js';
 import { mutantsCommand } from './mutants-command.js';
@@ -233,6 +234,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     exits: 'exits 0 when every mutant was caught by its anomaly class and passed without its bug, 1 otherwise',
     run: (values, positionals) =>
       mutantsCommand({ only: positionals, seeds: intOption(values, 'seeds')!, firstSeed: intOption(values, 'seed')!, out: stringOption(values, 'out')! }),
+  },
+  {
+    name: 'crash-points',
+    summary: "broker-ts's storage restarted on the disk of each crash point of a traced run: does it recover and keep what it acknowledged?",
+    options: {
+      points: { type: 'string', value: 'N', default: '20', help: 'crash points to try (two disks each: a power cut, and a torn write)' },
+      load: { type: 'string', value: 'D', default: '5s', help: 'how long the traced node takes writes' },
+      set: { type: 'string', value: 'KEY=VALUE', multiple: true, help: 'a broker-ts setting (broker.ts.bug.flush.skips.fsync=true)' },
+      seed: { type: 'string', value: 'N', default: '1', help: 'fixes the load and the crash points' },
+      ...OUT,
+    },
+    exits: 'exits 0 when broker-ts recovered every disk and kept everything acknowledged before its crash point, 1 otherwise',
+    run: (values) =>
+      crashPointsCommand({
+        points: intOption(values, 'points')!,
+        seed: intOption(values, 'seed')!,
+        loadMs: parseDuration(stringOption(values, 'load')!),
+        settings: listOption(values, 'set'),
+        out: stringOption(values, 'out')!,
+      }),
   },
   {
     name: 'soak',

@@ -1,6 +1,7 @@
-import { chownSync, closeSync, cpSync, fsyncSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chownSync, cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { fsyncPath } from '../fsync-path.js';
 import { readMetadataBatches, readQuorumState } from '../clients/quorum-files.js';
 import { FaultNotProven, nodesAre, nodesRestarted, pidsOf } from './evidence.js';
 import { defineFault } from './fault.js';
@@ -38,18 +39,9 @@ function syncTree(dir: string, owner: { uid: number; gid: number }): void {
     const path = join(entry.parentPath, entry.name);
     // A container's broker runs as its own user: the copy must stay writable by it.
     chownSync(path, owner.uid, owner.gid);
-    if (entry.isFile() || entry.isDirectory()) syncPath(path);
+    if (entry.isFile() || entry.isDirectory()) fsyncPath(path);
   }
-  syncPath(dir);
-}
-
-function syncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  fsyncPath(dir);
 }
 
 const describeSize = ({ files, bytes }: DirSize) => `${files} files, ${bytes.toLocaleString('en-US')} bytes`;

@@ -3,6 +3,7 @@
 // a clean unmount keeps everything.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncPath } from '../fsync-path.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortFuseConnection, mountsUnder } from './mounts.js';
 import { supervisor } from './supervisor.js';
@@ -11,15 +12,6 @@ import { UNSYNCED_FS_SOURCE_NAME, UnsyncedDisk } from './unsynced-disk.js';
 const sup = supervisor();
 const root = sup.tempDir('unsynced-disk-test');
 const logDir = join(root, 'logs');
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Writes `text` at the end of `file` (created if needed), with an fsync after it if asked. */
 function append(file: string, text: string, sync = false): void {

@@ -45,6 +45,8 @@ export class UnsyncedDisk {
   private daemon: ManagedProcess | undefined;
   private cuts = 0;
   readonly backing: string;
+  /** Where the first mount records every change (harness/unsynced-fs/trace.go); later mounts do not. */
+  private traceFile: string | undefined;
 
   private constructor(
     private readonly sup: Supervisor,
@@ -56,9 +58,13 @@ export class UnsyncedDisk {
     this.backing = `${mountPoint}.disk`;
   }
 
-  /** Puts the formatted data dir `dataDir` on the unsynced filesystem. */
-  static async mountOver(sup: Supervisor, node: number, dataDir: string, logDir: string): Promise<UnsyncedDisk> {
+  /**
+   * Puts the formatted data dir `dataDir` on the unsynced filesystem; with `traceFile`, every change
+   * until the first power cut is recorded there (the crash-point test).
+   */
+  static async mountOver(sup: Supervisor, node: number, dataDir: string, logDir: string, traceFile?: string): Promise<UnsyncedDisk> {
     const disk = new UnsyncedDisk(sup, node, resolve(dataDir), logDir);
+    disk.traceFile = traceFile;
     rmSync(disk.backing, { recursive: true, force: true });
     await disk.mountOverDataDir();
     return disk;
@@ -94,10 +100,14 @@ export class UnsyncedDisk {
     const daemon = this.sup.spawn(
       `unsynced-fs-node-${this.node}`,
       provisionUnsyncedFs(),
-      ['-backing', this.backing, '-mount', this.mountPoint, '-report', this.reportFile(n), '-keep', this.keptIn(n), '-control', this.controlSocket],
+      [
+        ...['-backing', this.backing, '-mount', this.mountPoint, '-report', this.reportFile(n), '-keep', this.keptIn(n), '-control', this.controlSocket],
+        ...(this.traceFile === undefined ? [] : ['-trace', this.traceFile]),
+      ],
       { logFile: this.outputLog },
     );
     this.daemon = daemon;
+    this.traceFile = undefined;
     // The mount shows in mountinfo before go-fuse has set it up; its program says when it has (a
     // signal before that once left the program unable to exit).
     const ready = () => this.isMounted() && this.mountsReported() > reported;

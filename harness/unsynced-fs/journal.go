@@ -10,7 +10,10 @@ package main
 // that a loss this filesystem shows is one a real disk could show too):
 //   - unlink, rmdir and rename are durable at once; only the creation of a name waits for the
 //     fsync of its directory (a new segment file, a new partition dir, a temp checkpoint file);
-//   - a rename keeps the entry's state: a durable name renamed stays durable under its new name.
+//   - so a renamed name is durable under its new name, even one created since its directory's
+//     last fsync (a checkpoint's temp file renamed over the checkpoint: POSIX leaves the old or
+//     the new file there after a crash, never neither); names inside a renamed directory keep
+//     their state.
 
 import (
 	"fmt"
@@ -211,7 +214,8 @@ func (j *journal) removed(rel string, ino uint64, lastLink bool) {
 	}
 }
 
-// renamed moves the new-name marks under `from` to `to`; a name replaced at `to` is gone.
+// renamed makes `to` durable and moves the new-name marks inside `from` into `to`; a name replaced
+// at `to` is gone.
 func (j *journal) renamed(from, to string, replacedIno uint64, replacedLastLink bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -222,7 +226,9 @@ func (j *journal) renamed(from, to string, replacedIno uint64, replacedLastLink 
 		}
 	}
 	for name := range j.newEntries {
-		if name == from || strings.HasPrefix(name, from+"/") {
+		if name == from {
+			delete(j.newEntries, name)
+		} else if strings.HasPrefix(name, from+"/") {
 			delete(j.newEntries, name)
 			moved[to+strings.TrimPrefix(name, from)] = true
 		}

@@ -1,12 +1,13 @@
 // unsynced-fs mounts a directory that forgets, on a power cut, what was not fsynced: the harness
 // mounts one over a node's data dir, and `power-loss` cuts it after killing the node.
 //
-//	unsynced-fs -backing DIR -mount DIR -report FILE [-keep DIR] [-control SOCKET]
+//	unsynced-fs -backing DIR -mount DIR -report FILE [-keep DIR] [-control SOCKET] [-trace FILE]
 //
 // SIGUSR1 is the power cut: nothing more reaches the backing dir, the mount goes away, the backing
 // dir is put back to what was synced, the report (JSON) says what was discarded, and the program
 // exits 0. SIGTERM or SIGINT unmount and exit keeping everything, as a clean shutdown would.
-// The control socket sets disk faults while the node runs (control.go).
+// The control socket sets disk faults while the node runs (control.go). -trace records every change
+// in order, for the crash-point test (trace.go).
 package main
 
 import (
@@ -36,19 +37,20 @@ func main() {
 	report := flag.String("report", "", "where to write what a power cut discarded (JSON)")
 	keep := flag.String("keep", "", "where to copy the bytes a power cut discarded")
 	control := flag.String("control", "", "a Unix socket for disk faults (control.go)")
+	trace := flag.String("trace", "", "record every change in this file, with the written bytes in FILE.data (trace.go)")
 	debug := flag.Bool("debug", false, "log every FUSE request")
 	flag.Parse()
 	if *backing == "" || *mount == "" || *report == "" {
 		fmt.Fprintln(os.Stderr, "usage: unsynced-fs -backing DIR -mount DIR -report FILE [-keep DIR]")
 		os.Exit(2)
 	}
-	if err := run(*backing, *mount, *report, *keep, *control, *debug); err != nil {
+	if err := run(*backing, *mount, *report, *keep, *control, *trace, *debug); err != nil {
 		fmt.Fprintf(os.Stderr, "unsynced-fs: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(backing, mount, report, keep, control string, debug bool) error {
+func run(backing, mount, report, keep, control, traceFile string, debug bool) (err error) {
 	backing, _ = filepath.Abs(backing)
 	mount, _ = filepath.Abs(mount)
 	if err := mkdirAll(backing, mount); err != nil {
@@ -56,7 +58,18 @@ func run(backing, mount, report, keep, control string, debug bool) error {
 	}
 	j := newJournal(backing)
 	failures := newIOFailures()
-	root, err := newRoot(j, failures)
+	var trace *tracer
+	if traceFile != "" {
+		if trace, err = newTracer(traceFile, backing); err != nil {
+			return err
+		}
+		defer func() {
+			if closeErr := trace.close(); closeErr != nil && err == nil {
+				err = fmt.Errorf("the trace %s is incomplete: %w", traceFile, closeErr)
+			}
+		}()
+	}
+	root, err := newRoot(j, failures, trace)
 	if err != nil {
 		return err
 	}

@@ -20,16 +20,18 @@ type node struct {
 	j *journal
 	// Disk faults while the node runs (EIO on matching calls).
 	io *ioFailures
+	// Every completed change, in order, when tracing (trace.go); nil otherwise.
+	trace *tracer
 }
 
-func newRoot(j *journal, io *ioFailures) (fs.InodeEmbedder, error) {
+func newRoot(j *journal, io *ioFailures, trace *tracer) (fs.InodeEmbedder, error) {
 	var st syscall.Stat_t
 	if err := syscall.Stat(j.backing, &st); err != nil {
 		return nil, err
 	}
 	root := &fs.LoopbackRoot{Path: j.backing, Dev: uint64(st.Dev)}
 	root.NewNode = func(r *fs.LoopbackRoot, _ *fs.Inode, _ string, _ *syscall.Stat_t) fs.InodeEmbedder {
-		return &node{LoopbackNode: fs.LoopbackNode{RootData: r}, j: j, io: io}
+		return &node{LoopbackNode: fs.LoopbackNode{RootData: r}, j: j, io: io, trace: trace}
 	}
 	rootNode := root.NewNode(root, nil, "", &st)
 	root.RootNode = rootNode
@@ -65,7 +67,11 @@ func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int6
 	if !ok {
 		return 0, syscall.EBADF
 	}
-	return w.Write(ctx, data, off)
+	written, errno := w.Write(ctx, data, off)
+	if written > 0 {
+		n.trace.record(traceOp{Op: "write", Path: n.rel(), Ino: n.ino(), Off: off}, data[:written])
+	}
+	return written, errno
 }
 
 var _ = (fs.NodeReader)((*node)(nil))
@@ -97,12 +103,17 @@ func (n *node) Setattr(ctx context.Context, f fs.FileHandle, in *fuse.SetAttrIn,
 	if errno := n.j.allowed(); errno != 0 {
 		return errno
 	}
-	if size, ok := in.GetSize(); ok {
+	size, resized := in.GetSize()
+	if resized {
 		if errno := n.j.beforeTruncate(n.ino(), n.rel(), int64(size)); errno != 0 {
 			return errno
 		}
 	}
-	return n.LoopbackNode.Setattr(ctx, f, in, out)
+	errno := n.LoopbackNode.Setattr(ctx, f, in, out)
+	if errno == 0 && resized {
+		n.trace.record(traceOp{Op: "truncate", Path: n.rel(), Ino: n.ino(), Size: int64(size)}, nil)
+	}
+	return errno
 }
 
 var _ = (fs.NodeAllocater)((*node)(nil))
@@ -115,7 +126,16 @@ func (n *node) Allocate(ctx context.Context, f fs.FileHandle, off uint64, size u
 	if !ok {
 		return syscall.ENOTSUP
 	}
-	return a.Allocate(ctx, off, size, mode)
+	// Only a plain fallocate, which may grow the file, can be traced; punching holes or keeping
+	// the size are refused rather than left out of the trace.
+	if n.trace != nil && mode != 0 {
+		return syscall.ENOTSUP
+	}
+	errno := a.Allocate(ctx, off, size, mode)
+	if errno == 0 {
+		n.trace.record(traceOp{Op: "allocate", Path: n.rel(), Ino: n.ino(), Off: int64(off), Len: int64(size)}, nil)
+	}
+	return errno
 }
 
 var _ = (fs.NodeCopyFileRanger)((*node)(nil))
@@ -132,10 +152,23 @@ func (n *node) Fsync(ctx context.Context, f fs.FileHandle, flags uint32) syscall
 		return errno
 	}
 	if n.StableAttr().Mode&syscall.S_IFMT == syscall.S_IFDIR {
-		return n.j.dirSynced(n.rel())
+		return n.dirSynced()
 	}
 	// The backing file is not fsynced: the journal, not the host's disk, decides what survives.
-	return n.j.synced(n.ino(), n.rel())
+	errno := n.j.synced(n.ino(), n.rel())
+	if errno == 0 {
+		n.trace.record(traceOp{Op: "fsync", Path: n.rel(), Ino: n.ino()}, nil)
+	}
+	return errno
+}
+
+// dirSynced records an fsync of the node's directory.
+func (n *node) dirSynced() syscall.Errno {
+	errno := n.j.dirSynced(n.rel())
+	if errno == 0 {
+		n.trace.record(traceOp{Op: "fsyncdir", Path: n.rel()}, nil)
+	}
+	return errno
 }
 
 var _ = (fs.NodeOpener)((*node)(nil))
@@ -157,6 +190,9 @@ func (n *node) Open(ctx context.Context, flags uint32) (fs.FileHandle, uint32, s
 	if errno != 0 {
 		return nil, 0, errno
 	}
+	if flags&syscall.O_TRUNC != 0 {
+		n.trace.record(traceOp{Op: "truncate", Path: n.rel(), Ino: n.ino(), Size: 0}, nil)
+	}
 	return &journaledFile{inner: fh}, fuseFlags, 0
 }
 
@@ -171,6 +207,7 @@ func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint3
 		return nil, nil, 0, errno
 	}
 	n.j.created(n.child(name), out.Ino, true)
+	n.trace.record(traceOp{Op: "create", Path: n.child(name), Ino: out.Ino}, nil)
 	return inode, &journaledFile{inner: fh}, fuseFlags, 0
 }
 
@@ -182,6 +219,7 @@ func (n *node) newName(name string, isFile bool, out *fuse.EntryOut, make func()
 	inode, errno := make()
 	if errno == 0 {
 		n.j.created(n.child(name), out.Ino, isFile)
+		n.trace.record(traceOp{Op: "create", Path: n.child(name), Ino: out.Ino, Dir: !isFile}, nil)
 	}
 	return inode, errno
 }
@@ -195,6 +233,9 @@ func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.En
 var _ = (fs.NodeMknoder)((*node)(nil))
 
 func (n *node) Mknod(ctx context.Context, name string, mode, dev uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	if n.trace != nil && mode&syscall.S_IFMT != syscall.S_IFREG {
+		return nil, syscall.ENOTSUP // the trace knows files and directories only
+	}
 	return n.newName(name, mode&syscall.S_IFMT == syscall.S_IFREG, out, func() (*fs.Inode, syscall.Errno) {
 		return n.LoopbackNode.Mknod(ctx, name, mode, dev, out)
 	})
@@ -203,6 +244,9 @@ func (n *node) Mknod(ctx context.Context, name string, mode, dev uint32, out *fu
 var _ = (fs.NodeSymlinker)((*node)(nil))
 
 func (n *node) Symlink(ctx context.Context, target, name string, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	if n.trace != nil {
+		return nil, syscall.ENOTSUP // the trace knows files and directories only
+	}
 	return n.newName(name, false, out, func() (*fs.Inode, syscall.Errno) { return n.LoopbackNode.Symlink(ctx, target, name, out) })
 }
 
@@ -218,6 +262,7 @@ func (n *node) Link(ctx context.Context, target fs.InodeEmbedder, name string, o
 		n.j.mu.Lock()
 		n.j.newEntries[n.child(name)] = true
 		n.j.mu.Unlock()
+		n.trace.record(traceOp{Op: "link", Path: n.child(name), Ino: out.Ino}, nil)
 	}
 	return inode, errno
 }
@@ -232,6 +277,7 @@ func (n *node) Unlink(ctx context.Context, name string) syscall.Errno {
 	errno := n.LoopbackNode.Unlink(ctx, name)
 	if errno == 0 {
 		n.j.removed(n.child(name), ino, last)
+		n.trace.record(traceOp{Op: "unlink", Path: n.child(name), Ino: ino}, nil)
 	}
 	return errno
 }
@@ -245,6 +291,7 @@ func (n *node) Rmdir(ctx context.Context, name string) syscall.Errno {
 	errno := n.LoopbackNode.Rmdir(ctx, name)
 	if errno == 0 {
 		n.j.removed(n.child(name), 0, false)
+		n.trace.record(traceOp{Op: "rmdir", Path: n.child(name)}, nil)
 	}
 	return errno
 }
@@ -261,9 +308,14 @@ func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedd
 	if err := syscall.Lstat(filepath.Join(n.j.backing, to), &replaced); err == nil {
 		replacedIno, replacedLast = replaced.Ino, replaced.Nlink <= 1
 	}
+	// An exchange of two names cannot be traced as a rename: refused while tracing.
+	if n.trace != nil && flags != 0 {
+		return syscall.ENOTSUP
+	}
 	errno := n.LoopbackNode.Rename(ctx, name, newParent, newName, flags)
 	if errno == 0 {
 		n.j.renamed(n.child(name), to, replacedIno, replacedLast)
+		n.trace.record(traceOp{Op: "rename", Path: n.child(name), To: to}, nil)
 	}
 	return errno
 }
@@ -312,7 +364,7 @@ func (d *syncedDir) Fsyncdir(ctx context.Context, flags uint32) syscall.Errno {
 	if errno := d.n.io.check(d.n.rel(), "fsync"); errno != 0 {
 		return errno
 	}
-	return d.n.j.dirSynced(d.n.rel())
+	return d.n.dirSynced()
 }
 
 // mkdirAll makes the mount point and the backing dir.

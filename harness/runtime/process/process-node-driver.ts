@@ -30,6 +30,10 @@ export interface ProcessClusterOptions {
   security?: SecuritySettings;
   /** Every node's data dir on the unsynced filesystem (power cuts). */
   unsyncedDisks?: boolean;
+  /** With unsyncedDisks: each node's filesystem records every change in `<traceDir>/node-<id>.trace` (the crash-point test). */
+  traceDir?: string;
+  /** The cluster's id, for nodes started on data dirs of an earlier cluster (random when absent). */
+  clusterId?: string;
 }
 
 /** The embedded default runtime: every node and toxiproxy as a local process on 127.0.0.1. */
@@ -119,7 +123,7 @@ export class ProcessNodeDriver implements NodeDriver {
         logDir: join(options.logDir, `node-${id}`),
       });
     }
-    const layout: ClusterLayout = { clusterId: randomClusterId(), nodes, brokerConfig: options.brokerConfig ?? {} };
+    const layout: ClusterLayout = { clusterId: options.clusterId ?? randomClusterId(), nodes, brokerConfig: options.brokerConfig ?? {} };
     if (options.security !== undefined && options.security.mode !== 'plaintext') {
       // Certificates and keys stay in the run's temp dir, removed with it.
       layout.security = new ClusterSecurity(
@@ -151,7 +155,10 @@ export class ProcessNodeDriver implements NodeDriver {
       }
       await options.launcher.prepare(layout);
       if (options.unsyncedDisks) {
-        for (const node of nodes) driver.unsynced.set(node.id, await UnsyncedDisk.mountOver(sup, node.id, node.dataDir, node.logDir));
+        for (const node of nodes) {
+          const trace = options.traceDir === undefined ? undefined : join(options.traceDir, `node-${node.id}.trace`);
+          driver.unsynced.set(node.id, await UnsyncedDisk.mountOver(sup, node.id, node.dataDir, node.logDir, trace));
+        }
       }
       return driver;
     } catch (err) {
