@@ -4,6 +4,7 @@
 // The rules that drive it (when to rebalance, when the join phase completes) live in the
 // coordinator; this file holds the state and the questions asked of it.
 import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '@kafka-chaos/protocol';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -28,6 +29,8 @@ export interface JoinResult {
   leader: string;
   memberId: string;
   members: { memberId: string; groupInstanceId: string | null; metadata: Buffer }[];
+  /** v9+: the leader is told its assignment stands (a static leader replaced in a stable group). */
+  skipAssignment?: boolean;
 }
 
 export interface SyncResult {
@@ -162,8 +165,64 @@ export class ClassicGroup {
     return this.leaderId === memberId;
   }
 
-  generateMemberId(clientId: string): string {
-    return `${clientId}-${randomUUID()}`;
+  /** A static member's id starts with its group.instance.id, a dynamic member's with its client id. */
+  generateMemberId(clientId: string, groupInstanceId: string | null): string {
+    return `${groupInstanceId ?? clientId}-${randomUUID()}`;
+  }
+
+  /** The member id a group.instance.id (KIP-345) is bound to. */
+  staticMemberId(groupInstanceId: string): string | undefined {
+    for (const member of this.members.values()) if (member.groupInstanceId === groupInstanceId) return member.memberId;
+    return undefined;
+  }
+
+  /**
+   * Kafka's ClassicGroup.validateMember: a request naming a group.instance.id must come from the
+   * member id bound to it (FENCED_INSTANCE_ID otherwise: an older incarnation of that instance).
+   */
+  validateMember(memberId: string, groupInstanceId: string | null): number {
+    if (groupInstanceId !== null) {
+      const bound = this.staticMemberId(groupInstanceId);
+      if (bound === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      return bound === memberId ? ErrorCode.NONE : ErrorCode.FENCED_INSTANCE_ID;
+    }
+    return this.has(memberId) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+
+  /**
+   * A static member that joined again without its member id takes `newMemberId`, keeping its
+   * assignment and its place as leader; a request the old id still has parked is answered
+   * FENCED_INSTANCE_ID.
+   */
+  replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): ClassicGroupMember {
+    const old = this.members.get(oldMemberId);
+    if (old === undefined) throw new Error(`group ${this.groupId} has no member ${oldMemberId} for instance ${groupInstanceId}`);
+    const wasLeader = this.isLeader(oldMemberId);
+    old.completeJoin({
+      errorCode: ErrorCode.FENCED_INSTANCE_ID,
+      generationId: -1,
+      protocolType: null,
+      protocolName: null,
+      leader: '',
+      memberId: oldMemberId,
+      members: [],
+    });
+    old.completeSync({ errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: EMPTY_ASSIGNMENT });
+    this.remove(oldMemberId);
+    const replacement = new ClassicGroupMember(
+      newMemberId,
+      groupInstanceId,
+      old.clientId,
+      old.clientHost,
+      old.rebalanceTimeoutMs,
+      old.sessionTimeoutMs,
+      old.protocolType,
+      old.protocols,
+    );
+    replacement.assignment = old.assignment;
+    this.add(replacement);
+    if (wasLeader) this.leaderId = newMemberId;
+    return replacement;
   }
 
   add(member: ClassicGroupMember, onJoin?: (result: JoinResult) => void): void {

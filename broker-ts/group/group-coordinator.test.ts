@@ -163,6 +163,143 @@ describe('classic groups', () => {
   });
 });
 
+describe('static members (KIP-345)', () => {
+  function joinStatic(
+    client: WireClient,
+    groupId: string,
+    instance: string,
+    memberId = '',
+    options: { sessionTimeoutMs?: number; rebalanceTimeoutMs?: number; metadata?: string } = {},
+  ) {
+    return client.send(ApiKey.JoinGroup, 9, {
+      groupId,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 5_000,
+      memberId,
+      groupInstanceId: instance,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.from(options.metadata ?? 'sub') }],
+      reason: null,
+    });
+  }
+  const heartbeatAs = (client: WireClient, groupId: string, generationId: number, memberId: string, instance: string | null) =>
+    client.send(ApiKey.Heartbeat, 4, { groupId, generationId, memberId, groupInstanceId: instance }).then((r) => r.errorCode);
+  const syncAs = (
+    client: WireClient,
+    groupId: string,
+    generationId: number,
+    memberId: string,
+    instance: string,
+    assignments: { memberId: string; assignment: Buffer }[] = [],
+  ) =>
+    client.send(ApiKey.SyncGroup, 5, {
+      groupId,
+      generationId,
+      memberId,
+      groupInstanceId: instance,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments,
+    });
+
+  /** Two static members, A leading, through their first rebalance. */
+  async function stableStaticGroup(groupId: string, options: { sessionTimeoutMs?: number; rebalanceTimeoutMs?: number } = {}) {
+    const a = await node.client();
+    const b = await node.client();
+    // No MEMBER_ID_REQUIRED for static members: both join at once, with ids made from their instance ids.
+    const [joinedA, joinedB] = await Promise.all([joinStatic(a, groupId, 'a', '', options), joinStatic(b, groupId, 'b', '', options)]);
+    expect(joinedA.memberId).toMatch(/^a-/);
+    expect(joinedB.memberId).toMatch(/^b-/);
+    const leader =
+      joinedA.leader === joinedA.memberId ? { client: a, member: joinedA.memberId, instance: 'a' } : { client: b, member: joinedB.memberId, instance: 'b' };
+    const follower = leader.client === a ? { client: b, member: joinedB.memberId, instance: 'b' } : { client: a, member: joinedA.memberId, instance: 'a' };
+    const generation = joinedA.generationId;
+    const assignments = [
+      { memberId: leader.member, assignment: Buffer.from('leader:0') },
+      { memberId: follower.member, assignment: Buffer.from('follower:1') },
+    ];
+    await Promise.all([
+      syncAs(leader.client, groupId, generation, leader.member, leader.instance, assignments),
+      syncAs(follower.client, groupId, generation, follower.member, follower.instance),
+    ]);
+    return { leader, follower, generation };
+  }
+
+  it('a restarted member takes its place again without a rebalance, and its old member id is fenced', async () => {
+    const { leader, follower, generation } = await stableStaticGroup('s1');
+    const restarted = await node.client();
+    const again = await joinStatic(restarted, 's1', follower.instance);
+    expect(again).toMatchObject({ errorCode: 0, generationId: generation, leader: leader.member, skipAssignment: false, members: [] });
+    expect(again.memberId).not.toBe(follower.member);
+    expect(await heartbeatAs(leader.client, 's1', generation, leader.member, leader.instance)).toBe(ErrorCode.NONE);
+    expect(await heartbeatAs(follower.client, 's1', generation, follower.member, follower.instance)).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect(await heartbeatAs(restarted, 's1', generation, again.memberId, follower.instance)).toBe(ErrorCode.NONE);
+    // It gets the assignment its old id had.
+    expect((await syncAs(restarted, 's1', generation, again.memberId, follower.instance)).assignment).toEqual(Buffer.from('follower:1'));
+    // The old member id is gone: without the instance id it is unknown, with it fenced.
+    expect((await commit(follower.client, 's1', generation, follower.member, 1n)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    const stale = await follower.client.send(ApiKey.OffsetCommit, 9, {
+      groupId: 's1',
+      generationIdOrMemberEpoch: generation,
+      memberId: follower.member,
+      groupInstanceId: follower.instance,
+      topics: [{ name: 'gt', partitions: [{ partitionIndex: 0, committedOffset: 2n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    expect(stale.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
+
+    // The leader restarting is told its assignment stands (v9 skipAssignment), with the members.
+    const leaderAgain = await joinStatic(await node.client(), 's1', leader.instance);
+    expect(leaderAgain).toMatchObject({ errorCode: 0, generationId: generation, skipAssignment: true });
+    expect(leaderAgain.leader).toBe(leaderAgain.memberId);
+    expect(leaderAgain.members.map((m) => m.groupInstanceId).sort()).toEqual(['a', 'b']);
+  });
+
+  it('keeps a static member that misses the join phase in the next generation, and drops it when it does not sync either', async () => {
+    const timeouts = { sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 300 };
+    const { leader, follower } = await stableStaticGroup('s2', timeouts);
+    // The leader joins again (a rebalance); the follower sleeps through it. A dynamic member would
+    // be dropped when the join phase ends; a static one is in the new generation's member list.
+    const started = Date.now();
+    const rejoined = await joinStatic(leader.client, 's2', leader.instance, leader.member, timeouts);
+    expect(rejoined.errorCode).toBe(0);
+    expect(rejoined.members.map((m) => m.groupInstanceId).sort()).toEqual(['a', 'b']);
+    await syncAs(leader.client, 's2', rejoined.generationId, leader.member, leader.instance);
+    // As in Kafka, every member of the generation must sync within the rebalance timeout: the
+    // follower does not, and goes long before its 10 s session would have run out.
+    let code: number = ErrorCode.NONE;
+    for (let i = 0; i < 60 && code === ErrorCode.NONE; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      code = await heartbeatAs(leader.client, 's2', rejoined.generationId, leader.member, leader.instance);
+    }
+    expect(code).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const alone = await joinStatic(leader.client, 's2', leader.instance, leader.member, timeouts);
+    expect(alone.members.map((m) => m.groupInstanceId)).toEqual([leader.instance]);
+    expect(await heartbeatAs(follower.client, 's2', alone.generationId, follower.member, follower.instance)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
+  it('leaves by instance id, refusing another member id for it', async () => {
+    const { leader, follower, generation } = await stableStaticGroup('s3');
+    const left = await node.client().then((c) =>
+      c.send(ApiKey.LeaveGroup, 5, {
+        groupId: 's3',
+        members: [
+          { memberId: '', groupInstanceId: 'nobody', reason: null },
+          { memberId: 'someone-else', groupInstanceId: follower.instance, reason: null },
+          { memberId: '', groupInstanceId: follower.instance, reason: 'removed by an admin' },
+        ],
+      }),
+    );
+    expect(left.members!.map((m) => [m.groupInstanceId, m.errorCode])).toEqual([
+      ['nobody', ErrorCode.UNKNOWN_MEMBER_ID],
+      [follower.instance, ErrorCode.FENCED_INSTANCE_ID],
+      [follower.instance, ErrorCode.NONE],
+    ]);
+    expect(await heartbeatAs(leader.client, 's3', generation, leader.member, leader.instance)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(await heartbeatAs(follower.client, 's3', generation, follower.member, follower.instance)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+});
+
 describe('committed offsets', () => {
   it('commits for the current generation and fetches them back, v1-7 and v8+', async () => {
     const client = await node.client();

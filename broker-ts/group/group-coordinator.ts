@@ -50,6 +50,7 @@ export interface SyncRequest {
   groupId: string;
   generationId: number;
   memberId: string;
+  groupInstanceId: string | null;
   protocolType: string | null;
   protocolName: string | null;
   assignments: { memberId: string; assignment: Buffer }[];
@@ -296,7 +297,8 @@ export class GroupCoordinator {
     const protocolNames = request.protocols.map((p) => p.name);
     if (group.is('Dead')) return resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, ''));
     if (!group.supportsProtocols(request.protocolType, protocolNames)) return resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, ''));
-    const newMemberId = group.generateMemberId(context.clientId);
+    const newMemberId = group.generateMemberId(context.clientId, request.groupInstanceId);
+    if (request.groupInstanceId !== null) return this.joinNewStaticMember(context, request, group, newMemberId, resolve);
     if (context.apiVersion >= 4) {
       // KIP-394: the member must come back with this id, so a client retrying after a lost response does not leave a ghost member.
       group.pendingJoinMembers.add(newMemberId);
@@ -304,6 +306,75 @@ export class GroupCoordinator {
       return resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, newMemberId));
     }
     this.addMemberThenRebalanceOrCompleteJoin(context, request, group, newMemberId, resolve);
+  }
+
+  /**
+   * KIP-345: a static member (group.instance.id) is never told MEMBER_ID_REQUIRED. When its
+   * instance is already in the group (a restart), it takes the place of its old member id.
+   */
+  private joinNewStaticMember(context: MemberContext, request: JoinRequest, group: ClassicGroup, newMemberId: string, resolve: JoinCallback): void {
+    const instanceId = request.groupInstanceId!;
+    const existing = group.staticMemberId(instanceId);
+    if (existing === undefined) {
+      this.logger.info({ group: group.groupId, instance: instanceId, member: newMemberId, state: group.state }, 'static member joins');
+      return this.addMemberThenRebalanceOrCompleteJoin(context, request, group, newMemberId, resolve);
+    }
+    this.logger.info(
+      { group: group.groupId, instance: instanceId, from: existing, to: newMemberId, state: group.state },
+      'static member joins again: its old member id is replaced',
+    );
+    this.updateStaticMemberThenRebalanceOrCompleteJoin(context, request, group, existing, newMemberId, resolve);
+  }
+
+  /**
+   * Kafka's updateStaticMemberThenRebalanceOrCompleteJoin: in a Stable group whose selected
+   * protocol stays, the returning instance gets the current generation without a rebalance (the
+   * point of static membership) once the group is stored with its new member id; otherwise the
+   * group rebalances (during CompletingRebalance always: the leader may be assigning to the old id).
+   */
+  private updateStaticMemberThenRebalanceOrCompleteJoin(
+    context: MemberContext,
+    request: JoinRequest,
+    group: ClassicGroup,
+    oldMemberId: string,
+    newMemberId: string,
+    resolve: JoinCallback,
+  ): void {
+    const instanceId = request.groupInstanceId!;
+    const leaderBefore = group.leaderId ?? '';
+    const member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
+    this.timers.cancel(heartbeatKey(group.groupId, oldMemberId));
+    this.rescheduleHeartbeat(group, member);
+    const before = { protocols: member.protocols, rebalanceTimeoutMs: member.rebalanceTimeoutMs, sessionTimeoutMs: member.sessionTimeoutMs };
+    group.updateMember(member, request.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, resolve);
+    if (group.is('Stable')) {
+      if (group.protocolName !== group.selectProtocol()) {
+        return this.maybePrepareRebalanceOrCompleteJoin(group, `static member ${newMemberId} (instance ${instanceId}) changes the group's protocol`);
+      }
+      const assignment = new Map([...group.members.values()].map((m) => [m.memberId, m.assignment]));
+      this.persistGroup(group, assignment).then(
+        () => {
+          const isLeader = group.isLeader(newMemberId);
+          const skipAssignment = context.apiVersion >= 9;
+          member.completeJoin({
+            ...this.joinResponse(group, member, skipAssignment && isLeader),
+            leader: skipAssignment ? (group.leaderId ?? '') : leaderBefore,
+            skipAssignment: skipAssignment && isLeader,
+          });
+        },
+        (error: unknown) => {
+          this.logger.warn({ group: group.groupId, instance: instanceId, err: error }, 'failed to store the static member: back to its old member id');
+          group.updateMember(member, before.protocols, before.rebalanceTimeoutMs, before.sessionTimeoutMs, () => {});
+          const restored = group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
+          this.timers.cancel(heartbeatKey(group.groupId, newMemberId));
+          this.rescheduleHeartbeat(group, restored);
+          resolve({ ...joinError(asCoordinatorError(error).code, ''), generationId: group.generationId, leader: leaderBefore });
+        },
+      );
+      return;
+    }
+    if (group.is('CompletingRebalance')) return this.prepareRebalance(group, `updating metadata for static member ${newMemberId} (instance ${instanceId})`);
+    this.maybeCompleteJoinPhase(group);
   }
 
   private joinExistingMember(context: MemberContext, request: JoinRequest, group: ClassicGroup, resolve: JoinCallback): void {
@@ -318,8 +389,9 @@ export class GroupCoordinator {
       return resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId));
     }
     if (group.pendingJoinMembers.has(memberId)) return this.addMemberThenRebalanceOrCompleteJoin(context, request, group, memberId, resolve);
-    const member = group.member(memberId);
-    if (member === undefined) return resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
+    const invalid = group.validateMember(memberId, request.groupInstanceId);
+    if (invalid !== ErrorCode.NONE) return resolve(joinError(invalid, memberId));
+    const member = group.member(memberId)!;
     switch (group.state) {
       case 'PreparingRebalance':
         return this.updateMemberThenRebalanceOrCompleteJoin(request, group, member, resolve, `member ${memberId} is joining group during PreparingRebalance`);
@@ -447,7 +519,8 @@ export class GroupCoordinator {
 
   private completeJoin(group: ClassicGroup): void {
     this.timers.cancel(joinKey(group.groupId));
-    const dropped = group.notYetRejoinedMembers();
+    // A static member that did not rejoin keeps its place until its session expires (KIP-345).
+    const dropped = group.notYetRejoinedMembers().filter((m) => m.groupInstanceId === null);
     for (const member of dropped) {
       member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       group.remove(member.memberId);
@@ -541,7 +614,7 @@ export class GroupCoordinator {
     else if (group.is('PreparingRebalance') && group.hasAllMembersJoined()) this.completeJoin(group);
   }
 
-  heartbeat(groupId: string, memberId: string, generationId: number): number {
+  heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
     if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return ErrorCode.NONE; // as Kafka: loading groups answer heartbeats blindly
@@ -549,8 +622,9 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    const member = group.member(memberId);
-    if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    const invalid = group.validateMember(memberId, groupInstanceId);
+    if (invalid !== ErrorCode.NONE) return invalid;
+    const member = group.member(memberId)!;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     switch (group.state) {
       case 'Empty':
@@ -574,8 +648,9 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (group === undefined || group.is('Empty')) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (group.is('Dead')) return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
-    const member = group.member(memberId);
-    if (member === undefined) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    const invalid = group.validateMember(memberId, request.groupInstanceId);
+    if (invalid !== ErrorCode.NONE) return Promise.resolve(syncError(invalid));
+    const member = group.member(memberId)!;
     if (request.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
     if (isInconsistent(request.protocolType, group.protocolType) || isInconsistent(request.protocolName, group.protocolName)) {
       return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
@@ -652,20 +727,21 @@ export class GroupCoordinator {
     if (group.is('Dead')) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     const results = members.map(({ memberId, groupInstanceId }) => {
       let errorCode: number = ErrorCode.NONE;
-      if (memberId === '') errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+      if (groupInstanceId !== null) {
+        // KIP-345: a static member leaves by its instance id (what AdminClient's
+        // removeMembersFromConsumerGroup sends), with or without its member id.
+        const bound = group.staticMemberId(groupInstanceId);
+        if (bound === undefined) errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+        else if (memberId !== '' && memberId !== bound) errorCode = ErrorCode.FENCED_INSTANCE_ID;
+        else this.removeLeavingMember(group, group.member(bound)!);
+      } else if (memberId === '') errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
       else if (group.pendingJoinMembers.has(memberId)) {
         group.remove(memberId);
         this.timers.cancel(heartbeatKey(groupId, memberId));
       } else {
         const member = group.member(memberId);
         if (member === undefined) errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
-        else {
-          this.timers.cancel(heartbeatKey(groupId, memberId));
-          this.logger.info({ group: groupId, member: memberId }, 'member left the group');
-          member.completeJoin(joinError(ErrorCode.UNKNOWN_MEMBER_ID, ''));
-          member.completeSync(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-          group.remove(memberId);
-        }
+        else this.removeLeavingMember(group, member);
       }
       return { memberId, groupInstanceId, errorCode };
     });
@@ -674,6 +750,14 @@ export class GroupCoordinator {
       else if (group.is('PreparingRebalance')) this.maybeCompleteJoinPhase(group);
     }
     return { errorCode: ErrorCode.NONE, members: results };
+  }
+
+  private removeLeavingMember(group: ClassicGroup, member: ClassicGroupMember): void {
+    this.timers.cancel(heartbeatKey(group.groupId, member.memberId));
+    this.logger.info({ group: group.groupId, member: member.memberId, instance: member.groupInstanceId }, 'member left the group');
+    member.completeJoin(joinError(ErrorCode.UNKNOWN_MEMBER_ID, ''));
+    member.completeSync(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    group.remove(member.memberId);
   }
 
   // ---- Committed offsets: validated against the group here, kept by the offset manager ----
@@ -833,7 +917,8 @@ function validateOffsetCommit(
   // Generation -1 comes from the admin client or a consumer managing its own partitions.
   if (request.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
   if (request.generationId >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
-    if (!group.has(request.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    const invalid = group.validateMember(request.memberId, request.groupInstanceId);
+    if (invalid !== ErrorCode.NONE) return invalid;
     if (request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
   } else if (!transactional && !group.is('Empty')) {
     return ErrorCode.UNKNOWN_MEMBER_ID;

@@ -7,6 +7,6 @@ export const heartbeatHandler = defineHandler({
   minVersion: 0,
   maxVersion: 4,
   handle(broker, body) {
-    return { throttleTimeMs: 0, errorCode: broker.groups.heartbeat(body.groupId, body.memberId, body.generationId) };
+    return { throttleTimeMs: 0, errorCode: broker.groups.heartbeat(body.groupId, body.memberId, body.groupInstanceId ?? null, body.generationId) };
   },
 });

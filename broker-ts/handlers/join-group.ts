@@ -28,7 +28,7 @@ export const joinGroupHandler = defineHandler({
       // Before v7 the protocol name is a non-nullable string.
       protocolName: context.apiVersion >= 7 ? result.protocolName : (result.protocolName ?? ''),
       leader: result.leader,
-      skipAssignment: false,
+      skipAssignment: result.skipAssignment ?? false,
       memberId: result.memberId,
       members: result.members,
     };

@@ -11,6 +11,7 @@ export const syncGroupHandler = defineHandler({
       groupId: body.groupId,
       generationId: body.generationId,
       memberId: body.memberId,
+      groupInstanceId: body.groupInstanceId ?? null,
       protocolType: body.protocolType ?? null,
       protocolName: body.protocolName ?? null,
       assignments: body.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),

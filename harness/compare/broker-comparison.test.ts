@@ -53,6 +53,20 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
         'cmp-txn-none': { errorCode: 'TRANSACTIONAL_ID_NOT_FOUND' },
       },
     }),
+  'static-membership': (k) =>
+    expect(k).toMatchObject({
+      'first JoinGroup': { errorCode: 'NONE', generationId: 1, memberId: 'i-1-…' },
+      'Heartbeat naming instance i-1 with': {
+        'the bound member id': 'NONE',
+        'another member id': 'FENCED_INSTANCE_ID',
+        'an unknown instance': 'UNKNOWN_MEMBER_ID',
+      },
+      'JoinGroup after a restart': { errorCode: 'NONE', generationId: 1, 'a new member id': true },
+      'Heartbeat after the restart, with the': { 'old member id': 'FENCED_INSTANCE_ID', 'new member id': 'NONE' },
+      'SyncGroup after the restart': { errorCode: 'NONE', assignment: 'partitions' },
+      'OffsetCommit with the old member id': [{ name: 'cmp-static', partitions: [{ errorCode: 'FENCED_INSTANCE_ID' }] }],
+      'DescribeGroups after the leave': [{ groupState: 'Empty', members: 0 }],
+    }),
   'incremental-alter-configs': (k) =>
     expect(k).toMatchObject({
       answers: { 'set one key': { errorCode: 'NONE' }, 'append to a non-list key': { errorCode: 'INVALID_CONFIG' } },

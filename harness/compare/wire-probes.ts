@@ -273,6 +273,15 @@ const fetchErrors = defineProbe({
   },
 });
 
+/** Every `errorCode` field of an answer by its name. */
+function withNames(value: unknown): unknown {
+  return Array.isArray(value)
+    ? value.map(withNames)
+    : value !== null && typeof value === 'object' && !Buffer.isBuffer(value)
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'errorCode' && typeof v === 'number' ? named(v) : withNames(v)]))
+      : value;
+}
+
 const groupErrors = defineProbe({
   name: 'groups',
   title: 'group APIs: the same answers for unknown groups and members',
@@ -316,12 +325,6 @@ const groupErrors = defineProbe({
       groupInstanceId: null,
       topics: [{ name: 'cmp-nowhere', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
     });
-    const withNames = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map(withNames)
-        : value !== null && typeof value === 'object' && !Buffer.isBuffer(value)
-          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'errorCode' && typeof v === 'number' ? named(v) : withNames(v)]))
-          : value;
     return observe(
       withNames({
         FindCoordinator: coordinator.coordinators!.map((c) => ({ key: c.key, errorCode: c.errorCode })),
@@ -334,6 +337,105 @@ const groupErrors = defineProbe({
         DescribeGroups: described.groups.map((g) => ({ ...g, authorizedOperations: undefined })),
         DeleteGroups: deleted.results,
         OffsetCommit: commit.topics,
+      }),
+    );
+  },
+});
+
+const staticMembership = defineProbe({
+  name: 'static-membership',
+  title: 'static members (KIP-345): a restart keeps the generation, the old member id is fenced, LeaveGroup by instance id',
+  async run({ client }) {
+    const groupId = 'cmp-static';
+    await createTopic(client, 'cmp-static');
+    await settled(
+      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [groupId] }),
+      (r) => r.coordinators![0]!.errorCode !== ErrorCode.NONE,
+    );
+    const join = (groupInstanceId: string) =>
+      client.send(ApiKey.JoinGroup, 9, {
+        groupId,
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 30_000,
+        memberId: '',
+        groupInstanceId,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.from('subscription') }],
+        reason: null,
+      });
+    const heartbeat = (memberId: string, groupInstanceId: string | null, generationId: number) =>
+      client.send(ApiKey.Heartbeat, 4, { groupId, generationId, memberId, groupInstanceId }).then((r) => named(r.errorCode));
+    const sync = (memberId: string, generationId: number, assignments: { memberId: string; assignment: Buffer }[]) =>
+      client.send(ApiKey.SyncGroup, 5, {
+        groupId,
+        generationId,
+        memberId,
+        groupInstanceId: 'i-1',
+        protocolType: 'consumer',
+        protocolName: 'range',
+        assignments,
+      });
+    // A member id is `<instance id>-<uuid>`: observed as its prefix.
+    const idOf = (memberId: string) => (memberId.startsWith('i-1-') ? 'i-1-…' : memberId);
+
+    const first = await join('i-1');
+    const firstSync = await sync(first.memberId, first.generationId, [{ memberId: first.memberId, assignment: Buffer.from('partitions') }]);
+    const fencing = {
+      'the bound member id': await heartbeat(first.memberId, 'i-1', first.generationId),
+      'another member id': await heartbeat('someone-else', 'i-1', first.generationId),
+      'an unknown instance': await heartbeat(first.memberId, 'i-2', first.generationId),
+    };
+    // The instance restarts: it joins again without a member id.
+    const again = await join('i-1');
+    const afterRestart = {
+      'old member id': await heartbeat(first.memberId, 'i-1', again.generationId),
+      'new member id': await heartbeat(again.memberId, 'i-1', again.generationId),
+    };
+    const againSync = await sync(again.memberId, again.generationId, []);
+    const staleCommit = await client.send(ApiKey.OffsetCommit, 9, {
+      groupId,
+      generationIdOrMemberEpoch: first.generationId,
+      memberId: first.memberId,
+      groupInstanceId: 'i-1',
+      topics: [{ name: 'cmp-static', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    const leave = await client.send(ApiKey.LeaveGroup, 5, {
+      groupId,
+      members: [
+        { memberId: '', groupInstanceId: 'i-9', reason: null },
+        { memberId: 'someone-else', groupInstanceId: 'i-1', reason: null },
+        { memberId: '', groupInstanceId: 'i-1', reason: null },
+      ],
+    });
+    const described = await settled(
+      () => client.send(ApiKey.DescribeGroups, 5, { groups: [groupId], includeAuthorizedOperations: false }),
+      (r) => r.groups[0]!.groupState === 'PreparingRebalance',
+    );
+    return observe(
+      withNames({
+        'first JoinGroup': {
+          errorCode: first.errorCode,
+          generationId: first.generationId,
+          memberId: idOf(first.memberId),
+          leader: idOf(first.leader),
+          members: first.members.map((m) => ({ ...m, memberId: idOf(m.memberId) })),
+        },
+        'first SyncGroup': { errorCode: firstSync.errorCode, assignment: firstSync.assignment.toString() },
+        'Heartbeat naming instance i-1 with': fencing,
+        'JoinGroup after a restart': {
+          errorCode: again.errorCode,
+          generationId: again.generationId,
+          'a new member id': again.memberId !== first.memberId,
+          memberId: idOf(again.memberId),
+          leader: idOf(again.leader),
+          skipAssignment: again.skipAssignment,
+          members: again.members.map((m) => ({ ...m, memberId: idOf(m.memberId) })),
+        },
+        'Heartbeat after the restart, with the': afterRestart,
+        'SyncGroup after the restart': { errorCode: againSync.errorCode, assignment: againSync.assignment.toString() },
+        'OffsetCommit with the old member id': staleCommit.topics,
+        LeaveGroup: { errorCode: leave.errorCode, members: (leave.members ?? []).map((m) => ({ ...m, memberId: idOf(m.memberId) })) },
+        'DescribeGroups after the leave': described.groups.map((g) => ({ groupState: g.groupState, members: g.members.length })),
       }),
     );
   },
@@ -675,6 +777,7 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   listOffsets,
   fetchErrors,
   groupErrors,
+  staticMembership,
   describeConfigs,
   incrementalAlterConfigs,
   describeLogDirs,
