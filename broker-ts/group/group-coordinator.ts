@@ -11,6 +11,7 @@ import type { Partition } from '../replication/partition.js';
 import { ClassicGroup, ClassicGroupMember } from './classic-group.js';
 import type { GroupProtocol, GroupState, JoinResult, SyncResult } from './classic-group.js';
 import { decodeCoordinatorKey, decodeGroupMetadataValue, groupMetadataKey, groupMetadataValue } from './coordinator-records.js';
+import { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-subscription.js';
 import { OffsetManager } from './offset-manager.js';
 import type { CommitTopics, FetchedOffsets, PartitionResult } from './offset-manager.js';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
@@ -54,6 +55,11 @@ export interface SyncRequest {
   protocolType: string | null;
   protocolName: string | null;
   assignments: { memberId: string; assignment: Buffer }[];
+}
+
+export interface OffsetDeleteResult {
+  errorCode: number;
+  topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
 }
 
 export interface LeaveResult {
@@ -886,6 +892,43 @@ export class GroupCoordinator {
       this.timers.cancelPrefix(`${groupId}\0`);
     }
     return ErrorCode.NONE;
+  }
+
+  /**
+   * OffsetDelete (KIP-496), as Kafka's OffsetMetadataManager.deleteOffsets: the offsets of an Empty
+   * group, or of topics no member of a consumer-protocol group subscribes to, are deleted with
+   * tombstones; partitions of subscribed topics are answered GROUP_SUBSCRIBED_TO_TOPIC. A group
+   * with members of another protocol is NON_EMPTY_GROUP. A partition without an offset is answered
+   * NONE, as by Kafka.
+   */
+  async deleteOffsets(groupId: string, topics: readonly { name: string; partitions: readonly number[] }[]): Promise<OffsetDeleteResult> {
+    const fail = (errorCode: number): OffsetDeleteResult => ({ errorCode, topics: [] });
+    if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) return fail(coordinatorError);
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.is('Dead')) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    if (!group.is('Empty') && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return fail(ErrorCode.NON_EMPTY_GROUP);
+    const subscribed = subscribedTopics(group);
+    const stored = this.offsets.offsetsOf(groupId);
+    const tombstones: { topic: string; partition: number }[] = [];
+    const answer = topics.map((topic) => {
+      const isSubscribed = subscribed?.has(topic.name) ?? false;
+      return {
+        name: topic.name,
+        partitions: topic.partitions.map((partition) => {
+          if (isSubscribed) return { partitionIndex: partition, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
+          if (stored.get(topic.name)?.has(partition)) tombstones.push({ topic: topic.name, partition });
+          return { partitionIndex: partition, errorCode: ErrorCode.NONE };
+        }),
+      };
+    });
+    try {
+      await this.offsets.deleteOffsets(groupId, tombstones);
+    } catch (error) {
+      return fail(asCoordinatorError(error).code);
+    }
+    return { errorCode: ErrorCode.NONE, topics: answer };
   }
 
   /** For logs and tests. */

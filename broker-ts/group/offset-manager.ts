@@ -229,6 +229,21 @@ export class OffsetManager {
     return records;
   }
 
+  /** The group's committed offsets, by topic and partition. */
+  offsetsOf(groupId: string): ReadonlyMap<string, ReadonlyMap<number, CommittedOffset>> {
+    return this.offsets.ofGroup(groupId);
+  }
+
+  /** OffsetDelete: tombstones for these offsets of the group, written, then the offsets forgotten. */
+  async deleteOffsets(groupId: string, offsets: readonly { topic: string; partition: number }[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.log.append(
+      this.settings.partitionFor(groupId),
+      offsets.map(({ topic, partition }) => ({ key: offsetCommitKey(groupId, topic, partition), value: null })),
+    );
+    for (const { topic, partition } of offsets) this.offsets.delete(groupId, topic, partition);
+  }
+
   /** The group is gone (deleted, or its tombstone replayed): so are its committed offsets. */
   deleteGroup(groupId: string): void {
     this.offsets.deleteGroup(groupId);

@@ -28,6 +28,8 @@ import { listGroupsHandler } from './list-groups.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offset-commit.js';
+import { electLeadersHandler } from './elect-leaders.js';
+import { offsetDeleteHandler } from './offset-delete.js';
 import { offsetFetchHandler } from './offset-fetch.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
@@ -83,6 +85,8 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   saslAuthenticateHandler,
   forwardToController(createPartitionsHandler),
   deleteGroupsHandler,
+  forwardToController(electLeadersHandler),
+  offsetDeleteHandler,
   describeQuorumHandler,
   describeClusterHandler,
   describeTransactionsHandler,
@@ -104,6 +108,7 @@ export const CONTROLLER_API_HANDLERS: readonly ApiHandler[] = [
   incrementalAlterConfigsHandler,
   saslAuthenticateHandler,
   createPartitionsHandler,
+  electLeadersHandler,
   voteHandler,
   beginQuorumEpochHandler,
   endQuorumEpochHandler,

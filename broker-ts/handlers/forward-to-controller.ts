@@ -1,5 +1,5 @@
 // Admin requests that change cluster metadata (CreateTopics, DeleteTopics, CreatePartitions,
-// AlterConfigs, IncrementalAlterConfigs) are served by the active controller. On a broker listener, a node that is not the
+// AlterConfigs, IncrementalAlterConfigs, ElectLeaders) are served by the active controller. On a broker listener, a node that is not the
 // active controller forwards the request unchanged over the controller channel and relays the
 // answer, as KRaft brokers forward to the controller.
 import type { ApiHandler } from '../server/api-handler.js';

@@ -14,7 +14,7 @@ import { ErrorCode } from '@kafka-chaos/protocol';
 import type { MetadataImage, PartitionRegistration } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
 import { ReplicationControl, asApiError } from './replication-control.js';
-import type { AlterPartitionItem, CreatedTopic, DeletedTopic, NewPartitions, NewTopic, Plan, TopicReference } from './replication-control.js';
+import type { AlterPartitionItem, CreatedTopic, DeletedTopic, ElectionResult, NewPartitions, NewTopic, Plan, TopicReference } from './replication-control.js';
 
 export type { BrokerRegistrationRequest, HeartbeatRequest, HeartbeatResult } from './cluster-control.js';
 export type { ConfigResourceChange } from './config-control.js';
@@ -156,6 +156,10 @@ export class Controller {
       for (const result of results) if (result.error === undefined) this.logger.info({ topic: result.name, topicId: result.topicId }, 'deleted topic');
       return results;
     });
+  }
+
+  electLeaders(electionType: number, partitions: readonly { topic: string; partitions: readonly number[] }[] | null): Promise<ElectionResult[]> {
+    return this.enqueue(() => this.commitPlan(this.replication.electLeaders(electionType, partitions)));
   }
 
   createPartitions(requests: readonly NewPartitions[], validateOnly: boolean): Promise<{ name: string; error: ApiError | undefined }[]> {

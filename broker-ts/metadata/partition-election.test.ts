@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PartitionRegistration } from './metadata-image.js';
-import { changeForDeparture, changeForElection, changeRecordFields } from './partition-election.js';
+import { changeForDeparture, changeForElection, changeRecordFields, preferredLeaderElection, uncleanLeaderElection } from './partition-election.js';
 import type { ElectionRules } from './partition-election.js';
 
 const partition = (leader: number, isr: number[], replicas = [1, 2, 3]): PartitionRegistration => ({
@@ -42,6 +42,18 @@ describe('partition elections', () => {
 
   it('prefers a replica outside the ISR with broker.ts.bug.elect.any.replica', () => {
     expect(changeForDeparture(partition(1, [1, 2]), 1, rules([1], { electAnyReplica: true }))).toEqual({ leader: 3, isr: [3] });
+  });
+
+  it('ElectLeaders, preferred: the first replica leads again only from the ISR and live', () => {
+    expect(preferredLeaderElection(partition(2, [1, 2, 3]), rules([]))).toEqual({ leader: 1, isr: [1, 2, 3] });
+    expect(preferredLeaderElection(partition(2, [2, 3]), rules([]))).toBeUndefined();
+    expect(preferredLeaderElection(partition(2, [1, 2, 3]), rules([1]))).toBeUndefined();
+  });
+
+  it('ElectLeaders, unclean: an ISR member first, else any live replica alone in the ISR, whatever the topic allows', () => {
+    expect(uncleanLeaderElection(partition(-1, [2, 3]), rules([1]))).toEqual({ leader: 2, isr: [2, 3] });
+    expect(uncleanLeaderElection(partition(-1, [3]), rules([3]))).toEqual({ leader: 1, isr: [1] });
+    expect(uncleanLeaderElection(partition(-1, [3]), rules([1, 2, 3]))).toBeUndefined();
   });
 
   it('writes only what changed into the record', () => {

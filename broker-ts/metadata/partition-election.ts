@@ -36,6 +36,26 @@ export function changeForElection(partition: PartitionRegistration, rules: Elect
   return differs(partition, change) ? change : undefined;
 }
 
+/**
+ * ElectLeaders, preferred (KIP-183): the first replica leads, if it is in the ISR and eligible;
+ * undefined when it cannot.
+ */
+export function preferredLeaderElection(partition: PartitionRegistration, rules: ElectionRules): PartitionChange | undefined {
+  const preferred = partition.replicas[0];
+  if (preferred === undefined || !partition.isr.includes(preferred) || !rules.eligible(preferred)) return undefined;
+  return { leader: preferred, isr: [...partition.isr] };
+}
+
+/**
+ * ElectLeaders, unclean (KIP-460), for a partition without a leader: an eligible ISR member, else
+ * any eligible replica (which is then the ISR alone), whatever the topic's
+ * unclean.leader.election.enable; undefined when no replica is eligible.
+ */
+export function uncleanLeaderElection(partition: PartitionRegistration, rules: ElectionRules): PartitionChange | undefined {
+  const change = elect(partition, [...partition.isr], { ...rules, unclean: true, electAnyReplica: false });
+  return change.leader === NO_LEADER ? undefined : change;
+}
+
 function elect(partition: PartitionRegistration, isr: number[], rules: ElectionRules): PartitionChange {
   if (rules.electAnyReplica) {
     const any = partition.replicas.find((id) => rules.eligible(id) && !isr.includes(id)) ?? partition.replicas.find((id) => rules.eligible(id));

@@ -12,13 +12,20 @@ import { validatedTopicConfigs } from './config-control.js';
 import { randomKafkaUuid } from './kafka-uuid.js';
 import type { MetadataImage, PartitionRegistration } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
-import { ConfigResourceType, NO_LEADER_CHANGE } from './metadata-records.js';
-import { changeForDeparture, changeForElection, changeRecordFields } from './partition-election.js';
+import { ConfigResourceType, NO_LEADER, NO_LEADER_CHANGE } from './metadata-records.js';
+import { changeForDeparture, changeForElection, changeRecordFields, preferredLeaderElection, uncleanLeaderElection } from './partition-election.js';
 import type { ElectionRules } from './partition-election.js';
 import { placeReplicas, validateAssignment } from './replica-placement.js';
 import { isInternalTopic, unifyCollisionChars, validateTopicName } from './topic-names.js';
 
 const ZERO_UUID = schema.ZERO_UUID;
+
+/** Kafka's messages for the errors of ElectLeaders (its Errors enum's own). */
+const ELECTION_MESSAGES = {
+  notNeeded: 'Leader election not needed for topic partition.',
+  preferredNotAvailable: 'The preferred leader was not available.',
+  eligibleNotAvailable: 'Eligible topic partition leaders are not available.',
+};
 
 export interface NewTopic {
   name: string;
@@ -73,6 +80,14 @@ export interface ReplicationSettings {
 }
 
 /** What an operation decided: its answers, and the records that make it so once committed. */
+/** ElectLeaders' election types (KIP-460). */
+export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const;
+
+export interface ElectionResult {
+  topic: string;
+  partitions: { partitionId: number; error: ApiError | undefined }[];
+}
+
 export interface Plan<T> {
   results: T;
   records: MetadataRecord[];
@@ -152,6 +167,57 @@ export class ReplicationControl {
       });
       return { errorCode: ErrorCode.NONE, topic: topic.name };
     });
+    return { results, records };
+  }
+
+  /**
+   * ElectLeaders, as KRaft's ReplicationControlManager.electLeaders: each partition named (every
+   * partition when `partitions` is null, leaving out those that need no election) gets its
+   * preferred replica as leader, or, unclean, a leader if it has none.
+   */
+  electLeaders(electionType: number, partitions: readonly { topic: string; partitions: readonly number[] }[] | null): Plan<ElectionResult[]> {
+    if (electionType !== ElectionType.PREFERRED && electionType !== ElectionType.UNCLEAN)
+      throw new ApiError(ErrorCode.INVALID_REQUEST, `Unknown election type ${electionType}`);
+    const records: MetadataRecord[] = [];
+    const eligible = (id: number) => {
+      const broker = this.image.broker(id);
+      return broker !== undefined && !broker.fenced && !broker.inControlledShutdown;
+    };
+    const rules: ElectionRules = { eligible, unclean: false, electAnyReplica: false };
+    const electOne = (topicName: string, partitionId: number): ApiError | undefined => {
+      const topic = this.image.topic(topicName);
+      if (topic === undefined) return new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `No such topic as ${topicName}`);
+      const partition = topic.partitions.get(partitionId);
+      if (partition === undefined) return new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `No such partition as ${topicName}-${partitionId}`);
+      const preferred = electionType === ElectionType.PREFERRED;
+      if (preferred ? partition.leader === partition.replicas[0] : partition.leader !== NO_LEADER)
+        return new ApiError(ErrorCode.ELECTION_NOT_NEEDED, ELECTION_MESSAGES.notNeeded);
+      const change = preferred ? preferredLeaderElection(partition, rules) : uncleanLeaderElection(partition, rules);
+      if (change === undefined)
+        return preferred
+          ? new ApiError(ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, ELECTION_MESSAGES.preferredNotAvailable)
+          : new ApiError(ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, ELECTION_MESSAGES.eligibleNotAvailable);
+      const fields = changeRecordFields(partition, change);
+      this.logger.info(
+        { topic: topicName, partition: partitionId, leader: change.leader, isr: change.isr, election: preferred ? 'preferred' : 'unclean' },
+        'partition change',
+      );
+      records.push({ type: 'PartitionChange', data: { partitionId, topicId: topic.id, isr: fields.isr, leader: fields.leader, replicas: null } });
+      return undefined;
+    };
+    if (partitions === null) {
+      const results = [...this.image.topics()].map((topic) => ({
+        topic: topic.name,
+        partitions: [...topic.partitions.keys()]
+          .map((partitionId) => ({ partitionId, error: electOne(topic.name, partitionId) }))
+          .filter((r) => r.error?.code !== ErrorCode.ELECTION_NOT_NEEDED),
+      }));
+      return { results, records };
+    }
+    const results = partitions.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((partitionId) => ({ partitionId, error: electOne(t.topic, partitionId) })),
+    }));
     return { results, records };
   }
 

@@ -45,6 +45,8 @@ import { BrokerHeartbeat } from './apis/broker-heartbeat/index.js';
 import { AllocateProducerIds } from './apis/allocate-producer-ids/index.js';
 import { DescribeTransactions } from './apis/describe-transactions/index.js';
 import { ListTransactions } from './apis/list-transactions/index.js';
+import { OffsetDelete } from './apis/offset-delete/index.js';
+import { ElectLeaders } from './apis/elect-leaders/index.js';
 
 export const APIS = {
   0: Produce,
@@ -78,7 +80,9 @@ export const APIS = {
   36: SaslAuthenticate,
   37: CreatePartitions,
   42: DeleteGroups,
+  43: ElectLeaders,
   44: IncrementalAlterConfigs,
+  47: OffsetDelete,
   52: Vote,
   53: BeginQuorumEpoch,
   54: EndQuorumEpoch,

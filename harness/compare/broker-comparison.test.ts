@@ -67,6 +67,25 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
       'OffsetCommit with the old member id': [{ name: 'cmp-static', partitions: [{ errorCode: 'FENCED_INSTANCE_ID' }] }],
       'DescribeGroups after the leave': [{ groupState: 'Empty', members: 0 }],
     }),
+  'offset-delete': (k) =>
+    expect(k).toMatchObject({
+      'an unknown group': { errorCode: 'GROUP_ID_NOT_FOUND' },
+      'its offsets after': ['cmp-od-1@5'],
+      'a consumer group subscribed to cmp-od': {
+        topics: [{ partitions: [{ errorCode: 'GROUP_SUBSCRIBED_TO_TOPIC' }] }, { partitions: [{ errorCode: 'NONE' }] }],
+      },
+      'its offsets after ': ['cmp-od-0@5'],
+      'a group of another protocol, with members': { errorCode: 'NON_EMPTY_GROUP' },
+    }),
+  'elect-leaders': (k) =>
+    expect(k).toMatchObject({
+      'preferred v2': {
+        errorCode: 'NONE',
+        replicaElectionResults: [{ partitionResult: [{ errorCode: 'ELECTION_NOT_NEEDED' }, {}, { errorCode: 'UNKNOWN_TOPIC_OR_PARTITION' }] }, {}],
+      },
+      'an unknown election type': { errorCode: 'INVALID_REQUEST' },
+      'every partition (the test topic)': { results: [{ topic: 'cmp-elect', partitionResult: [] }] },
+    }),
   'incremental-alter-configs': (k) =>
     expect(k).toMatchObject({
       answers: { 'set one key': { errorCode: 'NONE' }, 'append to a non-list key': { errorCode: 'INVALID_CONFIG' } },

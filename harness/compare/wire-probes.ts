@@ -345,99 +345,239 @@ const groupErrors = defineProbe({
 const staticMembership = defineProbe({
   name: 'static-membership',
   title: 'static members (KIP-345): a restart keeps the generation, the old member id is fenced, LeaveGroup by instance id',
-  async run({ client }) {
-    const groupId = 'cmp-static';
-    await createTopic(client, 'cmp-static');
-    await settled(
-      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [groupId] }),
-      (r) => r.coordinators![0]!.errorCode !== ErrorCode.NONE,
-    );
-    const join = (groupInstanceId: string) =>
-      client.send(ApiKey.JoinGroup, 9, {
-        groupId,
-        sessionTimeoutMs: 30_000,
-        rebalanceTimeoutMs: 30_000,
-        memberId: '',
-        groupInstanceId,
-        protocolType: 'consumer',
-        protocols: [{ name: 'range', metadata: Buffer.from('subscription') }],
-        reason: null,
-      });
-    const heartbeat = (memberId: string, groupInstanceId: string | null, generationId: number) =>
-      client.send(ApiKey.Heartbeat, 4, { groupId, generationId, memberId, groupInstanceId }).then((r) => named(r.errorCode));
-    const sync = (memberId: string, generationId: number, assignments: { memberId: string; assignment: Buffer }[]) =>
-      client.send(ApiKey.SyncGroup, 5, {
-        groupId,
-        generationId,
-        memberId,
-        groupInstanceId: 'i-1',
-        protocolType: 'consumer',
-        protocolName: 'range',
-        assignments,
-      });
-    // A member id is `<instance id>-<uuid>`: observed as its prefix.
-    const idOf = (memberId: string) => (memberId.startsWith('i-1-') ? 'i-1-…' : memberId);
+  // A connection of its own: a request some release never answers (Kafka 4.3.1 parks a static
+  // member's first JoinGroup past the timeout) must not stall the probes after it.
+  async run({ connect }) {
+    const client = await connect(30_000);
+    try {
+      const groupId = 'cmp-static';
+      await createTopic(client, 'cmp-static');
+      await settled(
+        () => client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [groupId] }),
+        (r) => r.coordinators![0]!.errorCode !== ErrorCode.NONE,
+      );
+      const join = (groupInstanceId: string) =>
+        client.send(ApiKey.JoinGroup, 9, {
+          groupId,
+          sessionTimeoutMs: 30_000,
+          rebalanceTimeoutMs: 30_000,
+          memberId: '',
+          groupInstanceId,
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: Buffer.from('subscription') }],
+          reason: null,
+        });
+      const heartbeat = (memberId: string, groupInstanceId: string | null, generationId: number) =>
+        client.send(ApiKey.Heartbeat, 4, { groupId, generationId, memberId, groupInstanceId }).then((r) => named(r.errorCode));
+      const sync = (memberId: string, generationId: number, assignments: { memberId: string; assignment: Buffer }[]) =>
+        client.send(ApiKey.SyncGroup, 5, {
+          groupId,
+          generationId,
+          memberId,
+          groupInstanceId: 'i-1',
+          protocolType: 'consumer',
+          protocolName: 'range',
+          assignments,
+        });
+      // A member id is `<instance id>-<uuid>`: observed as its prefix.
+      const idOf = (memberId: string) => (memberId.startsWith('i-1-') ? 'i-1-…' : memberId);
 
-    const first = await join('i-1');
-    const firstSync = await sync(first.memberId, first.generationId, [{ memberId: first.memberId, assignment: Buffer.from('partitions') }]);
-    const fencing = {
-      'the bound member id': await heartbeat(first.memberId, 'i-1', first.generationId),
-      'another member id': await heartbeat('someone-else', 'i-1', first.generationId),
-      'an unknown instance': await heartbeat(first.memberId, 'i-2', first.generationId),
-    };
-    // The instance restarts: it joins again without a member id.
-    const again = await join('i-1');
-    const afterRestart = {
-      'old member id': await heartbeat(first.memberId, 'i-1', again.generationId),
-      'new member id': await heartbeat(again.memberId, 'i-1', again.generationId),
-    };
-    const againSync = await sync(again.memberId, again.generationId, []);
-    const staleCommit = await client.send(ApiKey.OffsetCommit, 9, {
-      groupId,
-      generationIdOrMemberEpoch: first.generationId,
-      memberId: first.memberId,
-      groupInstanceId: 'i-1',
-      topics: [{ name: 'cmp-static', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
-    });
-    const leave = await client.send(ApiKey.LeaveGroup, 5, {
-      groupId,
-      members: [
-        { memberId: '', groupInstanceId: 'i-9', reason: null },
-        { memberId: 'someone-else', groupInstanceId: 'i-1', reason: null },
-        { memberId: '', groupInstanceId: 'i-1', reason: null },
-      ],
-    });
-    const described = await settled(
-      () => client.send(ApiKey.DescribeGroups, 5, { groups: [groupId], includeAuthorizedOperations: false }),
-      (r) => r.groups[0]!.groupState === 'PreparingRebalance',
-    );
-    return observe(
-      withNames({
-        'first JoinGroup': {
-          errorCode: first.errorCode,
-          generationId: first.generationId,
-          memberId: idOf(first.memberId),
-          leader: idOf(first.leader),
-          members: first.members.map((m) => ({ ...m, memberId: idOf(m.memberId) })),
-        },
-        'first SyncGroup': { errorCode: firstSync.errorCode, assignment: firstSync.assignment.toString() },
-        'Heartbeat naming instance i-1 with': fencing,
-        'JoinGroup after a restart': {
-          errorCode: again.errorCode,
-          generationId: again.generationId,
-          'a new member id': again.memberId !== first.memberId,
-          memberId: idOf(again.memberId),
-          leader: idOf(again.leader),
-          skipAssignment: again.skipAssignment,
-          members: again.members.map((m) => ({ ...m, memberId: idOf(m.memberId) })),
-        },
-        'Heartbeat after the restart, with the': afterRestart,
-        'SyncGroup after the restart': { errorCode: againSync.errorCode, assignment: againSync.assignment.toString() },
-        'OffsetCommit with the old member id': staleCommit.topics,
-        LeaveGroup: { errorCode: leave.errorCode, members: (leave.members ?? []).map((m) => ({ ...m, memberId: idOf(m.memberId) })) },
-        'DescribeGroups after the leave': described.groups.map((g) => ({ groupState: g.groupState, members: g.members.length })),
-      }),
-    );
+      const first = await join('i-1');
+      const firstSync = await sync(first.memberId, first.generationId, [{ memberId: first.memberId, assignment: Buffer.from('partitions') }]);
+      const fencing = {
+        'the bound member id': await heartbeat(first.memberId, 'i-1', first.generationId),
+        'another member id': await heartbeat('someone-else', 'i-1', first.generationId),
+        'an unknown instance': await heartbeat(first.memberId, 'i-2', first.generationId),
+      };
+      // The instance restarts: it joins again without a member id.
+      const again = await join('i-1');
+      const afterRestart = {
+        'old member id': await heartbeat(first.memberId, 'i-1', again.generationId),
+        'new member id': await heartbeat(again.memberId, 'i-1', again.generationId),
+      };
+      const againSync = await sync(again.memberId, again.generationId, []);
+      const staleCommit = await client.send(ApiKey.OffsetCommit, 9, {
+        groupId,
+        generationIdOrMemberEpoch: first.generationId,
+        memberId: first.memberId,
+        groupInstanceId: 'i-1',
+        topics: [{ name: 'cmp-static', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+      });
+      const leave = await client.send(ApiKey.LeaveGroup, 5, {
+        groupId,
+        members: [
+          { memberId: '', groupInstanceId: 'i-9', reason: null },
+          { memberId: 'someone-else', groupInstanceId: 'i-1', reason: null },
+          { memberId: '', groupInstanceId: 'i-1', reason: null },
+        ],
+      });
+      const described = await settled(
+        () => client.send(ApiKey.DescribeGroups, 5, { groups: [groupId], includeAuthorizedOperations: false }),
+        (r) => r.groups[0]!.groupState === 'PreparingRebalance',
+      );
+      return observe(
+        withNames({
+          'first JoinGroup': {
+            errorCode: first.errorCode,
+            generationId: first.generationId,
+            memberId: idOf(first.memberId),
+            leader: idOf(first.leader),
+            members: first.members.map((m) => ({ ...m, memberId: idOf(m.memberId) })),
+          },
+          'first SyncGroup': { errorCode: firstSync.errorCode, assignment: firstSync.assignment.toString() },
+          'Heartbeat naming instance i-1 with': fencing,
+          'JoinGroup after a restart': {
+            errorCode: again.errorCode,
+            generationId: again.generationId,
+            'a new member id': again.memberId !== first.memberId,
+            memberId: idOf(again.memberId),
+            leader: idOf(again.leader),
+            skipAssignment: again.skipAssignment,
+            members: again.members.map((m) => ({ ...m, memberId: idOf(m.memberId) })),
+          },
+          'Heartbeat after the restart, with the': afterRestart,
+          'SyncGroup after the restart': { errorCode: againSync.errorCode, assignment: againSync.assignment.toString() },
+          'OffsetCommit with the old member id': staleCommit.topics,
+          LeaveGroup: { errorCode: leave.errorCode, members: (leave.members ?? []).map((m) => ({ ...m, memberId: idOf(m.memberId) })) },
+          'DescribeGroups after the leave': described.groups.map((g) => ({ groupState: g.groupState, members: g.members.length })),
+        }),
+      );
+    } finally {
+      await client.close();
+    }
+  },
+});
+
+/** A ConsumerProtocolSubscription v0: the consumer protocol's member metadata, naming its topics. */
+function consumerSubscription(topics: readonly string[]): Buffer {
+  const names = topics.map((t) => Buffer.from(t));
+  const out = Buffer.alloc(2 + 4 + names.reduce((n, b) => n + 2 + b.length, 0) + 4);
+  let at = out.writeInt16BE(0, 0);
+  at = out.writeInt32BE(names.length, at);
+  for (const name of names) {
+    at = out.writeInt16BE(name.length, at);
+    at += name.copy(out, at);
+  }
+  out.writeInt32BE(-1, at);
+  return out;
+}
+
+const offsetDelete = defineProbe({
+  name: 'offset-delete',
+  title: 'OffsetDelete: offsets of an empty group deleted, of a subscribed topic refused, unknown groups and topics named',
+  // A connection of its own, as static-membership has.
+  async run({ connect }) {
+    const client = await connect(30_000);
+    try {
+      await createTopic(client, 'cmp-od', 2);
+      await createTopic(client, 'cmp-od-other', 1);
+      await settled(
+        () => client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['cmp-od-simple', 'cmp-od-consumer', 'cmp-od-connect'] }),
+        (r) => r.coordinators!.some((c) => c.errorCode !== ErrorCode.NONE),
+      );
+      const commit = (groupId: string, topic: string, partitions: number[], generationId = -1, memberId = '') =>
+        client.send(ApiKey.OffsetCommit, 9, {
+          groupId,
+          generationIdOrMemberEpoch: generationId,
+          memberId,
+          groupInstanceId: null,
+          topics: [
+            { name: topic, partitions: partitions.map((p) => ({ partitionIndex: p, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: null })) },
+          ],
+        });
+      const remove = (groupId: string, topics: { name: string; partitions: number[] }[]) =>
+        client.send(ApiKey.OffsetDelete, 0, {
+          groupId,
+          topics: topics.map((t) => ({ name: t.name, partitions: t.partitions.map((partitionIndex) => ({ partitionIndex })) })),
+        });
+      const fetched = async (groupId: string) =>
+        (
+          await client.send(ApiKey.OffsetFetch, 9, { groups: [{ groupId, memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
+        ).groups![0]!.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}`));
+      /** A member of `protocolType` in a group of its own, through its first rebalance. */
+      const member = async (groupId: string, protocolType: string, metadata: Buffer) => {
+        const join = (memberId: string) =>
+          client.send(ApiKey.JoinGroup, 5, {
+            groupId,
+            sessionTimeoutMs: 30_000,
+            rebalanceTimeoutMs: 30_000,
+            memberId,
+            groupInstanceId: null,
+            protocolType,
+            protocols: [{ name: 'range', metadata }],
+          });
+        // The first JoinGroup only earns a member id (MEMBER_ID_REQUIRED).
+        const joined = await join((await join('')).memberId);
+        await client.send(ApiKey.SyncGroup, 5, {
+          groupId,
+          generationId: joined.generationId,
+          memberId: joined.memberId,
+          groupInstanceId: null,
+          protocolType,
+          protocolName: 'range',
+          assignments: [{ memberId: joined.memberId, assignment: Buffer.alloc(0) }],
+        });
+        return joined;
+      };
+
+      await commit('cmp-od-simple', 'cmp-od', [0, 1]);
+      const simple = await remove('cmp-od-simple', [
+        { name: 'cmp-nowhere', partitions: [0] },
+        { name: 'cmp-od', partitions: [0, 7] },
+      ]);
+      const consumer = await member('cmp-od-consumer', 'consumer', consumerSubscription(['cmp-od']));
+      await commit('cmp-od-consumer', 'cmp-od', [0], consumer.generationId, consumer.memberId);
+      await commit('cmp-od-consumer', 'cmp-od-other', [0], consumer.generationId, consumer.memberId);
+      const subscribed = await remove('cmp-od-consumer', [
+        { name: 'cmp-od', partitions: [0] },
+        { name: 'cmp-od-other', partitions: [0] },
+      ]);
+      await member('cmp-od-connect', 'connect', Buffer.from('worker'));
+      return observe(
+        withNames({
+          'an unknown group': await remove('cmp-od-nobody', [{ name: 'cmp-od', partitions: [0] }]),
+          'an empty group id': await remove('', [{ name: 'cmp-od', partitions: [0] }]),
+          'an offsets-only group': simple,
+          'its offsets after': await fetched('cmp-od-simple'),
+          'a consumer group subscribed to cmp-od': subscribed,
+          'its offsets after ': await fetched('cmp-od-consumer'),
+          'a group of another protocol, with members': await remove('cmp-od-connect', [{ name: 'cmp-od', partitions: [0] }]),
+        }),
+      );
+    } finally {
+      await client.close();
+    }
+  },
+});
+
+const electLeaders = defineProbe({
+  name: 'elect-leaders',
+  title:
+    'ElectLeaders: a led partition needs no election (preferred or unclean), unknown topics and partitions are named, all partitions leave out those that need none',
+  // A connection of its own, as static-membership has.
+  async run({ connect }) {
+    const client = await connect(30_000);
+    try {
+      await createTopic(client, 'cmp-elect', 2);
+      const elect = (version: number, electionType: number, topicPartitions: { topic: string; partitions: number[] }[] | null) =>
+        client.send(ApiKey.ElectLeaders, version, { electionType, topicPartitions, timeoutMs: 10_000 });
+      const named = [
+        { topic: 'cmp-elect', partitions: [0, 1, 9] },
+        { topic: 'cmp-nowhere', partitions: [0] },
+      ];
+      const all = await elect(2, 0, null);
+      return observe(
+        withNames({
+          'preferred v2': await elect(2, 0, named),
+          'unclean v2': await elect(2, 1, named),
+          'preferred v0': await elect(0, 0, [{ topic: 'cmp-elect', partitions: [0] }]),
+          'an unknown election type': await elect(2, 5, [{ topic: 'cmp-elect', partitions: [0] }]),
+          'every partition (the test topic)': { errorCode: all.errorCode, results: all.replicaElectionResults.filter((r) => r.topic === 'cmp-elect') },
+        }),
+      );
+    } finally {
+      await client.close();
+    }
   },
 });
 
@@ -778,6 +918,8 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   fetchErrors,
   groupErrors,
   staticMembership,
+  offsetDelete,
+  electLeaders,
   describeConfigs,
   incrementalAlterConfigs,
   describeLogDirs,

@@ -1,15 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { check, show, step } from '../check.js';
-import { kafkaTool } from '../clients/kafka-tools.js';
+import { kafkaToolColumns } from '../clients/kafka-tools.js';
 import { defineScenario } from '../scenario.js';
-import type { ScenarioContext } from '../context.js';
-
-/** Runs `kafka-transactions`, which must succeed; its stdout lines, split into columns. */
-async function table(ctx: ScenarioContext, step: string, args: string[]): Promise<string[][]> {
-  const { run, code } = await kafkaTool(ctx, 'kafka-transactions', step, args);
-  check(code === 0, `kafka-transactions ${args[0]} exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
-  return run.lines.map((line) => line.trim().split(/\s+/));
-}
 
 export default defineScenario({
   name: 'tool-kafka-transactions',
@@ -25,14 +16,14 @@ export default defineScenario({
     await step('send to both partitions', txn.send({ topic, acks: -1, messages: [0, 1].map((partition) => ({ partition, value: `to ${partition}` })) }));
 
     // list: a header, then one row per transaction (TransactionalId, Coordinator, ProducerId, TransactionState).
-    const listed = await table(ctx, 'list', ['list']);
+    const listed = await kafkaToolColumns(ctx, 'kafka-transactions', 'list', ['list']);
     const row = listed.find((columns) => columns[0] === transactionalId);
     check(row !== undefined, `kafka-transactions list does not show ${transactionalId}: ${show(listed.slice(0, 10))}`);
     check(row[3] === 'Ongoing', `kafka-transactions list shows ${transactionalId} as ${show(row[3])}, not Ongoing`);
 
     // describe: a header row and a value row; the columns include the state and the partitions.
     const describe = async (stepName: string) => {
-      const lines = await table(ctx, stepName, ['describe', '--transactional-id', transactionalId]);
+      const lines = await kafkaToolColumns(ctx, 'kafka-transactions', stepName, ['describe', '--transactional-id', transactionalId]);
       return lines.flat().join(' ');
     };
     const ongoing = await describe('describe-ongoing');

@@ -1,0 +1,2 @@
+// First flexible version.
+export * from './v1.js';
