@@ -525,7 +525,8 @@ export class GroupCoordinator {
 
   private completeJoin(group: ClassicGroup): void {
     this.timers.cancel(joinKey(group.groupId));
-    // A static member that did not rejoin keeps its place until its session expires (KIP-345).
+    // A static member that did not rejoin keeps its place in the next generation (KIP-345); like
+    // every member, it must then sync within the rebalance timeout.
     const dropped = group.notYetRejoinedMembers().filter((m) => m.groupInstanceId === null);
     for (const member of dropped) {
       member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));

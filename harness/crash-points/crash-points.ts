@@ -1,9 +1,9 @@
 // The crash-point test of broker-ts's storage. One broker-ts node runs on the unsynced filesystem
 // with its trace on (every write, truncate, fsync, create, rename and unlink in order) while it
 // takes acks=all writes, topic creations and offset commits under a flush policy that fsyncs every
-// message. Then
-// crash points are cut from the trace, never from the live process (a process killed while it
-// waits on an fsync exits only once the fsync is done, so a live cut cannot land everywhere).
+// message. Then crash points are cut from the trace, never from the live process (a process killed
+// while it waits on an fsync exits only once the fsync is done, so a live cut cannot land
+// everywhere).
 // At each point two disks are rebuilt:
 //   - power-cut: what a power cut leaves there (only fsynced bytes and names);
 //   - torn-write: everything written reached the disk, but the write at the point only in part.
