@@ -693,6 +693,9 @@ const acksZero = defineProbe({
   title: 'acks=0 Produce gets no response',
   async run({ client }) {
     await createTopic(client, 'cmp-acks0');
+    // Kafka lists a new partition's leader a moment before it leads, and closes the connection on
+    // an acks=0 Produce it cannot take (NOT_LEADER_OR_FOLLOWER): an acks=all write first waits that out.
+    await produceStored(client, 'cmp-acks0', [{ value: 'ready' }]);
     const unexpected: number[] = [];
     const listener = (id: number) => unexpected.push(id);
     client.on('unexpected-response', listener);
