@@ -15,6 +15,7 @@ import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
 import { listTransactionsHandler } from './list-transactions.js';
 import { fetchHandler } from './fetch.js';
@@ -50,6 +51,7 @@ import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { endTxnHandler } from './end-txn.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
+import { updateFeaturesHandler } from './update-features.js';
 import { writeTxnMarkersHandler } from './write-txn-markers.js';
 
 export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
@@ -88,9 +90,11 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   forwardToController(electLeadersHandler),
   offsetDeleteHandler,
   describeQuorumHandler,
+  forwardToController(updateFeaturesHandler),
   describeClusterHandler,
   describeTransactionsHandler,
   listTransactionsHandler,
+  describeTopicPartitionsHandler,
 ] as unknown as readonly ApiHandler[];
 
 /**
@@ -114,6 +118,7 @@ export const CONTROLLER_API_HANDLERS: readonly ApiHandler[] = [
   endQuorumEpochHandler,
   describeQuorumHandler,
   alterPartitionHandler,
+  updateFeaturesHandler,
   brokerRegistrationHandler,
   brokerHeartbeatHandler,
   allocateProducerIdsHandler,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiKey, ErrorCode, WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
@@ -40,9 +40,11 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   44: [0, 1],
   47: [0, 0],
   55: [0, 2],
+  57: [0, 2],
   60: [0, 1],
   65: [0, 0],
   66: [0, 2],
+  75: [0, 0],
 };
 
 let node: InProcessBroker;
@@ -71,6 +73,22 @@ describe('ApiVersions', () => {
     expect(ok.errorCode).toBe(ErrorCode.NONE);
     const bad = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: '', clientSoftwareVersion: '1' });
     expect(bad).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] });
+  });
+
+  it('v3+ reports the supported feature ranges and the finalized levels, as Kafka 4.4 does', async () => {
+    const client = await node.client();
+    const ask = (version: number) => client.send(ApiKey.ApiVersions, version, { clientSoftwareName: 'kafka-java', clientSoftwareVersion: '4.4.0' });
+    // The first active controller finalizes metadata.version just after the quorum forms.
+    await vi.waitFor(async () => expect((await ask(4)).finalizedFeatures).toEqual([{ name: 'metadata.version', maxVersionLevel: 33, minVersionLevel: 33 }]), {
+      timeout: 10_000,
+    });
+    const v4 = await ask(4);
+    expect(v4.finalizedFeaturesEpoch).toBeGreaterThan(0n);
+    expect(v4.supportedFeatures).toContainEqual({ name: 'metadata.version', minVersion: 7, maxVersion: 33 });
+    // Features broker-ts does not implement are listed, at level 0 only, so that kafka-features shows them off.
+    expect(v4.supportedFeatures).toContainEqual({ name: 'group.version', minVersion: 0, maxVersion: 0 });
+    // v3 cannot carry a range that starts at 0: Kafka lists only metadata.version there.
+    expect((await ask(3)).supportedFeatures).toEqual([{ name: 'metadata.version', minVersion: 7, maxVersion: 33 }]);
   });
 
   it('v5: a client that names another cluster or node is told to rebootstrap; naming only one is invalid', async () => {
@@ -136,6 +154,7 @@ describe('ApiVersions', () => {
       ApiKey.EndQuorumEpoch,
       ApiKey.DescribeQuorum,
       ApiKey.AlterPartition,
+      ApiKey.UpdateFeatures,
       ApiKey.BrokerRegistration,
       ApiKey.BrokerHeartbeat,
       ApiKey.AllocateProducerIds,

@@ -1,7 +1,11 @@
 // ApiVersions (key 18): the API keys and version ranges served on the listener the request came in
 // on. v3+ requests carry the client's software name and version, which Kafka validates; v5+ requests
-// may name the cluster and node the client means to reach (KIP-1242), checked after the name.
+// may name the cluster and node the client means to reach (KIP-1242), checked after the name. v3+
+// responses carry the supported and finalized feature levels (KIP-584), which `kafka-features
+// describe` prints.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import { SUPPORTED_FEATURES } from '../metadata/features.js';
+import type { MetadataImage } from '../metadata/metadata-image.js';
 import { defineHandler } from '../server/api-handler.js';
 
 const SOFTWARE_NAME_OR_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
@@ -32,6 +36,20 @@ export const apiVersionsHandler = defineHandler({
       errorCode: ErrorCode.NONE,
       apiKeys: broker.advertisedVersions(context.listenerName).map((v) => ({ ...v })),
       throttleTimeMs: 0,
+      ...features(broker.image, context.apiVersion),
     };
   },
 });
+
+function features(image: MetadataImage, apiVersion: number) {
+  const finalized = image.finalizedFeatures();
+  return {
+    // Before v4 a supported range could not start at 0, and Kafka leaves such features out.
+    supportedFeatures: [...SUPPORTED_FEATURES]
+      .filter(([, range]) => apiVersion >= 4 || range.minVersion > 0)
+      .map(([name, range]) => ({ name, minVersion: range.minVersion, maxVersion: range.maxVersion })),
+    // As Kafka's: the offset of the metadata the levels were read from, -1 before there are any.
+    finalizedFeaturesEpoch: finalized.size === 0 ? -1n : image.offset,
+    finalizedFeatures: [...finalized].map(([name, level]) => ({ name, maxVersionLevel: level, minVersionLevel: level })),
+  };
+}

@@ -39,9 +39,23 @@ export const describeQuorumHandler = defineHandler({
       }
       return broker.controllerChannel.send(ApiKey.DescribeQuorum, Math.min(context.apiVersion, 2), body, 5000);
     }
-    return { errorCode: ErrorCode.NONE, errorMessage: null, topics: [{ topicName: METADATA_TOPIC, partitions: [describeLeader(broker)] }], nodes: [] };
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      topics: [{ topicName: METADATA_TOPIC, partitions: [describeLeader(broker)] }],
+      nodes: voterEndpoints(broker),
+    };
   },
 });
+
+/**
+ * v2 names each voter's controller listener, as `kafka-metadata-quorum` prints it (KIP-853). The
+ * static voters configuration gives one address per voter, which is its first controller listener.
+ */
+function voterEndpoints(broker: BrokerServices) {
+  const listener = broker.config.controllerListenerNames[0]!;
+  return broker.config.quorumVoters.map((v) => ({ nodeId: v.id, listeners: [{ name: listener, host: v.host, port: v.port }] }));
+}
 
 function emptyPartition(partitionIndex: number) {
   return { partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null, leaderId: -1, leaderEpoch: -1, highWatermark: -1n, currentVoters: [], observers: [] };

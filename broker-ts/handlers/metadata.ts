@@ -9,6 +9,7 @@ import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS, TOPIC_OPERATIONS } from './authorized-operations.js';
 import { brokersOnListener, controllerIdFor } from './listener-endpoints.js';
+import { leaderReachability, offlineReplicas } from './partition-replicas.js';
 
 interface TopicMetadata {
   errorCode: number;
@@ -98,11 +99,10 @@ function describeTopic(broker: BrokerServices, topic: TopicImage, listenerName: 
   const partitions = [...topic.partitions.values()]
     .sort((a, b) => a.partition - b.partition)
     .map((p) => {
-      const alive = (id: number) => broker.image.broker(id)?.fenced === false;
-      const leaderRegistration = p.leader >= 0 ? broker.image.broker(p.leader) : undefined;
+      const reachability = leaderReachability(broker, p, listenerName);
       let errorCode: number = ErrorCode.NONE;
-      if (leaderRegistration === undefined || leaderRegistration.fenced) errorCode = ErrorCode.LEADER_NOT_AVAILABLE;
-      else if (!leaderRegistration.endpoints.has(listenerName)) errorCode = version >= 6 ? ErrorCode.LISTENER_NOT_FOUND : ErrorCode.LEADER_NOT_AVAILABLE;
+      if (reachability === 'no-leader') errorCode = ErrorCode.LEADER_NOT_AVAILABLE;
+      else if (reachability === 'no-listener') errorCode = version >= 6 ? ErrorCode.LISTENER_NOT_FOUND : ErrorCode.LEADER_NOT_AVAILABLE;
       return {
         errorCode,
         partitionIndex: p.partition,
@@ -110,10 +110,7 @@ function describeTopic(broker: BrokerServices, topic: TopicImage, listenerName: 
         leaderEpoch: p.leaderEpoch,
         replicaNodes: [...p.replicas],
         isrNodes: [...p.isr],
-        // A replica whose log dir failed here is offline too (Kafka learns it from the broker's offline dirs).
-        offlineReplicas: p.replicas.filter(
-          (id) => !alive(id) || (id === broker.nodeId && broker.replicas.partition(topic.name, p.partition)?.log.isOffline === true),
-        ),
+        offlineReplicas: offlineReplicas(broker, p),
       };
     });
   return {

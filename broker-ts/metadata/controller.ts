@@ -1,8 +1,9 @@
 // The controller (KRaft's QuorumController): the only writer of the metadata log. It runs
 // operations one at a time, each planned by the manager of its concern against the committed image
 // (cluster-control.ts: brokers and their liveness; replication-control.ts: topics, partitions, ISR
-// and elections; config-control.ts: configs), and commits the records through the metadata quorum;
-// every node then applies them to its image in log order (metadata-loader.ts).
+// and elections; config-control.ts: configs; feature-control.ts: feature levels), and commits the
+// records through the metadata quorum; every node then applies them to its image in log order
+// (metadata-loader.ts).
 import type { ConfigResolver } from '../config/config-resolver.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -10,6 +11,8 @@ import { ClusterControl } from './cluster-control.js';
 import type { BrokerRegistrationRequest, HeartbeatRequest, HeartbeatResult } from './cluster-control.js';
 import { ConfigControl } from './config-control.js';
 import type { ConfigResourceChange, IncrementalConfigChange } from './config-control.js';
+import { FeatureControl } from './feature-control.js';
+import type { FeatureUpdate } from './feature-control.js';
 import { ErrorCode } from '@kafka-chaos/protocol';
 import type { MetadataImage, PartitionRegistration } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
@@ -18,6 +21,7 @@ import type { AlterPartitionItem, CreatedTopic, DeletedTopic, ElectionResult, Ne
 
 export type { BrokerRegistrationRequest, HeartbeatRequest, HeartbeatResult } from './cluster-control.js';
 export type { ConfigResourceChange } from './config-control.js';
+export type { FeatureUpdate } from './feature-control.js';
 export type { AlterPartitionItem, CreatedTopic, DeletedTopic, NewPartitions, NewTopic, TopicReference } from './replication-control.js';
 
 /** Producer ids are handed to brokers in blocks (KRaft's AllocateProducerIds). */
@@ -58,6 +62,7 @@ export class Controller {
   private readonly cluster: ClusterControl;
   private readonly replication: ReplicationControl;
   private readonly configControl: ConfigControl;
+  private readonly featureControl: FeatureControl;
 
   constructor(
     private readonly image: MetadataImage,
@@ -70,6 +75,7 @@ export class Controller {
     this.cluster = new ClusterControl(image, settings.brokerSessionTimeoutMs, logger, now);
     this.replication = new ReplicationControl(image, settings, configs, logger);
     this.configControl = new ConfigControl(image);
+    this.featureControl = new FeatureControl(image, settings.nodeId);
   }
 
   get isActive(): boolean {
@@ -79,7 +85,14 @@ export class Controller {
   /** Called on quorum and image changes: a newly active controller gives every broker a fresh lease. */
   onQuorumChange(): void {
     const active = this.quorum.isActive;
-    if (active && !this.wasActive) this.logger.info({ brokers: this.cluster.renewAllLeases() }, 'became the active controller');
+    if (active && !this.wasActive) {
+      this.logger.info({ brokers: this.cluster.renewAllLeases() }, 'became the active controller');
+      // The first active controller of a new cluster finalizes its feature levels, as Kafka's
+      // writes the bootstrap records `kafka-storage format` left; a later one finds them there.
+      void this.enqueue(() => this.commit(this.featureControl.bootstrapRecords())).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not finalize the bootstrap feature levels; the next active controller will'),
+      );
+    }
     this.wasActive = active;
   }
 
@@ -197,6 +210,14 @@ export class Controller {
       });
       await this.commit(records);
       return results;
+    });
+  }
+
+  /** UpdateFeatures: every update checked, then all committed together, or none (the first refusal rejects). */
+  updateFeatures(updates: readonly FeatureUpdate[], validateOnly: boolean): Promise<void> {
+    return this.enqueue(async () => {
+      const records = this.featureControl.planUpdates(updates);
+      if (!validateOnly) await this.commit(records);
     });
   }
 

@@ -1,8 +1,8 @@
 // The cluster state as the metadata log describes it: brokers, topics with their partitions
-// (replicas, ISR, leader, epochs), configs, and the producer id watermark. It changes only by
-// applying metadata records in log order (KRaft's MetadataImage + MetadataDelta, mutable here since
-// one event loop owns it); each apply reports what changed so the replica manager and the log
-// configs can follow.
+// (replicas, ISR, leader, epochs), configs, finalized feature levels, and the producer id
+// watermark. It changes only by applying metadata records in log order (KRaft's MetadataImage +
+// MetadataDelta, mutable here since one event loop owns it); each apply reports what changed so the
+// replica manager and the log configs can follow.
 import type { MetadataRecord, RecordData } from './metadata-records.js';
 import { ConfigResourceType, NO_LEADER_CHANGE } from './metadata-records.js';
 
@@ -71,6 +71,8 @@ export class MetadataImage {
   private readonly topicsById = new Map<string, TopicImage>();
   /** Keyed by resource type and name ("2:orders", "4:1", "4:" for cluster-wide broker defaults). */
   private readonly configs = new Map<string, Map<string, string>>();
+  /** Finalized feature levels; a feature at level 0 is left out, as Kafka leaves it out of ApiVersions. */
+  private readonly featureLevels = new Map<string, number>();
   private nextProducerIdValue = 0n;
   private appliedOffset = -1n;
 
@@ -121,6 +123,10 @@ export class MetadataImage {
     return this.configs.get(`${ConfigResourceType.BROKER}:${resourceName}`) ?? EMPTY_CONFIGS;
   }
 
+  finalizedFeatures(): ReadonlyMap<string, number> {
+    return this.featureLevels;
+  }
+
   apply(record: MetadataRecord, offset: bigint, delta: MetadataDelta): void {
     switch (record.type) {
       case 'RegisterBroker':
@@ -152,6 +158,10 @@ export class MetadataImage {
         break;
       case 'RemoveTopic':
         this.applyRemoveTopic(record.data, delta);
+        break;
+      case 'FeatureLevel':
+        if (record.data.featureLevel > 0) this.featureLevels.set(record.data.name, record.data.featureLevel);
+        else this.featureLevels.delete(record.data.name);
         break;
       case 'ProducerIds':
         if (record.data.nextProducerId > this.nextProducerIdValue) this.nextProducerIdValue = record.data.nextProducerId;

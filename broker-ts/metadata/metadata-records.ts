@@ -1,9 +1,9 @@
 // The records of the cluster metadata log, after KRaft's (RegisterBrokerRecord, TopicRecord,
-// PartitionRecord, PartitionChangeRecord, ConfigRecord, RemoveTopicRecord, ProducerIdsRecord): the
-// same names, API keys and fields, framed as KRaft frames them (frame version, API key and version
-// as unsigned varints, then the flexible-encoded message). Every change to cluster state is one of
-// these, appended to the log and then applied to the MetadataImage; replication (issue 4) will
-// carry the same records through Raft.
+// PartitionRecord, PartitionChangeRecord, ConfigRecord, RemoveTopicRecord, FeatureLevelRecord,
+// ProducerIdsRecord): the same names, API keys and fields, framed as KRaft frames them (frame
+// version, API key and version as unsigned varints, then the flexible-encoded message). Every
+// change to cluster state is one of these, appended to the log and then applied to the
+// MetadataImage; replication (issue 4) will carry the same records through Raft.
 import { Reader, Writer, compile, schema as t } from '@kafka-chaos/protocol';
 
 const FRAME_VERSION = 1;
@@ -70,6 +70,12 @@ const BrokerRegistrationChangeRecord = t.struct({
   inControlledShutdown: t.tagged(1, t.int8, 0),
 });
 
+/** A finalized feature level for the whole cluster; level 0 turns the feature off (KIP-584). */
+const FeatureLevelRecord = t.struct({
+  name: t.string,
+  featureLevel: t.int16,
+});
+
 /** Written first by every new quorum leader, so that it can commit entries of its own epoch. */
 const NoOpRecord = t.struct({});
 
@@ -87,6 +93,7 @@ const RECORD_TYPES = {
   Config: { apiKey: 4, schema: ConfigRecord },
   PartitionChange: { apiKey: 5, schema: PartitionChangeRecord },
   RemoveTopic: { apiKey: 9, schema: RemoveTopicRecord },
+  FeatureLevel: { apiKey: 12, schema: FeatureLevelRecord },
   ProducerIds: { apiKey: 15, schema: ProducerIdsRecord },
   BrokerRegistrationChange: { apiKey: 17, schema: BrokerRegistrationChangeRecord },
   NoOp: { apiKey: 20, schema: NoOpRecord },

@@ -46,12 +46,14 @@ describe('registry', () => {
       EndQuorumEpoch: '0-1',
       DescribeQuorum: '0-2',
       AlterPartition: '0-3',
+      UpdateFeatures: '0-2',
       DescribeCluster: '0-1',
       BrokerRegistration: '0-4',
       BrokerHeartbeat: '0-2',
       DescribeTransactions: '0-0',
       ListTransactions: '0-2',
       AllocateProducerIds: '0-0',
+      DescribeTopicPartitions: '0-0',
     });
     expect(supportedVersionRanges()).toContainEqual({ apiKey: ApiKey.Fetch, minVersion: 4, maxVersion: 16 });
   });

@@ -47,6 +47,8 @@ import { DescribeTransactions } from './apis/describe-transactions/index.js';
 import { ListTransactions } from './apis/list-transactions/index.js';
 import { OffsetDelete } from './apis/offset-delete/index.js';
 import { ElectLeaders } from './apis/elect-leaders/index.js';
+import { DescribeTopicPartitions } from './apis/describe-topic-partitions/index.js';
+import { UpdateFeatures } from './apis/update-features/index.js';
 
 export const APIS = {
   0: Produce,
@@ -88,12 +90,14 @@ export const APIS = {
   54: EndQuorumEpoch,
   55: DescribeQuorum,
   56: AlterPartition,
+  57: UpdateFeatures,
   60: DescribeCluster,
   62: BrokerRegistration,
   63: BrokerHeartbeat,
   65: DescribeTransactions,
   66: ListTransactions,
   67: AllocateProducerIds,
+  75: DescribeTopicPartitions,
 } as const;
 
 export type Apis = typeof APIS;

@@ -77,6 +77,14 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
       'its offsets after ': ['cmp-od-0@5'],
       'a group of another protocol, with members': { errorCode: 'NON_EMPTY_GROUP' },
     }),
+  'update-features': (k) =>
+    expect(k).toMatchObject({
+      'v2: metadata.version to its own level': { errorCode: 'NONE', errorMessage: null },
+      'v0: the same': { errorCode: 'NONE', results: [{ feature: 'metadata.version', errorCode: 'NONE' }] },
+      'v2: a safe downgrade of metadata.version': { errorCode: 'INVALID_UPDATE_VERSION' },
+      'v2: an unsafe downgrade of metadata.version': { errorCode: 'INVALID_UPDATE_VERSION' },
+      'v1: one good update and one refused': { errorCode: 'INVALID_UPDATE_VERSION', results: [] },
+    }),
   'elect-leaders': (k) =>
     expect(k).toMatchObject({
       'preferred v2': {
@@ -90,6 +98,32 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
     expect(k).toMatchObject({
       answers: { 'set one key': { errorCode: 'NONE' }, 'append to a non-list key': { errorCode: 'INVALID_CONFIG' } },
       'overrides after': { 'cleanup.policy': 'compact', 'max.message.bytes': '5000' },
+    }),
+  'describe-topic-partitions': (k) =>
+    expect(k).toMatchObject({
+      'both topics, 2 partitions a page': [
+        {
+          topics: [{ name: 'cmp-dtp-a', partitions: [{ partitionIndex: 0, eligibleLeaderReplicas: [], lastKnownElr: [] }, { partitionIndex: 1 }] }],
+          nextCursor: { topicName: 'cmp-dtp-a', partitionIndex: 2 },
+        },
+        {
+          topics: [
+            { name: 'cmp-dtp-a', partitions: [{ partitionIndex: 2 }] },
+            { name: 'cmp-dtp-b', partitions: [{ partitionIndex: 0 }] },
+          ],
+          nextCursor: null,
+        },
+      ],
+      'unknown and illegal topics, one named twice': {
+        topics: [
+          { name: 'bad name', errorCode: 'INVALID_TOPIC_EXCEPTION' },
+          { name: 'cmp-dtp-a' },
+          { name: 'cmp-dtp-absent', errorCode: 'UNKNOWN_TOPIC_OR_PARTITION' },
+        ],
+      },
+      'a page filled up to an unknown topic': { nextCursor: { topicName: 'cmp-dtp-absent', partitionIndex: 0 } },
+      'a cursor on a topic not named': { topics: [{ errorCode: 'INVALID_REQUEST' }, { errorCode: 'INVALID_REQUEST' }, { errorCode: 'INVALID_REQUEST' }] },
+      'a negative cursor partition': { topics: [{ errorCode: 'INVALID_REQUEST' }] },
     }),
 };
 

@@ -2,7 +2,7 @@
 // the answers must agree. Each probe keeps what matters of the answers and names error codes,
 // config sources and types as Kafka does, so that a difference reads as what changed.
 import { ApiKey, ErrorCode, apiKeyName, encodeRecordBatch, encodeRequest, schema } from '@kafka-chaos/protocol';
-import { createTopic, defineProbe, named, produce, produceStored, settled, type Observation, type WireProbe } from './wire-probe.js';
+import { ProbeFailed, createTopic, defineProbe, named, produce, produceStored, settled, type Observation, type WireProbe } from './wire-probe.js';
 
 /** Answers as observations: bigints as decimal strings, bytes as their length, undefined fields left out. */
 export function observe(value: unknown): Observation {
@@ -581,6 +581,47 @@ const electLeaders = defineProbe({
   },
 });
 
+const updateFeatures = defineProbe({
+  name: 'update-features',
+  title: 'UpdateFeatures: the same refusals at v0, v1 and v2, and the finalized levels ApiVersions reports after',
+  async run({ client }) {
+    const [UPGRADE, SAFE_DOWNGRADE, UNSAFE_DOWNGRADE] = [1, 2, 3];
+    const finalizedMetadataVersion = async () => {
+      const r = await client.send(ApiKey.ApiVersions, 4, { clientSoftwareName: 'cmp', clientSoftwareVersion: '1' });
+      return r.finalizedFeatures?.find((f) => f.name === 'metadata.version')?.maxVersionLevel ?? null;
+    };
+    const current = await finalizedMetadataVersion();
+    if (current === null) throw new ProbeFailed('ApiVersions v4 lists no finalized metadata.version');
+    const update = async (version: number, updates: { feature: string; maxVersionLevel: number; upgradeType: number }[], validateOnly = false) => {
+      const r = await client.send(ApiKey.UpdateFeatures, version, {
+        timeoutMs: 10_000,
+        featureUpdates: updates.map((u) => ({ ...u, allowDowngrade: u.upgradeType !== UPGRADE })),
+        validateOnly,
+      });
+      const results = r.results?.map((x) => ({ feature: x.feature, errorCode: named(x.errorCode), errorMessage: x.errorMessage ?? null }));
+      return observe({ errorCode: named(r.errorCode), errorMessage: r.errorMessage ?? null, ...(results === undefined ? {} : { results }) });
+    };
+    const mv = (maxVersionLevel: number, upgradeType = UPGRADE) => ({ feature: 'metadata.version', maxVersionLevel, upgradeType });
+    return observe({
+      'metadata.version at the supported maximum': current,
+      'v2: metadata.version to its own level': await update(2, [mv(current)]),
+      'v1: the same, validate only': await update(1, [mv(current)], true),
+      'v0: the same': await update(0, [mv(current)]),
+      'v2: metadata.version above the supported maximum': await update(2, [mv(current + 1)]),
+      'v2: a safe downgrade of metadata.version': await update(2, [mv(current - 3, SAFE_DOWNGRADE)]),
+      'v2: an unsafe downgrade of metadata.version': await update(2, [mv(current - 3, UNSAFE_DOWNGRADE)]),
+      'v1: a downgrade sent as an upgrade': await update(1, [mv(current - 3)]),
+      'v1: an upgrade sent as a downgrade': await update(1, [mv(current + 1, SAFE_DOWNGRADE)]),
+      'v2: an unknown upgrade type': await update(2, [mv(current, 9)]),
+      'v2: a negative level': await update(2, [mv(-1, SAFE_DOWNGRADE)]),
+      'v2: an unknown feature to 1': await update(2, [{ feature: 'cmp.no.such', maxVersionLevel: 1, upgradeType: UPGRADE }]),
+      'v1: an unknown feature disabled': await update(1, [{ feature: 'cmp.no.such', maxVersionLevel: 0, upgradeType: SAFE_DOWNGRADE }]),
+      'v1: one good update and one refused': await update(1, [mv(current), { feature: 'cmp.no.such', maxVersionLevel: 1, upgradeType: UPGRADE }]),
+      'metadata.version after': await finalizedMetadataVersion(),
+    });
+  },
+});
+
 const describeConfigs = defineProbe({
   name: 'configs',
   title: 'DescribeConfigs: the same topic keys, values and sources',
@@ -910,6 +951,60 @@ const transactions = defineProbe({
   },
 });
 
+const describeTopicPartitions = defineProbe({
+  name: 'describe-topic-partitions',
+  title: 'DescribeTopicPartitions: pages in name order, cursors followed to the end, unknown topics and cursors it cannot follow',
+  async run({ client }) {
+    await createTopic(client, 'cmp-dtp-a', 3);
+    await createTopic(client, 'cmp-dtp-b', 1);
+    type Cursor = { topicName: string; partitionIndex: number } | null;
+    const ask = (names: string[], responsePartitionLimit: number, cursor: Cursor = null) =>
+      client.send(ApiKey.DescribeTopicPartitions, 0, { topics: names.map((name) => ({ name })), responsePartitionLimit, cursor });
+    // Node ids and topic ids differ between the clusters: replicas are counted, the leader checked against them.
+    const page = (response: Awaited<ReturnType<typeof ask>>) =>
+      observe({
+        topics: response.topics.map((t) => ({
+          name: t.name,
+          errorCode: named(t.errorCode),
+          hasTopicId: t.topicId !== schema.ZERO_UUID,
+          isInternal: t.isInternal,
+          topicAuthorizedOperations: t.topicAuthorizedOperations,
+          partitions: t.partitions.map((p) => ({
+            errorCode: named(p.errorCode),
+            partitionIndex: p.partitionIndex,
+            leaderIsAReplica: p.replicaNodes.includes(p.leaderId),
+            leaderEpoch: p.leaderEpoch,
+            replicaNodes: p.replicaNodes.length,
+            isrNodes: p.isrNodes.length,
+            eligibleLeaderReplicas: p.eligibleLeaderReplicas,
+            lastKnownElr: p.lastKnownElr,
+            offlineReplicas: p.offlineReplicas.length,
+          })),
+        })),
+        nextCursor: response.nextCursor,
+      });
+    const pages: Observation[] = [];
+    let cursor: Cursor = null;
+    do {
+      const response = await ask(['cmp-dtp-b', 'cmp-dtp-a'], 2, cursor);
+      pages.push(page(response));
+      cursor = response.nextCursor;
+    } while (cursor !== null && pages.length < 5);
+    return {
+      'both topics, 2 partitions a page': pages,
+      'unknown and illegal topics, one named twice': page(await ask(['cmp-dtp-absent', 'bad name', 'cmp-dtp-a', 'cmp-dtp-absent'], 2000)),
+      'a page filled up to an unknown topic': page(await ask(['cmp-dtp-a', 'cmp-dtp-absent'], 3)),
+      'every topic, from cmp-dtp-a partition 1': page(await ask([], 2, { topicName: 'cmp-dtp-a', partitionIndex: 1 })),
+      'a cursor on the second topic named': page(await ask(['cmp-dtp-a', 'cmp-dtp-b'], 10, { topicName: 'cmp-dtp-b', partitionIndex: 0 })),
+      'a cursor past the last partition': page(await ask(['cmp-dtp-a', 'cmp-dtp-b'], 10, { topicName: 'cmp-dtp-a', partitionIndex: 7 })),
+      'a cursor at partition 2^31-1': page(await ask(['cmp-dtp-a'], 2, { topicName: 'cmp-dtp-a', partitionIndex: 2147483647 })),
+      'a limit of 0': page(await ask(['cmp-dtp-a'], 0)),
+      'a cursor on a topic not named': page(await ask(['cmp-dtp-b', 'cmp-dtp-a', 'cmp-dtp-b'], 10, { topicName: 'cmp-dtp-c', partitionIndex: 0 })),
+      'a negative cursor partition': page(await ask(['cmp-dtp-a'], 10, { topicName: 'cmp-dtp-a', partitionIndex: -1 })),
+    };
+  },
+});
+
 export const WIRE_PROBES: readonly WireProbe[] = [
   apiVersionRanges,
   apiVersionsFallback,
@@ -923,6 +1018,7 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   staticMembership,
   offsetDelete,
   electLeaders,
+  updateFeatures,
   describeConfigs,
   incrementalAlterConfigs,
   describeLogDirs,
@@ -930,4 +1026,5 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   topicAdminErrors,
   initProducerId,
   acksZero,
+  describeTopicPartitions,
 ];

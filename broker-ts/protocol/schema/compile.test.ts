@@ -82,6 +82,23 @@ describe('compiled schemas', () => {
   });
 });
 
+describe('nullable structs', () => {
+  const WithCursor = t.struct({ cursor: t.withDefault(t.nullableStruct({ topic: t.string, index: t.int32 }), null) });
+
+  it('are written after a marker byte, -1 for null and 1 for present, as Kafka writes them', () => {
+    expect(encode(WithCursor, true, { cursor: null }).toString('hex')).toBe('ff' + '00');
+    expect(encode(WithCursor, true, { cursor: { topic: 'a', index: 2 } }).toString('hex')).toBe('01' + ('0261' + '00000002' + '00') + '00');
+    expect(encode(WithCursor, false, { cursor: { topic: 'a', index: 2 } }).toString('hex')).toBe('01' + '000161' + '00000002');
+  });
+
+  it('read back as null or as the struct, and take their default when left undefined', () => {
+    const cursor = { topic: 'a', index: 2 };
+    expect(decode(WithCursor, true, encode(WithCursor, true, { cursor }))).toEqual({ cursor });
+    expect(decode(WithCursor, false, encode(WithCursor, false, { cursor: null }))).toEqual({ cursor: null });
+    expect(decode(WithCursor, true, encode(WithCursor, true, {} as t.Value<typeof WithCursor>))).toEqual({ cursor: null });
+  });
+});
+
 describe('tagged fields', () => {
   const base = { ...sample, epoch: -1n, hosts: [] as string[] };
 

@@ -64,7 +64,7 @@ function build(type: Type, flexible: boolean): Codec {
     case 'array':
       return buildArray(type, flexible);
     case 'struct':
-      return buildStruct(type, flexible);
+      return type.nullable ? buildNullableStruct(type, flexible) : buildStruct(type, flexible);
   }
 }
 
@@ -233,6 +233,23 @@ function buildStruct(type: StructType, flexible: boolean): Codec {
   };
 }
 
+/** As Kafka writes a nullable struct, in flexible and non-flexible versions alike: a marker byte, -1 for null, then the struct. */
+function buildNullableStruct(type: StructType, flexible: boolean): Codec {
+  const struct = buildStruct(type, flexible);
+  return {
+    minSize: 1,
+    read: (r) => (r.int8() < 0 ? null : struct.read(r)),
+    write(w, value) {
+      if (value === null) {
+        w.int8(-1);
+        return;
+      }
+      w.int8(1);
+      struct.write(w, value);
+    },
+  };
+}
+
 function readTaggedFields(r: Reader, out: Struct, count: number, byTag: Map<number, CompiledTaggedField>): void {
   let unknown: TaggedField[] | undefined;
   for (const entry of r.taggedFieldEntries(count)) {
@@ -326,6 +343,7 @@ function defaultTester(field: Field): (value: unknown) => boolean {
     case 'struct': {
       const testers = Object.entries(type.fields).map(([name, f]) => [name, defaultTester(f)] as const);
       return (value) =>
+        value !== null &&
         testers.every(([name, isDefault]) => {
           const fieldValue = (value as Record<string, unknown>)[name];
           return fieldValue === undefined || isDefault(fieldValue);

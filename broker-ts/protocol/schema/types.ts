@@ -38,9 +38,11 @@ export interface ArrayType<E extends Type = Type, N extends boolean = boolean> {
   readonly items: E;
   readonly nullable: N;
 }
-export interface StructType<F extends Fields = Fields> {
+export interface StructType<F extends Fields = Fields, N extends boolean = boolean> {
   readonly kind: 'struct';
   readonly fields: F;
+  /** A nullable struct field is preceded on the wire by a marker byte: -1 for null, 1 for present. */
+  readonly nullable: N;
 }
 
 export type Type = NumberType | Int64Type | BoolType | UuidType | StringType | BytesType | RecordsType | ArrayType | StructType;
@@ -81,8 +83,12 @@ export function nullableArray<E extends Type>(items: E): ArrayType<E, true> {
   return { kind: 'array', items, nullable: true };
 }
 
-export function struct<F extends Fields>(fields: F): StructType<F> {
-  return { kind: 'struct', fields };
+export function struct<F extends Fields>(fields: F): StructType<F, false> {
+  return { kind: 'struct', fields, nullable: false };
+}
+
+export function nullableStruct<F extends Fields>(fields: F): StructType<F, true> {
+  return { kind: 'struct', fields, nullable: true };
 }
 
 /** A field whose default differs from its type's zero value (Kafka's "default" attribute). */
@@ -122,8 +128,8 @@ export type Value<T> = T extends NumberType
               ? Buffer | null
               : T extends ArrayType<infer E, infer N>
                 ? Nullable<Value<E>[], N>
-                : T extends StructType<infer F>
-                  ? StructValue<F>
+                : T extends StructType<infer F, infer N>
+                  ? Nullable<StructValue<F>, N>
                   : never;
 
 export type StructValue<F extends Fields> = {

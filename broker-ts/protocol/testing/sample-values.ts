@@ -71,6 +71,7 @@ function sampleValue(type: Type, style: SampleStyle, seed: Seed, tagged: boolean
       if (minimal) return type.nullable && !tagged ? null : [];
       return [sampleValue(type.items, style, seed, false), sampleValue(type.items, style, seed, false)];
     case 'struct':
+      if (minimal && type.nullable && !tagged) return null;
       return sampleStruct(type, style, seed);
   }
 }

@@ -11,25 +11,43 @@ const TOOL_CLASSES = {
   'kafka-transactions': () => 'org.apache.kafka.tools.TransactionsCommand',
   'kafka-consumer-groups': () => 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
   'kafka-leader-election': () => 'org.apache.kafka.tools.LeaderElectionCommand',
+  'kafka-features': () => 'org.apache.kafka.tools.FeatureCommand',
+  'kafka-metadata-quorum': () => 'org.apache.kafka.tools.MetadataQuorumCommand',
+  'kafka-topics': () => 'org.apache.kafka.tools.TopicCommand',
+  'kafka-get-offsets': () => 'org.apache.kafka.tools.GetOffsetShell',
+  'kafka-delete-records': () => 'org.apache.kafka.tools.DeleteRecordsCommand',
 } as const;
 
 export type KafkaToolName = keyof typeof TOOL_CLASSES;
 
+export interface KafkaToolResult {
+  run: ToolRun;
+  code: number | null;
+  /** What it printed on stdout, line by line. */
+  lines: string[];
+  /** Everything it printed, stdout and stderr, trimmed. */
+  output: string;
+}
+
 /**
  * One of Kafka's own command-line tools (from the provisioned jars; what its shell script runs),
- * with the cluster's bootstrap servers, run to its end. Its stdout is in `run.lines`; stdout and
- * stderr are in `run.logFile`.
+ * with the cluster's bootstrap servers, run to its end.
  */
-export async function kafkaTool(ctx: ScenarioContext, tool: KafkaToolName, step: string, args: string[]): Promise<{ run: ToolRun; code: number | null }> {
+export async function kafkaTool(ctx: ScenarioContext, tool: KafkaToolName, step: string, args: string[]): Promise<KafkaToolResult> {
   const mainClass = TOOL_CLASSES[tool]((await ctx.kafkaJars()).version);
   const run = startTool(ctx, `${tool}-${step}`, 'java', await kafkaJavaArgs(ctx, mainClass, args));
   const status = await run.exited;
-  return { run, code: status.code };
+  return { run, code: status.code, lines: run.lines, output: readFileSync(run.logFile, 'utf8').trim() };
+}
+
+/** The last lines a tool printed, for a failure's reason. */
+export function lastLines(output: string, count = 5): string {
+  return output.split('\n').slice(-count).join(' | ');
 }
 
 /** Runs a tool that must succeed (a failed check naming its last lines otherwise); its stdout lines, split into columns. */
 export async function kafkaToolColumns(ctx: ScenarioContext, tool: KafkaToolName, step: string, args: string[]): Promise<string[][]> {
-  const { run, code } = await kafkaTool(ctx, tool, step, args);
-  check(code === 0, `${tool} ${args.join(' ')} exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
-  return run.lines.map((line) => line.trim().split(/\s+/));
+  const { lines, code, output } = await kafkaTool(ctx, tool, step, args);
+  check(code === 0, `${tool} ${args.join(' ')} exited with ${code}: ${lastLines(output)}`);
+  return lines.map((line) => line.trim().split(/\s+/));
 }

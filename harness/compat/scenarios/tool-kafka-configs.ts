@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { check, checkEqual, show, waitUntil } from '../check.js';
-import { kafkaTool } from '../clients/kafka-tools.js';
+import { kafkaTool, lastLines } from '../clients/kafka-tools.js';
 import { defineScenario } from '../scenario.js';
 import type { ScenarioContext } from '../context.js';
 
 async function succeeds(ctx: ScenarioContext, step: string, args: string[]) {
-  const { run, code } = await kafkaTool(ctx, 'kafka-configs', step, args);
-  check(code === 0, `kafka-configs (${step}) exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
+  const { run, code, output } = await kafkaTool(ctx, 'kafka-configs', step, args);
+  check(code === 0, `kafka-configs (${step}) exited with ${code}: ${lastLines(output)}`);
   return run;
 }
 
@@ -53,10 +52,9 @@ export default defineScenario({
 
     const refused = await kafkaTool(ctx, 'kafka-configs', 'invalid', [...topicEntity, '--alter', '--add-config', 'retention.ms=soon']);
     check(refused.code !== 0, 'kafka-configs exited 0 for retention.ms=soon');
-    const output = readFileSync(refused.run.logFile, 'utf8');
     check(
-      /Invalid value soon for configuration retention\.ms/.test(output),
-      `kafka-configs did not report the invalid value: ${output.trim().split('\n').slice(-3).join(' | ')}`,
+      /Invalid value soon for configuration retention\.ms/.test(refused.output),
+      `kafka-configs did not report the invalid value: ${lastLines(refused.output, 3)}`,
     );
   },
 });

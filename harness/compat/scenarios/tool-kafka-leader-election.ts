@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { check, show, waitUntil } from '../check.js';
-import { kafkaTool } from '../clients/kafka-tools.js';
+import { kafkaTool, lastLines } from '../clients/kafka-tools.js';
 import type { ScenarioContext } from '../context.js';
 import { defineScenario } from '../scenario.js';
 
-/** Runs `kafka-leader-election`; its exit code and what it printed (stdout and stderr). */
-async function elect(ctx: ScenarioContext, step: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  const { run, code } = await kafkaTool(ctx, 'kafka-leader-election', step, args);
-  return { code, output: readFileSync(run.logFile, 'utf8').trim() };
+function elect(ctx: ScenarioContext, step: string, args: string[]) {
+  return kafkaTool(ctx, 'kafka-leader-election', step, args);
 }
 
 export default defineScenario({
@@ -44,19 +41,19 @@ export default defineScenario({
     const preferredRun = await elect(ctx, 'preferred', ['--election-type', 'PREFERRED', ...partitionArgs]);
     check(
       preferredRun.code === 0 && preferredRun.output.includes(`Successfully completed leader election (PREFERRED) for partitions ${topic}-0`),
-      `kafka-leader-election --election-type PREFERRED exited ${preferredRun.code}: ${preferredRun.output.split('\n').slice(-3).join(' | ')}`,
+      `kafka-leader-election --election-type PREFERRED exited ${preferredRun.code}: ${lastLines(preferredRun.output, 3)}`,
     );
     await waitUntil(async () => (await ctx.observer.partition(topic, 0)).leader === preferred, 20_000, `node ${preferred} to lead ${topic}-0 again`);
 
     const again = await elect(ctx, 'preferred-again', ['--election-type', 'PREFERRED', ...partitionArgs]);
     check(
       again.output.includes(`Valid replica already elected for partitions ${topic}-0`),
-      `kafka-leader-election, the preferred leader leading: ${again.output.split('\n').slice(-3).join(' | ')}`,
+      `kafka-leader-election, the preferred leader leading: ${lastLines(again.output, 3)}`,
     );
     const unclean = await elect(ctx, 'unclean', ['--election-type', 'UNCLEAN', ...partitionArgs]);
     check(
       unclean.output.includes(`Valid replica already elected for partitions ${topic}-0`),
-      `kafka-leader-election --election-type UNCLEAN of a led partition: ${unclean.output.split('\n').slice(-3).join(' | ')}`,
+      `kafka-leader-election --election-type UNCLEAN of a led partition: ${lastLines(unclean.output, 3)}`,
     );
   },
 });

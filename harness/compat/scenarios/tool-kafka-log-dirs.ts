@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { check, checkEqual, show, waitUntil } from '../check.js';
-import { kafkaTool } from '../clients/kafka-tools.js';
+import { kafkaTool, lastLines } from '../clients/kafka-tools.js';
 import { defineScenario } from '../scenario.js';
 
 /** What `kafka-log-dirs --describe` prints as its last line (the JSON after two lines of progress). */
@@ -24,8 +23,8 @@ export default defineScenario({
     await producer.send({ topic, acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ partition: 0, value: `record ${i}` })) });
 
     const describe = async (attempt: number): Promise<LogDirsReport> => {
-      const { run, code } = await kafkaTool(ctx, 'kafka-log-dirs', `describe-${attempt}`, ['--describe', '--topic-list', topic]);
-      check(code === 0, `kafka-log-dirs exited with ${code}: ${readFileSync(run.logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
+      const { run, code, output } = await kafkaTool(ctx, 'kafka-log-dirs', `describe-${attempt}`, ['--describe', '--topic-list', topic]);
+      check(code === 0, `kafka-log-dirs exited with ${code}: ${lastLines(output)}`);
       const json = run.lines.find((line) => line.startsWith('{'));
       check(json !== undefined, `kafka-log-dirs printed no JSON (output in ${run.logFile})`);
       return JSON.parse(json) as LogDirsReport;

@@ -1,0 +1,35 @@
+// The feature levels broker-ts supports (KIP-584), as ApiVersions reports them and UpdateFeatures
+// checks them. A feature at level 0 is off. broker-ts lists every feature Kafka 4.4 has, so that
+// `kafka-features describe` shows what it lacks: a feature whose behaviour it does not implement
+// is supported at level 0 only (no KIP-848 groups, no eligible leader replicas, no transactions v2,
+// no share groups or streams groups, a static voter set).
+
+export const METADATA_VERSION = 'metadata.version';
+
+/** metadata.version's levels by Kafka release, from the lowest KRaft supports to the current one. */
+export const METADATA_VERSION_LEVELS = { '3.3-IV3': 7, '4.4-IV2': 33 } as const;
+
+export interface SupportedFeature {
+  readonly minVersion: number;
+  readonly maxVersion: number;
+}
+
+/**
+ * metadata.version names the format of the metadata log's records; broker-ts writes a subset of
+ * Kafka's records in their format, and no behaviour of its own depends on the level, so it takes
+ * Kafka 4.4's whole production range.
+ */
+export const SUPPORTED_FEATURES: ReadonlyMap<string, SupportedFeature> = new Map([
+  [METADATA_VERSION, { minVersion: METADATA_VERSION_LEVELS['3.3-IV3'], maxVersion: METADATA_VERSION_LEVELS['4.4-IV2'] }],
+  ['kraft.version', { minVersion: 0, maxVersion: 0 }],
+  ['transaction.version', { minVersion: 0, maxVersion: 0 }],
+  ['group.version', { minVersion: 0, maxVersion: 0 }],
+  ['eligible.leader.replicas.version', { minVersion: 0, maxVersion: 0 }],
+  ['share.version', { minVersion: 0, maxVersion: 0 }],
+  ['streams.version', { minVersion: 0, maxVersion: 0 }],
+]);
+
+/** The levels a new cluster starts at, as `kafka-storage format` gives a Kafka 4.4 cluster its latest production levels. */
+export const BOOTSTRAP_FEATURE_LEVELS: ReadonlyMap<string, number> = new Map(
+  [...SUPPORTED_FEATURES].filter(([, range]) => range.maxVersion > 0).map(([name, range]) => [name, range.maxVersion]),
+);

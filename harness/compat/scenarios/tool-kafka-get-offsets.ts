@@ -1,0 +1,32 @@
+import { checkEqual } from '../check.js';
+import { kafkaToolColumns } from '../clients/kafka-tools.js';
+import { defineScenario } from '../scenario.js';
+
+export default defineScenario({
+  name: 'tool-kafka-get-offsets',
+  title:
+    "Kafka's kafka-get-offsets tool (ListOffsets): latest and earliest offsets of every partition, the offset of the largest timestamp, the first offset at or after a timestamp, and only the partitions asked for",
+  needs: { tools: ['java'] },
+  timeoutMs: 90_000,
+  async run(ctx) {
+    const topic = await ctx.createTopic('get-offsets', { partitions: 3 });
+    const producer = await ctx.producer();
+    // The largest timestamp is not the last record's: the tool must find it by timestamp, not by position.
+    const timestamps = [1000, 2000, 3000, 5000, 4000];
+    await producer.send({ topic, acks: -1, messages: timestamps.map((t, i) => ({ partition: 0, value: `p0-${i}`, timestamp: String(t) })) });
+    await producer.send({ topic, acks: -1, messages: [10, 20].map((t, i) => ({ partition: 1, value: `p1-${i}`, timestamp: String(t) })) });
+
+    // Lines `topic:partition:offset`; a partition with no such offset is left out.
+    const offsets = async (step: string, args: string[]) =>
+      (await kafkaToolColumns(ctx, 'kafka-get-offsets', step, ['--topic', topic, ...args]))
+        .map((c) => c.join(' '))
+        .filter((line) => line.startsWith(`${topic}:`))
+        .sort();
+
+    checkEqual(await offsets('latest', []), [`${topic}:0:5`, `${topic}:1:2`, `${topic}:2:0`], 'latest offsets (the default, --time -1)');
+    checkEqual(await offsets('earliest', ['--time', '-2']), [`${topic}:0:0`, `${topic}:1:0`, `${topic}:2:0`], 'earliest offsets (--time -2)');
+    checkEqual(await offsets('max-timestamp', ['--time', '-3']), [`${topic}:0:3`, `${topic}:1:1`], 'offsets of the largest timestamps (--time -3)');
+    checkEqual(await offsets('by-timestamp', ['--time', '2500']), [`${topic}:0:2`], 'first offsets at or after timestamp 2500');
+    checkEqual(await offsets('partitions', ['--partitions', '0,2']), [`${topic}:0:5`, `${topic}:2:0`], 'latest offsets of partitions 0 and 2');
+  },
+});
