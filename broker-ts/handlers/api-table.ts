@@ -15,6 +15,7 @@ import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeGroupsHandler } from './describe-groups.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { describeProducersHandler } from './describe-producers.js';
 import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
 import { listTransactionsHandler } from './list-transactions.js';
@@ -52,6 +53,8 @@ import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { endTxnHandler } from './end-txn.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
 import { updateFeaturesHandler } from './update-features.js';
+import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './list-partition-reassignments.js';
 import { writeTxnMarkersHandler } from './write-txn-markers.js';
 
 export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
@@ -84,6 +87,8 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   forwardToController(alterConfigsHandler),
   describeLogDirsHandler,
   forwardToController(incrementalAlterConfigsHandler),
+  forwardToController(alterPartitionReassignmentsHandler),
+  forwardToController(listPartitionReassignmentsHandler),
   saslAuthenticateHandler,
   forwardToController(createPartitionsHandler),
   deleteGroupsHandler,
@@ -92,6 +97,7 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   describeQuorumHandler,
   forwardToController(updateFeaturesHandler),
   describeClusterHandler,
+  describeProducersHandler,
   describeTransactionsHandler,
   listTransactionsHandler,
   describeTopicPartitionsHandler,
@@ -110,6 +116,8 @@ export const CONTROLLER_API_HANDLERS: readonly ApiHandler[] = [
   deleteTopicsHandler,
   alterConfigsHandler,
   incrementalAlterConfigsHandler,
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
   saslAuthenticateHandler,
   createPartitionsHandler,
   electLeadersHandler,

@@ -1,9 +1,9 @@
 // The controller (KRaft's QuorumController): the only writer of the metadata log. It runs
 // operations one at a time, each planned by the manager of its concern against the committed image
 // (cluster-control.ts: brokers and their liveness; replication-control.ts: topics, partitions, ISR
-// and elections; config-control.ts: configs; feature-control.ts: feature levels), and commits the
-// records through the metadata quorum; every node then applies them to its image in log order
-// (metadata-loader.ts).
+// and elections; reassignment-control.ts: replica moves; config-control.ts: configs;
+// feature-control.ts: feature levels), and commits the records through the metadata quorum; every
+// node then applies them to its image in log order (metadata-loader.ts).
 import type { ConfigResolver } from '../config/config-resolver.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -12,6 +12,8 @@ import type { BrokerRegistrationRequest, HeartbeatRequest, HeartbeatResult } fro
 import { ConfigControl } from './config-control.js';
 import type { ConfigResourceChange, IncrementalConfigChange } from './config-control.js';
 import { FeatureControl } from './feature-control.js';
+import { ReassignmentControl } from './reassignment-control.js';
+import type { OngoingReassignment, ReassignmentRequest, ReassignmentResult } from './reassignment-control.js';
 import type { FeatureUpdate } from './feature-control.js';
 import { ErrorCode } from '@kafka-chaos/protocol';
 import type { MetadataImage, PartitionRegistration } from './metadata-image.js';
@@ -22,6 +24,7 @@ import type { AlterPartitionItem, CreatedTopic, DeletedTopic, ElectionResult, Ne
 export type { BrokerRegistrationRequest, HeartbeatRequest, HeartbeatResult } from './cluster-control.js';
 export type { ConfigResourceChange } from './config-control.js';
 export type { FeatureUpdate } from './feature-control.js';
+export type { OngoingReassignment, ReassignmentRequest, ReassignmentResult } from './reassignment-control.js';
 export type { AlterPartitionItem, CreatedTopic, DeletedTopic, NewPartitions, NewTopic, TopicReference } from './replication-control.js';
 
 /** Producer ids are handed to brokers in blocks (KRaft's AllocateProducerIds). */
@@ -63,6 +66,7 @@ export class Controller {
   private readonly replication: ReplicationControl;
   private readonly configControl: ConfigControl;
   private readonly featureControl: FeatureControl;
+  private readonly reassignments: ReassignmentControl;
 
   constructor(
     private readonly image: MetadataImage,
@@ -76,6 +80,7 @@ export class Controller {
     this.replication = new ReplicationControl(image, settings, configs, logger);
     this.configControl = new ConfigControl(image);
     this.featureControl = new FeatureControl(image, settings.nodeId);
+    this.reassignments = new ReassignmentControl(image);
   }
 
   get isActive(): boolean {
@@ -211,6 +216,16 @@ export class Controller {
       await this.commit(records);
       return results;
     });
+  }
+
+  /** AlterPartitionReassignments: each partition's move started, or cancelled, on its own. */
+  alterPartitionReassignments(requests: readonly ReassignmentRequest[], allowReplicationFactorChange: boolean): Promise<ReassignmentResult[]> {
+    return this.enqueue(() => this.commitPlan(this.reassignments.alter(requests, allowReplicationFactorChange)));
+  }
+
+  /** ListPartitionReassignments, from the committed image. */
+  listPartitionReassignments(topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null): Promise<OngoingReassignment[]> {
+    return this.enqueue(() => Promise.resolve(this.reassignments.list(topics)));
   }
 
   /** UpdateFeatures: every update checked, then all committed together, or none (the first refusal rejects). */

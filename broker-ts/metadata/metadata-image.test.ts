@@ -19,7 +19,20 @@ const records: MetadataRecord[] = [
   },
   { type: 'Topic', data: { name: 'orders', topicId: TOPIC_ID } },
   { type: 'Config', data: { resourceType: ConfigResourceType.TOPIC, resourceName: 'orders', name: 'retention.ms', value: '1000' } },
-  { type: 'Partition', data: { partitionId: 0, topicId: TOPIC_ID, replicas: [1], isr: [1], leader: 1, leaderEpoch: 0, partitionEpoch: 0 } },
+  {
+    type: 'Partition',
+    data: {
+      partitionId: 0,
+      topicId: TOPIC_ID,
+      replicas: [1],
+      isr: [1],
+      removingReplicas: [],
+      addingReplicas: [],
+      leader: 1,
+      leaderEpoch: 0,
+      partitionEpoch: 0,
+    },
+  },
   { type: 'ProducerIds', data: { brokerId: 1, brokerEpoch: 0n, nextProducerId: 1000n } },
 ];
 
@@ -58,8 +71,14 @@ describe('MetadataImage', () => {
     const { image } = replay(records);
     const { delta } = replay(
       [
-        { type: 'PartitionChange', data: { partitionId: 0, topicId: TOPIC_ID, isr: [1, 2], leader: -2, replicas: null } },
-        { type: 'PartitionChange', data: { partitionId: 0, topicId: TOPIC_ID, isr: null, leader: 2, replicas: null } },
+        {
+          type: 'PartitionChange',
+          data: { partitionId: 0, topicId: TOPIC_ID, isr: [1, 2], leader: -2, replicas: null, removingReplicas: null, addingReplicas: null },
+        },
+        {
+          type: 'PartitionChange',
+          data: { partitionId: 0, topicId: TOPIC_ID, isr: null, leader: 2, replicas: null, removingReplicas: null, addingReplicas: null },
+        },
       ],
       image,
     );

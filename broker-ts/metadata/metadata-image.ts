@@ -29,8 +29,12 @@ export interface PartitionRegistration {
   topicId: string;
   topicName: string;
   partition: number;
+  /** During a reassignment, the target replicas first, then those being removed. */
   replicas: readonly number[];
   isr: readonly number[];
+  /** An ongoing reassignment (KIP-455): replicas being added (catching up), and being removed; both empty otherwise. */
+  addingReplicas: readonly number[];
+  removingReplicas: readonly number[];
   leader: number;
   /** Bumped by the controller on every leader change. */
   leaderEpoch: number;
@@ -197,6 +201,8 @@ export class MetadataImage {
       partition: data.partitionId,
       replicas: data.replicas,
       isr: data.isr,
+      addingReplicas: data.addingReplicas,
+      removingReplicas: data.removingReplicas,
       leader: data.leader,
       leaderEpoch: data.leaderEpoch,
       partitionEpoch: data.partitionEpoch,
@@ -214,6 +220,8 @@ export class MetadataImage {
       ...current,
       isr: data.isr ?? current.isr,
       replicas: data.replicas ?? current.replicas,
+      addingReplicas: data.addingReplicas ?? current.addingReplicas,
+      removingReplicas: data.removingReplicas ?? current.removingReplicas,
       leader: data.leader === NO_LEADER_CHANGE ? current.leader : data.leader,
       leaderEpoch: leaderChanged ? current.leaderEpoch + 1 : current.leaderEpoch,
       partitionEpoch: current.partitionEpoch + 1,

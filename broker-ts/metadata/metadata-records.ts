@@ -34,6 +34,9 @@ const PartitionRecord = t.struct({
   topicId: t.uuid,
   replicas: t.array(t.int32),
   isr: t.array(t.int32),
+  /** An ongoing reassignment (KIP-455): replicas leaving, and replicas joining, the assignment. */
+  removingReplicas: t.array(t.int32),
+  addingReplicas: t.array(t.int32),
   leader: t.int32,
   leaderEpoch: t.int32,
   partitionEpoch: t.int32,
@@ -46,6 +49,8 @@ const PartitionChangeRecord = t.struct({
   isr: t.tagged(0, t.nullableArray(t.int32), null),
   leader: t.tagged(1, t.int32, -2),
   replicas: t.tagged(2, t.nullableArray(t.int32), null),
+  removingReplicas: t.tagged(3, t.nullableArray(t.int32), null),
+  addingReplicas: t.tagged(4, t.nullableArray(t.int32), null),
 });
 
 const ConfigRecord = t.struct({
@@ -131,6 +136,18 @@ export function decodeMetadataRecord(bytes: Buffer): MetadataRecord {
   if (type === undefined || version !== 0) throw new Error(`unknown metadata record type ${apiKey} v${version}`);
   const data = compile(RECORD_TYPES[type].schema, true).read(r);
   return { type, data } as MetadataRecord;
+}
+
+/** A PartitionChangeRecord that changes only the fields given ("unchanged" for the others). */
+export function partitionChange(
+  topicId: string,
+  partitionId: number,
+  changes: Partial<Omit<RecordData<'PartitionChange'>, 'topicId' | 'partitionId'>>,
+): MetadataRecord {
+  return {
+    type: 'PartitionChange',
+    data: { partitionId, topicId, isr: null, leader: NO_LEADER_CHANGE, replicas: null, removingReplicas: null, addingReplicas: null, ...changes },
+  };
 }
 
 /** Security protocol ids (SecurityProtocol.id in Kafka). */

@@ -8,6 +8,8 @@ const partition = (leader: number, isr: number[], replicas = [1, 2, 3]): Partiti
   topicName: 't',
   partition: 0,
   replicas,
+  addingReplicas: [],
+  removingReplicas: [],
   isr,
   leader,
   leaderEpoch: 4,

@@ -19,8 +19,11 @@ export function placeReplicas(brokerIds: readonly number[], firstPartition: numb
   return assignments;
 }
 
-/** Checks replicas given by a client (CreateTopics / CreatePartitions assignments). */
-export function validateAssignment(replicas: readonly number[], registered: ReadonlySet<number>, partition: number): void {
+/**
+ * Checks replicas given by a client: CreateTopics and CreatePartitions assignments name their
+ * partition in the message, reassignments do not (as Kafka words them).
+ */
+export function validateAssignment(replicas: readonly number[], registered: ReadonlySet<number>, partition?: number): void {
   if (replicas.length === 0) throw ApiError.of('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes an empty replica list.`);
   if (new Set(replicas).size !== replicas.length) {
     throw ApiError.of(
@@ -32,7 +35,7 @@ export function validateAssignment(replicas: readonly number[], registered: Read
     if (!registered.has(id)) {
       throw ApiError.of(
         'INVALID_REPLICA_ASSIGNMENT',
-        `The manual partition assignment includes broker ${id}, but no such broker is registered (partition ${partition}).`,
+        `The manual partition assignment includes broker ${id}, but no such broker is registered${partition === undefined ? '' : ` (partition ${partition})`}.`,
       );
     }
   }

@@ -12,9 +12,10 @@ import { validatedTopicConfigs } from './config-control.js';
 import { randomKafkaUuid } from './kafka-uuid.js';
 import type { MetadataImage, PartitionRegistration } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
-import { ConfigResourceType, NO_LEADER, NO_LEADER_CHANGE } from './metadata-records.js';
+import { ConfigResourceType, NO_LEADER, NO_LEADER_CHANGE, partitionChange } from './metadata-records.js';
 import { changeForDeparture, changeForElection, changeRecordFields, preferredLeaderElection, uncleanLeaderElection } from './partition-election.js';
 import type { ElectionRules } from './partition-election.js';
+import { completeIfCaughtUp, replicaSetChangeRecord } from './partition-reassignment.js';
 import { placeReplicas, validateAssignment } from './replica-placement.js';
 import { isInternalTopic, unifyCollisionChars, validateTopicName } from './topic-names.js';
 
@@ -127,10 +128,7 @@ export class ReplicationControl {
         const fields = changeRecordFields(partition, { leader: current.leader, isr: [...current.isr] });
         if (fields.leader === NO_LEADER_CHANGE && fields.isr === null) continue;
         this.logger.info({ topic: topic.name, partition: partition.partition, leader: current.leader, isr: current.isr }, 'partition change');
-        records.push({
-          type: 'PartitionChange',
-          data: { partitionId: partition.partition, topicId: topic.id, isr: fields.isr, leader: fields.leader, replicas: null },
-        });
+        records.push(partitionChange(topic.id, partition.partition, fields));
       }
     }
     return records;
@@ -161,11 +159,25 @@ export class ReplicationControl {
         if (!partition.replicas.includes(member.brokerId)) return { errorCode: ErrorCode.INVALID_REQUEST, topic: topic.name };
       }
       if (!newIsr.includes(brokerId) || newIsr.length === 0) return { errorCode: ErrorCode.INVALID_REQUEST, topic: topic.name };
-      records.push({
-        type: 'PartitionChange',
-        data: { partitionId: partition.partition, topicId: topic.id, isr: newIsr, leader: NO_LEADER_CHANGE, replicas: null },
-      });
-      return { errorCode: ErrorCode.NONE, topic: topic.name };
+      // The ISR change that brings the last adding replica in completes its reassignment.
+      const completed = completeIfCaughtUp(
+        {
+          replicas: [...partition.replicas],
+          isr: newIsr,
+          leader: partition.leader,
+          addingReplicas: [...partition.addingReplicas],
+          removingReplicas: [...partition.removingReplicas],
+        },
+        (id) => this.isEligible(id),
+      );
+      if (completed === undefined) {
+        records.push(partitionChange(topic.id, partition.partition, { isr: newIsr }));
+        return { errorCode: ErrorCode.NONE, topic: topic.name };
+      }
+      records.push(replicaSetChangeRecord(partition, completed)!);
+      this.logger.info({ topic: topic.name, partition: partition.partition, replicas: completed.replicas, leader: completed.leader }, 'reassignment completed');
+      // As KRaft: a leader moved off the partition is told a new leader was elected.
+      return { errorCode: completed.leader === partition.leader ? ErrorCode.NONE : ErrorCode.NEW_LEADER_ELECTED, topic: topic.name };
     });
     return { results, records };
   }
@@ -179,11 +191,7 @@ export class ReplicationControl {
     if (electionType !== ElectionType.PREFERRED && electionType !== ElectionType.UNCLEAN)
       throw new ApiError(ErrorCode.INVALID_REQUEST, `Unknown election type ${electionType}`);
     const records: MetadataRecord[] = [];
-    const eligible = (id: number) => {
-      const broker = this.image.broker(id);
-      return broker !== undefined && !broker.fenced && !broker.inControlledShutdown;
-    };
-    const rules: ElectionRules = { eligible, unclean: false, electAnyReplica: false };
+    const rules: ElectionRules = { eligible: (id) => this.isEligible(id), unclean: false, electAnyReplica: false };
     const electOne = (topicName: string, partitionId: number): ApiError | undefined => {
       const topic = this.image.topic(topicName);
       if (topic === undefined) return new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `No such topic as ${topicName}`);
@@ -202,7 +210,7 @@ export class ReplicationControl {
         { topic: topicName, partition: partitionId, leader: change.leader, isr: change.isr, election: preferred ? 'preferred' : 'unclean' },
         'partition change',
       );
-      records.push({ type: 'PartitionChange', data: { partitionId, topicId: topic.id, isr: fields.isr, leader: fields.leader, replicas: null } });
+      records.push(partitionChange(topic.id, partitionId, fields));
       return undefined;
     };
     if (partitions === null) {
@@ -310,6 +318,12 @@ export class ReplicationControl {
     return { results, records };
   }
 
+  /** A broker that may lead or join an ISR: registered, unfenced, not shutting down. */
+  private isEligible(brokerId: number): boolean {
+    const broker = this.image.broker(brokerId);
+    return broker !== undefined && !broker.fenced && !broker.inControlledShutdown;
+  }
+
   /** Whether the broker still leads a partition (a controlled shutdown waits until it does not). */
   leadsAnyPartition(brokerId: number): boolean {
     return [...this.image.topics()].some((t) => [...t.partitions.values()].some((p) => p.leader === brokerId));
@@ -395,7 +409,10 @@ export function asApiError(error: unknown): ApiError {
 }
 
 function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
-  return { type: 'Partition', data: { partitionId, topicId, replicas, isr: replicas, leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 } };
+  return {
+    type: 'Partition',
+    data: { partitionId, topicId, replicas, isr: replicas, removingReplicas: [], addingReplicas: [], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 },
+  };
 }
 
 function topicRecords(name: string, topicId: string, assignments: number[][], configs: ReadonlyMap<string, string>): MetadataRecord[] {

@@ -43,12 +43,15 @@ import { DescribeCluster } from './apis/describe-cluster/index.js';
 import { BrokerRegistration } from './apis/broker-registration/index.js';
 import { BrokerHeartbeat } from './apis/broker-heartbeat/index.js';
 import { AllocateProducerIds } from './apis/allocate-producer-ids/index.js';
+import { DescribeProducers } from './apis/describe-producers/index.js';
 import { DescribeTransactions } from './apis/describe-transactions/index.js';
 import { ListTransactions } from './apis/list-transactions/index.js';
 import { OffsetDelete } from './apis/offset-delete/index.js';
 import { ElectLeaders } from './apis/elect-leaders/index.js';
 import { DescribeTopicPartitions } from './apis/describe-topic-partitions/index.js';
 import { UpdateFeatures } from './apis/update-features/index.js';
+import { AlterPartitionReassignments } from './apis/alter-partition-reassignments/index.js';
+import { ListPartitionReassignments } from './apis/list-partition-reassignments/index.js';
 
 export const APIS = {
   0: Produce,
@@ -84,6 +87,8 @@ export const APIS = {
   42: DeleteGroups,
   43: ElectLeaders,
   44: IncrementalAlterConfigs,
+  45: AlterPartitionReassignments,
+  46: ListPartitionReassignments,
   47: OffsetDelete,
   52: Vote,
   53: BeginQuorumEpoch,
@@ -92,6 +97,7 @@ export const APIS = {
   56: AlterPartition,
   57: UpdateFeatures,
   60: DescribeCluster,
+  61: DescribeProducers,
   62: BrokerRegistration,
   63: BrokerHeartbeat,
   65: DescribeTransactions,

@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyName } from '@kafka-chaos/protocol';
 import { DEFAULT_KAFKA_RELEASE } from '../provision/tested-kafka-releases.js';
 import { ComparedBroker, compareProbe, describeComparison } from './compare-brokers.js';
+import { readReadmeApiTable } from './readme-api-table.js';
 import type { Observation } from './wire-probe.js';
 import { WIRE_PROBES } from './wire-probes.js';
 
@@ -85,6 +87,15 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
       'v2: an unsafe downgrade of metadata.version': { errorCode: 'INVALID_UPDATE_VERSION' },
       'v1: one good update and one refused': { errorCode: 'INVALID_UPDATE_VERSION', results: [] },
     }),
+  'partition-reassignments': (k) =>
+    expect(k).toMatchObject({
+      'list all': { errorCode: 'NONE', topics: [] },
+      'cancel with none in progress': { responses: [{ partitions: [{ errorCode: 'NO_REASSIGNMENT_IN_PROGRESS' }] }] },
+      'an unknown topic': { responses: [{ partitions: [{ errorCode: 'UNKNOWN_TOPIC_OR_PARTITION' }] }] },
+      'a replica twice': { responses: [{ partitions: [{ errorCode: 'INVALID_REPLICA_ASSIGNMENT' }] }] },
+      'v1: the same replicas, the replication factor kept': { responses: [{ partitions: [{ errorCode: 'NONE' }] }] },
+      'the same replicas, and an unknown partition': { responses: [{ partitions: [{ errorCode: 'NONE' }, { errorCode: 'UNKNOWN_TOPIC_OR_PARTITION' }] }] },
+    }),
   'elect-leaders': (k) =>
     expect(k).toMatchObject({
       'preferred v2': {
@@ -125,11 +136,56 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
       'a cursor on a topic not named': { topics: [{ errorCode: 'INVALID_REQUEST' }, { errorCode: 'INVALID_REQUEST' }, { errorCode: 'INVALID_REQUEST' }] },
       'a negative cursor partition': { topics: [{ errorCode: 'INVALID_REQUEST' }] },
     }),
+  'describe-producers': (k) =>
+    expect(k).toMatchObject({
+      'partition 0, written by the idempotent producer': [
+        {
+          partitions: [
+            {
+              errorCode: 'NONE',
+              activeProducers: [
+                {
+                  producer: 'idempotent producer',
+                  producerEpoch: 0,
+                  lastSequence: 4,
+                  lastTimestamp: '2000',
+                  coordinatorEpoch: -1,
+                  currentTxnStartOffset: '-1',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      'partition 1, with an open transaction': [
+        { partitions: [{ errorCode: 'NONE', activeProducers: [{ producer: 'transactional producer', lastSequence: 1, currentTxnStartOffset: '2' }] }] },
+      ],
+      'partition 2, never written': [{ partitions: [{ errorCode: 'NONE', activeProducers: [] }] }],
+      'unknown partitions and topics, illegal names, a partition named twice': [
+        { partitions: [{ partitionIndex: 7, errorCode: 'UNKNOWN_TOPIC_OR_PARTITION', errorMessage: null }, { partitionIndex: 2 }, { partitionIndex: 2 }] },
+        { partitions: [{ errorCode: 'UNKNOWN_TOPIC_OR_PARTITION', errorMessage: 'This server does not host this topic-partition.' }] },
+        { partitions: [{ errorCode: 'INVALID_TOPIC_EXCEPTION' }] },
+        { partitions: [{ errorCode: 'INVALID_TOPIC_EXCEPTION' }] },
+        { partitions: [{ errorCode: 'INVALID_TOPIC_EXCEPTION' }] },
+      ],
+    }),
 };
 
 describe(`broker-ts answers as Kafka ${DEFAULT_KAFKA_RELEASE} does`, () => {
   it('compares with the tested default release', () => {
     expect(kafka!.label).toBe(`Kafka ${DEFAULT_KAFKA_RELEASE}`);
+  });
+
+  it("broker-ts/README.md's table of API keys gives what each broker advertises on a broker listener, this Kafka release's in its Kafka column", () => {
+    const table = readReadmeApiTable();
+    expect(table.kafkaRelease, "the release the README's Kafka column is for").toBe(DEFAULT_KAFKA_RELEASE);
+    const advertised = (broker: ComparedBroker) => Object.fromEntries([...broker.client.brokerVersions].map(([key, v]) => [key, [v.minVersion, v.maxVersion]]));
+    const listed = (column: 'kafka' | 'brokerTs') => Object.fromEntries(table.rows.flatMap((r) => (r[column] === undefined ? [] : [[r.apiKey, r[column]]])));
+    expect(listed('kafka'), 'the Kafka column').toEqual(advertised(kafka!));
+    expect(listed('brokerTs'), 'the broker-ts column').toEqual(advertised(brokerTs!));
+    const keys = table.rows.map((r) => r.apiKey);
+    expect(keys, 'keys once each, in order').toEqual([...new Set(keys)].sort((a, b) => a - b));
+    for (const row of table.rows) expect(row.name, `key ${row.apiKey}`).toBe(apiKeyName(row.apiKey));
   });
 
   for (const probe of WIRE_PROBES) {

@@ -622,6 +622,57 @@ const updateFeatures = defineProbe({
   },
 });
 
+const partitionReassignments = defineProbe({
+  name: 'partition-reassignments',
+  title: 'AlterPartitionReassignments and ListPartitionReassignments: the same refusals, a move to the same replicas accepted, nothing listed',
+  async run({ client }) {
+    await createTopic(client, 'cmp-reassign');
+    const alter = async (
+      version: number,
+      partitions: { topic: string; partitionIndex: number; replicas: number[] | null }[],
+      allowReplicationFactorChange = true,
+    ) => {
+      const r = await client.send(ApiKey.AlterPartitionReassignments, version, {
+        timeoutMs: 10_000,
+        allowReplicationFactorChange,
+        topics: [...new Set(partitions.map((p) => p.topic))].map((name) => ({
+          name,
+          partitions: partitions.filter((p) => p.topic === name).map((p) => ({ partitionIndex: p.partitionIndex, replicas: p.replicas })),
+        })),
+      });
+      return observe({
+        errorCode: named(r.errorCode),
+        errorMessage: r.errorMessage ?? null,
+        responses: r.responses.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: named(p.errorCode), errorMessage: p.errorMessage ?? null })),
+        })),
+      });
+    };
+    const list = async (topics: { name: string; partitionIndexes: number[] }[] | null) => {
+      const r = await client.send(ApiKey.ListPartitionReassignments, 0, { timeoutMs: 10_000, topics });
+      return observe({ errorCode: named(r.errorCode), errorMessage: r.errorMessage ?? null, topics: r.topics });
+    };
+    const node = (
+      await client.send(ApiKey.Metadata, 12, { topics: [{ name: 'cmp-reassign' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+    ).topics[0]!.partitions[0]!.leaderId;
+    const at = (replicas: number[] | null, partitionIndex = 0, topic = 'cmp-reassign') => ({ topic, partitionIndex, replicas });
+    return observe({
+      'list all': await list(null),
+      'cancel with none in progress': await alter(0, [at(null)]),
+      'an unknown topic': await alter(0, [at([node], 0, 'cmp-reassign-absent')]),
+      'an unknown partition': await alter(0, [at([node], 5)]),
+      'no replicas': await alter(0, [at([])]),
+      'a replica twice': await alter(0, [at([node, node])]),
+      'an unregistered broker': await alter(0, [at([node, 99])]),
+      'v1: the same replicas, the replication factor kept': await alter(1, [at([node])], false),
+      'v1: a replication factor change not allowed': await alter(1, [at([node, 99])], false),
+      'the same replicas, and an unknown partition': await alter(1, [at([node]), at([node], 9)]),
+      'list the topic, partitions 0 and 7': await list([{ name: 'cmp-reassign', partitionIndexes: [0, 7] }]),
+    });
+  },
+});
+
 const describeConfigs = defineProbe({
   name: 'configs',
   title: 'DescribeConfigs: the same topic keys, values and sources',
@@ -1005,6 +1056,109 @@ const describeTopicPartitions = defineProbe({
   },
 });
 
+const describeProducers = defineProbe({
+  name: 'describe-producers',
+  title:
+    "DescribeProducers: an idempotent producer's epoch and last sequence, a transactional producer's open transaction, a partition without producers, unknown partitions and topics",
+  async run({ client }) {
+    await createTopic(client, 'cmp-dp', 3);
+    const retriable = new Set<number>([
+      ErrorCode.COORDINATOR_NOT_AVAILABLE,
+      ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+      ErrorCode.NOT_COORDINATOR,
+      ErrorCode.CONCURRENT_TRANSACTIONS,
+    ]);
+    const init = (transactionalId: string | null) =>
+      settled(
+        () => client.send(ApiKey.InitProducerId, 4, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }),
+        (r) => retriable.has(r.errorCode),
+      );
+    // Record timestamps are the producer's (CreateTime), so both brokers report the same last timestamp.
+    const write = async (partition: number, count: number, batch: Parameters<typeof encodeRecordBatch>[1], transactionalId: string | null = null) => {
+      const records = Array.from({ length: count }, (_, i) => ({ value: `dp-${partition}-${i}` }));
+      const r = await settled(
+        () =>
+          client.send(ApiKey.Produce, 9, {
+            transactionalId,
+            acks: -1,
+            timeoutMs: 10_000,
+            topicData: [{ name: 'cmp-dp', partitionData: [{ index: partition, records: encodeRecordBatch(records, batch) }] }],
+          }),
+        (r) => r.responses[0]!.partitionResponses[0]!.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER,
+      );
+      const errorCode = r.responses[0]!.partitionResponses[0]!.errorCode;
+      if (errorCode !== 0) throw new ProbeFailed(`producing to cmp-dp-${partition}: ${named(errorCode)}`);
+    };
+
+    const idempotent = await init(null);
+    const idempotentBatch = { producerId: idempotent.producerId, producerEpoch: idempotent.producerEpoch };
+    await write(0, 3, { ...idempotentBatch, baseSequence: 0, defaultTimestamp: 1_000n });
+    await write(0, 2, { ...idempotentBatch, baseSequence: 3, defaultTimestamp: 2_000n });
+
+    // The first request for a transactional id creates __transaction_state; it answers once loaded.
+    await settled(
+      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['cmp-dp-txn'] }),
+      (r) => retriable.has(r.coordinators?.[0]?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE),
+    );
+    const txn = await init('cmp-dp-txn');
+    // Records before the transaction, so that its first offset is not the partition's first.
+    await write(1, 2, {});
+    const added = await client.send(ApiKey.AddPartitionsToTxn, 3, {
+      v3AndBelowTransactionalId: 'cmp-dp-txn',
+      v3AndBelowProducerId: txn.producerId,
+      v3AndBelowProducerEpoch: txn.producerEpoch,
+      v3AndBelowTopics: [{ name: 'cmp-dp', partitions: [1] }],
+    });
+    const addedCode = added.resultsByTopicV3AndBelow[0]?.resultsByPartition[0]?.partitionErrorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+    if (addedCode !== 0) throw new ProbeFailed(`adding cmp-dp-1 to the transaction: ${named(addedCode)}`);
+    const txnBatch = { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: 0, transactional: true, defaultTimestamp: 3_000n };
+    await write(1, 2, txnBatch, 'cmp-dp-txn');
+
+    // Producers by the order they were created in: raw producer ids differ between the brokers.
+    const names = new Map([
+      [idempotent.producerId, 'idempotent producer'],
+      [txn.producerId, 'transactional producer'],
+    ]);
+    const ask = async (topics: { name: string; partitionIndexes: number[] }[]) => {
+      const r = await client.send(ApiKey.DescribeProducers, 0, { topics });
+      return observe(
+        r.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            errorCode: named(p.errorCode),
+            errorMessage: p.errorMessage,
+            activeProducers: p.activeProducers.map((s) => ({
+              producer: names.get(s.producerId) ?? 'another',
+              producerEpoch: s.producerEpoch,
+              lastSequence: s.lastSequence,
+              lastTimestamp: s.lastTimestamp,
+              coordinatorEpoch: s.coordinatorEpoch,
+              currentTxnStartOffset: s.currentTxnStartOffset,
+            })),
+          })),
+        })),
+      );
+    };
+    const observation = {
+      'partition 0, written by the idempotent producer': await ask([{ name: 'cmp-dp', partitionIndexes: [0] }]),
+      'partition 1, with an open transaction': await ask([{ name: 'cmp-dp', partitionIndexes: [1] }]),
+      'partition 2, never written': await ask([{ name: 'cmp-dp', partitionIndexes: [2] }]),
+      'unknown partitions and topics, illegal names, a partition named twice': await ask([
+        { name: 'cmp-dp', partitionIndexes: [7, 2, 2] },
+        { name: 'cmp-dp-absent', partitionIndexes: [0] },
+        { name: 'bad name', partitionIndexes: [0] },
+        { name: '..', partitionIndexes: [0] },
+        { name: '', partitionIndexes: [0] },
+      ]),
+    };
+    // Not observed after the abort: Kafka then reports the abort marker's coordinator epoch, which
+    // broker-ts's producer state does not record yet (it reports -1).
+    await client.send(ApiKey.EndTxn, 3, { transactionalId: 'cmp-dp-txn', producerId: txn.producerId, producerEpoch: txn.producerEpoch, committed: false });
+    return observation;
+  },
+});
+
 export const WIRE_PROBES: readonly WireProbe[] = [
   apiVersionRanges,
   apiVersionsFallback,
@@ -1019,6 +1173,7 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   offsetDelete,
   electLeaders,
   updateFeatures,
+  partitionReassignments,
   describeConfigs,
   incrementalAlterConfigs,
   describeLogDirs,
@@ -1027,4 +1182,5 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   initProducerId,
   acksZero,
   describeTopicPartitions,
+  describeProducers,
 ];

@@ -95,7 +95,18 @@ export class IsrSimulation {
   ) {
     this.random = new SeededRandom(seed);
     const replicas = [...Array(replicaCount).keys()].map((i) => i + 1);
-    this.registration = { topicId: 't', topicName: 't', partition: 0, replicas, isr: [...replicas], leader: 1, leaderEpoch: 0, partitionEpoch: 0 };
+    this.registration = {
+      topicId: 't',
+      topicName: 't',
+      partition: 0,
+      replicas,
+      isr: [...replicas],
+      addingReplicas: [],
+      removingReplicas: [],
+      leader: 1,
+      leaderEpoch: 0,
+      partitionEpoch: 0,
+    };
     for (const id of replicas) {
       this.brokers.set(id, {
         id,

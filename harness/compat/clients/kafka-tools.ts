@@ -16,6 +16,7 @@ const TOOL_CLASSES = {
   'kafka-topics': () => 'org.apache.kafka.tools.TopicCommand',
   'kafka-get-offsets': () => 'org.apache.kafka.tools.GetOffsetShell',
   'kafka-delete-records': () => 'org.apache.kafka.tools.DeleteRecordsCommand',
+  'kafka-reassign-partitions': () => 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
 } as const;
 
 export type KafkaToolName = keyof typeof TOOL_CLASSES;
