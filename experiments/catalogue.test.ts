@@ -50,6 +50,7 @@ describe('experiment catalogue on Apache Kafka', () => {
       'controller-kill',
       'rollback-controller',
       'rollback-controller-majority',
+      'reassignment-leader-kill',
     ])
       expect(names, n).toContain(n);
   });

@@ -45,6 +45,12 @@ export const MUTANTS: readonly Mutant[] = [
     catches: 'lost',
   },
   {
+    setting: 'broker.ts.bug.elect.any.replica',
+    bug: 'the same, during a reassignment: the leader killed while a new replica copies the log, the controller elects that replica',
+    experiment: 'reassignment-leader-kill',
+    catches: 'lost',
+  },
+  {
     setting: 'broker.ts.bug.skip.truncation',
     bug: "a follower keeps a diverging suffix instead of truncating it to the leader's log",
     experiment: 'replica-rejoins-diverged',

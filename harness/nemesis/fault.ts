@@ -62,7 +62,8 @@ export interface FaultKind<P extends Record<string, unknown> = Record<string, un
   needs?: readonly RuntimeCapability[];
   /** Checks the parameters against the rest of the experiment; returns what is wrong, if anything. */
   check?(params: P, experiment: ExperimentParts): string | undefined;
-  inject(ctx: FaultContext, nodes: number[], params: P): Promise<Injection>;
+  /** `partition`: the step's partition of the workload topic, which targets such as `leader` were resolved in. */
+  inject(ctx: FaultContext, nodes: number[], params: P, partition: number): Promise<Injection>;
 }
 
 export function defineFault<P extends Record<string, unknown>>(kind: FaultKind<P>): FaultKind<P> {

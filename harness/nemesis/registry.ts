@@ -10,6 +10,7 @@ import { mix } from './mix.js';
 import { killProducer } from './kill-producer.js';
 import { pause } from './pause.js';
 import { powerLoss } from './power-loss.js';
+import { reassign } from './reassign.js';
 import { restart } from './restart.js';
 import { rollback } from './rollback.js';
 import { start } from './start.js';
@@ -32,6 +33,7 @@ export const FAULT_KINDS: readonly FaultKind<any>[] = [
   diskEio,
   diskCorrupt,
   rollback,
+  reassign,
   mix,
   killProducer,
   killConsumer,

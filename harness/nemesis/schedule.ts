@@ -121,7 +121,7 @@ export class FaultSchedule {
       if (step.name) this.named.set(step.name, record.nodes);
       record.injectedAt = recorder.now();
       recorder.record({ f: 'fault', type: 'invoke', process: 'nemesis', time: record.injectedAt, fault: step.fault, nodes: record.nodes });
-      const { evidence, heal, droppedRecords } = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params);
+      const { evidence, heal, droppedRecords } = await faultKind(step.fault)!.inject(this.ctx, record.nodes, step.params, step.partition);
       record.evidence = evidence;
       if (droppedRecords !== undefined) record.droppedRecords = droppedRecords;
       recorder.record({

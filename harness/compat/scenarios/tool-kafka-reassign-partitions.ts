@@ -98,5 +98,7 @@ export default defineScenario({
     } finally {
       await ctx.cluster.start(kept);
     }
+    // The cluster is shared with later scenarios: leave it whole again.
+    await waitUntil(async () => (await ctx.observer.partition(topic, 0)).isr.length === target.length, 60_000, `node ${kept} back in the ISR of ${topic}-0`);
   },
 });

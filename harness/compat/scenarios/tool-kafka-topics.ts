@@ -38,14 +38,17 @@ export default defineScenario({
 
     const describe = async (step: string, partitions: number) => {
       let described: KafkaToolResult | undefined;
-      // Each broker applies a new topic or partition a moment after the controller commits it.
+      // Each broker applies a new topic or partition a moment after the controller commits it, and a
+      // replica on a node that an earlier scenario restarted joins the ISR once that node caught up.
+      const complete = (r: KafkaToolResult) => {
+        const rows = r.lines.map(fields).filter((f) => f.has('Partition'));
+        const fullIsr = rows.every((f) => f.get('Isr')?.split(',').length === f.get('Replicas')?.split(',').length);
+        return r.code === 0 && rows.length === partitions && fullIsr;
+      };
       await waitUntil(
-        async () => {
-          described = await topics(ctx, step, ['--describe', '--topic', topic]);
-          return described.code === 0 && described.lines.filter((l) => fields(l).has('Partition')).length === partitions;
-        },
-        20_000,
-        `kafka-topics --describe to list ${partitions} partitions of ${topic}`,
+        async () => complete((described = await topics(ctx, step, ['--describe', '--topic', topic]))),
+        30_000,
+        `kafka-topics --describe to list ${partitions} partitions of ${topic}, each with its whole ISR`,
         () => lastLines(described?.output ?? ''),
       );
       const [header, ...rows] = described!.lines.map(fields).filter((f) => f.get('Topic') === topic);
