@@ -44,7 +44,8 @@ export function startTool(ctx: ScenarioContext, name: string, command: string, a
     // stdout ends with the process; read what is still buffered before reporting the exit.
     await Promise.race([drained, new Promise((r) => setTimeout(r, 2000))]);
     reader.close();
-    log.end();
+    // Flushed before the exit is reported: callers read the log file as soon as it is.
+    await new Promise<void>((resolve) => log.end(resolve));
     return status;
   });
   ctx.onCleanup(async () => {

@@ -48,7 +48,7 @@ export default defineScenario({
       const pending = await reassign(ctx, 'verify-pending', '--verify', [{ topic, partition: 0, replicas: target }]);
       check(
         pending.output.includes(`Reassignment of partition ${topic}-0 is still in progress.`),
-        `--verify while the newcomer is down: ${lastLines(pending.output)}`,
+        `--verify while replication is cut: ${lastLines(pending.output)}`,
       );
 
       // Cancelled, the partition goes back to its replicas; then the move is started again.
