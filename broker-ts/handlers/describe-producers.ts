@@ -5,7 +5,7 @@
 // such partition. Topic-level errors carry Kafka's message; partition-level ones none.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { ApiError } from '../errors/api-error.js';
-import { MAX_TOPIC_NAME_LENGTH, isValidTopicName } from '../metadata/topic-names.js';
+import { topicValidateMessage } from '../metadata/topic-names.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 import type { ProducerStateEntry } from '../storage/index.js';
@@ -35,23 +35,10 @@ export const describeProducersHandler = defineHandler({
 
 /** An illegal name or a topic the cluster does not have fails each of its partitions alike. */
 function topicErrorOf(broker: BrokerServices, topic: string): ApiError | undefined {
-  const invalid = invalidTopicMessage(topic);
+  const invalid = topicValidateMessage(topic);
   if (invalid !== undefined) return ApiError.of('INVALID_TOPIC_EXCEPTION', invalid);
   if (broker.image.topic(topic) === undefined) return ApiError.of('UNKNOWN_TOPIC_OR_PARTITION', UNKNOWN_TOPIC_MESSAGE);
   return undefined;
-}
-
-/**
- * Why a name is no topic's, in the words of the check Kafka's request handlers use (the client
- * library's Topic.validate), which are not those of the controller's CreateTopics check.
- */
-function invalidTopicMessage(name: string): string | undefined {
-  let reason: string | undefined;
-  if (name.length === 0) reason = 'the empty string is not allowed';
-  else if (name === '.' || name === '..') reason = `'${name}' is not allowed`;
-  else if (name.length > MAX_TOPIC_NAME_LENGTH) reason = `the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`;
-  else if (!isValidTopicName(name)) reason = `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
-  return reason === undefined ? undefined : `Topic name is invalid: ${reason}`;
 }
 
 function describePartition(broker: BrokerServices, topic: string, index: number) {

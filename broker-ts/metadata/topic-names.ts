@@ -26,6 +26,20 @@ export function validateTopicName(name: string): void {
   }
 }
 
+/**
+ * Why a name is no topic's, in the words of the check Kafka's request handlers use (the client
+ * library's Topic.validate), which are not those of the controller's check above; undefined for a
+ * legal name.
+ */
+export function topicValidateMessage(name: string): string | undefined {
+  let reason: string | undefined;
+  if (name.length === 0) reason = 'the empty string is not allowed';
+  else if (name === '.' || name === '..') reason = `'${name}' is not allowed`;
+  else if (name.length > MAX_TOPIC_NAME_LENGTH) reason = `the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`;
+  else if (!LEGAL.test(name)) reason = `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
+  return reason === undefined ? undefined : `Topic name is invalid: ${reason}`;
+}
+
 export function isValidTopicName(name: string): boolean {
   return name.length > 0 && name !== '.' && name !== '..' && name.length <= MAX_TOPIC_NAME_LENGTH && LEGAL.test(name);
 }

@@ -2,8 +2,8 @@
 // observation), with volatile parts (ids, ports, timestamps) left out, so that two observations can
 // be compared field by field and every difference named (see differences.ts).
 import type { Cluster } from '../runtime/cluster.js';
-import { ApiKey, WireClient, encodeRecordBatch, errorName, isRetriable } from '@kafka-chaos/protocol';
-import type { RecordInput } from '@kafka-chaos/protocol';
+import { ApiKey, ErrorCode, WireClient, encodeRecordBatch, errorName, isRetriable } from '@kafka-chaos/protocol';
+import type { BatchOptions, RecordInput } from '@kafka-chaos/protocol';
 import { sleep } from '../wait.js';
 
 /** JSON-like: what a probe returns. Objects keyed by names compare best: a difference names its key. */
@@ -72,12 +72,18 @@ export async function createTopic(client: WireClient, name: string, numPartition
   );
 }
 
-export function produce(client: WireClient, topic: string, records: readonly RecordInput[], acks = -1, partition = 0) {
+/** A batch's producer fields (an idempotent or transactional producer's) and the transactional id it is sent with. */
+export interface ProduceOptions {
+  batch?: BatchOptions;
+  transactionalId?: string | null;
+}
+
+export function produce(client: WireClient, topic: string, records: readonly RecordInput[], acks = -1, partition = 0, options: ProduceOptions = {}) {
   return client.send(ApiKey.Produce, 9, {
-    transactionalId: null,
+    transactionalId: options.transactionalId ?? null,
     acks,
     timeoutMs: 10_000,
-    topicData: [{ name: topic, partitionData: [{ index: partition, records: encodeRecordBatch(records) }] }],
+    topicData: [{ name: topic, partitionData: [{ index: partition, records: encodeRecordBatch(records, options.batch) }] }],
   });
 }
 
@@ -85,11 +91,44 @@ export function produce(client: WireClient, topic: string, records: readonly Rec
  * Writes records that a later exchange reads. Kafka's brokers list a new partition's leader in
  * Metadata a moment before they lead it, and answer NOT_LEADER_OR_FOLLOWER meanwhile.
  */
-export async function produceStored(client: WireClient, topic: string, records: readonly RecordInput[], partition = 0): Promise<void> {
+export async function produceStored(
+  client: WireClient,
+  topic: string,
+  records: readonly RecordInput[],
+  partition = 0,
+  options: ProduceOptions = {},
+): Promise<void> {
   const errorCode = (r: Awaited<ReturnType<typeof produce>>) => r.responses[0]!.partitionResponses[0]!.errorCode;
   const response = await settled(
-    () => produce(client, topic, records, -1, partition),
+    () => produce(client, topic, records, -1, partition, options),
     (r) => isRetriable(errorCode(r)),
   );
   if (errorCode(response) !== 0) throw new ProbeFailed(`producing to ${topic}-${partition}: ${named(errorCode(response))}`);
+}
+
+/** What a transaction coordinator answers while __transaction_state is created or loaded, or a transaction still ends. */
+const COORDINATOR_NOT_READY = new Set<number>([
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.CONCURRENT_TRANSACTIONS,
+]);
+
+/**
+ * A producer id and epoch from InitProducerId: idempotent for a null id; for a transactional id,
+ * once its coordinator answers (the first request for one creates __transaction_state).
+ */
+export async function producerIdFor(client: WireClient, transactionalId: string | null): Promise<{ producerId: bigint; producerEpoch: number }> {
+  if (transactionalId !== null) {
+    await settled(
+      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: [transactionalId] }),
+      (r) => COORDINATOR_NOT_READY.has(r.coordinators?.[0]?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE),
+    );
+  }
+  const r = await settled(
+    () => client.send(ApiKey.InitProducerId, 4, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }),
+    (r) => COORDINATOR_NOT_READY.has(r.errorCode),
+  );
+  if (r.errorCode !== 0) throw new ProbeFailed(`InitProducerId for ${transactionalId ?? 'an idempotent producer'}: ${named(r.errorCode)}`);
+  return { producerId: r.producerId, producerEpoch: r.producerEpoch };
 }

@@ -1,8 +1,19 @@
 // The requests the broker comparison sends to Kafka and to broker-ts: error codes and the shape of
 // the answers must agree. Each probe keeps what matters of the answers and names error codes,
 // config sources and types as Kafka does, so that a difference reads as what changed.
-import { ApiKey, ErrorCode, apiKeyName, encodeRecordBatch, encodeRequest, schema } from '@kafka-chaos/protocol';
-import { ProbeFailed, createTopic, defineProbe, named, produce, produceStored, settled, type Observation, type WireProbe } from './wire-probe.js';
+import { ApiKey, ErrorCode, apiKeyName, encodeRecordBatch, encodeRequest, schema, type BatchOptions } from '@kafka-chaos/protocol';
+import {
+  ProbeFailed,
+  createTopic,
+  defineProbe,
+  named,
+  produce,
+  produceStored,
+  producerIdFor,
+  settled,
+  type Observation,
+  type WireProbe,
+} from './wire-probe.js';
 
 /** Answers as observations: bigints as decimal strings, bytes as their length, undefined fields left out. */
 export function observe(value: unknown): Observation {
@@ -920,24 +931,8 @@ const transactions = defineProbe({
   title: 'ListTransactions and DescribeTransactions: the same transactions, states, filters and errors',
   async run({ client }) {
     await createTopic(client, 'cmp-txn', 2);
-    const retriable = new Set<number>([
-      ErrorCode.COORDINATOR_NOT_AVAILABLE,
-      ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-      ErrorCode.NOT_COORDINATOR,
-      ErrorCode.CONCURRENT_TRANSACTIONS,
-    ]);
-    // The first request for a transactional id creates __transaction_state; it answers once loaded.
-    await settled(
-      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['cmp-txn-a'] }),
-      (r) => retriable.has(r.coordinators?.[0]?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE),
-    );
-    const init = (transactionalId: string) =>
-      settled(
-        () => client.send(ApiKey.InitProducerId, 4, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }),
-        (r) => retriable.has(r.errorCode),
-      );
-    const a = await init('cmp-txn-a');
-    const b = await init('cmp-txn-b');
+    const a = await producerIdFor(client, 'cmp-txn-a');
+    const b = await producerIdFor(client, 'cmp-txn-b');
     const added = await client.send(ApiKey.AddPartitionsToTxn, 3, {
       v3AndBelowTransactionalId: 'cmp-txn-a',
       v3AndBelowProducerId: a.producerId,
@@ -1062,45 +1057,22 @@ const describeProducers = defineProbe({
     "DescribeProducers: an idempotent producer's epoch and last sequence, a transactional producer's open transaction, a partition without producers, unknown partitions and topics",
   async run({ client }) {
     await createTopic(client, 'cmp-dp', 3);
-    const retriable = new Set<number>([
-      ErrorCode.COORDINATOR_NOT_AVAILABLE,
-      ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-      ErrorCode.NOT_COORDINATOR,
-      ErrorCode.CONCURRENT_TRANSACTIONS,
-    ]);
-    const init = (transactionalId: string | null) =>
-      settled(
-        () => client.send(ApiKey.InitProducerId, 4, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }),
-        (r) => retriable.has(r.errorCode),
-      );
     // Record timestamps are the producer's (CreateTime), so both brokers report the same last timestamp.
-    const write = async (partition: number, count: number, batch: Parameters<typeof encodeRecordBatch>[1], transactionalId: string | null = null) => {
-      const records = Array.from({ length: count }, (_, i) => ({ value: `dp-${partition}-${i}` }));
-      const r = await settled(
-        () =>
-          client.send(ApiKey.Produce, 9, {
-            transactionalId,
-            acks: -1,
-            timeoutMs: 10_000,
-            topicData: [{ name: 'cmp-dp', partitionData: [{ index: partition, records: encodeRecordBatch(records, batch) }] }],
-          }),
-        (r) => r.responses[0]!.partitionResponses[0]!.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER,
+    const write = (partition: number, count: number, batch: BatchOptions, transactionalId: string | null = null) =>
+      produceStored(
+        client,
+        'cmp-dp',
+        Array.from({ length: count }, (_, i) => ({ value: `dp-${partition}-${i}` })),
+        partition,
+        { batch, transactionalId },
       );
-      const errorCode = r.responses[0]!.partitionResponses[0]!.errorCode;
-      if (errorCode !== 0) throw new ProbeFailed(`producing to cmp-dp-${partition}: ${named(errorCode)}`);
-    };
 
-    const idempotent = await init(null);
+    const idempotent = await producerIdFor(client, null);
     const idempotentBatch = { producerId: idempotent.producerId, producerEpoch: idempotent.producerEpoch };
     await write(0, 3, { ...idempotentBatch, baseSequence: 0, defaultTimestamp: 1_000n });
     await write(0, 2, { ...idempotentBatch, baseSequence: 3, defaultTimestamp: 2_000n });
 
-    // The first request for a transactional id creates __transaction_state; it answers once loaded.
-    await settled(
-      () => client.send(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['cmp-dp-txn'] }),
-      (r) => retriable.has(r.coordinators?.[0]?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE),
-    );
-    const txn = await init('cmp-dp-txn');
+    const txn = await producerIdFor(client, 'cmp-dp-txn');
     // Records before the transaction, so that its first offset is not the partition's first.
     await write(1, 2, {});
     const added = await client.send(ApiKey.AddPartitionsToTxn, 3, {
