@@ -81,10 +81,15 @@ describe('the crash-point test of broker-ts', () => {
     // The writes after recovery go to the data topic: a torn batch elsewhere (the metadata log) is not in their way.
     const tornSegments = report.results.filter((r) => r.image === 'torn-write' && /^crash-points-\d+\/\d+\.log$/.test(r.torn!.path));
     expect(tornSegments.length).toBeGreaterThan(0);
-    for (const r of tornSegments) {
-      expect(r.passed).toBe(false);
-      expect(r.writeError).toMatch(/gone after one more crash/);
-    }
+    // Each one fails for that reason; any other (a start, a read, a topic or a message) shows in full.
+    const otherwise = tornSegments.filter((r) => r.passed || !/gone after one more crash/.test(r.writeError ?? ''));
+    expect(
+      otherwise.map(({ lostMessages, changedMessages, ...r }) => ({
+        ...r,
+        lostMessages: lostMessages.slice(0, 5),
+        changedMessages: changedMessages.slice(0, 5),
+      })),
+    ).toEqual([]);
     // Power cuts leave whole batches: the bug is not in their way.
     expect(report.results.filter((r) => r.image === 'power-cut').every((r) => r.passed)).toBe(true);
   });

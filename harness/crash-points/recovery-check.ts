@@ -2,7 +2,7 @@
 // message acknowledged before the crash point is there with its value at its offset, and it takes
 // a new write to each partition that survives one more crash. A log whose recovery left a bad
 // tail may serve the new write at first (from memory) but loses it at its next recovery.
-import { ApiKey, ErrorCode, errorName } from '@kafka-chaos/protocol';
+import { ApiKey, ErrorCode, errorName, isRetriable } from '@kafka-chaos/protocol';
 import type { WireClient } from '@kafka-chaos/protocol';
 import { connectToNode } from '../clients/harness-listener.js';
 import { kafkaClient } from '../clients/kafkajs.js';
@@ -11,7 +11,7 @@ import { errorMessage } from '../errors.js';
 import type { Cluster } from '../runtime/cluster.js';
 import { tail, waitUntilRegistered } from '../runtime/readiness.js';
 import type { NodeCluster } from '../runtime/node-cluster.js';
-import { pollUntil } from '../wait.js';
+import { pollUntil, sleep } from '../wait.js';
 import type { Admin } from 'kafkajs';
 import { DATA_PARTITIONS, DATA_TOPIC, GROUP, type Acknowledged } from './traced-load.js';
 
@@ -39,6 +39,7 @@ export interface RecoveryCheck {
 
 const NODE = 1;
 const FETCH_VERSION = 12;
+const RETRY_READ_MS = 15_000;
 
 /** Starts node 1 (its data dir already holds the image) and checks it against `required`. */
 export async function checkRecovery(cluster: NodeCluster, required: readonly Acknowledged[], timeoutMs: number): Promise<RecoveryCheck> {
@@ -175,6 +176,7 @@ async function readPartition(
 ): Promise<{ held: Map<number, string | null>; logStart: bigint; highWatermark: bigint; readTo: bigint }> {
   const held = new Map<number, string | null>();
   let position = 0n;
+  const retryUntil = Date.now() + RETRY_READ_MS;
   for (;;) {
     const response = await client.send(ApiKey.Fetch, FETCH_VERSION, {
       replicaId: -1,
@@ -195,7 +197,15 @@ async function readPartition(
     });
     const answer = response.responses[0]?.partitions[0];
     const errorCode = answer?.errorCode ?? response.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-    if (errorCode !== ErrorCode.NONE) throw new Error(`fetch of ${DATA_TOPIC}-${partition} at ${position}: ${errorName(errorCode)}`);
+    if (errorCode !== ErrorCode.NONE) {
+      // A node just restarted may still be taking its partitions back (a retriable error): a
+      // consumer would retry, and so does this read, for a while.
+      if (isRetriable(errorCode) && Date.now() < retryUntil) {
+        await sleep(100);
+        continue;
+      }
+      throw new Error(`fetch of ${DATA_TOPIC}-${partition} at ${position}: ${errorName(errorCode)}`);
+    }
     const read = visibleRecords(answer!.records ?? Buffer.alloc(0), position, 'uncommitted', null);
     for (const r of read.records) held.set(Number(r.offset), r.value === null ? null : r.value.toString('utf8'));
     if (read.nextOffset >= answer!.highWatermark)
