@@ -31,6 +31,21 @@ export class ClusterObserver {
     ).admin();
   }
 
+  /**
+   * A node killed a moment ago refuses connections, and kafkajs may spend its retries on it: the
+   * observer asks again (a refusal is immediate), so that its view of the cluster survives the
+   * faults it watches.
+   */
+  private async retryRefused<T>(request: () => Promise<T>, attempts = 4): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (err) {
+        if (attempt >= attempts || !/ECONNREFUSED/.test(errorMessage(err))) throw err;
+      }
+    }
+  }
+
   private async ready(): Promise<Admin> {
     if (!this.connected) {
       await this.admin.connect();
@@ -99,7 +114,7 @@ export class ClusterObserver {
 
   async partitions(topic: string): Promise<PartitionState[]> {
     const admin = await this.ready();
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const meta = await this.retryRefused(() => admin.fetchTopicMetadata({ topics: [topic] }));
     const t = meta.topics.find((x) => x.name === topic);
     if (!t) return [];
     return t.partitions
