@@ -13,6 +13,7 @@ import type { BrokerConfig } from './config/broker-config.js';
 import { ConfigResolver } from './config/config-resolver.js';
 import type { Endpoint } from './config/listeners.js';
 import { BrokerLifecycle } from './metadata/broker-lifecycle.js';
+import { takePreviousBrokerEpoch, writeCleanShutdown } from './metadata/clean-shutdown-file.js';
 import { Controller } from './metadata/controller.js';
 import { ControllerChannel } from './metadata/controller-channel.js';
 import type { ControllerClient } from './metadata/controller-client.js';
@@ -208,7 +209,14 @@ export class Broker implements BrokerServices {
       logger,
     );
     const lifecycle = new BrokerLifecycle(
-      { nodeId: config.nodeId, clusterId, rack: config.rack, heartbeatIntervalMs: config.brokerHeartbeatIntervalMs },
+      {
+        nodeId: config.nodeId,
+        clusterId,
+        rack: config.rack,
+        heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+        // Taken once the logs are open: from here on a crash is a crash.
+        previousBrokerEpoch: takePreviousBrokerEpoch(config.logDirs),
+      },
       controllerChannel,
       image,
       logger.child({ component: 'broker-lifecycle' }),
@@ -393,6 +401,12 @@ export class Broker implements BrokerServices {
       await this.controller.drain();
       await this.replicas.shutdown();
       await this.metadataLog.close();
+      try {
+        // Only where the logs are whole: a dir taken offline makes the next start an unclean one.
+        writeCleanShutdown(this.replicas.onlineLogDirs(), this.lifecycle.brokerEpoch);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'could not record the clean shutdown: the next start counts as after a crash');
+      }
       this.logger.info('shut down cleanly');
     })();
     return this.stopping;

@@ -51,6 +51,7 @@ describe('experiment catalogue on Apache Kafka', () => {
       'rollback-controller',
       'rollback-controller-majority',
       'reassignment-leader-kill',
+      'elr-leader-isolated',
     ])
       expect(names, n).toContain(n);
   });

@@ -439,6 +439,12 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
     'UNSAFE, for testing the checker: read_committed fetches list no aborted transactions, so consumers cannot filter them out.',
   ),
   applied(
+    'broker.ts.bug.hw.ignores.min.isr',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: a leader moves its high watermark while its ISR is below min.insync.replicas, so consumers read acks=0/1 writes that no eligible leader replica holds.',
+  ),
+  applied(
     'sasl.scram.credentials',
     'password',
     null,

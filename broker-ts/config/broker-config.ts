@@ -69,6 +69,7 @@ export interface BrokerConfig {
     fetchSkipsBatch: boolean;
     skipDedupe: boolean;
     fetchOmitsAborted: boolean;
+    hwIgnoresMinIsr: boolean;
   };
   /** Per listener name: its security protocol, TLS material and SASL users. */
   listenerSecurity: ReadonlyMap<string, ListenerSecurity>;
@@ -204,6 +205,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
       fetchSkipsBatch: bool('broker.ts.bug.fetch.skips.batch'),
       skipDedupe: bool('broker.ts.bug.skip.dedupe'),
       fetchOmitsAborted: bool('broker.ts.bug.fetch.omits.aborted'),
+      hwIgnoresMinIsr: bool('broker.ts.bug.hw.ignores.min.isr'),
     },
     listenerSecurity,
     saslMechanismInterBrokerProtocol,

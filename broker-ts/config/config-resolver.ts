@@ -92,6 +92,13 @@ export class ConfigResolver {
     return value === null ? null : parseConfigValue(key, value);
   }
 
+  /** A broker key's value from this node's configuration file, else its default: what no dynamic config changed. */
+  staticOrDefault(name: string): string | null {
+    const key = brokerConfigKey(name);
+    if (key === undefined) throw new RangeError(`unknown broker config ${name}`);
+    return this.staticValues.get(name) ?? key.defaultValue ?? null;
+  }
+
   /** The storage settings of a topic's partitions. */
   logConfig(overrides: ReadonlyMap<string, string>): Partial<LogConfig> {
     const num = (name: string) => neverIfHuge(this.topicValue(name, overrides) as number);

@@ -56,7 +56,7 @@ export class CoordinatorLog {
     );
     let committedAt: bigint;
     try {
-      committedAt = partition.appendRecordsToLeader(batch, -1, partition.minInsyncReplicas, 'coordinator').lastOffset + 1n;
+      committedAt = partition.appendRecordsToLeader(batch, -1, 'coordinator').lastOffset + 1n;
     } catch (error) {
       throw asCoordinatorError(error);
     }

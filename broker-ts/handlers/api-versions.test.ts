@@ -82,9 +82,14 @@ describe('ApiVersions', () => {
     const client = await node.client();
     const ask = (version: number) => client.send(ApiKey.ApiVersions, version, { clientSoftwareName: 'kafka-java', clientSoftwareVersion: '4.4.0' });
     // The first active controller finalizes metadata.version just after the quorum forms.
-    await vi.waitFor(async () => expect((await ask(4)).finalizedFeatures).toEqual([{ name: 'metadata.version', maxVersionLevel: 33, minVersionLevel: 33 }]), {
-      timeout: 10_000,
-    });
+    await vi.waitFor(
+      async () =>
+        expect((await ask(4)).finalizedFeatures).toEqual([
+          { name: 'metadata.version', maxVersionLevel: 33, minVersionLevel: 33 },
+          { name: 'eligible.leader.replicas.version', maxVersionLevel: 1, minVersionLevel: 1 },
+        ]),
+      { timeout: 10_000 },
+    );
     const v4 = await ask(4);
     expect(v4.finalizedFeaturesEpoch).toBeGreaterThan(0n);
     expect(v4.supportedFeatures).toContainEqual({ name: 'metadata.version', minVersion: 7, maxVersion: 33 });

@@ -16,6 +16,7 @@ export const brokerRegistrationHandler = defineHandler({
         incarnationId: body.incarnationId,
         listeners: body.listeners,
         rack: body.rack,
+        previousBrokerEpoch: body.previousBrokerEpoch ?? -1n,
       });
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, brokerEpoch };
     } catch (error) {

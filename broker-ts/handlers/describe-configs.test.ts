@@ -88,7 +88,18 @@ describe('AlterConfigs', () => {
     const client = await node.client();
     await createTopic(client, 'inherits');
     const response = await client.send(ApiKey.AlterConfigs, 2, {
-      resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'log.flush.interval.messages', value: '1' }] }],
+      // AlterConfigs replaces the cluster's whole set: the min.insync.replicas that eligible leader
+      // replicas keep there must be given again, or the request is refused as Kafka 4.4 refuses it.
+      resources: [
+        {
+          resourceType: 4,
+          resourceName: '',
+          configs: [
+            { name: 'log.flush.interval.messages', value: '1' },
+            { name: 'min.insync.replicas', value: '1' },
+          ],
+        },
+      ],
       validateOnly: false,
     });
     expect(response.responses[0]!.errorCode).toBe(0);

@@ -1,9 +1,8 @@
 // DescribeTopicPartitions (key 75): topics and their partitions a page at a time, what
 // kafka-topics --describe asks for (KIP-966). Topics go in name order and partitions in index order;
 // a page holds at most ResponsePartitionLimit partitions and its NextCursor names the first one left
-// out. broker-ts keeps no eligible leader replicas (its eligible.leader.replicas.version is 0), so
-// every partition's ELR and last known ELR are empty lists, as Kafka answers for a partition without
-// them.
+// out. Each partition carries its eligible leader replicas and last known ELR (empty lists where it
+// has none, as Kafka answers).
 import { ApiKey, ErrorCode, schema } from '@kafka-chaos/protocol';
 import type { RequestBody, ResponseBody } from '@kafka-chaos/protocol';
 import type { PartitionRegistration, TopicImage } from '../metadata/metadata-image.js';
@@ -91,8 +90,8 @@ function describePartition(broker: BrokerServices, partition: PartitionRegistrat
     leaderEpoch: partition.leaderEpoch,
     replicaNodes: [...partition.replicas],
     isrNodes: [...partition.isr],
-    eligibleLeaderReplicas: [],
-    lastKnownElr: [],
+    eligibleLeaderReplicas: [...partition.elr],
+    lastKnownElr: [...partition.lastKnownElr],
     offlineReplicas: offlineReplicas(broker, partition),
   };
 }

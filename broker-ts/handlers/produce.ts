@@ -90,7 +90,7 @@ function append(broker: BrokerServices, topic: string, index: number, records: B
   const partition = broker.replicas.partition(topic, index);
   if (partition === undefined) throw ApiError.of('NOT_LEADER_OR_FOLLOWER');
   const batch = broker.config.bugs.skipDedupe ? withoutProducerId(records) : records;
-  return partition.appendRecordsToLeader(batch, acks, partition.minInsyncReplicas);
+  return partition.appendRecordsToLeader(batch, acks);
 }
 
 /**
@@ -116,12 +116,7 @@ function waitForAcks(broker: BrokerServices, topic: string, index: number, resul
   const target = result.lastOffset + 1n;
   const enoughReplicas = () => {
     // As Kafka's delayed produce: the ISR may have shrunk below the minimum while the write waited.
-    if (partition.isr.length < partition.minInsyncReplicas) {
-      throw ApiError.of(
-        'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
-        `The size of the current ISR [${partition.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${partition.minInsyncReplicas} for partition ${topic}-${index}`,
-      );
-    }
+    if (partition.isUnderMinIsr) throw partition.notEnoughReplicas('NOT_ENOUGH_REPLICAS_AFTER_APPEND');
   };
   if (partition.highWatermark >= target) {
     enoughReplicas();

@@ -23,6 +23,8 @@ export interface BrokerLifecycleOptions {
   clusterId: string;
   rack: string | null;
   heartbeatIntervalMs: number;
+  /** The epoch of the last clean shutdown, -1 after a crash (KIP-966). */
+  previousBrokerEpoch: bigint;
 }
 
 /** While fenced and catching up, heartbeats go out this often so that unfencing is quick. */
@@ -127,7 +129,7 @@ export class BrokerLifecycle {
         rack: this.options.rack,
         isMigratingZkBroker: false,
         logDirs: [],
-        previousBrokerEpoch: -1n,
+        previousBrokerEpoch: this.options.previousBrokerEpoch,
       },
       this.options.heartbeatIntervalMs * 4,
     );

@@ -13,6 +13,8 @@ export interface BrokerRegistrationRequest {
   incarnationId: string;
   listeners: readonly { name: string; host: string; port: number; securityProtocol: number }[];
   rack: string | null;
+  /** The broker epoch the broker had when it last shut down cleanly; -1 after a crash (KIP-966). */
+  previousBrokerEpoch: bigint;
 }
 
 export interface HeartbeatRequest {
@@ -77,9 +79,10 @@ export class ClusterControl {
 
   /**
    * A broker registers (a new epoch per start), fenced until it catches up; `replaces` says an
-   * earlier incarnation is registered, whose partitions it leaves until then.
+   * earlier incarnation is registered, whose partitions it leaves until then, and `uncleanShutdown`
+   * that this incarnation did not end with a clean shutdown (its epoch is not the one named).
    */
-  register(request: BrokerRegistrationRequest, brokerEpoch: bigint): { records: MetadataRecord[]; replaces: boolean } {
+  register(request: BrokerRegistrationRequest, brokerEpoch: bigint): { records: MetadataRecord[]; replaces: boolean; uncleanShutdown: boolean } {
     this.leases.set(request.brokerId, this.now());
     const records: MetadataRecord[] = [
       {
@@ -94,7 +97,8 @@ export class ClusterControl {
         },
       },
     ];
-    return { records, replaces: this.image.broker(request.brokerId) !== undefined };
+    const previous = this.image.broker(request.brokerId);
+    return { records, replaces: previous !== undefined, uncleanShutdown: previous !== undefined && previous.epoch !== request.previousBrokerEpoch };
   }
 
   heartbeat(request: HeartbeatRequest): HeartbeatPlan {

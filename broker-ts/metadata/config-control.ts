@@ -7,6 +7,7 @@ import { NotDynamicError, validateBrokerConfigs, validateTopicConfigs } from '..
 import { topicConfigKey } from '../config/topic-config-keys.js';
 import { ErrorCode } from '@kafka-chaos/protocol';
 import { ApiError } from '../errors/api-error.js';
+import { eligibleLeaderReplicasEnabled } from './features.js';
 import type { MetadataImage } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
 import { ConfigResourceType } from './metadata-records.js';
@@ -88,7 +89,7 @@ export class ConfigControl {
         throw ApiError.of('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${resource.resourceName}' does not exist.`);
       }
       const next = validatedTopicConfigs(resource.configs);
-      return replaceConfigs(ConfigResourceType.TOPIC, resource.resourceName, this.image.topicConfigs(resource.resourceName), next);
+      return this.withElrRules(replaceConfigs(ConfigResourceType.TOPIC, resource.resourceName, this.image.topicConfigs(resource.resourceName), next));
     }
     if (resource.resourceType === ConfigResourceType.BROKER) {
       if (resource.resourceName !== '' && this.image.broker(Number(resource.resourceName)) === undefined) {
@@ -102,11 +103,33 @@ export class ConfigControl {
         throw error;
       }
       const given = new Map([...next].filter((entry): entry is [string, string] => entry[1] !== null));
-      return replaceConfigs(ConfigResourceType.BROKER, resource.resourceName, this.image.brokerConfigs(resource.resourceName), given);
+      return this.withElrRules(replaceConfigs(ConfigResourceType.BROKER, resource.resourceName, this.image.brokerConfigs(resource.resourceName), given));
     }
     throw ApiError.of('INVALID_REQUEST', `Unsupported resource type ${resource.resourceType}`);
   }
+
+  /**
+   * With eligible leader replicas on, min.insync.replicas is the cluster's or a topic's, never a
+   * broker's, and the cluster's stays set; a change of it empties the ELRs it applies to, which
+   * were chosen against the old value (ClearElrRecord), as Kafka's ConfigurationControlManager does.
+   */
+  private withElrRules(records: MetadataRecord[]): MetadataRecord[] {
+    if (!eligibleLeaderReplicasEnabled(this.image.finalizedFeatures())) return records;
+    const clears: MetadataRecord[] = [];
+    for (const record of records) {
+      if (record.type !== 'Config' || record.data.name !== MIN_INSYNC_REPLICAS) continue;
+      const { resourceType, resourceName, value } = record.data;
+      if (resourceType === ConfigResourceType.BROKER && resourceName !== '')
+        throw ApiError.of('INVALID_CONFIG', 'Broker-level min.insync.replicas cannot be altered while ELR is enabled.');
+      if (resourceType === ConfigResourceType.BROKER && value === null)
+        throw ApiError.of('INVALID_CONFIG', 'Cluster-level min.insync.replicas cannot be removed while ELR is enabled.');
+      clears.push({ type: 'ClearElr', data: { topicName: resourceType === ConfigResourceType.TOPIC ? resourceName : '' } });
+    }
+    return [...records, ...clears];
+  }
 }
+
+const MIN_INSYNC_REPLICAS = 'min.insync.replicas';
 
 /** Topic configs as given in a request, checked against the topic config table (INVALID_CONFIG otherwise). */
 export function validatedTopicConfigs(configs: readonly { name: string; value: string | null }[]): Map<string, string> {

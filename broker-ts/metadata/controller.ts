@@ -79,7 +79,7 @@ export class Controller {
     this.cluster = new ClusterControl(image, settings.brokerSessionTimeoutMs, logger, now);
     this.replication = new ReplicationControl(image, settings, configs, logger);
     this.configControl = new ConfigControl(image);
-    this.featureControl = new FeatureControl(image, settings.nodeId);
+    this.featureControl = new FeatureControl(image, settings.nodeId, () => String(configs.staticOrDefault('min.insync.replicas')));
     this.reassignments = new ReassignmentControl(image);
   }
 
@@ -114,9 +114,18 @@ export class Controller {
   registerBroker(request: BrokerRegistrationRequest): Promise<bigint> {
     return this.enqueue(async () => {
       const brokerEpoch = this.quorum.nextOffset;
-      const { records, replaces } = this.cluster.register(request, brokerEpoch);
-      // A new incarnation replaces the old one: it leaves its partitions (leadership, ISR) until it catches up again.
-      if (replaces) records.push(...this.replication.partitionChanges(new Set([request.brokerId]), [request.brokerId]));
+      const { records, replaces, uncleanShutdown } = this.cluster.register(request, brokerEpoch);
+      // A new incarnation replaces the old one: it leaves its partitions (leadership, ISR) until it
+      // catches up again, and, back from a crash, every ELR (its log may lack what it acknowledged).
+      if (replaces) {
+        const partitionRecords = this.replication.partitionChanges(
+          new Set([request.brokerId]),
+          [request.brokerId],
+          undefined,
+          uncleanShutdown ? request.brokerId : undefined,
+        );
+        records.push(...partitionRecords);
+      }
       await this.quorum.commit(records);
       this.logger.info({ brokerId: request.brokerId, brokerEpoch }, 'registered broker');
       return brokerEpoch;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@kafka-chaos/protocol';
-import { ApiError } from '../errors/api-error.js';
+import { apiRefusal as refusal } from '../testing/api-refusal.js';
 import { FeatureControl, UpgradeType } from './feature-control.js';
 import { METADATA_VERSION_LEVELS } from './features.js';
 import { MetadataDelta, MetadataImage } from './metadata-image.js';
@@ -18,25 +18,23 @@ function cluster(): { image: MetadataImage; control: FeatureControl; apply(recor
       data: { brokerId: 2, incarnationId: 'Xq4c5oYtQ6uJdR6y2a1x3w', brokerEpoch: 0n, endPoints: [], rack: null, fenced: false },
     },
   ]);
-  return { image, control: new FeatureControl(image, 1), apply };
-}
-
-function refusal(plan: () => unknown): { code: number; message: string | null } {
-  try {
-    plan();
-  } catch (error) {
-    if (error instanceof ApiError) return { code: error.code, message: error.responseMessage };
-    throw error;
-  }
-  throw new Error('the update was accepted');
+  return { image, control: new FeatureControl(image, 1, () => '2'), apply };
 }
 
 describe('feature control', () => {
-  it('finalizes metadata.version once, at the latest level, and nothing else a new cluster would turn on', () => {
+  it('finalizes metadata.version at the latest level and eligible leader replicas on, once, and nothing else a new cluster would turn on', () => {
     const { image, control, apply } = cluster();
-    expect(control.bootstrapRecords()).toEqual([{ type: 'FeatureLevel', data: { name: 'metadata.version', featureLevel: LATEST } }]);
+    // With ELR on, min.insync.replicas becomes cluster-wide: this controller's own value, as `kafka-storage format` writes it.
+    expect(control.bootstrapRecords()).toEqual([
+      { type: 'FeatureLevel', data: { name: 'metadata.version', featureLevel: LATEST } },
+      { type: 'FeatureLevel', data: { name: 'eligible.leader.replicas.version', featureLevel: 1 } },
+      { type: 'Config', data: { resourceType: 4, resourceName: '', name: 'min.insync.replicas', value: '2' } },
+    ]);
     apply(control.bootstrapRecords());
-    expect([...image.finalizedFeatures()]).toEqual([['metadata.version', LATEST]]);
+    expect([...image.finalizedFeatures()]).toEqual([
+      ['metadata.version', LATEST],
+      ['eligible.leader.replicas.version', 1],
+    ]);
     expect(control.bootstrapRecords()).toEqual([]);
   });
 
@@ -99,5 +97,27 @@ describe('feature control', () => {
     apply([{ type: 'FeatureLevel', data: { name: 'metadata.version', featureLevel: 29 } }]);
     // 4.2-IV1 (29) to 4.1-IV0 (26): none of 27, 28 and 29 changed the records.
     expect(control.planUpdates([{ feature: 'metadata.version', maxVersionLevel: 26, upgradeType: UpgradeType.SAFE_DOWNGRADE }])).toHaveLength(1);
+  });
+
+  it('turns eligible leader replicas on only above metadata.version 4.0-IV1, and then makes min.insync.replicas cluster-wide', () => {
+    const { image, control, apply } = cluster();
+    apply([
+      { type: 'FeatureLevel', data: { name: 'metadata.version', featureLevel: 22 } },
+      { type: 'Config', data: { resourceType: 4, resourceName: '2', name: 'min.insync.replicas', value: '3' } },
+    ]);
+    const elr = { feature: 'eligible.leader.replicas.version', maxVersionLevel: 1, upgradeType: UpgradeType.UPGRADE };
+    expect(refusal(() => control.planUpdates([elr]))).toEqual({
+      code: ErrorCode.INVALID_UPDATE_VERSION,
+      message:
+        'Invalid update version 1 for feature eligible.leader.replicas.version. eligible.leader.replicas.version could not be set to 1 because it depends on metadata.version level 23',
+    });
+    // Both in one request: the new metadata.version counts.
+    expect(control.planUpdates([{ feature: 'metadata.version', maxVersionLevel: 23, upgradeType: UpgradeType.UPGRADE }, elr])).toEqual([
+      { type: 'FeatureLevel', data: { name: 'metadata.version', featureLevel: 23 } },
+      { type: 'FeatureLevel', data: { name: 'eligible.leader.replicas.version', featureLevel: 1 } },
+      { type: 'Config', data: { resourceType: 4, resourceName: '', name: 'min.insync.replicas', value: '2' } },
+      { type: 'Config', data: { resourceType: 4, resourceName: '2', name: 'min.insync.replicas', value: null } },
+    ]);
+    expect(image.finalizedFeatures().get('eligible.leader.replicas.version')).toBeUndefined();
   });
 });

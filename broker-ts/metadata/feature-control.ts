@@ -4,9 +4,10 @@
 // what every node supports.
 import { ErrorCode } from '@kafka-chaos/protocol';
 import { ApiError } from '../errors/api-error.js';
-import { BOOTSTRAP_FEATURE_LEVELS, METADATA_VERSION, SUPPORTED_FEATURES } from './features.js';
+import { BOOTSTRAP_FEATURE_LEVELS, ELIGIBLE_LEADER_REPLICAS_VERSION, METADATA_VERSION, SUPPORTED_FEATURES } from './features.js';
 import type { MetadataImage } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
+import { ConfigResourceType } from './metadata-records.js';
 
 /** UpdateFeatures v1+'s upgrade types (KIP-778); v0's allowDowngrade maps to SAFE_DOWNGRADE. */
 export const UpgradeType = { UPGRADE: 1, SAFE_DOWNGRADE: 2, UNSAFE_DOWNGRADE: 3 } as const;
@@ -24,16 +25,28 @@ export interface FeatureUpdate {
  */
 const METADATA_CHANGED_AT = new Set([7, 8, 11, 13, 14, 15, 17, 23, 30, 32, 33]);
 
+/** eligible.leader.replicas.version 1 needs metadata.version 4.0-IV1 or later (Kafka's feature dependency). */
+const ELR_MINIMUM_METADATA_VERSION = 23;
+
+const MIN_INSYNC_REPLICAS = 'min.insync.replicas';
+
 export class FeatureControl {
   constructor(
     private readonly image: MetadataImage,
     private readonly nodeId: number,
+    /** This controller's own min.insync.replicas (its configuration file, else the default). */
+    private readonly staticMinInsyncReplicas: () => string,
   ) {}
 
-  /** The records that give a cluster without a metadata.version its starting levels; none once it has one. */
+  /**
+   * The records that give a cluster without a metadata.version its starting levels; none once it
+   * has one. With eligible leader replicas on, also the cluster-wide min.insync.replicas they
+   * depend on, as `kafka-storage format` writes it.
+   */
   bootstrapRecords(): MetadataRecord[] {
     if (this.image.finalizedFeatures().has(METADATA_VERSION)) return [];
-    return [...BOOTSTRAP_FEATURE_LEVELS].map(([name, featureLevel]) => ({ type: 'FeatureLevel', data: { name, featureLevel } }));
+    const levels: MetadataRecord[] = [...BOOTSTRAP_FEATURE_LEVELS].map(([name, featureLevel]) => ({ type: 'FeatureLevel', data: { name, featureLevel } }));
+    return (BOOTSTRAP_FEATURE_LEVELS.get(ELIGIBLE_LEADER_REPLICAS_VERSION) ?? 0) >= 1 ? [...levels, ...this.elrSafetyRecords()] : levels;
   }
 
   /**
@@ -41,12 +54,31 @@ export class FeatureControl {
    * answers UpdateFeatures with one error. A level equal to the current one is accepted.
    */
   planUpdates(updates: readonly FeatureUpdate[]): MetadataRecord[] {
+    const proposed = new Map(this.image.finalizedFeatures());
+    for (const update of updates) proposed.set(update.feature, update.maxVersionLevel);
     const records: MetadataRecord[] = [];
-    for (const update of updates) records.push(...this.planUpdate(update));
+    for (const update of updates) records.push(...this.planUpdate(update, proposed));
+    // Turning eligible leader replicas on makes min.insync.replicas cluster-wide (Kafka's ELR safety records).
+    const elrBefore = this.image.finalizedFeatures().get(ELIGIBLE_LEADER_REPLICAS_VERSION) ?? 0;
+    if (elrBefore === 0 && (proposed.get(ELIGIBLE_LEADER_REPLICAS_VERSION) ?? 0) >= 1) records.push(...this.elrSafetyRecords());
     return records;
   }
 
-  private planUpdate({ feature, maxVersionLevel: level, upgradeType }: FeatureUpdate): MetadataRecord[] {
+  /** A cluster-level min.insync.replicas where there is none (this controller's own value), and no broker-level ones. */
+  private elrSafetyRecords(): MetadataRecord[] {
+    const records: MetadataRecord[] = [];
+    const config = (resourceName: string, value: string | null): MetadataRecord => ({
+      type: 'Config',
+      data: { resourceType: ConfigResourceType.BROKER, resourceName, name: MIN_INSYNC_REPLICAS, value },
+    });
+    if (!this.image.brokerConfigs('').has(MIN_INSYNC_REPLICAS)) records.push(config('', this.staticMinInsyncReplicas()));
+    for (const broker of this.image.brokers()) {
+      if (this.image.brokerConfigs(String(broker.id)).has(MIN_INSYNC_REPLICAS)) records.push(config(String(broker.id), null));
+    }
+    return records;
+  }
+
+  private planUpdate({ feature, maxVersionLevel: level, upgradeType }: FeatureUpdate, proposed: ReadonlyMap<string, number>): MetadataRecord[] {
     const refuse = (reason: string) => new ApiError(ErrorCode.INVALID_UPDATE_VERSION, `Invalid update version ${level} for feature ${feature}. ${reason}`);
     if (!Object.values(UpgradeType).includes(upgradeType as never)) throw refuse('The controller does not support the given upgrade type.');
     const current = this.image.finalizedFeatures().get(feature) ?? 0;
@@ -71,6 +103,9 @@ export class FeatureControl {
     if (level > current && upgradeType !== UpgradeType.UPGRADE) throw refuse("Can't downgrade to a newer version.");
     if (feature === METADATA_VERSION) this.checkMetadataVersionChange(current, level, upgradeType);
     else if (!SUPPORTED_FEATURES.has(feature)) throw refuse(`Feature ${feature} not found.`);
+    if (feature === ELIGIBLE_LEADER_REPLICAS_VERSION && level >= 1 && (proposed.get(METADATA_VERSION) ?? 0) < ELR_MINIMUM_METADATA_VERSION) {
+      throw refuse(`${feature} could not be set to ${level} because it depends on ${METADATA_VERSION} level ${ELR_MINIMUM_METADATA_VERSION}`);
+    }
     return [{ type: 'FeatureLevel', data: { name: feature, featureLevel: level } }];
   }
 

@@ -4,7 +4,7 @@
 // MetadataDelta, mutable here since one event loop owns it); each apply reports what changed so the
 // replica manager and the log configs can follow.
 import type { MetadataRecord, RecordData } from './metadata-records.js';
-import { ConfigResourceType, NO_LEADER_CHANGE } from './metadata-records.js';
+import { ConfigResourceType, NO_LEADER_CHANGE, partitionChange } from './metadata-records.js';
 
 export interface BrokerEndpointInfo {
   host: string;
@@ -40,6 +40,10 @@ export interface PartitionRegistration {
   leaderEpoch: number;
   /** Bumped on every change of the partition (leader, ISR or replicas). */
   partitionEpoch: number;
+  /** Eligible leader replicas (KIP-966): out of the ISR, yet holding everything below the high watermark. */
+  elr: readonly number[];
+  /** The last leader, once the partition has neither ISR nor ELR: it may lead again when it returns. */
+  lastKnownElr: readonly number[];
 }
 
 export interface TopicImage {
@@ -157,6 +161,9 @@ export class MetadataImage {
       case 'PartitionChange':
         this.applyPartitionChange(record.data, delta);
         break;
+      case 'ClearElr':
+        this.applyClearElr(record.data, delta);
+        break;
       case 'Config':
         this.applyConfig(record.data, delta);
         break;
@@ -206,6 +213,8 @@ export class MetadataImage {
       leader: data.leader,
       leaderEpoch: data.leaderEpoch,
       partitionEpoch: data.partitionEpoch,
+      elr: data.eligibleLeaderReplicas ?? [],
+      lastKnownElr: data.lastKnownElr ?? [],
     };
     topic.partitions.set(data.partitionId, registration);
     delta.changedPartitions.set(`${topic.name}-${data.partitionId}`, registration);
@@ -222,12 +231,29 @@ export class MetadataImage {
       replicas: data.replicas ?? current.replicas,
       addingReplicas: data.addingReplicas ?? current.addingReplicas,
       removingReplicas: data.removingReplicas ?? current.removingReplicas,
+      elr: data.eligibleLeaderReplicas ?? current.elr,
+      lastKnownElr: data.lastKnownElr ?? current.lastKnownElr,
       leader: data.leader === NO_LEADER_CHANGE ? current.leader : data.leader,
       leaderEpoch: leaderChanged ? current.leaderEpoch + 1 : current.leaderEpoch,
       partitionEpoch: current.partitionEpoch + 1,
     };
     topic.partitions.set(data.partitionId, next);
     delta.changedPartitions.set(`${topic.name}-${data.partitionId}`, next);
+  }
+
+  /** As KRaft replays it: each partition with an ELR or a last known ELR loses both, a change of the partition. */
+  private applyClearElr(data: RecordData<'ClearElr'>, delta: MetadataDelta): void {
+    const topics = data.topicName === '' ? [...this.topicsByName.values()] : [this.topicsByName.get(data.topicName)];
+    for (const topic of topics) {
+      if (topic === undefined) throw new Error(`ClearElrRecord for unknown topic ${data.topicName}`);
+      for (const partition of topic.partitions.values()) {
+        if (partition.elr.length === 0 && partition.lastKnownElr.length === 0) continue;
+        this.applyPartitionChange(
+          partitionChange(topic.id, partition.partition, { eligibleLeaderReplicas: [], lastKnownElr: [] }).data as RecordData<'PartitionChange'>,
+          delta,
+        );
+      }
+    }
   }
 
   private applyConfig(data: RecordData<'Config'>, delta: MetadataDelta): void {

@@ -1,6 +1,6 @@
 // The records of the cluster metadata log, after KRaft's (RegisterBrokerRecord, TopicRecord,
 // PartitionRecord, PartitionChangeRecord, ConfigRecord, RemoveTopicRecord, FeatureLevelRecord,
-// ProducerIdsRecord): the same names, API keys and fields, framed as KRaft frames them (frame
+// ProducerIdsRecord, ClearElrRecord): the same names, API keys and fields, framed as KRaft frames them (frame
 // version, API key and version as unsigned varints, then the flexible-encoded message). Every
 // change to cluster state is one of these, appended to the log and then applied to the
 // MetadataImage; replication (issue 4) will carry the same records through Raft.
@@ -40,6 +40,13 @@ const PartitionRecord = t.struct({
   leader: t.int32,
   leaderEpoch: t.int32,
   partitionEpoch: t.int32,
+  /**
+   * KIP-966: replicas that left the ISR while it was below min.insync.replicas (they hold
+   * everything below the high watermark, which stopped), and the last leader of a partition left
+   * without ISR and ELR. Tags 1 and 2 as in KRaft's PartitionRecord v2; null where KRaft writes none.
+   */
+  eligibleLeaderReplicas: t.tagged(1, t.nullableArray(t.int32), null),
+  lastKnownElr: t.tagged(2, t.nullableArray(t.int32), null),
 });
 
 /** -2 in `leader` and null lists mean "unchanged", as in KRaft. */
@@ -51,6 +58,13 @@ const PartitionChangeRecord = t.struct({
   replicas: t.tagged(2, t.nullableArray(t.int32), null),
   removingReplicas: t.tagged(3, t.nullableArray(t.int32), null),
   addingReplicas: t.tagged(4, t.nullableArray(t.int32), null),
+  eligibleLeaderReplicas: t.tagged(6, t.nullableArray(t.int32), null),
+  lastKnownElr: t.tagged(7, t.nullableArray(t.int32), null),
+});
+
+/** Empties the ELR and last known ELR of a topic's partitions ("" for every topic): their min.insync.replicas changed. */
+const ClearElrRecord = t.struct({
+  topicName: t.string,
 });
 
 const ConfigRecord = t.struct({
@@ -102,6 +116,7 @@ const RECORD_TYPES = {
   ProducerIds: { apiKey: 15, schema: ProducerIdsRecord },
   BrokerRegistrationChange: { apiKey: 17, schema: BrokerRegistrationChangeRecord },
   NoOp: { apiKey: 20, schema: NoOpRecord },
+  ClearElr: { apiKey: 28, schema: ClearElrRecord },
 } as const;
 
 type RecordTypes = typeof RECORD_TYPES;
@@ -146,7 +161,18 @@ export function partitionChange(
 ): MetadataRecord {
   return {
     type: 'PartitionChange',
-    data: { partitionId, topicId, isr: null, leader: NO_LEADER_CHANGE, replicas: null, removingReplicas: null, addingReplicas: null, ...changes },
+    data: {
+      partitionId,
+      topicId,
+      isr: null,
+      leader: NO_LEADER_CHANGE,
+      replicas: null,
+      removingReplicas: null,
+      addingReplicas: null,
+      eligibleLeaderReplicas: null,
+      lastKnownElr: null,
+      ...changes,
+    },
   };
 }
 

@@ -13,6 +13,8 @@ const partition = (fields: Partial<PartitionRegistration>): PartitionRegistratio
   leader: 1,
   leaderEpoch: 0,
   partitionEpoch: 0,
+  elr: [],
+  lastKnownElr: [],
   ...fields,
 });
 const everyone = () => true;

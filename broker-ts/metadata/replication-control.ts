@@ -13,8 +13,17 @@ import { randomKafkaUuid } from './kafka-uuid.js';
 import type { MetadataImage, PartitionRegistration } from './metadata-image.js';
 import type { MetadataRecord } from './metadata-records.js';
 import { ConfigResourceType, NO_LEADER, NO_LEADER_CHANGE, partitionChange } from './metadata-records.js';
-import { changeForDeparture, changeForElection, changeRecordFields, preferredLeaderElection, uncleanLeaderElection } from './partition-election.js';
-import type { ElectionRules } from './partition-election.js';
+import { eligibleLeaderReplicasEnabled } from './features.js';
+import {
+  changeForDeparture,
+  changeForElection,
+  changeForIsr,
+  changeForUncleanShutdown,
+  changeRecordFields,
+  preferredLeaderElection,
+  uncleanLeaderElection,
+} from './partition-election.js';
+import type { ElectionRules, PartitionChange } from './partition-election.js';
 import { completeIfCaughtUp, replicaSetChangeRecord } from './partition-reassignment.js';
 import { placeReplicas, validateAssignment } from './replica-placement.js';
 import { isInternalTopic, unifyCollisionChars, validateTopicName } from './topic-names.js';
@@ -105,8 +114,9 @@ export class ReplicationControl {
   /**
    * The partition changes that follow from brokers leaving (`departing`, no longer eligible) or
    * joining (`joining`, now eligible): ISR shrinks and leader elections, as PartitionChangeRecords.
+   * `uncleanShutdown` names a broker registering again after an unclean shutdown: it leaves every ELR.
    */
-  partitionChanges(unavailable: ReadonlySet<number>, departing: readonly number[], joining?: number): MetadataRecord[] {
+  partitionChanges(unavailable: ReadonlySet<number>, departing: readonly number[], joining?: number, uncleanShutdown?: number): MetadataRecord[] {
     const records: MetadataRecord[] = [];
     const eligible = (id: number) => {
       if (unavailable.has(id)) return false;
@@ -114,24 +124,43 @@ export class ReplicationControl {
       return broker !== undefined && (id === joining || (!broker.fenced && !broker.inControlledShutdown));
     };
     for (const topic of this.image.topics()) {
-      const unclean = this.configs.topicValue('unclean.leader.election.enable', this.image.topicConfigs(topic.name)) === true;
-      const rules: ElectionRules = { eligible, unclean, electAnyReplica: this.settings.electAnyReplica };
+      const rules = { ...this.electionRules(topic.name, eligible), ...(uncleanShutdown !== undefined ? { uncleanShutdown: [uncleanShutdown] } : {}) };
       for (const partition of topic.partitions.values()) {
         let current = partition;
-        for (const brokerId of departing) {
-          const change = changeForDeparture(current, brokerId, rules);
+        const apply = (change: PartitionChange | undefined) => {
           if (change !== undefined) current = { ...current, ...change };
-        }
-        const election = changeForElection(current, rules);
-        if (election !== undefined) current = { ...current, ...election };
+        };
+        apply(changeForUncleanShutdown(current, rules));
+        for (const brokerId of departing) apply(changeForDeparture(current, brokerId, rules));
+        apply(changeForElection(current, rules));
         if (current === partition) continue;
-        const fields = changeRecordFields(partition, { leader: current.leader, isr: [...current.isr] });
-        if (fields.leader === NO_LEADER_CHANGE && fields.isr === null) continue;
-        this.logger.info({ topic: topic.name, partition: partition.partition, leader: current.leader, isr: current.isr }, 'partition change');
+        const fields = changeRecordFields(partition, current);
+        if (fields.leader === NO_LEADER_CHANGE && fields.isr === null && fields.eligibleLeaderReplicas === null && fields.lastKnownElr === null) continue;
+        this.logger.info(
+          { topic: topic.name, partition: partition.partition, leader: current.leader, isr: current.isr, elr: current.elr, lastKnownElr: current.lastKnownElr },
+          'partition change',
+        );
         records.push(partitionChange(topic.id, partition.partition, fields));
       }
     }
     return records;
+  }
+
+  /**
+   * How a topic's partitions elect: its unclean.leader.election.enable and, with eligible leader
+   * replicas on, its min.insync.replicas as KRaft takes it (the topic's, else the cluster's, never
+   * above the replica count).
+   */
+  private electionRules(topicName: string, eligible: (id: number) => boolean): ElectionRules {
+    const configs = this.image.topicConfigs(topicName);
+    const rules: ElectionRules = {
+      eligible,
+      unclean: this.configs.topicValue('unclean.leader.election.enable', configs) === true,
+      electAnyReplica: this.settings.electAnyReplica,
+    };
+    if (!eligibleLeaderReplicasEnabled(this.image.finalizedFeatures())) return rules;
+    const replicationFactor = this.image.topic(topicName)?.partitions.get(0)?.replicas.length ?? 1;
+    return { ...rules, elr: { minIsr: Math.min(this.configs.topicValue('min.insync.replicas', configs) as number, replicationFactor) } };
   }
 
   /**
@@ -171,7 +200,12 @@ export class ReplicationControl {
         (id) => this.isEligible(id),
       );
       if (completed === undefined) {
-        records.push(partitionChange(topic.id, partition.partition, { isr: newIsr }));
+        const change = changeForIsr(
+          partition,
+          newIsr,
+          this.electionRules(topic.name, (id) => this.isEligible(id)),
+        );
+        records.push(partitionChange(topic.id, partition.partition, changeRecordFields(partition, change)));
         return { errorCode: ErrorCode.NONE, topic: topic.name };
       }
       records.push(replicaSetChangeRecord(partition, completed)!);
@@ -191,10 +225,10 @@ export class ReplicationControl {
     if (electionType !== ElectionType.PREFERRED && electionType !== ElectionType.UNCLEAN)
       throw new ApiError(ErrorCode.INVALID_REQUEST, `Unknown election type ${electionType}`);
     const records: MetadataRecord[] = [];
-    const rules: ElectionRules = { eligible: (id) => this.isEligible(id), unclean: false, electAnyReplica: false };
     const electOne = (topicName: string, partitionId: number): ApiError | undefined => {
       const topic = this.image.topic(topicName);
       if (topic === undefined) return new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `No such topic as ${topicName}`);
+      const rules: ElectionRules = { ...this.electionRules(topicName, (id) => this.isEligible(id)), unclean: false, electAnyReplica: false };
       const partition = topic.partitions.get(partitionId);
       if (partition === undefined) return new ApiError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `No such partition as ${topicName}-${partitionId}`);
       const preferred = electionType === ElectionType.PREFERRED;
@@ -411,7 +445,19 @@ export function asApiError(error: unknown): ApiError {
 function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
   return {
     type: 'Partition',
-    data: { partitionId, topicId, replicas, isr: replicas, removingReplicas: [], addingReplicas: [], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 },
+    data: {
+      partitionId,
+      topicId,
+      replicas,
+      isr: replicas,
+      removingReplicas: [],
+      addingReplicas: [],
+      leader: replicas[0]!,
+      leaderEpoch: 0,
+      partitionEpoch: 0,
+      eligibleLeaderReplicas: null,
+      lastKnownElr: null,
+    },
   };
 }
 

@@ -50,6 +50,8 @@ export class Partition {
   private removed = false;
   /** The topic's min.insync.replicas, kept current by the replica manager as configs change. */
   minInsyncReplicas = 1;
+  /** broker.ts.bug.hw.ignores.min.isr: the high watermark moves below min.insync.replicas too (unsafe on purpose). */
+  hwIgnoresMinIsr = false;
   isrSink: IsrChangeSink | undefined;
 
   constructor(
@@ -98,6 +100,24 @@ export class Partition {
 
   get highWatermark(): bigint {
     return this.highWatermarkOffset;
+  }
+
+  /**
+   * min.insync.replicas as Kafka applies it: never more than the partition has replicas, so that a
+   * topic with fewer replicas than the cluster's minimum still takes acks=all writes.
+   */
+  get effectiveMinIsr(): number {
+    return Math.min(this.minInsyncReplicas, this.registration.replicas.length);
+  }
+
+  /**
+   * Fewer in-sync replicas than that: acks=all is refused, and the high watermark stands still, so
+   * that what acks=0/1 writes add is not read until enough replicas hold it (KIP-966, Kafka 3.7+).
+   * Every replica that was in the ISR when the high watermark last moved holds everything below it:
+   * the controller may elect any of them (the eligible leader replicas) without losing a read.
+   */
+  get isUnderMinIsr(): boolean {
+    return this.registration.isr.length < this.effectiveMinIsr;
   }
 
   /** What read_committed consumers may read up to: the high watermark, held back by open (or unreplicated) transactions. */
@@ -231,16 +251,11 @@ export class Partition {
 
   /**
    * A produce request's batches for this partition. acks=all is refused up front when the ISR is
-   * smaller than min.insync.replicas, as Kafka does. The log stamps and keeps `batches` without a copy.
+   * under the minimum, as Kafka does. The log stamps and keeps `batches` without a copy.
    */
-  appendRecordsToLeader(batches: Buffer, requiredAcks: number, minInsyncReplicas: number, origin: 'client' | 'coordinator' = 'client'): AppendResult {
+  appendRecordsToLeader(batches: Buffer, requiredAcks: number, origin: 'client' | 'coordinator' = 'client'): AppendResult {
     this.checkLeader();
-    if (requiredAcks === -1 && this.registration.isr.length < minInsyncReplicas) {
-      throw ApiError.of(
-        'NOT_ENOUGH_REPLICAS',
-        `The size of the current ISR [${this.registration.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minInsyncReplicas} for partition ${this.topic}-${this.index}`,
-      );
-    }
+    if (requiredAcks === -1 && this.isUnderMinIsr) throw this.notEnoughReplicas('NOT_ENOUGH_REPLICAS');
     const result = this.log.appendAsLeader(batches, this.leaderEpoch, { origin, handedOver: true });
     if (result.flushed !== undefined && !result.duplicate) {
       const base = result.baseOffset;
@@ -352,8 +367,16 @@ export class Partition {
     this.isrSink.proposeIsr(this, isr);
   }
 
+  /** NOT_ENOUGH_REPLICAS (before the append) or NOT_ENOUGH_REPLICAS_AFTER_APPEND (the ISR shrank while an acks=all write waited). */
+  notEnoughReplicas(error: 'NOT_ENOUGH_REPLICAS' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND'): ApiError {
+    return ApiError.of(
+      error,
+      `The size of the current ISR [${this.registration.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${this.effectiveMinIsr} for partition ${this.topic}-${this.index}`,
+    );
+  }
+
   private maybeIncrementHighWatermark(): void {
-    if (!this.isLeader || this.followers === undefined) return;
+    if (!this.isLeader || this.followers === undefined || (this.isUnderMinIsr && !this.hwIgnoresMinIsr)) return;
     let leaderEnd = this.log.logEndOffset;
     const oldestUnflushed = this.awaitingFlush[0];
     if (oldestUnflushed !== undefined && oldestUnflushed < leaderEnd) leaderEnd = oldestUnflushed;

@@ -66,6 +66,11 @@ export class ReplicaManager implements IsrChangeSink {
     return [...this.byTopic.values()].flatMap((partitions) => [...partitions.values()]);
   }
 
+  /** The log dirs no I/O error has taken offline. */
+  onlineLogDirs(): string[] {
+    return this.logs.onlineLogDirs();
+  }
+
   /**
    * DescribeLogDirs: each configured log dir with the logs it holds (of `topics`, or all), their
    * sizes and how far each log's end is behind the high watermark (0 unless it is behind, as in
@@ -275,6 +280,7 @@ export class ReplicaManager implements IsrChangeSink {
     const partition = new Partition(this.localNodeId, log, current);
     partition.isrSink = this;
     partition.minInsyncReplicas = this.minInsyncReplicas(topicName);
+    partition.hwIgnoresMinIsr = this.config.bugs.hwIgnoresMinIsr;
     let partitions = this.byTopic.get(topicName);
     if (partitions === undefined) this.byTopic.set(topicName, (partitions = new Map()));
     partitions.set(index, partition);

@@ -58,7 +58,7 @@ export async function appendTxnMarker(broker: MarkerWriter, topic: string, index
       { type: marker.commit ? ControlRecordType.Commit : ControlRecordType.Abort, coordinatorEpoch: marker.coordinatorEpoch },
       { producerId: marker.producerId, producerEpoch: marker.producerEpoch, timestamp: BigInt(Date.now()) },
     );
-    const result = partition.appendRecordsToLeader(batch, -1, partition.minInsyncReplicas, 'coordinator');
+    const result = partition.appendRecordsToLeader(batch, -1, 'coordinator');
     if (!(await partition.waitForHighWatermark(result.lastOffset + 1n, MARKER_REPLICATION_TIMEOUT_MS))) {
       return partition.isLeader ? ErrorCode.REQUEST_TIMED_OUT : ErrorCode.NOT_LEADER_OR_FOLLOWER;
     }

@@ -95,6 +95,13 @@ export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
     (q) => q.anomalyTotals.inconsistentOffsets,
   ),
   queue('unexpected', 'unexpected (total-queue)', 'read, but never sent by this run', (q) => q.counts.unexpected),
+  {
+    name: 'lostReads',
+    jepsen: '(none: inconsistent-offsets where the offset was written again; a committed read undone)',
+    summary: 'read by a consumer during the run, and nowhere in the log the drain read at the end: what was visible below the high watermark was lost',
+    scope: 'consumers',
+    count: (h) => h.queue.anomalyTotals.lostReads,
+  },
   queue(
     'corruptedValues',
     "(none: Jepsen's values are the ids themselves; a checksum failure)",

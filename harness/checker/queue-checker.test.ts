@@ -69,6 +69,22 @@ describe('queue checker', () => {
     expect(classes(r)).toEqual([]);
   });
 
+  it('a message a consumer read that the drain finds nowhere is a lost read, whatever its acknowledgement', async () => {
+    const drain = (...reads: [number, number, number][]): Operation => ({ f: 'poll', type: 'ok', process: -1, consumer: 'drain', time: t(), reads });
+    // An acks=1 write read below the old leader's high watermark; the new leader wrote 9 at its offset.
+    const history = [invoke(1), ok(1, 0, 0), invoke(2), ok(2, 0, 1), poll([0, 0, 1], [0, 1, 2]), invoke(9), ok(9, 0, 1), drain([0, 0, 1], [0, 1, 9])];
+    const r = await checkHistory(history);
+    expect(r.anomalies.lostReads).toEqual([{ id: 2, partition: 0, offset: 1 }]);
+    expect(r.anomalyTotals.lostReads).toBe(1);
+    // Read, so not lost; the offset holds two messages.
+    expect(r.counts.lost).toBe(0);
+    const withConsumers = violations(anomalyOutcomes({ queue: r, polls: new PollChecker().result() }, new Set(['consumers']), {})).map((a) => a.name);
+    expect(withConsumers).toEqual(['inconsistentOffsets', 'lostReads']);
+    // Without a drain nothing says what the log kept; with the message in it, nothing was lost.
+    expect((await checkHistory(history.slice(0, -1))).anomalyTotals.lostReads).toBe(0);
+    expect((await checkHistory([...history.slice(0, -1), drain([0, 0, 1], [0, 1, 2], [0, 2, 9])])).anomalyTotals.lostReads).toBe(0);
+  });
+
   it('a failed send that is read anyway is flagged', async () => {
     const r = await checkHistory([invoke(1), fail(1), invoke(2), fail(2), poll([0, 0, 1])]);
     expect(r.counts.failed).toBe(2);

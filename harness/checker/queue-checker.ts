@@ -61,6 +61,12 @@ export interface Anomalies {
    * was never read: lost by the client, not by a broker (they count as indeterminate, not lost).
    */
   phantomAcks: number[];
+  /**
+   * Messages a consumer read during the run that the drain, reading every partition to its end
+   * afterwards, found nowhere: the log lost what had been visible below its high watermark, which
+   * Kafka never gives up in a clean election, whatever the acks of the write.
+   */
+  lostReads: { id: number; partition: number; offset: number }[];
 }
 
 export interface PartitionSummary {
@@ -96,6 +102,7 @@ export interface AnomalyTotals {
   failedButRead: number;
   phantomAcks: number;
   corruptedValues: number;
+  lostReads: number;
 }
 
 const enum Outcome {
@@ -154,6 +161,10 @@ export class QueueChecker {
   private readonly corruptedPlaces = new Set<string>();
   private readonly problems: string[] = [];
   private inconsistentTotal = 0;
+  /** What consumers other than the drain read, by message id (where first read), and what the drain read. */
+  private readonly liveReads = new Map<number, { partition: number; offset: number }>();
+  private readonly drainReads = new Set<number>();
+  private drained = false;
 
   constructor(private readonly options: CheckOptions = {}) {}
 
@@ -199,7 +210,13 @@ export class QueueChecker {
       return;
     }
     if (op.f === 'poll' && op.topic === undefined) {
-      for (const [partition, offset, id] of op.reads) this.addRead(partition, offset, id);
+      const drain = op.process === -1;
+      if (drain) this.drained = true;
+      for (const [partition, offset, id] of op.reads) {
+        this.addRead(partition, offset, id);
+        if (drain) this.drainReads.add(id);
+        else if (!this.liveReads.has(id)) this.liveReads.set(id, { partition, offset });
+      }
       for (const i of op.corrupt ?? []) {
         const [partition, offset, id] = op.reads[i]!;
         // One place read corrupted by several readers is one corrupted value.
@@ -305,6 +322,7 @@ export class QueueChecker {
       unexpectedValues: this.unexpected,
       phantomAcks: [],
       corruptedValues: this.corrupted.slice(0, this.cap),
+      lostReads: [],
     };
     const highestRead = new Map<number, number>();
     for (const [partition, at] of this.readsAt) highestRead.set(partition, at.highestOffset());
@@ -326,6 +344,7 @@ export class QueueChecker {
       failedButRead: 0,
       phantomAcks: 0,
       corruptedValues: this.corrupted.length,
+      lostReads: 0,
     };
     const lost: LostMessage[] = [];
     // Per process and partition, the read offsets of its acknowledged messages in invoke order.
@@ -401,6 +420,14 @@ export class QueueChecker {
     }
     anomalies.inconsistentOffsets = this.inconsistentOffsets();
     totals.inconsistentOffsets = this.inconsistentTotal;
+    // Only against a drain: without one, nothing says what the log kept.
+    if (this.drained) {
+      for (const [id, place] of this.liveReads) {
+        if (this.drainReads.has(id)) continue;
+        totals.lostReads++;
+        if (anomalies.lostReads.length < this.cap) anomalies.lostReads.push({ id, ...place });
+      }
+    }
     lost.sort((a, b) => a.ackTime - b.ackTime);
     return {
       counts,

@@ -613,6 +613,7 @@ const updateFeatures = defineProbe({
       return observe({ errorCode: named(r.errorCode), errorMessage: r.errorMessage ?? null, ...(results === undefined ? {} : { results }) });
     };
     const mv = (maxVersionLevel: number, upgradeType = UPGRADE) => ({ feature: 'metadata.version', maxVersionLevel, upgradeType });
+    const elr = (maxVersionLevel: number) => ({ feature: 'eligible.leader.replicas.version', maxVersionLevel, upgradeType: UPGRADE });
     return observe({
       'metadata.version at the supported maximum': current,
       'v2: metadata.version to its own level': await update(2, [mv(current)]),
@@ -628,7 +629,14 @@ const updateFeatures = defineProbe({
       'v2: an unknown feature to 1': await update(2, [{ feature: 'cmp.no.such', maxVersionLevel: 1, upgradeType: UPGRADE }]),
       'v1: an unknown feature disabled': await update(1, [{ feature: 'cmp.no.such', maxVersionLevel: 0, upgradeType: SAFE_DOWNGRADE }]),
       'v1: one good update and one refused': await update(1, [mv(current), { feature: 'cmp.no.such', maxVersionLevel: 1, upgradeType: UPGRADE }]),
+      // A new cluster has eligible leader replicas on (Kafka 4.1+), at the only level there is.
+      'v2: eligible.leader.replicas.version to its own level': await update(2, [elr(1)]),
+      'v2: eligible.leader.replicas.version above its maximum': await update(2, [elr(2)]),
       'metadata.version after': await finalizedMetadataVersion(),
+      // The other features Kafka finalizes (group.version, ...) broker-ts does not implement.
+      'eligible.leader.replicas.version after': (
+        await client.send(ApiKey.ApiVersions, 4, { clientSoftwareName: 'cmp', clientSoftwareVersion: '1' })
+      ).finalizedFeatures?.find((f) => f.name === 'eligible.leader.replicas.version')?.maxVersionLevel,
     });
   },
 });

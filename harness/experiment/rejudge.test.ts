@@ -136,6 +136,10 @@ const output = (run: Run, p: number) =>
 
 /** One edit per anomaly class, each the smallest change to the clean run that shows it. */
 const EDITS: Record<string, Edit> = {
+  // The member read the last message of partition 0; the drain, at the end, finds it nowhere.
+  lostReads: (r) => {
+    drainPolls(r)[1]!.reads.pop();
+  },
   // The last message of partition 0 is acknowledged and never read, by the drain or the member: unseen, not truncated.
   lost: (r) => {
     drainPolls(r)[1]!.reads.pop();

@@ -86,6 +86,12 @@ export const MUTANTS: readonly Mutant[] = [
     experiment: 'eos-producer-zombie',
     catches: 'abortedReads',
   },
+  {
+    setting: 'broker.ts.bug.hw.ignores.min.isr',
+    bug: 'the high watermark moves while the ISR is below min.insync.replicas: a consumer reads acks=1 writes that only the isolated leader has, and the follower elected from the ELR lacks them',
+    experiment: 'elr-leader-isolated',
+    catches: 'lostReads',
+  },
 ];
 
 /** Every mutant of a setting (one per experiment that must catch it). */

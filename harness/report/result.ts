@@ -109,6 +109,7 @@ export function unjudgedParts(): Pick<
       unexpectedValues: [],
       phantomAcks: [],
       corruptedValues: [],
+      lostReads: [],
     },
     polls: undefined,
     anomalyClasses: [],

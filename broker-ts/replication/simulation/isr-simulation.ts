@@ -4,14 +4,18 @@
 // AlterPartition's leader-epoch and partition-epoch checks). The metadata quorum itself is taken
 // as working (the Raft simulation covers it); what each broker knows of the partition may lag
 // behind it, so a cut-off leader goes on as a zombie. Messages are dropped and delayed at random,
-// brokers crash and restart, links are cut. Checked throughout:
+// brokers crash and restart, links are cut. With eligible leader replicas (KIP-966) the ISR may
+// empty, the controller elects from the ELR, and a leader holds its high watermark while its ISR
+// is below min.insync.replicas; producers then also write with acks=1. Checked throughout:
 // - a leader's high watermark never moves back within its epoch;
 // - an acks=all write is acknowledged only when every ISR member has it;
-// - once everything is healed, every acknowledged write is in the final leader's log at its offset.
+// - no offset is ever below two high watermarks with two different writes (what consumers read);
+// - once everything is healed, every acknowledged write, and every write that was below a leader's
+//   high watermark (readable), is in the final leader's log at its offset.
 import { FollowerTracking } from '../follower-tracking.js';
 import { divergingEpoch, truncationOffset } from '../log-divergence.js';
-import { changeForDeparture, changeForElection } from '../../metadata/partition-election.js';
-import type { ElectionRules } from '../../metadata/partition-election.js';
+import { changeForDeparture, changeForElection, changeForIsr, changeForUncleanShutdown } from '../../metadata/partition-election.js';
+import type { ElectionRules, PartitionChange } from '../../metadata/partition-election.js';
 import type { PartitionRegistration } from '../../metadata/metadata-image.js';
 import type { EpochEndOffset } from '../../storage/index.js';
 import { SeededRandom } from '@kafka-chaos/protocol/seeded-random';
@@ -73,6 +77,15 @@ interface PendingAck {
 const LAG_MS = 300;
 const SESSION_MS = 400;
 
+export interface SimulationOptions {
+  /** broker.ts.bug.elect.any.replica */
+  electAnyReplica?: boolean;
+  /** eligible.leader.replicas.version 1: the ELR, and acks=1 writes besides the acks=all ones. */
+  elr?: boolean;
+  /** broker.ts.bug.hw.ignores.min.isr */
+  hwIgnoresMinIsr?: boolean;
+}
+
 export class IsrSimulation {
   readonly random: SeededRandom;
   readonly queue = new EventQueue();
@@ -84,14 +97,21 @@ export class IsrSimulation {
   private readonly lastHeartbeat = new Map<number, number>();
   private readonly fenced = new Set<number>();
   private readonly cuts = new Set<number>();
+  private readonly replicationCuts = new Set<number>();
   private nextId = 0;
+  /** What was below some leader's high watermark (readable by consumers): offset -> write. */
+  readonly readable = new Map<number, number>();
+  /** Leaders elected from the ELR (the ISR empty): what the ELR schedules must have exercised. */
+  elrElections = 0;
+  /** Brokers back from a crash, until the controller has taken them out of the ELR at their registration. */
+  private readonly crashed = new Set<number>();
 
   constructor(
     seed: number,
     private readonly replicaCount: number,
     readonly minInsyncReplicas: number,
     private readonly dropRate: number,
-    private readonly electAnyReplica = false,
+    private readonly options: SimulationOptions = {},
   ) {
     this.random = new SeededRandom(seed);
     const replicas = [...Array(replicaCount).keys()].map((i) => i + 1);
@@ -106,6 +126,8 @@ export class IsrSimulation {
       leader: 1,
       leaderEpoch: 0,
       partitionEpoch: 0,
+      elr: [],
+      lastKnownElr: [],
     };
     for (const id of replicas) {
       this.brokers.set(id, {
@@ -136,15 +158,20 @@ export class IsrSimulation {
     this.queue.runUntil(until);
   }
 
-  /** A producer sends one acks=all write to the broker it believes leads. */
-  produce(): void {
+  /** min.insync.replicas as leaders apply it: never above the replica count. */
+  private get effectiveMinIsr(): number {
+    return Math.min(this.minInsyncReplicas, this.replicaCount);
+  }
+
+  /** A producer sends one write (acks=all, or acks=1 with `acks1`) to the broker it believes leads. */
+  produce(acks1 = false): void {
     const leaders = [...this.brokers.values()].filter((b) => b.up && b.view.leader === b.id);
     if (leaders.length === 0) return;
     const broker = this.random.pick(leaders);
-    if (broker.view.isr.length < this.minInsyncReplicas) return; // NOT_ENOUGH_REPLICAS
+    if (!acks1 && broker.view.isr.length < this.effectiveMinIsr) return; // NOT_ENOUGH_REPLICAS
     const id = this.nextId++;
     broker.log.entries.push({ epoch: broker.view.leaderEpoch, id });
-    this.pending.push({ id, offset: broker.log.end - 1n, epoch: broker.view.leaderEpoch, leader: broker.id });
+    if (!acks1) this.pending.push({ id, offset: broker.log.end - 1n, epoch: broker.view.leaderEpoch, leader: broker.id });
     this.advanceHighWatermark(broker);
   }
 
@@ -165,9 +192,11 @@ export class IsrSimulation {
     broker.pendingIsr = undefined;
     broker.tracking = undefined;
     this.lastHeartbeat.set(id, this.now);
-    // A restarted broker re-registers: its old incarnation leaves the ISR and leadership; then it
-    // catches up with the metadata before doing anything.
+    // A restarted broker re-registers: its old incarnation leaves the ISR and leadership, and,
+    // back from a crash, every ELR; then it catches up with the metadata before doing anything.
+    this.crashed.add(id);
     this.fence(id);
+    this.crashed.delete(id);
     broker.view = { ...this.registration, leader: this.registration.leader === id ? -1 : this.registration.leader };
     this.learn(broker);
   }
@@ -177,19 +206,43 @@ export class IsrSimulation {
     this.cuts.add(id);
   }
 
+  /** Cuts a broker's replication only: it stays registered and eligible, but fetches nothing and serves no fetch. */
+  cutReplication(id: number): void {
+    this.replicationCuts.add(id);
+  }
+
   heal(): void {
     this.cuts.clear();
+    this.replicationCuts.clear();
   }
 
   /** Every acknowledged write is in the log of the partition's leader at its offset. */
   checkNoAckedLoss(): void {
-    const leader = this.brokers.get(this.registration.leader);
-    if (leader === undefined) throw new ReplicationViolation(`no leader after healing (ISR ${this.registration.isr})`);
+    const leader = this.finalLeader();
     for (const [id, { offset }] of this.acked) {
       const entry = leader.log.entries[Number(offset)];
       if (entry?.id !== id)
         throw new ReplicationViolation(`acknowledged write ${id} at offset ${offset} is gone from leader ${leader.id} (found ${entry?.id ?? 'nothing'})`);
     }
+  }
+
+  /** Every write that was readable (below a leader's high watermark), whatever its acks, is in the leader's log at its offset. */
+  checkNoReadLoss(): void {
+    const leader = this.finalLeader();
+    for (const [offset, id] of this.readable) {
+      const entry = leader.log.entries[offset];
+      if (entry?.id !== id)
+        throw new ReplicationViolation(`readable write ${id} at offset ${offset} is gone from leader ${leader.id} (found ${entry?.id ?? 'nothing'})`);
+    }
+  }
+
+  private finalLeader(): Broker {
+    const leader = this.brokers.get(this.registration.leader);
+    if (leader === undefined)
+      throw new ReplicationViolation(
+        `no leader after healing (ISR ${this.registration.isr}, ELR ${this.registration.elr}, last known ${this.registration.lastKnownElr})`,
+      );
+    return leader;
   }
 
   // ---- controller ----
@@ -205,28 +258,39 @@ export class IsrSimulation {
   }
 
   private rules(): ElectionRules {
-    return { eligible: (id) => !this.fenced.has(id), unclean: false, electAnyReplica: this.electAnyReplica };
+    return {
+      eligible: (id) => !this.fenced.has(id),
+      unclean: false,
+      electAnyReplica: this.options.electAnyReplica ?? false,
+      ...(this.options.elr ? { elr: { minIsr: this.effectiveMinIsr } } : {}),
+      uncleanShutdown: [...this.crashed],
+    };
   }
 
   private fence(id: number): void {
     this.fenced.add(id);
-    const change = changeForDeparture(this.registration, id, this.rules());
-    if (change !== undefined) this.commit(change.leader, change.isr);
+    const rules = this.rules();
+    let state = this.registration;
+    for (const change of [changeForUncleanShutdown(state, rules), changeForDeparture(state, id, rules)]) {
+      if (change === undefined) continue;
+      this.commit(change);
+      state = this.registration;
+    }
   }
 
   private unfence(id: number): void {
     this.fenced.delete(id);
     const change = changeForElection(this.registration, this.rules());
-    if (change !== undefined) this.commit(change.leader, change.isr);
+    if (change !== undefined) this.commit(change);
   }
 
-  private commit(leader: number, isr: readonly number[]): void {
+  private commit(change: PartitionChange): void {
     const current = this.registration;
+    if (change.leader !== current.leader && current.elr.includes(change.leader)) this.elrElections++;
     this.registration = {
       ...current,
-      leader,
-      isr: [...isr],
-      leaderEpoch: leader !== current.leader ? current.leaderEpoch + 1 : current.leaderEpoch,
+      ...change,
+      leaderEpoch: change.leader !== current.leader ? current.leaderEpoch + 1 : current.leaderEpoch,
       partitionEpoch: current.partitionEpoch + 1,
     };
     // Brokers learn the change after a while, unless they are cut off from the controller.
@@ -243,7 +307,7 @@ export class IsrSimulation {
     const current = this.registration;
     if (current.leader !== from.id || current.leaderEpoch !== leaderEpoch || current.partitionEpoch !== partitionEpoch) return;
     if (isr.some((id) => this.fenced.has(id) && !current.isr.includes(id))) return;
-    this.commit(current.leader, isr);
+    this.commit(changeForIsr(current, isr, this.rules()));
   }
 
   // ---- brokers ----
@@ -269,10 +333,21 @@ export class IsrSimulation {
 
   private advanceHighWatermark(broker: Broker): void {
     if (broker.tracking === undefined || !broker.up) return;
+    // Held while the ISR is below the minimum (Kafka 3.7+), unless broker.ts.bug.hw.ignores.min.isr.
+    if (broker.view.isr.length < this.effectiveMinIsr && !this.options.hwIgnoresMinIsr) return;
     const next = broker.tracking.highWatermark(broker.highWatermark, broker.log.end, this.maximalIsr(broker));
     if (next < broker.highWatermark) throw new ReplicationViolation(`leader ${broker.id}'s high watermark moved back from ${broker.highWatermark} to ${next}`);
+    for (let offset = Number(broker.highWatermark); offset < Number(next); offset++) this.expose(offset, broker.log.entries[offset]!.id, broker.id);
     broker.highWatermark = next;
     this.acknowledge(broker);
+  }
+
+  /** A write a leader's high watermark passed: consumers may read it, so no other write may ever sit at its offset. */
+  private expose(offset: number, id: number, leader: number): void {
+    const earlier = this.readable.get(offset);
+    if (earlier === undefined) this.readable.set(offset, id);
+    else if (earlier !== id)
+      throw new ReplicationViolation(`offset ${offset} was readable with write ${earlier}, and leader ${leader}'s high watermark passed write ${id} there`);
   }
 
   /** Completes the acks=all writes this leader's high watermark now covers, checking every ISR member has them. */
@@ -281,7 +356,7 @@ export class IsrSimulation {
       const write = this.pending[i]!;
       if (write.leader !== broker.id || write.epoch !== broker.view.leaderEpoch || broker.highWatermark <= write.offset) continue;
       this.pending.splice(i, 1);
-      if (broker.view.isr.length < this.minInsyncReplicas) continue; // NOT_ENOUGH_REPLICAS_AFTER_APPEND
+      if (broker.view.isr.length < this.effectiveMinIsr) continue; // NOT_ENOUGH_REPLICAS_AFTER_APPEND
       for (const member of broker.view.isr) {
         const entry = this.brokers.get(member)!.log.entries[Number(write.offset)];
         if (entry?.id !== write.id)
@@ -377,7 +452,7 @@ export class IsrSimulation {
   }
 
   private linked(a: number, b: number): boolean {
-    return !this.cuts.has(a) && !this.cuts.has(b);
+    return !this.cuts.has(a) && !this.cuts.has(b) && !this.replicationCuts.has(a) && !this.replicationCuts.has(b);
   }
 
   /** A message to or from the controller (cut off with the broker, or lost). */
