@@ -108,6 +108,17 @@ describe('partition elections with eligible leader replicas (KIP-966)', () => {
     expect(changeForDeparture(partition(1, [1], [1, 2, 3]), 1, rules([1]))).toEqual(plain(-1, [1]));
   });
 
+  it('remembers a real last leader when the last ISR members leave together, so that it leads again when it returns', () => {
+    // Both sessions expire in one tick: the first departure leaves no live leader, the second empties the ISR.
+    const first = changeForDeparture(partition(1, [1, 2], [1, 2, 3], [], []), 1, rules([1, 2], { elr: { minIsr: 1 } }))!;
+    expect(first).toEqual({ leader: -1, isr: [2], elr: [], lastKnownElr: [] });
+    const second = changeForDeparture(partition(-1, first.isr, [1, 2, 3], first.elr, first.lastKnownElr), 2, rules([1, 2], { elr: { minIsr: 1 } }))!;
+    expect(second).toEqual({ leader: -1, isr: [], elr: [2], lastKnownElr: [2] });
+    // Node 2 back from its crash leaves the ELR; once it is eligible, it leads as the last known leader.
+    const back = partition(-1, [], [1, 2, 3], [], [2]);
+    expect(changeForElection(back, rules([1], { elr: { minIsr: 1 } }))).toEqual({ leader: 2, isr: [2], elr: [], lastKnownElr: [] });
+  });
+
   it('drops a replica back from an unclean shutdown from the ELR; the last known leader leads again once the ELR is empty', () => {
     const offline = partition(-1, [], [1, 2, 3], [1, 2], [1]);
     expect(changeForUncleanShutdown(offline, elr([1, 2], { uncleanShutdown: [3] }))).toBeUndefined();

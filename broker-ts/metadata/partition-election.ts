@@ -134,7 +134,10 @@ function build(partition: PartitionRegistration, target: Target, rules: Election
   if (rules.elr !== undefined) {
     const leaderField = elected.leader === partition.leader ? NO_LEADER_CHANGE : elected.leader;
     const lastIsTheLeader = partition.lastKnownElr.length === 1 && partition.lastKnownElr[0] === partition.leader;
-    if (isr.length === 0 && partition.isr.length > 0 && !lastIsTheLeader) lastKnownElr = [partition.leader];
+    // The last leader, or, when the ISR's last members leave together (their sessions expiring in
+    // one controller tick, where Kafka fences one broker at a time), the first of them: never -1.
+    if (isr.length === 0 && partition.isr.length > 0 && !lastIsTheLeader)
+      lastKnownElr = [partition.leader !== NO_LEADER ? partition.leader : partition.isr[0]!];
     else if ((leaderField >= 0 || (partition.leader !== NO_LEADER && leaderField !== NO_LEADER)) && partition.lastKnownElr.length > 0) lastKnownElr = [];
   }
   return { leader: elected.leader, isr, elr, lastKnownElr };
