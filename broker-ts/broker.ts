@@ -26,6 +26,7 @@ import { MetadataQuorum } from './metadata/metadata-quorum.js';
 import { ReplicaManager } from './replication/replica-manager.js';
 import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from './metadata/topic-names.js';
 import { SECURITY_PROTOCOL_IDS } from './metadata/metadata-records.js';
+import { serverAssignors } from './group/assignors/server-assignors.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
 import { CoordinatorLog } from './coordinator/coordinator-log.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
@@ -238,8 +239,23 @@ export class Broker implements BrokerServices {
         maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
         maxGroupSize: config.groupMaxSize,
         offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
+        consumer: {
+          sessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+          heartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+          maxSize: config.groupConsumerMaxSize,
+          assignors: serverAssignors(config.groupConsumerAssignors),
+          skipsRevocation: config.bugs.groupSkipsRevocation,
+        },
       },
       new CoordinatorLog(replicas, CONSUMER_OFFSETS_TOPIC, COORDINATOR_WRITE_TIMEOUT_MS),
+      {
+        topic: (name) => {
+          const topic = image.topic(name);
+          return topic === undefined ? undefined : { id: topic.id, partitionCount: topic.partitions.size };
+        },
+        topicName: (id) => image.topicById(id)?.name,
+        names: () => [...image.topics()].map((t) => t.name),
+      },
       logger.child({ component: 'group-coordinator' }),
     );
     const producerIds = new ProducerIdManager(config.nodeId, toController);

@@ -52,6 +52,10 @@ describe('experiment catalogue on Apache Kafka', () => {
       'rollback-controller-majority',
       'reassignment-leader-kill',
       'elr-leader-isolated',
+      'consumer-protocol-member-kill',
+      'classic-protocol-member-kill',
+      'consumer-protocol-commit-before-processing',
+      'consumer-protocol-autocommit-unawaited',
     ])
       expect(names, n).toContain(n);
   });
@@ -69,6 +73,16 @@ describe('experiment catalogue on Apache Kafka', () => {
     expect(r.verdict, r.reason).toBe('pass');
     expect(r.processing?.processedLost).toBeGreaterThan(0);
     expect(r.processing?.unprocessed).toBe(0);
+  }, 300_000);
+
+  it("consumer-protocol-commit-before-processing: Kafka's Java client on the KIP-848 protocol loses the message a member committed and died processing, one per kill", async () => {
+    const r = await run('consumer-protocol-commit-before-processing');
+    expect(r.verdict, r.reason).toBe('pass');
+    const midMessage = r.faults.filter((f) => f.fault === 'kill-consumer' && (f.evidence ?? []).some((e) => e.endsWith('was in the middle of a message'))).length;
+    expect(midMessage).toBeGreaterThan(0);
+    expect(r.processing?.processedLost).toBeGreaterThan(0);
+    expect(r.processing?.processedLost).toBeLessThanOrEqual(midMessage);
+    expect(r.processing?.splitOwnership).toBe(0);
   }, 300_000);
 
   it('leader-zombie: the acks=1 producer loses what the zombie acknowledged, the acks=all one does not', async () => {

@@ -188,6 +188,45 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   applied('group.max.size', 'int', '2147483647', 'The maximum number of consumers that a single consumer group can accommodate.', {
     validate: atLeast(1),
   }),
+  applied('group.consumer.session.timeout.ms', 'int', '45000', 'The timeout to detect client failures when using the consumer group protocol.', {
+    validate: atLeast(1),
+  }),
+  applied('group.consumer.heartbeat.interval.ms', 'int', '5000', 'The heartbeat interval given to the members of a consumer group.', {
+    validate: atLeast(1),
+  }),
+  accepted(
+    'group.consumer.min.session.timeout.ms',
+    'int',
+    '45000',
+    'The minimum allowed session timeout for registered consumers (broker-ts: no group-level override).',
+  ),
+  accepted(
+    'group.consumer.max.session.timeout.ms',
+    'int',
+    '60000',
+    'The maximum allowed session timeout for registered consumers (broker-ts: no group-level override).',
+  ),
+  accepted(
+    'group.consumer.min.heartbeat.interval.ms',
+    'int',
+    '5000',
+    'The minimum heartbeat interval for registered consumers (broker-ts: no group-level override).',
+  ),
+  accepted(
+    'group.consumer.max.heartbeat.interval.ms',
+    'int',
+    '15000',
+    'The maximum heartbeat interval for registered consumers (broker-ts: no group-level override).',
+  ),
+  applied('group.consumer.max.size', 'int', '2147483647', 'The maximum number of consumers that a single consumer group can accommodate.', {
+    validate: atLeast(1),
+  }),
+  applied(
+    'group.consumer.assignors',
+    'list',
+    'uniform,range',
+    'The server-side assignors (uniform, range, or their Kafka class names); the first is the default.',
+  ),
   accepted(
     'offsets.retention.minutes',
     'int',
@@ -353,7 +392,12 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   }),
   accepted('queued.max.requests', 'int', '500', 'The number of queued requests allowed for the data-plane before blocking the network threads.'),
   accepted('request.timeout.ms', 'int', '30000', 'The maximum amount of time the client will wait for the response of a request.'),
-  accepted('group.coordinator.rebalance.protocols', 'list', 'classic,consumer,streams', 'The list of enabled rebalance protocols (broker-ts: classic).'),
+  accepted(
+    'group.coordinator.rebalance.protocols',
+    'list',
+    'classic,consumer,streams',
+    'The list of enabled rebalance protocols (broker-ts: classic and consumer are always on).',
+  ),
   accepted(
     'errors.deadletterqueue.auto.create.topics.enable',
     'boolean',
@@ -443,6 +487,12 @@ export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
     'boolean',
     'false',
     'UNSAFE, for testing the checker: a leader moves its high watermark while its ISR is below min.insync.replicas, so consumers read acks=0/1 writes that no eligible leader replica holds.',
+  ),
+  applied(
+    'broker.ts.bug.group.skips.revocation',
+    'boolean',
+    'false',
+    'UNSAFE, for testing the checker: a KIP-848 consumer group hands a partition to its new member at once, without waiting for the member that holds it to revoke it.',
   ),
   applied(
     'sasl.scram.credentials',

@@ -53,6 +53,10 @@ export interface BrokerConfig {
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
   groupMaxSize: number;
+  groupConsumerSessionTimeoutMs: number;
+  groupConsumerHeartbeatIntervalMs: number;
+  groupConsumerMaxSize: number;
+  groupConsumerAssignors: readonly string[];
   replicaLagTimeMaxMs: number;
   brokerSessionTimeoutMs: number;
   brokerHeartbeatIntervalMs: number;
@@ -70,6 +74,7 @@ export interface BrokerConfig {
     skipDedupe: boolean;
     fetchOmitsAborted: boolean;
     hwIgnoresMinIsr: boolean;
+    groupSkipsRevocation: boolean;
   };
   /** Per listener name: its security protocol, TLS material and SASL users. */
   listenerSecurity: ReadonlyMap<string, ListenerSecurity>;
@@ -182,6 +187,10 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     groupMinSessionTimeoutMs: number('group.min.session.timeout.ms'),
     groupMaxSessionTimeoutMs: number('group.max.session.timeout.ms'),
     groupMaxSize: number('group.max.size'),
+    groupConsumerSessionTimeoutMs: number('group.consumer.session.timeout.ms'),
+    groupConsumerHeartbeatIntervalMs: number('group.consumer.heartbeat.interval.ms'),
+    groupConsumerMaxSize: number('group.consumer.max.size'),
+    groupConsumerAssignors: list('group.consumer.assignors'),
     replicaLagTimeMaxMs: number('replica.lag.time.max.ms'),
     brokerSessionTimeoutMs: number('broker.session.timeout.ms'),
     brokerHeartbeatIntervalMs: number('broker.heartbeat.interval.ms'),
@@ -206,6 +215,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
       skipDedupe: bool('broker.ts.bug.skip.dedupe'),
       fetchOmitsAborted: bool('broker.ts.bug.fetch.omits.aborted'),
       hwIgnoresMinIsr: bool('broker.ts.bug.hw.ignores.min.isr'),
+      groupSkipsRevocation: bool('broker.ts.bug.group.skips.revocation'),
     },
     listenerSecurity,
     saslMechanismInterBrokerProtocol,

@@ -15,9 +15,20 @@ import { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-subscriptio
 import { OffsetManager } from './offset-manager.js';
 import type { CommitTopics, FetchedOffsets, PartitionResult } from './offset-manager.js';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
+import { errorCodeOf } from '../errors/api-error.js';
 import type { CoordinatorLog, CoordinatorRecord } from '../coordinator/coordinator-log.js';
 import { partitionForKey } from '../coordinator/partitioner.js';
 import { KeyedTimers } from '../coordinator/keyed-timers.js';
+import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js';
+import type {
+  CommitPartitionValidator,
+  ConsumerGroupDescription,
+  ConsumerGroupSettings,
+  HeartbeatRequest,
+  HeartbeatResult,
+  SubscribableTopics,
+} from './consumer-group-coordinator.js';
+import { decodeConsumerGroupRecord, isConsumerGroupRecordType } from './consumer-group-records.js';
 
 export interface GroupCoordinatorSettings {
   offsetsTopicPartitions: number;
@@ -26,6 +37,8 @@ export interface GroupCoordinatorSettings {
   maxSessionTimeoutMs: number;
   maxGroupSize: number;
   offsetMetadataMaxBytes: number;
+  /** KIP-848 groups (group.consumer.*). */
+  consumer: ConsumerGroupSettings;
 }
 
 /** How long a member that joined in a rebalance may wait for it without heartbeating (Kafka's constant). */
@@ -120,13 +133,34 @@ export class GroupCoordinator {
   private readonly loaded = new Set<number>();
   private readonly loading = new Set<number>();
   private readonly timers = new KeyedTimers();
+  /** KIP-848 consumer groups; a group id is either a classic group here or a consumer group there. */
+  private readonly consumerGroups: ConsumerGroupCoordinator;
 
   constructor(
     private readonly settings: GroupCoordinatorSettings,
     private readonly log: CoordinatorLog,
+    topics: SubscribableTopics,
     private readonly logger: Logger,
   ) {
     this.offsets = new OffsetManager({ offsetMetadataMaxBytes: settings.offsetMetadataMaxBytes, partitionFor: (groupId) => this.partitionFor(groupId) }, log);
+    this.consumerGroups = new ConsumerGroupCoordinator(
+      settings.consumer,
+      log,
+      topics,
+      {
+        isEmptyClassicGroup: (groupId) => {
+          const group = this.groups.get(groupId);
+          return group === undefined ? undefined : group.members.size === 0 && (group.is('Empty') || group.is('Dead'));
+        },
+        dropClassicGroup: (groupId) => {
+          this.timers.cancelPrefix(`${groupId}\0`);
+          this.groups.delete(groupId);
+        },
+        isServing: (groupId) => this.coordinatorError(groupId) === ErrorCode.NONE,
+        partitionFor: (groupId) => this.partitionFor(groupId),
+      },
+      logger,
+    );
   }
 
   partitionFor(groupId: string): number {
@@ -160,9 +194,11 @@ export class GroupCoordinator {
         for (const record of batch.records) this.replayRecord(record, batch.transactionalProducerId, groupMetadata);
       }
       for (const [groupId, value] of groupMetadata) if (value !== null) this.groups.set(groupId, this.restoreGroup(groupId, value));
+      this.consumerGroups.onLoaded(index);
       // Offsets committed outside group management belong to a "simple" group, which exists too.
       for (const groupId of this.offsets.groupIds()) {
-        if (this.partitionFor(groupId) === index && !this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId));
+        if (this.partitionFor(groupId) === index && !this.groups.has(groupId) && !this.consumerGroups.has(groupId))
+          this.groups.set(groupId, new ClassicGroup(groupId));
       }
       this.loaded.add(index);
       this.logger.info(
@@ -175,13 +211,17 @@ export class GroupCoordinator {
   }
 
   private replayRecord(record: CoordinatorRecord, transactionalProducerId: bigint | undefined, groupMetadata: Map<string, Buffer | null>): void {
+    if (record.key.length >= 2 && isConsumerGroupRecordType(record.key.readInt16BE(0))) {
+      const decoded = decodeConsumerGroupRecord(record.key, record.value);
+      if (decoded !== undefined) this.consumerGroups.replay(decoded);
+      return;
+    }
     const key = decodeCoordinatorKey(record.key);
     if (key === undefined) return;
+    // A group's tombstone leaves its offsets alone: deleting a group writes theirs too, and a group
+    // that became a consumer group keeps them.
     if (key.type === 'offset') this.offsets.replay(key.group, key.topic, key.partition, record.value, transactionalProducerId);
-    else {
-      groupMetadata.set(key.group, record.value);
-      if (record.value === null) this.offsets.deleteGroup(key.group);
-    }
+    else groupMetadata.set(key.group, record.value);
   }
 
   /**
@@ -231,6 +271,7 @@ export class GroupCoordinator {
 
   private unload(index: number): void {
     this.loaded.delete(index);
+    this.consumerGroups.unload(index);
     for (const [groupId, group] of this.groups) {
       if (this.partitionFor(groupId) !== index) continue;
       this.timers.cancelPrefix(`${groupId}\0`);
@@ -246,6 +287,7 @@ export class GroupCoordinator {
 
   shutdown(): void {
     this.timers.cancelAll();
+    this.consumerGroups.shutdown();
     for (const group of this.groups.values()) {
       for (const member of group.members.values()) {
         member.completeJoin(joinError(ErrorCode.NOT_COORDINATOR, member.memberId));
@@ -264,6 +306,7 @@ export class GroupCoordinator {
     if (request.sessionTimeoutMs < this.settings.minSessionTimeoutMs || request.sessionTimeoutMs > this.settings.maxSessionTimeoutMs) {
       return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId));
     }
+    if (this.consumerGroups.has(groupId)) return this.joinConsumerGroupId(context, request);
     const isUnknownMember = memberId === '';
     let group = this.groups.get(groupId);
     if (group === undefined) {
@@ -282,6 +325,23 @@ export class GroupCoordinator {
         this.joinExistingMember(context, request, target, resolve);
       }
     });
+  }
+
+  /**
+   * A classic member joins where a consumer group is: an empty one is deleted and the classic group
+   * takes its place (Kafka's conversion of an empty group). Kafka also lets classic members join a
+   * consumer group that has members; broker-ts refuses them.
+   */
+  private async joinConsumerGroupId(context: MemberContext, request: JoinRequest): Promise<JoinResult> {
+    const group = this.consumerGroups.group(request.groupId)!;
+    if (group.members.size > 0) return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId);
+    try {
+      await this.consumerGroups.deleteGroup(request.groupId);
+    } catch (error) {
+      return joinError(errorCodeOf(error), request.memberId);
+    }
+    this.logger.info({ group: request.groupId }, 'empty consumer group replaced by a classic group');
+    return this.joinGroup(context, request);
   }
 
   private acceptJoiningMember(group: ClassicGroup, memberId: string): boolean {
@@ -777,6 +837,7 @@ export class GroupCoordinator {
     const failAll = (errorCode: number) => everyPartitionFailed(request.topics, errorCode);
     const coordinatorError = this.coordinatorError(request.groupId);
     if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
+    if (this.consumerGroups.has(request.groupId)) return this.commitConsumerGroupOffsets(apiVersion, request);
     let group = this.groups.get(request.groupId);
     if (group === undefined) {
       if (request.generationId >= 0) return failAll(apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
@@ -801,6 +862,9 @@ export class GroupCoordinator {
     const failAll = (errorCode: number) => everyPartitionFailed(request.topics, errorCode);
     const coordinatorError = this.coordinatorError(request.groupId);
     if (coordinatorError !== ErrorCode.NONE) return failAll(coordinatorError);
+    if (this.consumerGroups.has(request.groupId)) {
+      return this.commitConsumerGroupOffsets(-1, request, { producerId: request.producerId, producerEpoch: request.producerEpoch });
+    }
     let group = this.groups.get(request.groupId);
     if (group === undefined) {
       // Only a commit without a generation may create the group (Kafka's "simple" group).
@@ -818,12 +882,62 @@ export class GroupCoordinator {
   }
 
   /**
+   * A commit to a KIP-848 group: the generation is the member epoch, checked for the whole request
+   * and (an older epoch) partition by partition.
+   */
+  private async commitConsumerGroupOffsets(
+    apiVersion: number,
+    request: OffsetCommitRequest,
+    transaction?: { producerId: bigint; producerEpoch: number },
+  ): Promise<Map<string, PartitionResult[]>> {
+    const group = this.consumerGroups.group(request.groupId)!;
+    let validator: CommitPartitionValidator;
+    try {
+      validator = this.consumerGroups.validateOffsetCommit(
+        group,
+        request.memberId,
+        request.groupInstanceId,
+        request.generationId,
+        transaction !== undefined,
+        apiVersion,
+      );
+    } catch (error) {
+      return everyPartitionFailed(request.topics, errorCodeOf(error));
+    }
+    const refused = new Map<string, PartitionResult[]>();
+    const accepted = request.topics
+      .map((topic) => ({
+        name: topic.name,
+        partitions: topic.partitions.filter((p) => {
+          const errorCode = validator(topic.name, p.partitionIndex);
+          if (errorCode !== ErrorCode.NONE) refused.set(topic.name, [...(refused.get(topic.name) ?? []), { partitionIndex: p.partitionIndex, errorCode }]);
+          return errorCode === ErrorCode.NONE;
+        }),
+      }))
+      .filter((topic) => topic.partitions.length > 0);
+    const { results } = await this.offsets.commit(request.groupId, accepted, transaction);
+    for (const [topic, partitions] of refused) results.set(topic, [...(results.get(topic) ?? []), ...partitions]);
+    return results;
+  }
+
+  /**
    * OffsetFetch for some partitions, or for every partition with a committed offset (topics null);
    * with requireStable (v7+), partitions an open transaction holds answer UNSTABLE_OFFSET_COMMIT.
    */
-  fetchOffsets(groupId: string, topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null, requireStable = false): FetchedOffsets {
+  fetchOffsets(
+    groupId: string,
+    topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null,
+    requireStable = false,
+    member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
+  ): FetchedOffsets {
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return { errorCode: coordinatorError, topics: [] };
+    const consumerGroup = this.consumerGroups.group(groupId);
+    if (consumerGroup !== undefined) {
+      const invalid = this.consumerGroups.validateOffsetFetch(consumerGroup, member.memberId, member.memberEpoch);
+      if (invalid !== ErrorCode.NONE) return { errorCode: invalid, topics: [] };
+      return this.offsets.fetch(groupId, topics, true, requireStable);
+    }
     const group = this.groups.get(groupId);
     return this.offsets.fetch(groupId, topics, group !== undefined && !group.is('Dead'), requireStable);
   }
@@ -832,6 +946,24 @@ export class GroupCoordinator {
   async onTopicsDeleted(topics: ReadonlySet<string>): Promise<void> {
     const failures = await this.offsets.deleteTopics(topics, (groupId) => this.coordinatorError(groupId) === ErrorCode.NONE);
     for (const error of failures) this.logger.warn({ err: error }, 'failed to delete offsets of deleted topics');
+  }
+
+  // ---- KIP-848: ConsumerGroupHeartbeat and ConsumerGroupDescribe ----
+
+  consumerGroupHeartbeat(context: MemberContext, request: HeartbeatRequest): Promise<HeartbeatResult> {
+    const coordinatorError = this.coordinatorError(request.groupId);
+    if (coordinatorError !== ErrorCode.NONE) {
+      return Promise.resolve({ errorCode: coordinatorError, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
+    }
+    return this.consumerGroups.heartbeat(context, request);
+  }
+
+  describeConsumerGroup(groupId: string): ConsumerGroupDescription {
+    const coordinatorError = this.coordinatorError(groupId);
+    if (coordinatorError !== ErrorCode.NONE) {
+      return { errorCode: coordinatorError, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [] };
+    }
+    return this.consumerGroups.describe(groupId);
   }
 
   // ---- DescribeGroups, ListGroups, DeleteGroups ----
@@ -863,8 +995,16 @@ export class GroupCoordinator {
   listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): GroupListing[] {
     const states = new Set(statesFilter.map((s) => s.toLowerCase()));
     const types = new Set(typesFilter.map((t) => t.toLowerCase()));
-    if (types.size > 0 && !types.has('classic')) return [];
     const listings: GroupListing[] = [];
+    if (types.size === 0 || types.has('consumer')) {
+      for (const groupId of this.consumerGroups.groupIds()) {
+        const state = this.consumerGroups.group(groupId)!.state();
+        if (this.coordinatorError(groupId) !== ErrorCode.NONE) continue;
+        if (states.size > 0 && !states.has(state.toLowerCase())) continue;
+        listings.push({ groupId, protocolType: CONSUMER_PROTOCOL_TYPE, groupState: state, groupType: 'consumer' });
+      }
+    }
+    if (types.size > 0 && !types.has('classic')) return listings;
     for (const group of this.groups.values()) {
       if (group.is('Dead') || this.coordinatorError(group.groupId) !== ErrorCode.NONE) continue;
       if (states.size > 0 && !states.has(group.state.toLowerCase())) continue;
@@ -876,6 +1016,15 @@ export class GroupCoordinator {
   async deleteGroup(groupId: string): Promise<number> {
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return coordinatorError;
+    if (this.consumerGroups.has(groupId)) {
+      try {
+        await this.consumerGroups.deleteGroup(groupId, this.offsets.tombstones(groupId));
+      } catch (error) {
+        return errorCodeOf(error);
+      }
+      this.offsets.deleteGroup(groupId);
+      return ErrorCode.NONE;
+    }
     const group = this.groups.get(groupId);
     if (group === undefined || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
     if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
@@ -907,18 +1056,22 @@ export class GroupCoordinator {
     if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return fail(coordinatorError);
+    const consumerGroup = this.consumerGroups.group(groupId);
     const group = this.groups.get(groupId);
-    if (group === undefined || group.is('Dead')) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
-    if (!group.is('Empty') && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return fail(ErrorCode.NON_EMPTY_GROUP);
-    const subscribed = subscribedTopics(group);
+    if (consumerGroup === undefined && (group === undefined || group.is('Dead'))) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    if (group !== undefined && !group.is('Empty') && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return fail(ErrorCode.NON_EMPTY_GROUP);
+    const isSubscribed =
+      consumerGroup !== undefined
+        ? (topic: string) => this.consumerGroups.isSubscribedToTopic(consumerGroup, topic)
+        : (topic: string) => subscribedTopics(group!)?.has(topic) ?? false;
     const stored = this.offsets.offsetsOf(groupId);
     const tombstones: { topic: string; partition: number }[] = [];
     const answer = topics.map((topic) => {
-      const isSubscribed = subscribed?.has(topic.name) ?? false;
+      const subscribed = isSubscribed(topic.name);
       return {
         name: topic.name,
         partitions: topic.partitions.map((partition) => {
-          if (isSubscribed) return { partitionIndex: partition, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
+          if (subscribed) return { partitionIndex: partition, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
           if (stored.get(topic.name)?.has(partition)) tombstones.push({ topic: topic.name, partition });
           return { partitionIndex: partition, errorCode: ErrorCode.NONE };
         }),

@@ -56,6 +56,8 @@ import { updateFeaturesHandler } from './update-features.js';
 import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
 import { listPartitionReassignmentsHandler } from './list-partition-reassignments.js';
 import { writeTxnMarkersHandler } from './write-txn-markers.js';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
+import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
 
 export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   produceHandler,
@@ -100,6 +102,8 @@ export const BROKER_API_HANDLERS: readonly ApiHandler[] = [
   describeProducersHandler,
   describeTransactionsHandler,
   listTransactionsHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler,
   describeTopicPartitionsHandler,
 ] as unknown as readonly ApiHandler[];
 

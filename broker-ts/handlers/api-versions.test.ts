@@ -47,6 +47,8 @@ const EXPECTED_RANGES: Record<number, [number, number]> = {
   61: [0, 0],
   65: [0, 0],
   66: [0, 2],
+  68: [0, 1],
+  69: [0, 1],
   75: [0, 0],
 };
 
@@ -86,6 +88,7 @@ describe('ApiVersions', () => {
       async () =>
         expect((await ask(4)).finalizedFeatures).toEqual([
           { name: 'metadata.version', maxVersionLevel: 33, minVersionLevel: 33 },
+          { name: 'group.version', maxVersionLevel: 1, minVersionLevel: 1 },
           { name: 'eligible.leader.replicas.version', maxVersionLevel: 1, minVersionLevel: 1 },
         ]),
       { timeout: 10_000 },
@@ -94,7 +97,8 @@ describe('ApiVersions', () => {
     expect(v4.finalizedFeaturesEpoch).toBeGreaterThan(0n);
     expect(v4.supportedFeatures).toContainEqual({ name: 'metadata.version', minVersion: 7, maxVersion: 33 });
     // Features broker-ts does not implement are listed, at level 0 only, so that kafka-features shows them off.
-    expect(v4.supportedFeatures).toContainEqual({ name: 'group.version', minVersion: 0, maxVersion: 0 });
+    expect(v4.supportedFeatures).toContainEqual({ name: 'share.version', minVersion: 0, maxVersion: 0 });
+    expect(v4.supportedFeatures).toContainEqual({ name: 'group.version', minVersion: 0, maxVersion: 1 });
     // v3 cannot carry a range that starts at 0: Kafka lists only metadata.version there.
     expect((await ask(3)).supportedFeatures).toEqual([{ name: 'metadata.version', minVersion: 7, maxVersion: 33 }]);
   });

@@ -4,12 +4,13 @@
 // responses carry the supported and finalized feature levels (KIP-584), which `kafka-features
 // describe` prints.
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
-import { SUPPORTED_FEATURES } from '../metadata/features.js';
+import { SUPPORTED_FEATURES, consumerGroupProtocolEnabled } from '../metadata/features.js';
 import type { MetadataImage } from '../metadata/metadata-image.js';
 import { defineHandler } from '../server/api-handler.js';
 
 const SOFTWARE_NAME_OR_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 const NO_NODE_ID = -1;
+const CONSUMER_GROUP_PROTOCOL_APIS: ReadonlySet<number> = new Set([ApiKey.ConsumerGroupHeartbeat, ApiKey.ConsumerGroupDescribe]);
 
 function refusal(errorCode: number) {
   return { errorCode, apiKeys: [], throttleTimeMs: 0 };
@@ -34,7 +35,11 @@ export const apiVersionsHandler = defineHandler({
     }
     return {
       errorCode: ErrorCode.NONE,
-      apiKeys: broker.advertisedVersions(context.listenerName).map((v) => ({ ...v })),
+      // As Kafka: the consumer group protocol's APIs only while group.version is 1 or more.
+      apiKeys: broker
+        .advertisedVersions(context.listenerName)
+        .filter((v) => consumerGroupProtocolEnabled(broker.image.finalizedFeatures()) || !CONSUMER_GROUP_PROTOCOL_APIS.has(v.apiKey))
+        .map((v) => ({ ...v })),
       throttleTimeMs: 0,
       ...features(broker.image, context.apiVersion),
     };

@@ -12,7 +12,10 @@ export const offsetFetchHandler = defineHandler({
       return {
         throttleTimeMs: 0,
         groups: (body.groups ?? []).map((group) => {
-          const fetched = broker.groups.fetchOffsets(group.groupId, group.topics ?? null, body.requireStable ?? false);
+          const fetched = broker.groups.fetchOffsets(group.groupId, group.topics ?? null, body.requireStable ?? false, {
+            memberId: group.memberId ?? null,
+            memberEpoch: group.memberEpoch ?? -1,
+          });
           return { groupId: group.groupId, topics: fetched.topics, errorCode: fetched.errorCode };
         }),
       };

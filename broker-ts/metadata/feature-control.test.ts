@@ -22,17 +22,19 @@ function cluster(): { image: MetadataImage; control: FeatureControl; apply(recor
 }
 
 describe('feature control', () => {
-  it('finalizes metadata.version at the latest level and eligible leader replicas on, once, and nothing else a new cluster would turn on', () => {
+  it('finalizes metadata.version at the latest level, the consumer group protocol and eligible leader replicas on, once, and nothing else a new cluster would turn on', () => {
     const { image, control, apply } = cluster();
     // With ELR on, min.insync.replicas becomes cluster-wide: this controller's own value, as `kafka-storage format` writes it.
     expect(control.bootstrapRecords()).toEqual([
       { type: 'FeatureLevel', data: { name: 'metadata.version', featureLevel: LATEST } },
+      { type: 'FeatureLevel', data: { name: 'group.version', featureLevel: 1 } },
       { type: 'FeatureLevel', data: { name: 'eligible.leader.replicas.version', featureLevel: 1 } },
       { type: 'Config', data: { resourceType: 4, resourceName: '', name: 'min.insync.replicas', value: '2' } },
     ]);
     apply(control.bootstrapRecords());
     expect([...image.finalizedFeatures()]).toEqual([
       ['metadata.version', LATEST],
+      ['group.version', 1],
       ['eligible.leader.replicas.version', 1],
     ]);
     expect(control.bootstrapRecords()).toEqual([]);
@@ -54,8 +56,8 @@ describe('feature control', () => {
       () =>
         control.planUpdates([{ feature, maxVersionLevel, upgradeType }]);
     const invalid = (message: string) => ({ code: ErrorCode.INVALID_UPDATE_VERSION, message });
-    expect(refusal(update('group.version', 1))).toEqual(
-      invalid('Invalid update version 1 for feature group.version. Local controller 1 does not support this feature.'),
+    expect(refusal(update('share.version', 1))).toEqual(
+      invalid('Invalid update version 1 for feature share.version. Local controller 1 does not support this feature.'),
     );
     expect(refusal(update('metadata.version', LATEST + 1))).toEqual(
       invalid(`Invalid update version ${LATEST + 1} for feature metadata.version. Local controller 1 only supports versions 7-${LATEST}`),

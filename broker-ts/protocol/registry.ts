@@ -49,6 +49,8 @@ import { ListTransactions } from './apis/list-transactions/index.js';
 import { OffsetDelete } from './apis/offset-delete/index.js';
 import { ElectLeaders } from './apis/elect-leaders/index.js';
 import { DescribeTopicPartitions } from './apis/describe-topic-partitions/index.js';
+import { ConsumerGroupHeartbeat } from './apis/consumer-group-heartbeat/index.js';
+import { ConsumerGroupDescribe } from './apis/consumer-group-describe/index.js';
 import { UpdateFeatures } from './apis/update-features/index.js';
 import { AlterPartitionReassignments } from './apis/alter-partition-reassignments/index.js';
 import { ListPartitionReassignments } from './apis/list-partition-reassignments/index.js';
@@ -103,6 +105,8 @@ export const APIS = {
   65: DescribeTransactions,
   66: ListTransactions,
   67: AllocateProducerIds,
+  68: ConsumerGroupHeartbeat,
+  69: ConsumerGroupDescribe,
   75: DescribeTopicPartitions,
 } as const;
 

@@ -137,6 +137,11 @@ export const ANOMALY_CLASSES: readonly AnomalyClass[] = [
   ),
   processing('processedLost', "below the group's committed offset and processed by no member", (p) => p.processedLost),
   processing('processedDuplicates', 'processed more than once (at-least-once delivery allows it)', (p) => p.processedDuplicates),
+  processing(
+    'splitOwnership',
+    'two members read one partition in overlapping assignments: a partition handed over before its owner gave it up',
+    (p) => p.splitOwnership,
+  ),
   pipeline('abortedReads', 'G1a (aborted read)', 'records of aborted transactions seen by a read_committed consumer', (t) => t.abortedReads),
   pipeline(
     'tornTransactions',

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
-import { MUTANTS, mutantsNamed, runMutant, type MutantRun } from '../mutants/mutants.js';
+import { MUTANTS, catchesLabel, catchesOf, mutantsNamed, runMutant, type MutantRun } from '../mutants/mutants.js';
 import { provisionToxiproxy } from '../provision/toxiproxy.js';
 import type { RunResult } from '../report/result.js';
 import { newRunId } from './run-command.js';
@@ -33,7 +33,13 @@ export async function mutantsCommand(options: MutantsCommandOptions): Promise<nu
       const run = await runMutant(mutant, seed, runDir, offRuns);
       runs.push(run);
       process.stdout.write(
-        `${mutant.setting} seed ${seed}: ${run.onProblem === undefined ? `caught (${mutant.catches} ${run.on.anomalyClasses.find((a) => a.name === mutant.catches)?.count})` : `NOT CAUGHT: ${run.onProblem}`}; off: ${run.off.verdict}\n`,
+        `${mutant.setting} seed ${seed}: ${
+          run.onProblem === undefined
+            ? `caught (${catchesOf(mutant)
+                .map((name) => `${name} ${run.on.anomalyClasses.find((a) => a.name === name)?.count ?? 0}`)
+                .join(', ')})`
+            : `NOT CAUGHT: ${run.onProblem}`
+        }; off: ${run.off.verdict}\n`,
       );
     }
   }
@@ -43,7 +49,7 @@ export async function mutantsCommand(options: MutantsCommandOptions): Promise<nu
     const caught = mine.filter((r) => r.onProblem === undefined).length;
     const passed = mine.filter((r) => r.off.verdict === 'pass').length;
     process.stdout.write(
-      `| \`${mutant.setting}\` | ${mutant.experiment} | \`${mutant.catches}\` | ${caught} of ${mine.length} | ${passed} of ${mine.length} |\n`,
+      `| \`${mutant.setting}\` | ${mutant.experiment} | \`${catchesLabel(mutant)}\` | ${caught} of ${mine.length} | ${passed} of ${mine.length} |\n`,
     );
   }
   process.stdout.write(`\nruns: ${runDir}\n`);

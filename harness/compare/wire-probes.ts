@@ -14,6 +14,7 @@ import {
   type Observation,
   type WireProbe,
 } from './wire-probe.js';
+import { sleep } from '../wait.js';
 
 /** Answers as observations: bigints as decimal strings, bytes as their length, undefined fields left out. */
 export function observe(value: unknown): Observation {
@@ -473,6 +474,144 @@ function consumerSubscription(topics: readonly string[]): Buffer {
   return out;
 }
 
+const consumerGroupProtocol = defineProbe({
+  name: 'consumer-group-protocol',
+  title:
+    'KIP-848 consumer groups: joining, revocation before reassignment, fencing by epoch, malformed heartbeats, ConsumerGroupDescribe, offsets committed and fetched with member epochs, leaving',
+  async run({ connect }) {
+    const client = await connect(30_000);
+    try {
+      const groupId = 'cmp-848';
+      await createTopic(client, 'cmp-848', 2);
+      const topicId = (
+        await client.send(ApiKey.Metadata, 12, { topics: [{ name: 'cmp-848' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+      ).topics[0]!.topicId!;
+      await settled(
+        () => client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [groupId] }),
+        (r) => r.coordinators![0]!.errorCode !== ErrorCode.NONE,
+      );
+      const beat = (
+        memberId: string,
+        memberEpoch: number,
+        fields: { owned?: number[] | null; topics?: string[] | null; rebalanceTimeoutMs?: number; instanceId?: string } = {},
+      ) =>
+        client.send(ApiKey.ConsumerGroupHeartbeat, 1, {
+          groupId,
+          memberId,
+          memberEpoch,
+          instanceId: fields.instanceId ?? null,
+          rackId: null,
+          rebalanceTimeoutMs: fields.rebalanceTimeoutMs ?? (memberEpoch === 0 ? 30_000 : -1),
+          subscribedTopicNames: fields.topics === undefined ? (memberEpoch === 0 ? ['cmp-848'] : null) : fields.topics,
+          subscribedTopicRegex: null,
+          serverAssignor: null,
+          topicPartitions:
+            fields.owned === undefined ? (memberEpoch === 0 ? [] : null) : fields.owned === null ? null : [{ topicId, partitions: fields.owned }],
+        });
+      const partitionsOf = (r: { assignment: { topicPartitions: { partitions: number[] }[] } | null }) =>
+        r.assignment === null ? null : r.assignment.topicPartitions.flatMap((t) => t.partitions).sort();
+      // What a heartbeat answers; which partition a member keeps is the assignor's choice, so only how many.
+      const shape = (r: Awaited<ReturnType<typeof beat>>) => ({
+        errorCode: named(r.errorCode),
+        // Epochs in messages depend on how many assignments each broker made on the way.
+        errorMessage: r.errorCode === 0 ? null : (r.errorMessage?.replace(/\(-?\d+\)/g, '(…)') ?? null),
+        memberEpoch: r.errorCode === 0 ? r.memberEpoch : null,
+        heartbeatIntervalMs: r.errorCode === 0 ? r.heartbeatIntervalMs : null,
+        assigned: r.errorCode === 0 ? (partitionsOf(r)?.length ?? 'unchanged') : null,
+      });
+      const describe = (ids: string[]) =>
+        client.send(ApiKey.ConsumerGroupDescribe, 1, { groupIds: ids, includeAuthorizedOperations: false }).then((r) =>
+          r.groups.map((g) => ({
+            errorCode: named(g.errorCode),
+            errorMessage: g.errorMessage,
+            groupState: g.groupState,
+            groupEpoch: g.groupEpoch,
+            assignmentEpoch: g.assignmentEpoch,
+            members: g.members.map((m) => ({
+              memberEpoch: m.memberEpoch,
+              memberType: m.memberType,
+              assigned: m.assignment.topicPartitions.flatMap((t) => t.partitions).length,
+            })),
+          })),
+        );
+      const commit = (memberEpoch: number) =>
+        client
+          .send(ApiKey.OffsetCommit, 9, {
+            groupId,
+            generationIdOrMemberEpoch: memberEpoch,
+            memberId: 'member-a',
+            groupInstanceId: null,
+            topics: [{ name: 'cmp-848', partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+          })
+          .then((r) => named(r.topics[0]!.partitions[0]!.errorCode));
+      const fetch = (memberId: string | null, memberEpoch: number) =>
+        client
+          .send(ApiKey.OffsetFetch, 9, {
+            groups: [{ groupId, memberId, memberEpoch, topics: [{ name: 'cmp-848', partitionIndexes: [0] }] }],
+            requireStable: false,
+          })
+          .then((r) => named(r.groups![0]!.errorCode));
+
+      // Kafka 4.4 computes target assignments at most once a second, in the background
+      // (group.consumer.assignment.interval.ms); broker-ts in the heartbeat that needs one. So the
+      // two members heartbeat until both are reconciled, and what is compared is where they end.
+      const aJoined = await beat('member-a', 0);
+      const bJoined = await beat('member-b', 0);
+      const members = new Map([
+        ['member-a', { epoch: aJoined.memberEpoch, owned: partitionsOf(aJoined) ?? [] }],
+        ['member-b', { epoch: bJoined.memberEpoch, owned: partitionsOf(bJoined) ?? [] }],
+      ]);
+      let overlapped = false;
+      let final = await describe([groupId]);
+      for (let round = 0; round < 40 && !(final[0]!.groupState === 'Stable' && [...members.values()].every((m) => m.owned.length === 1)); round++) {
+        for (const [memberId, member] of members) {
+          const r = await beat(memberId, member.epoch, { owned: member.owned });
+          if (r.errorCode !== ErrorCode.NONE) throw new ProbeFailed(`heartbeat of ${memberId}: ${named(r.errorCode)} ${r.errorMessage ?? ''}`);
+          member.epoch = r.memberEpoch;
+          member.owned = partitionsOf(r) ?? member.owned;
+        }
+        const [a, b] = [...members.values()];
+        overlapped ||= a!.owned.some((p) => b!.owned.includes(p));
+        final = await describe([groupId]);
+        await sleep(250);
+      }
+      const a = members.get('member-a')!;
+      const reconciled = final[0]!;
+      return observe({
+        'A joins an empty group': { ...shape(aJoined), memberEpoch: aJoined.memberEpoch > 0 },
+        'B joins while A holds everything': { ...shape(bJoined), memberEpoch: bJoined.memberEpoch > 0 },
+        'once both are reconciled': {
+          groupState: reconciled.groupState,
+          "group epoch = assignment epoch = both members' epochs": reconciled.members.every(
+            (m) => m.memberEpoch === reconciled.groupEpoch && m.memberEpoch === reconciled.assignmentEpoch,
+          ),
+          'partitions each member holds': reconciled.members.map((m) => m.assigned),
+          'a partition held by both members at once': overlapped,
+        },
+        'unknown and classic groups described': await describe(['cmp-848-none']),
+        "an epoch above the member's": shape(await beat('member-a', a.epoch + 5)),
+        'a member that never joined': shape(await beat('member-z', 3)),
+        'epoch 0 without owned partitions': shape(await beat('member-c', 0, { owned: null })),
+        'epoch 0 with owned partitions': shape(await beat('member-c', 0, { owned: [1] })),
+        'epoch 0 without a subscription': shape(await beat('member-c', 0, { topics: null })),
+        'epoch 0 without a rebalance timeout': shape(await beat('member-c', 0, { rebalanceTimeoutMs: -1 })),
+        'an epoch below -2': shape(await beat('member-c', -7)),
+        'epoch -2 without an instance id': shape(await beat('member-a', -2)),
+        'OffsetCommit with the member epoch, a newer one': [await commit(a.epoch), await commit(a.epoch + 1)],
+        'OffsetFetch with the member epoch, another, no member': [
+          await fetch('member-a', a.epoch),
+          await fetch('member-a', a.epoch + 1),
+          await fetch(null, -1),
+        ],
+        'A leaves': shape(await beat('member-a', -1)),
+        'A again after leaving': shape(await beat('member-a', a.epoch)),
+      });
+    } finally {
+      await client.close();
+    }
+  },
+});
+
 const offsetDelete = defineProbe({
   name: 'offset-delete',
   title: 'OffsetDelete: offsets of an empty group deleted, of a subscribed topic refused, unknown groups and topics named',
@@ -633,10 +772,11 @@ const updateFeatures = defineProbe({
       'v2: eligible.leader.replicas.version to its own level': await update(2, [elr(1)]),
       'v2: eligible.leader.replicas.version above its maximum': await update(2, [elr(2)]),
       'metadata.version after': await finalizedMetadataVersion(),
-      // The other features Kafka finalizes (group.version, ...) broker-ts does not implement.
-      'eligible.leader.replicas.version after': (
-        await client.send(ApiKey.ApiVersions, 4, { clientSoftwareName: 'cmp', clientSoftwareVersion: '1' })
-      ).finalizedFeatures?.find((f) => f.name === 'eligible.leader.replicas.version')?.maxVersionLevel,
+      // The other features Kafka finalizes (transaction.version, ...) broker-ts does not implement.
+      'eligible.leader.replicas.version and group.version after': await (async () => {
+        const finalized = (await client.send(ApiKey.ApiVersions, 4, { clientSoftwareName: 'cmp', clientSoftwareVersion: '1' })).finalizedFeatures ?? [];
+        return ['eligible.leader.replicas.version', 'group.version'].map((name) => finalized.find((f) => f.name === name)?.maxVersionLevel);
+      })(),
     });
   },
 });
@@ -1150,6 +1290,7 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   fetchErrors,
   groupErrors,
   staticMembership,
+  consumerGroupProtocol,
   offsetDelete,
   electLeaders,
   updateFeatures,

@@ -43,6 +43,8 @@ describe('compat catalogue', () => {
       'list-offsets-by-timestamp',
       'client-kcat',
       'client-java-verifiable',
+      'consumer-protocol-verifiable',
+      'tool-kafka-console-consumer',
     ]) {
       expect(names).toContain(required);
     }

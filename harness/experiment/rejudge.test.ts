@@ -186,6 +186,11 @@ const EDITS: Record<string, Edit> = {
   intNonmonotonicPolls: (r) => drainPolls(r)[0]!.reads.reverse(),
   processedLost: (r) => r.journal.splice(2, 1),
   processedDuplicates: (r) => r.journal.push(r.journal[0]!),
+  // A second member reads partition 0 while member-1#0, in the same assignment, is still reading it.
+  splitOwnership: (r) => {
+    const during = memberPolls(r)[2]!;
+    r.ops.push({ f: 'poll', type: 'ok', process: -2, time: during.time + 0.5, consumer: 'member-2#0', generation: 1, reads: [[0, 2, 2]] });
+  },
   abortedReads: (r) => {
     const out = output(r, 0);
     out.reads.push([0, 99, 0]);

@@ -85,9 +85,18 @@ export const sectionFields = {
       members: z.number().int().min(1).max(20).default(3),
       commit: z.enum(COMMIT_MODES as [CommitMode, ...CommitMode[]]),
       processingMs: z.number().int().min(0).default(10),
+      /** The classic protocol's session timeout; a consumer-protocol group's is the brokers' group.consumer.session.timeout.ms. */
       sessionTimeoutMs: z.number().int().min(1000).default(3000),
+      /** The members' client: kafkajs, or Kafka's own Java client (the harness's pinned release). */
+      client: z.enum(['kafkajs', 'java']).default('kafkajs'),
+      /** classic (JoinGroup/SyncGroup) or consumer (KIP-848's ConsumerGroupHeartbeat; Java client only). */
+      groupProtocol: z.enum(['classic', 'consumer']).default('classic'),
     })
     .strict()
+    .refine((c) => c.groupProtocol === 'classic' || c.client === 'java', {
+      message: 'groupProtocol "consumer" needs client "java" (kafkajs has only the classic protocol)',
+      path: ['groupProtocol'],
+    })
     .optional(),
   /**
    * An exactly-once consume-transform-produce pipeline from the topic to `<topic>-out`, with

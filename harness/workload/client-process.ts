@@ -15,10 +15,18 @@ export async function startClientProcess(
   logFile: string,
   onLine?: (line: string) => void,
 ): Promise<ManagedProcess> {
-  const proc = supervisor().spawn(name, process.execPath, [...tsNodeArgs(join(REPO_ROOT, 'harness/workload', entry)), JSON.stringify(config)], {
-    logFile,
-    pipeStdout: true,
-  });
+  return startCommandProcess(name, process.execPath, [...tsNodeArgs(join(REPO_ROOT, 'harness/workload', entry)), JSON.stringify(config)], logFile, onLine);
+}
+
+/** The same for a client that is not one of this folder's modules (the Java consumer member). */
+export async function startCommandProcess(
+  name: string,
+  command: string,
+  args: string[],
+  logFile: string,
+  onLine?: (line: string) => void,
+): Promise<ManagedProcess> {
+  const proc = supervisor().spawn(name, command, args, { logFile, pipeStdout: true });
   const ready = await new Promise<boolean>((resolve) => {
     createInterface({ input: proc.stdoutStream! }).on('line', (l) => (l === 'ready' ? resolve(true) : onLine?.(l)));
     void proc.exited.then(() => resolve(false));

@@ -5,7 +5,8 @@ import { HarnessError } from '../errors.js';
 import { log } from '../log.js';
 import type { ClientSecurity } from '../security/cluster-security.js';
 import type { ManagedProcess } from '../runtime/supervisor.js';
-import { startClientProcess } from './client-process.js';
+import { startClientProcess, startCommandProcess } from './client-process.js';
+import { JAVA_MEMBER_CLASS, JAVA_MEMBER_LOG_CONFIG, javaMember } from './java-member.js';
 import type { ConsumerMemberConfig } from './consumer-child-main.js';
 import { ProcessingChecker } from '../checker/processing-checker.js';
 import type { CommitMode } from './commit-modes.js';
@@ -18,6 +19,8 @@ export interface ConsumerGroupSettings {
   commit: CommitMode;
   processingMs: number;
   sessionTimeoutMs: number;
+  client?: 'kafkajs' | 'java';
+  groupProtocol?: 'classic' | 'consumer';
 }
 
 export interface JournalEntry {
@@ -99,14 +102,46 @@ export class ConsumerGroupWorkload {
     };
     let proc: ManagedProcess | undefined;
     m.inProgress = 0;
-    proc = await startClientProcess(`consumer-${m.name}-${i}`, 'consumer-child-main.ts', config, join(this.dir, `consumer-${m.name}-${i}.log`), (line) => {
+    const onLine = (line: string) => {
       if (proc !== undefined && m.process !== proc) return;
       if (line === 'processing') {
         m.inProgress++;
         m.onProcessing?.();
       } else if (line === 'processed') m.inProgress = Math.max(0, m.inProgress - 1);
-    });
+    };
+    const name = `consumer-${m.name}-${i}`;
+    const logFile = join(this.dir, `${name}.log`);
+    proc =
+      this.settings.client === 'java'
+        ? await startCommandProcess(name, 'java', await this.javaArgs(config), logFile, onLine)
+        : await startClientProcess(name, 'consumer-child-main.ts', config, logFile, onLine);
     m.process = proc;
+  }
+
+  /** The Java member's command line: the same configuration, as its arguments. */
+  private async javaArgs(config: ConsumerMemberConfig): Promise<string[]> {
+    if (this.security !== undefined) throw new HarnessError('the Java consumer member does not support SASL or TLS clusters yet');
+    const { classpath } = await javaMember();
+    return [
+      '-Xms64m',
+      '-Xmx256m',
+      '-XX:TieredStopAtLevel=1',
+      `-Dlog4j2.configurationFile=${JAVA_MEMBER_LOG_CONFIG}`,
+      '-cp',
+      classpath,
+      JAVA_MEMBER_CLASS,
+      config.member,
+      config.brokers.join(','),
+      config.groupId,
+      config.topic,
+      config.commit,
+      String(config.processingMs),
+      config.journalFile,
+      config.historyFile,
+      String(config.epochMs),
+      String(config.sessionTimeoutMs),
+      this.settings.groupProtocol ?? 'classic',
+    ];
   }
 
   private member(name: string): Member {

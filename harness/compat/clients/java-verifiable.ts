@@ -35,7 +35,16 @@ export async function verifiableProduce(ctx: ScenarioContext, topic: string, cou
 }
 
 /** A VerifiableConsumer in `groupId`, from the earliest offset, reporting every record (--verbose). */
-export async function startVerifiableConsumer(ctx: ScenarioContext, topic: string, groupId: string): Promise<ToolRun> {
+export interface VerifiableConsumerOptions {
+  /** classic (JoinGroup/SyncGroup) or consumer (KIP-848's ConsumerGroupHeartbeat). */
+  groupProtocol?: 'classic' | 'consumer';
+  /** The server-side assignor a consumer-protocol member asks for. */
+  remoteAssignor?: string;
+  /** A name for the run's log, when a scenario starts several. */
+  label?: string;
+}
+
+export async function startVerifiableConsumer(ctx: ScenarioContext, topic: string, groupId: string, options: VerifiableConsumerOptions = {}): Promise<ToolRun> {
   const args = await kafkaJavaArgs(ctx, 'org.apache.kafka.tools.VerifiableConsumer', [
     '--topic',
     topic,
@@ -44,8 +53,10 @@ export async function startVerifiableConsumer(ctx: ScenarioContext, topic: strin
     '--reset-policy',
     'earliest',
     '--verbose',
+    ...(options.groupProtocol === undefined ? [] : ['--group-protocol', options.groupProtocol]),
+    ...(options.remoteAssignor === undefined ? [] : ['--group-remote-assignor', options.remoteAssignor]),
   ]);
-  return startTool(ctx, 'java-verifiable-consumer', 'java', args);
+  return startTool(ctx, options.label ?? 'java-verifiable-consumer', 'java', args);
 }
 
 export function consumedRecords(run: ToolRun): VerifiableRecord[] {

@@ -17,6 +17,7 @@ const TOOL_CLASSES = {
   'kafka-get-offsets': () => 'org.apache.kafka.tools.GetOffsetShell',
   'kafka-delete-records': () => 'org.apache.kafka.tools.DeleteRecordsCommand',
   'kafka-reassign-partitions': () => 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+  'kafka-console-consumer': (version: string) => (version.startsWith('3.') ? 'kafka.tools.ConsoleConsumer' : 'org.apache.kafka.tools.consumer.ConsoleConsumer'),
 } as const;
 
 export type KafkaToolName = keyof typeof TOOL_CLASSES;
