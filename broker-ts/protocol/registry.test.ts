@@ -56,6 +56,8 @@ describe('registry', () => {
       DescribeTransactions: '0-0',
       ListTransactions: '0-2',
       AllocateProducerIds: '0-0',
+      ConsumerGroupHeartbeat: '0-1',
+      ConsumerGroupDescribe: '0-1',
       DescribeTopicPartitions: '0-0',
     });
     expect(supportedVersionRanges()).toContainEqual({ apiKey: ApiKey.Fetch, minVersion: 4, maxVersion: 16 });

@@ -563,7 +563,7 @@ const consumerGroupProtocol = defineProbe({
       ]);
       let overlapped = false;
       let final = await describe([groupId]);
-      for (let round = 0; round < 40 && !(final[0]!.groupState === 'Stable' && [...members.values()].every((m) => m.owned.length === 1)); round++) {
+      for (let round = 0; round < 80 && !(final[0]!.groupState === 'Stable' && [...members.values()].every((m) => m.owned.length === 1)); round++) {
         for (const [memberId, member] of members) {
           const r = await beat(memberId, member.epoch, { owned: member.owned });
           if (r.errorCode !== ErrorCode.NONE) throw new ProbeFailed(`heartbeat of ${memberId}: ${named(r.errorCode)} ${r.errorMessage ?? ''}`);
@@ -578,8 +578,9 @@ const consumerGroupProtocol = defineProbe({
       const a = members.get('member-a')!;
       const reconciled = final[0]!;
       return observe({
-        'A joins an empty group': { ...shape(aJoined), memberEpoch: aJoined.memberEpoch > 0 },
-        'B joins while A holds everything': { ...shape(bJoined), memberEpoch: bJoined.memberEpoch > 0 },
+        // What the first heartbeats carry depends on when Kafka's background assignment finishes.
+        'A joins an empty group': { errorCode: named(aJoined.errorCode), memberEpoch: aJoined.memberEpoch > 0 },
+        'B joins while A holds everything': { errorCode: named(bJoined.errorCode), memberEpoch: bJoined.memberEpoch > 0 },
         'once both are reconciled': {
           groupState: reconciled.groupState,
           "group epoch = assignment epoch = both members' epochs": reconciled.members.every(

@@ -46,13 +46,32 @@ export function watchCrashes(consumer: Consumer, who: string): () => void {
 }
 
 /**
+ * An admin request that a node stopped a moment ago may fail with a closed or refused connection:
+ * kafkajs answers from its cached metadata, which still names that node, and gives up at once
+ * (tool-kafka-reassign-partitions stops a node, then reads the topic). Asked again, it refreshes
+ * its metadata and goes to a running node.
+ */
+async function askAgainOnClosedConnections<T>(request: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await request();
+    } catch (error) {
+      const name = (error as Error).name;
+      if ((name !== 'KafkaJSConnectionClosedError' && name !== 'KafkaJSConnectionError') || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/**
  * Reads every record of `topic` below the high watermarks of the moment of the call, with a
  * consumer group of its own starting from the beginning. Records come back sorted by partition
  * and offset; a record read twice appears twice.
  */
 export async function readTopic(ctx: ScenarioContext, topic: string, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
   const admin = await ctx.admin();
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await askAgainOnClosedConnections(() => admin.fetchTopicOffsets(topic), timeoutMs);
   const remaining = new Map<number, number>();
   for (const o of offsets) if (Number(o.high) > Number(o.low)) remaining.set(o.partition, Number(o.high));
   const records: ConsumedRecord[] = [];
