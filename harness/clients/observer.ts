@@ -41,7 +41,8 @@ export class ClusterObserver {
       try {
         return await request();
       } catch (err) {
-        if (attempt >= attempts || !/ECONNREFUSED/.test(errorMessage(err))) throw err;
+        // Refused: a node killed a moment ago; closed: the connection to a node stopped since it was opened.
+        if (attempt >= attempts || !/ECONNREFUSED|Closed connection/.test(errorMessage(err))) throw err;
       }
     }
   }

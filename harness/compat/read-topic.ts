@@ -57,8 +57,9 @@ async function askAgainOnClosedConnections<T>(request: () => Promise<T>, timeout
     try {
       return await request();
     } catch (error) {
-      const name = (error as Error).name;
-      if ((name !== 'KafkaJSConnectionClosedError' && name !== 'KafkaJSConnectionError') || Date.now() > deadline) throw error;
+      const { name, message } = error as Error;
+      const connection = name === 'KafkaJSConnectionClosedError' || name === 'KafkaJSConnectionError' || /Closed connection|ECONNREFUSED/.test(message);
+      if (!connection || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
