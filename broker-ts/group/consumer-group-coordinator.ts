@@ -382,7 +382,12 @@ export class ConsumerGroupCoordinator {
       const topic = subscribed.get(name);
       if (topic !== undefined) ids.add(topic.id);
     }
-    if (member.subscribedTopicRegex !== null) for (const name of this.regexTopics(member.subscribedTopicRegex)) ids.add(subscribed.get(name)!.id);
+    // Every topic a regular expression matches is already among the group's subscribed topics:
+    // matched against those, not against every topic of the cluster again.
+    if (member.subscribedTopicRegex !== null) {
+      const pattern = compileRegex(member.subscribedTopicRegex);
+      for (const [name, topic] of subscribed) if (!isInternalTopic(name) && pattern.test(name)) ids.add(topic.id);
+    }
     return ids;
   }
 
