@@ -9,13 +9,13 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 300;
 
 /** The V8 flag to set, or undefined when Node's own command line already chose a growth factor. */
-export function heapGrowthFlag(execArgv: readonly string[]): string | undefined {
+export function heapGrowthFlag(execArgv: readonly string[], percent = HEAP_GROWING_PERCENT): string | undefined {
   const chosen = execArgv.some((arg) => /^--heap[-_]growing[-_]percent(=|$)/.test(arg));
-  return chosen ? undefined : `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+  return chosen ? undefined : `--heap-growing-percent=${percent}`;
 }
 
 /** Applies the growth factor to this process; V8 reads it at every full collection, so setting it at start-up suffices. */
-export function applyHeapGrowth(execArgv: readonly string[] = process.execArgv): void {
-  const flag = heapGrowthFlag(execArgv);
+export function applyHeapGrowth(execArgv: readonly string[] = process.execArgv, percent = HEAP_GROWING_PERCENT): void {
+  const flag = heapGrowthFlag(execArgv, percent);
   if (flag !== undefined) setFlagsFromString(flag);
 }

@@ -78,9 +78,19 @@ export async function readTopic(ctx: ScenarioContext, topic: string, timeoutMs =
   const records: ConsumedRecord[] = [];
   if (remaining.size === 0) return records;
 
-  const consumer = await ctx.consumer({ groupId: ctx.name('reader') });
-  const throwIfCrashed = watchCrashes(consumer, 'the reading consumer');
-  await consumer.subscribe({ topic, fromBeginning: true });
+  // Joining meets the same stale metadata: a consumer whose first requests go to the stopped node
+  // is replaced by a new one.
+  const { consumer, throwIfCrashed } = await askAgainOnClosedConnections(async () => {
+    const candidate = await ctx.consumer({ groupId: ctx.name('reader') });
+    try {
+      const throwIfCrashed = watchCrashes(candidate, 'the reading consumer');
+      await candidate.subscribe({ topic, fromBeginning: true });
+      return { consumer: candidate, throwIfCrashed };
+    } catch (error) {
+      await candidate.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }, timeoutMs);
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       const record = consumedRecord(partition, message);

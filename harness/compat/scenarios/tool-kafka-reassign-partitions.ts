@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checkEqual, show, waitUntil } from '../check.js';
+import { check, checkEqual, show, step, waitUntil } from '../check.js';
 import { kafkaTool, lastLines } from '../clients/kafka-tools.js';
 import type { ScenarioContext } from '../context.js';
 import { readTopic } from '../read-topic.js';
@@ -89,7 +89,7 @@ export default defineScenario({
       await waitUntil(async () => (await ctx.observer.partition(topic, 0)).leader === newcomer, 30_000, `node ${newcomer} to lead ${topic}-0`);
       // The reader lists both partitions' offsets: partition 1 must have moved off the stopped node too.
       await waitUntil(async () => ![kept, -1].includes((await ctx.observer.partition(topic, 1)).leader), 30_000, `${topic}-1 led by a running node`);
-      const records = (await readTopic(ctx, topic)).filter((r) => r.partition === 0);
+      const records = (await step(`reading ${topic} with node ${kept} stopped`, readTopic(ctx, topic))).filter((r) => r.partition === 0);
       checkEqual(
         records.map((r) => r.value?.toString()),
         Array.from({ length: 100 }, (_, i) => `p0-${i}`),
