@@ -244,6 +244,8 @@ export class Broker implements BrokerServices {
           heartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
           maxSize: config.groupConsumerMaxSize,
           assignors: serverAssignors(config.groupConsumerAssignors),
+          migrationPolicy: config.groupConsumerMigrationPolicy,
+          classicGroupMaxSize: config.groupMaxSize,
           skipsRevocation: config.bugs.groupSkipsRevocation,
         },
       },

@@ -4,7 +4,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigKey, ConfigType, Validator } from './config-key.js';
-import { atLeast, listOf, oneOf } from './config-key.js';
+import { atLeast, listOf, oneOf, oneOfIgnoringCase } from './config-key.js';
+import { MIGRATION_POLICIES } from '../group/migration-policy.js';
 
 interface KeyOptions {
   dynamic?: boolean;
@@ -221,6 +222,13 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   applied('group.consumer.max.size', 'int', '2147483647', 'The maximum number of consumers that a single consumer group can accommodate.', {
     validate: atLeast(1),
   }),
+  applied(
+    'group.consumer.migration.policy',
+    'string',
+    'bidirectional',
+    'Whether a classic group with members becomes a consumer group when a member joins with the consumer protocol (upgrade), the reverse when the last such member leaves (downgrade), both, or neither (disabled).',
+    { validate: oneOfIgnoringCase(...MIGRATION_POLICIES) },
+  ),
   applied(
     'group.consumer.assignors',
     'list',

@@ -6,6 +6,7 @@ import { checkClientMechanism, listenerPrefix, resolveListenerSecurity } from '.
 import type { ListenerSecurity } from '../security/listener-security.js';
 import { BROKER_CONFIG_KEYS, BROKER_TS_ONLY_KEYS, brokerConfigKey, listenerOverrideKey } from './broker-config-keys.js';
 import { ConfigError } from './config-error.js';
+import type { MigrationPolicy } from '../group/migration-policy.js';
 import type { ConfigValue } from './config-key.js';
 import { parseConfigValue } from './config-key.js';
 import type { Endpoint, QuorumVoter } from './listeners.js';
@@ -57,6 +58,8 @@ export interface BrokerConfig {
   groupConsumerHeartbeatIntervalMs: number;
   groupConsumerMaxSize: number;
   groupConsumerAssignors: readonly string[];
+  /** group.consumer.migration.policy, lower-cased. */
+  groupConsumerMigrationPolicy: MigrationPolicy;
   replicaLagTimeMaxMs: number;
   brokerSessionTimeoutMs: number;
   brokerHeartbeatIntervalMs: number;
@@ -191,6 +194,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     groupConsumerHeartbeatIntervalMs: number('group.consumer.heartbeat.interval.ms'),
     groupConsumerMaxSize: number('group.consumer.max.size'),
     groupConsumerAssignors: list('group.consumer.assignors'),
+    groupConsumerMigrationPolicy: string('group.consumer.migration.policy')!.toLowerCase() as MigrationPolicy,
     replicaLagTimeMaxMs: number('replica.lag.time.max.ms'),
     brokerSessionTimeoutMs: number('broker.session.timeout.ms'),
     brokerHeartbeatIntervalMs: number('broker.heartbeat.interval.ms'),

@@ -124,6 +124,12 @@ export const oneOf =
   (value) =>
     typeof value === 'string' && !allowed.includes(value) ? `String must be one of: ${allowed.join(', ')}` : undefined;
 
+/** As Kafka's CaseInsensitiveValidString. */
+export const oneOfIgnoringCase =
+  (...allowed: string[]): Validator =>
+  (value) =>
+    typeof value === 'string' && !allowed.includes(value.toLowerCase()) ? `String must be one of (case insensitive): ${allowed.join(', ')}` : undefined;
+
 export const listOf =
   (...allowed: string[]): Validator =>
   (value) => {

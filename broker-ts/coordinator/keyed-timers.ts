@@ -16,6 +16,10 @@ export class KeyedTimers {
     this.timers.set(key, timer);
   }
 
+  has(key: string): boolean {
+    return this.timers.has(key);
+  }
+
   cancel(key: string): void {
     const timer = this.timers.get(key);
     if (timer !== undefined) clearTimeout(timer);

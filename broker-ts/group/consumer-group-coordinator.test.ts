@@ -3,7 +3,7 @@
 // fetched with member epochs, static members, conversion from and to classic groups, and the group
 // surviving a restart of its coordinator (replayed from __consumer_offsets).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
+import { ApiKey, ErrorCode, decodeAssignment, encodeAssignment, encodeSubscription } from '@kafka-chaos/protocol';
 import type { WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
@@ -267,21 +267,9 @@ describe('consumer groups among classic groups', () => {
     const listed = await client.send(ApiKey.ListGroups, 5, { statesFilter: [], typesFilter: ['consumer'] });
     expect(listed.groups.find((l) => l.groupId === g)).toMatchObject({ groupType: 'consumer', groupState: 'Stable', protocolType: 'consumer' });
 
-    // A classic member is refused while the consumer group has members; once it is empty, the classic group takes over.
-    const classicJoin = () =>
-      client.send(ApiKey.JoinGroup, 9, {
-        groupId: g,
-        sessionTimeoutMs: 10_000,
-        rebalanceTimeoutMs: 5_000,
-        memberId: '',
-        groupInstanceId: null,
-        protocolType: 'consumer',
-        protocols: [{ name: 'range', metadata: Buffer.from('sub') }],
-        reason: null,
-      });
-    expect((await classicJoin()).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    // Once the consumer group is empty, a classic member's group takes its place.
     await beat({ groupId: g, memberId: 'member-a', memberEpoch: -1 });
-    expect((await classicJoin()).errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
+    expect((await classicJoin(g, '', [])).errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
     expect((await describeGroup(g)).errorMessage).toBe(`Group ${g} is not a consumer group.`);
   });
 
@@ -295,6 +283,126 @@ describe('consumer groups among classic groups', () => {
     const deleted = await client.send(ApiKey.DeleteGroups, 2, { groupsNames: [g] });
     expect(deleted.results[0]!.errorCode).toBe(0);
     expect((await describeGroup(g)).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+  });
+});
+
+/** A classic member's JoinGroup (v9, with the member id it was given) for topic `cg`, subscription v1 naming what it owns. */
+function classicJoin(groupId: string, memberId: string, owned: number[]) {
+  return client.send(ApiKey.JoinGroup, 9, {
+    groupId,
+    sessionTimeoutMs: 10_000,
+    rebalanceTimeoutMs: 5_000,
+    memberId,
+    groupInstanceId: null,
+    protocolType: 'consumer',
+    protocols: [{ name: 'range', metadata: subscriptionV1(['cg'], owned) }],
+    reason: null,
+  });
+}
+
+/** ConsumerProtocolSubscription v1 of topic `cg` (the codec is checked against hand-written bytes in protocol/). */
+function subscriptionV1(topics: string[], owned: number[]): Buffer {
+  const ownedPartitions = owned.length > 0 ? [{ topic: 'cg', partitions: owned }] : [];
+  return encodeSubscription(1, { topics, userData: null, ownedPartitions, generationId: -1, rackId: null });
+}
+
+function assignmentV1(partitions: number[]): Buffer {
+  return encodeAssignment(1, [{ topic: 'cg', partitions }]);
+}
+
+/** The partitions of topic `cg` in a ConsumerProtocolAssignment. */
+function readAssignment(bytes: Buffer): number[] {
+  return decodeAssignment(bytes)
+    .filter((t) => t.topic === 'cg')
+    .flatMap((t) => t.partitions)
+    .sort((a, b) => a - b);
+}
+
+function classicSync(groupId: string, memberId: string, generationId: number, assignments: { memberId: string; assignment: Buffer }[] = []) {
+  return client.send(ApiKey.SyncGroup, 5, {
+    groupId,
+    generationId,
+    memberId,
+    groupInstanceId: null,
+    protocolType: 'consumer',
+    protocolName: 'range',
+    assignments,
+  });
+}
+
+function classicHeartbeat(groupId: string, memberId: string, generationId: number) {
+  return client.send(ApiKey.Heartbeat, 4, { groupId, generationId, memberId, groupInstanceId: null }).then((r) => r.errorCode);
+}
+
+function groupType(groupId: string) {
+  return client.send(ApiKey.ListGroups, 5, { statesFilter: [], typesFilter: [] }).then((r) => r.groups.find((l) => l.groupId === groupId));
+}
+
+describe('online conversion between a classic group and a consumer group', () => {
+  it('upgrades a classic group when a consumer member joins, assigns its classic member server-side, and downgrades when the consumer member leaves', async () => {
+    const g = 'kip848-online';
+    // A classic group of one member holding every partition, at generation 1.
+    const required = await classicJoin(g, '', []);
+    expect(required.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
+    const c = required.memberId;
+    const joined = await classicJoin(g, c, []);
+    expect(joined).toMatchObject({ errorCode: 0, generationId: 1, leader: c });
+    expect((await classicSync(g, c, 1, [{ memberId: c, assignment: assignmentV1([0, 1, 2, 3]) }])).errorCode).toBe(0);
+
+    // A member of the consumer protocol joins: the group becomes a consumer group. It gets nothing
+    // the classic member still holds, and the classic member is told to rejoin.
+    const a1 = await beat({ groupId: g, memberId: 'member-a', memberEpoch: 0 });
+    expect(a1).toMatchObject({ errorCode: 0, memberEpoch: 2 });
+    expect(assigned(a1)).toEqual([]);
+    expect(await groupType(g)).toMatchObject({ groupType: 'consumer', protocolType: 'consumer' });
+    const described = await describeGroup(g);
+    expect(described.members.map((m) => [m.memberId, m.memberType]).sort()).toEqual([
+      [c, 0],
+      ['member-a', 1],
+    ]);
+    expect(await classicHeartbeat(g, c, 1)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+
+    // Rejoining while it still owns what it must give up: same generation, and SyncGroup hands it only what it keeps.
+    const rejoined = await classicJoin(g, c, [0, 1, 2, 3]);
+    expect(rejoined).toMatchObject({ errorCode: 0, generationId: 1, leader: '', memberId: c, members: [] });
+    const kept = readAssignment(Buffer.from((await classicSync(g, c, 1)).assignment));
+    expect(kept).toHaveLength(2);
+    expect(await classicHeartbeat(g, c, 1)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    // The consumer member still gets nothing: the classic member has not said it let go.
+    expect(assigned(await beat({ groupId: g, memberId: 'member-a', memberEpoch: 2, owned: [] })) ?? []).toEqual([]);
+
+    // Rejoining with what it kept: the new epoch, the same partitions; the consumer member then gets the rest.
+    const caughtUp = await classicJoin(g, c, kept);
+    expect(caughtUp).toMatchObject({ errorCode: 0, generationId: 2 });
+    expect(readAssignment(Buffer.from((await classicSync(g, c, 2)).assignment))).toEqual(kept);
+    expect(await classicHeartbeat(g, c, 2)).toBe(0);
+    const a2 = await beat({ groupId: g, memberId: 'member-a', memberEpoch: 2, owned: [] });
+    expect([...kept, ...assigned(a2)!].sort()).toEqual([0, 1, 2, 3]);
+    expect((await describeGroup(g)).groupState).toBe('Stable');
+
+    // A classic member commits with its generation (its member epoch), or an older one for a
+    // partition it held then (as Kafka 4.4); a newer one is an illegal generation.
+    const offsets = (generation: number) =>
+      client.send(ApiKey.OffsetCommit, 8, {
+        groupId: g,
+        generationIdOrMemberEpoch: generation,
+        memberId: c,
+        groupInstanceId: null,
+        topics: [{ name: 'cg', partitions: [{ partitionIndex: kept[0]!, committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: '' }] }],
+      });
+    expect((await offsets(2)).topics[0]!.partitions[0]!.errorCode).toBe(0);
+    expect((await offsets(1)).topics[0]!.partitions[0]!.errorCode).toBe(0);
+    expect((await offsets(3)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+
+    // The last member of the consumer protocol leaves: a classic group again, at the group epoch and
+    // rebalancing; its member rejoins it as before, and the next generation follows the group epoch.
+    expect((await beat({ groupId: g, memberId: 'member-a', memberEpoch: -1 })).errorCode).toBe(0);
+    expect(await groupType(g)).toMatchObject({ groupType: 'classic', groupState: 'PreparingRebalance' });
+    expect(await classicHeartbeat(g, c, 2)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    const back = await classicJoin(g, c, kept);
+    expect(back).toMatchObject({ errorCode: 0, generationId: 3, leader: c });
+    expect((await classicSync(g, c, 3, [{ memberId: c, assignment: assignmentV1([0, 1, 2, 3]) }])).errorCode).toBe(0);
+    expect(await groupType(g)).toMatchObject({ groupType: 'classic', groupState: 'Stable' });
   });
 });
 

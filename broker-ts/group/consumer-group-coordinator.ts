@@ -7,7 +7,8 @@
 // __consumer_offsets partition first and applied by replaying them, the same replay that loads the
 // groups when this node becomes the partition's leader. Operations on one group run one at a time.
 import { createHash } from 'node:crypto';
-import { ErrorCode } from '@kafka-chaos/protocol';
+import { CONSUMER_PROTOCOL_TYPE, ErrorCode, decodeAssignment, decodeSubscription, encodeAssignment, subscriptionVersion } from '@kafka-chaos/protocol';
+import type { TopicPartitionsByName } from '@kafka-chaos/protocol';
 import type { Logger } from '../logging/logger.js';
 import { ApiError, errorCodeOf, errorMessageOf } from '../errors/api-error.js';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
@@ -16,6 +17,8 @@ import { KeyedTimers } from '../coordinator/keyed-timers.js';
 import { randomKafkaUuid } from '../metadata/kafka-uuid.js';
 import { isInternalTopic } from '../metadata/topic-names.js';
 import type { ServerAssignor } from './assignors/assignor.js';
+import { allowsDowngrade, allowsUpgrade } from './migration-policy.js';
+import type { MigrationPolicy } from './migration-policy.js';
 import {
   ConsumerGroup,
   JOIN_GROUP_MEMBER_EPOCH,
@@ -28,12 +31,12 @@ import {
   sameAssignmentState,
   sameMetadata,
   sameSubscription,
-  unassigned,
+  usesClassicProtocol,
 } from './consumer-group.js';
+import type { GroupProtocol, JoinRequest, JoinResult, LeaveResult, SyncRequest, SyncResult } from './classic-group.js';
 import type { ConsumerGroupMember } from './consumer-group.js';
 import {
   ConsumerGroupRecordType,
-  consumerGroupTombstone,
   currentAssignmentRecord,
   decodeConsumerGroupRecord,
   groupEpochRecord,
@@ -41,11 +44,15 @@ import {
   targetAssignmentEpochRecord,
   targetAssignmentMemberRecord,
 } from './consumer-group-records.js';
-import type { ConsumerGroupRecord, StoredTopicPartitions } from './consumer-group-records.js';
+import type { ConsumerGroupRecord } from './consumer-group-records.js';
 import { groupMetadataKey } from './coordinator-records.js';
 import { FencedMemberError, reconcile } from './current-assignment.js';
+import { applyRecord, assignmentValue, groupTombstoneRecords, metadataValue, removeMemberRecords, storedList } from './consumer-group-replay.js';
+import { compileRegex, emptyToNull, throwIfMemberEpochIsInvalid, validateHeartbeat } from './consumer-group-heartbeat-checks.js';
+import type { HeartbeatRequest } from './consumer-group-heartbeat-checks.js';
+export type { HeartbeatRequest } from './consumer-group-heartbeat-checks.js';
 import type { Assignment } from './topic-partition-assignment.js';
-import { EMPTY_ASSIGNMENT, assignmentFromList, assignmentToList, assignmentsEqual, isSubsetOf } from './topic-partition-assignment.js';
+import { EMPTY_ASSIGNMENT, assignmentFromList, assignmentToList, assignmentsEqual } from './topic-partition-assignment.js';
 
 export interface ConsumerGroupSettings {
   /** group.consumer.session.timeout.ms */
@@ -56,6 +63,10 @@ export interface ConsumerGroupSettings {
   maxSize: number;
   /** group.consumer.assignors: the first is the default. */
   assignors: readonly ServerAssignor[];
+  /** group.consumer.migration.policy: which online conversions between classic and consumer groups happen. */
+  migrationPolicy: MigrationPolicy;
+  /** group.max.size: a consumer group downgraded to a classic group may not be larger. */
+  classicGroupMaxSize: number;
   /** broker.ts.bug.group.skips.revocation: a partition goes to its new member while another still holds it (unsafe on purpose). */
   skipsRevocation?: boolean;
 }
@@ -67,28 +78,45 @@ export interface SubscribableTopics {
   names(): Iterable<string>;
 }
 
+/** A classic member, as a conversion in either direction carries it over. */
+export interface ClassicMemberSpec {
+  memberId: string;
+  instanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  rebalanceTimeoutMs: number;
+  sessionTimeoutMs: number;
+  protocols: readonly GroupProtocol[];
+}
+
+/** A classic group with members, as the online upgrade reads it. */
+export interface ClassicGroupSnapshot {
+  generationId: number;
+  protocolType: string | null;
+  protocolName: string | null;
+  members: (ClassicMemberSpec & { assignment: Buffer })[];
+}
+
+/** What a consumer group downgraded to a classic group hands over: each member with its target assignment. */
+export interface DowngradedGroup {
+  groupId: string;
+  generationId: number;
+  members: (ClassicMemberSpec & { targetPartitions: TopicPartitionsByName[] })[];
+}
+
 /** What the consumer-group side needs of the classic groups sharing the group id space. */
 export interface ClassicGroups {
   /** undefined: no classic group has this id. */
   isEmptyClassicGroup(groupId: string): boolean | undefined;
-  /** The classic group's tombstone is written: it is gone. */
+  /** A classic group with members that an online upgrade would convert; undefined when there is none. */
+  classicGroup(groupId: string): ClassicGroupSnapshot | undefined;
+  /** The classic group's tombstone is written: it is gone, and members waiting in a rebalance rejoin. */
   dropClassicGroup(groupId: string): void;
+  /** The record of the classic group a downgrade creates, and how it takes the group's place once written. */
+  downgrade(group: DowngradedGroup): { record: CoordinatorRecord; adopt(): void };
   /** Whether this node serves the group's partition now. */
   isServing(groupId: string): boolean;
   partitionFor(groupId: string): number;
-}
-
-export interface HeartbeatRequest {
-  groupId: string;
-  memberId: string;
-  memberEpoch: number;
-  instanceId: string | null;
-  rackId: string | null;
-  rebalanceTimeoutMs: number;
-  subscribedTopicNames: readonly string[] | null;
-  subscribedTopicRegex: string | null;
-  serverAssignor: string | null;
-  topicPartitions: readonly { topicId: string; partitions: readonly number[] }[] | null;
 }
 
 export interface HeartbeatResult {
@@ -138,8 +166,12 @@ export interface ConsumerGroupDescription {
 /** Checks an offset commit partition by partition: the error for one, NONE when it may commit. */
 export type CommitPartitionValidator = (topic: string, partition: number) => number;
 
-/** ConsumerGroupDescribe's member type of a member using the consumer protocol. */
+/** ConsumerGroupDescribe's member types. */
+const CLASSIC_MEMBER_TYPE = 0;
 const CONSUMER_MEMBER_TYPE = 1;
+
+/** A classic member's JoinGroup in a consumer group; undefined when the group is no longer a consumer group with members. */
+export type ClassicJoinResult = JoinResult | undefined;
 
 function fail(name: Parameters<typeof ApiError.of>[0], message: string): never {
   throw ApiError.of(name, message);
@@ -203,15 +235,12 @@ export class ConsumerGroupCoordinator {
     const { group, replacesClassicGroup } = this.getOrMaybeCreateGroup(groupId, joining, records);
     // Before v1 the coordinator may pick the member id.
     const memberId = request.memberId === '' ? randomKafkaUuid() : request.memberId;
-    if (group.members.size >= this.settings.maxSize && !group.members.has(memberId)) {
-      fail('GROUP_MAX_SIZE_REACHED', `The consumer group has reached its maximum capacity of ${this.settings.maxSize} members.`);
-    }
+    this.throwIfGroupIsFull(group, memberId);
     const owned = request.topicPartitions === null ? null : assignmentFromList(request.topicPartitions);
     const { member, replaced } =
       request.instanceId === null
         ? { member: this.dynamicMember(group, memberId, request.memberEpoch, owned, joining), replaced: undefined }
-        : this.staticMember(group, memberId, request.memberEpoch, request.instanceId, owned, joining, records);
-    const isNew = replaced === undefined && !group.members.has(member.memberId);
+        : this.staticMember(group, memberId, request.memberEpoch, request.instanceId, owned, joining, false, records);
 
     const updated: ConsumerGroupMember = {
       ...member,
@@ -223,7 +252,57 @@ export class ConsumerGroupCoordinator {
       subscribedTopicRegex: request.subscribedTopicRegex !== null ? emptyToNull(request.subscribedTopicRegex) : member.subscribedTopicRegex,
       clientId: context.clientId,
       clientHost: context.clientHost,
+      // A classic member that comes back with ConsumerGroupHeartbeat uses the consumer protocol from now on.
+      classicMemberMetadata: null,
     };
+    const { reconciled, isNew } = this.updateAndReconcile(group, member, updated, replaced, owned, records);
+
+    await this.write(groupId, records);
+    if (replacesClassicGroup) this.classic.dropClassicGroup(groupId);
+    if (replaced !== undefined) this.cancelMemberTimers(groupId, replaced.memberId);
+    // Members of a classic group converted by this heartbeat keep their sessions from now on.
+    if (replacesClassicGroup) for (const other of group.members.values()) this.scheduleSessionTimeout(groupId, other.memberId);
+    this.scheduleSessionTimeout(groupId, reconciled.memberId);
+    if (!sameAssignmentState(updated, reconciled) || isNew) this.updateRebalanceTimeout(groupId, reconciled);
+
+    const isFullRequest =
+      joining ||
+      (request.rebalanceTimeoutMs !== -1 &&
+        (request.subscribedTopicNames !== null || request.subscribedTopicRegex !== null) &&
+        request.topicPartitions !== null);
+    const assignmentChanged = !assignmentsEqual(member.assignedPartitions, reconciled.assignedPartitions);
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      memberId: reconciled.memberId,
+      memberEpoch: reconciled.memberEpoch,
+      heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
+      assignment: isFullRequest || assignmentChanged ? { topicPartitions: assignmentToList(reconciled.assignedPartitions) } : null,
+    };
+  }
+
+  private throwIfGroupIsFull(group: ConsumerGroup, memberId: string): void {
+    if (group.members.size >= this.settings.maxSize && !group.members.has(memberId)) {
+      fail('GROUP_MAX_SIZE_REACHED', `The consumer group has reached its maximum capacity of ${this.settings.maxSize} members.`);
+    }
+  }
+
+  /**
+   * Steps 1 to 3 of a member's update, the same for ConsumerGroupHeartbeat and a classic member's
+   * JoinGroup: the member's metadata, the group epoch (bumped when a subscription or the
+   * subscribed topics changed), the target assignment of a new group epoch, and the member moved
+   * towards its target as far as revocations allow. The records are added to `records`.
+   */
+  private updateAndReconcile(
+    group: ConsumerGroup,
+    member: ConsumerGroupMember,
+    updated: ConsumerGroupMember,
+    replaced: ConsumerGroupMember | undefined,
+    owned: Assignment | null,
+    records: CoordinatorRecord[],
+  ): { reconciled: ConsumerGroupMember; isNew: boolean } {
+    const { groupId } = group;
+    const isNew = replaced === undefined && !group.members.has(member.memberId);
     if (isNew || !sameMetadata(member, updated)) records.push(memberMetadataRecord(groupId, updated.memberId, metadataValue(updated)));
 
     // 1. The group epoch: bumped when a subscription or the subscribed topics changed.
@@ -261,27 +340,7 @@ export class ConsumerGroupCoordinator {
     if (isNew || !sameAssignmentState(updated, reconciled)) {
       records.push(currentAssignmentRecord(groupId, reconciled.memberId, assignmentValue(reconciled)));
     }
-
-    await this.write(groupId, records);
-    if (replacesClassicGroup) this.classic.dropClassicGroup(groupId);
-    if (replaced !== undefined) this.cancelMemberTimers(groupId, replaced.memberId);
-    this.scheduleSessionTimeout(groupId, reconciled.memberId);
-    if (!sameAssignmentState(updated, reconciled) || isNew) this.updateRebalanceTimeout(groupId, reconciled);
-
-    const isFullRequest =
-      joining ||
-      (request.rebalanceTimeoutMs !== -1 &&
-        (request.subscribedTopicNames !== null || request.subscribedTopicRegex !== null) &&
-        request.topicPartitions !== null);
-    const assignmentChanged = !assignmentsEqual(member.assignedPartitions, reconciled.assignedPartitions);
-    return {
-      errorCode: ErrorCode.NONE,
-      errorMessage: null,
-      memberId: reconciled.memberId,
-      memberEpoch: reconciled.memberEpoch,
-      heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
-      assignment: isFullRequest || assignmentChanged ? { topicPartitions: assignmentToList(reconciled.assignedPartitions) } : null,
-    };
+    return { reconciled, isNew };
   }
 
   private getOrMaybeCreateGroup(
@@ -301,8 +360,95 @@ export class ConsumerGroupCoordinator {
       records.push({ key: groupMetadataKey(groupId), value: null });
       return { group: new ConsumerGroup(groupId), replacesClassicGroup: true };
     }
-    // Kafka converts a classic group with members online; broker-ts does not (README, known differences).
-    return fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`);
+    const classic = createIfNotExists ? this.classic.classicGroup(groupId) : undefined;
+    if (classic === undefined || !this.canUpgrade(groupId, classic)) return fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`);
+    return { group: this.upgrade(groupId, classic, records), replacesClassicGroup: true };
+  }
+
+  /** Kafka's validateOnlineUpgrade. */
+  private canUpgrade(groupId: string, classic: ClassicGroupSnapshot): boolean {
+    let refusal: string | undefined;
+    if (!allowsUpgrade(this.settings.migrationPolicy)) refusal = 'the online upgrade is disabled';
+    else if (classic.protocolType !== CONSUMER_PROTOCOL_TYPE || classic.protocolName === null)
+      refusal = 'the group does not use the consumer embedded protocol';
+    else if (classic.members.length > this.settings.maxSize) refusal = 'the group size exceeds the consumer group maximum size';
+    if (refusal !== undefined) this.logger.info({ group: groupId, reason: refusal }, 'cannot upgrade the classic group to a consumer group');
+    return refusal === undefined;
+  }
+
+  /**
+   * Kafka's convertToConsumerGroup: the classic group's tombstone, then the records of a consumer
+   * group at the classic generation whose members are stable with what the classic group last
+   * assigned them (their target too). The member joining with ConsumerGroupHeartbeat then bumps the
+   * epoch like any new member, and the classic members rejoin to get their part. Returns the group
+   * those records make (the real one is made by replaying them once written).
+   */
+  private upgrade(groupId: string, classic: ClassicGroupSnapshot, records: CoordinatorRecord[]): ConsumerGroup {
+    const generation = classic.generationId;
+    const members: ConsumerGroupMember[] = classic.members.map((m) => {
+      let subscription: ReturnType<typeof decodeSubscription>;
+      let assigned: TopicPartitionsByName[];
+      try {
+        subscription = decodeSubscription(Buffer.from(m.protocols.find((p) => p.name === classic.protocolName)!.metadata));
+        assigned = decodeAssignment(m.assignment);
+      } catch (error) {
+        return fail(
+          'GROUP_ID_NOT_FOUND',
+          `Cannot upgrade the classic group ${groupId} to consumer group because the embedded consumer protocol is malformed: ${(error as Error).message}.`,
+        );
+      }
+      const assignment = this.assignmentByIds(assigned);
+      return {
+        ...newMember(m.memberId),
+        instanceId: m.instanceId,
+        rackId: subscription.rackId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        subscribedTopicNames: [...subscription.topics].sort(),
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        memberEpoch: generation,
+        previousMemberEpoch: generation,
+        state: MemberState.STABLE,
+        assignedPartitions: assignment,
+        assignmentEpochs: new Map([...assignedPartitionKeys(assignment)].map((key) => [key, generation])),
+        classicMemberMetadata: {
+          sessionTimeoutMs: m.sessionTimeoutMs,
+          supportedProtocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
+        },
+      };
+    });
+    const conversion: CoordinatorRecord[] = [{ key: groupMetadataKey(groupId), value: null }];
+    for (const member of members) conversion.push(memberMetadataRecord(groupId, member.memberId, metadataValue(member)));
+    conversion.push(groupEpochRecord(groupId, generation, hashTopics(this.subscribedTopics(members))));
+    for (const member of members) conversion.push(targetAssignmentMemberRecord(groupId, member.memberId, storedList(member.assignedPartitions)));
+    conversion.push(targetAssignmentEpochRecord(groupId, generation));
+    for (const member of members) conversion.push(currentAssignmentRecord(groupId, member.memberId, assignmentValue(member)));
+    records.push(...conversion);
+    const group = new ConsumerGroup(groupId);
+    for (const record of conversion) {
+      const decoded = decodeConsumerGroupRecord(record.key, record.value);
+      if (decoded !== undefined) applyRecord(group, decoded);
+    }
+    this.logger.info({ group: groupId, members: members.length, generation }, 'upgrading the classic group to a consumer group');
+    return group;
+  }
+
+  /** Partitions named by topic, by topic id; topics that no longer exist drop out. */
+  private assignmentByIds(partitions: readonly TopicPartitionsByName[]): Assignment {
+    const list: { topicId: string; partitions: number[] }[] = [];
+    for (const { topic, partitions: ids } of partitions) {
+      const id = this.topics.topic(topic)?.id;
+      if (id !== undefined) list.push({ topicId: id, partitions: ids });
+    }
+    return assignmentFromList(list);
+  }
+
+  /** Partitions by topic id, by topic name (Kafka's toConsumerProtocolAssignment); deleted topics drop out. */
+  private assignmentByNames(assignment: Assignment): TopicPartitionsByName[] {
+    return assignmentToList(assignment).flatMap(({ topicId, partitions }) => {
+      const topic = this.topics.topicName(topicId);
+      return topic === undefined ? [] : [{ topic, partitions }];
+    });
   }
 
   private dynamicMember(group: ConsumerGroup, memberId: string, memberEpoch: number, owned: Assignment | null, joining: boolean): ConsumerGroupMember {
@@ -324,6 +470,7 @@ export class ConsumerGroupCoordinator {
     instanceId: string,
     owned: Assignment | null,
     joining: boolean,
+    classicProtocol: boolean,
     records: CoordinatorRecord[],
   ): { member: ConsumerGroupMember; replaced: ConsumerGroupMember | undefined } {
     const existing = group.staticMember(instanceId);
@@ -336,7 +483,8 @@ export class ConsumerGroupCoordinator {
         // The same member joining again (its heartbeat response was lost, or it was fenced).
         return { member: existing, replaced: undefined };
       }
-      if (existing.memberEpoch !== LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+      // A classic member joining with the instance id takes its place at once, as in a classic group.
+      if (!classicProtocol && existing.memberEpoch !== LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
         fail('UNRELEASED_INSTANCE_ID', `Static member ${existing.memberId} with instance id ${instanceId} is not released yet.`);
       }
       // The new member takes the old one's subscription, target and partitions, at epoch 0.
@@ -351,7 +499,7 @@ export class ConsumerGroupCoordinator {
     if (existing === undefined) fail('UNKNOWN_MEMBER_ID', `Instance id ${instanceId} is unknown.`);
     if (existing.memberId !== memberId)
       fail('FENCED_INSTANCE_ID', `Static member ${memberId} with instance id ${instanceId} is fenced by ${existing.memberId}.`);
-    throwIfMemberEpochIsInvalid(existing, memberEpoch, owned);
+    if (!classicProtocol) throwIfMemberEpochIsInvalid(existing, memberEpoch, owned);
     return { member: existing, replaced: undefined };
   }
 
@@ -435,12 +583,11 @@ export class ConsumerGroupCoordinator {
   private async leave(request: HeartbeatRequest): Promise<HeartbeatResult> {
     const { groupId, memberId, memberEpoch, instanceId } = request;
     const group = this.consumerGroup(groupId);
-    let records: CoordinatorRecord[];
     if (instanceId === null) {
       const member = group.member(memberId);
       if (member === undefined) fail('UNKNOWN_MEMBER_ID', `Member ${memberId} is not a member of group ${groupId}.`);
       this.logger.info({ group: groupId, member: memberId }, 'member left the consumer group');
-      records = this.fenceRecords(group, member);
+      await this.removeMember(group, member);
     } else {
       const member = group.staticMember(instanceId);
       if (member === undefined) fail('UNKNOWN_MEMBER_ID', `Instance id ${instanceId} is unknown.`);
@@ -449,24 +596,60 @@ export class ConsumerGroupCoordinator {
         // Temporarily gone: it keeps its partitions (nobody else gets them) until its session expires.
         this.logger.info({ group: groupId, member: memberId, instance: instanceId }, 'static member left the consumer group for now');
         const leaving: ConsumerGroupMember = { ...member, memberEpoch: LEAVE_GROUP_STATIC_MEMBER_EPOCH, partitionsPendingRevocation: EMPTY_ASSIGNMENT };
-        records = [currentAssignmentRecord(groupId, memberId, assignmentValue(leaving))];
+        await this.write(groupId, [currentAssignmentRecord(groupId, memberId, assignmentValue(leaving))]);
       } else {
         this.logger.info({ group: groupId, member: memberId, instance: instanceId }, 'static member left the consumer group');
-        records = this.fenceRecords(group, member);
+        await this.removeMember(group, member);
       }
     }
-    await this.write(groupId, records);
-    if (memberEpoch === LEAVE_GROUP_MEMBER_EPOCH) this.cancelMemberTimers(groupId, memberId);
     return { errorCode: ErrorCode.NONE, errorMessage: null, memberId, memberEpoch, heartbeatIntervalMs: 0, assignment: null };
   }
 
-  /** The member's records removed, and the group epoch bumped so the others are assigned again. */
-  private fenceRecords(group: ConsumerGroup, member: ConsumerGroupMember): CoordinatorRecord[] {
+  /**
+   * Kafka's consumerGroupFenceMember: the member's records removed and the group epoch bumped so
+   * the others are assigned again; or, when every member left is a classic one, the group
+   * downgraded to a classic group that rebalances.
+   */
+  private async removeMember(group: ConsumerGroup, member: ConsumerGroupMember): Promise<void> {
+    const { groupId } = group;
+    if (this.canDowngrade(group, member.memberId)) {
+      const remaining = [...group.members.values()].filter((m) => m.memberId !== member.memberId);
+      const { record, adopt } = this.classic.downgrade({
+        groupId,
+        generationId: group.groupEpoch,
+        members: remaining.map((m) => ({
+          memberId: m.memberId,
+          instanceId: m.instanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+          sessionTimeoutMs: m.classicMemberMetadata!.sessionTimeoutMs,
+          protocols: m.classicMemberMetadata!.supportedProtocols,
+          targetPartitions: this.assignmentByNames(group.targetAssignment(m.memberId)),
+        })),
+      });
+      this.logger.info({ group: groupId, members: remaining.length, leaving: member.memberId }, 'downgrading the consumer group to a classic group');
+      // The group's tombstones cancel its timers as they are replayed.
+      await this.write(groupId, [...groupTombstoneRecords(group), record]);
+      adopt();
+      return;
+    }
     const remaining = [...group.members.values()].filter((m) => m.memberId !== member.memberId);
-    return [
-      ...removeMemberRecords(group.groupId, member.memberId),
-      groupEpochRecord(group.groupId, group.groupEpoch + 1, hashTopics(this.subscribedTopics(remaining))),
-    ];
+    await this.write(groupId, [
+      ...removeMemberRecords(groupId, member.memberId),
+      groupEpochRecord(groupId, group.groupEpoch + 1, hashTopics(this.subscribedTopics(remaining))),
+    ]);
+    this.cancelMemberTimers(groupId, member.memberId);
+  }
+
+  /** Kafka's validateOnlineDowngradeWithFencedMember. */
+  private canDowngrade(group: ConsumerGroup, leavingMemberId: string): boolean {
+    if (!group.allMembersUseClassicProtocolExcept(leavingMemberId) || group.members.size <= 1) return false;
+    let refusal: string | undefined;
+    if (!allowsDowngrade(this.settings.migrationPolicy)) refusal = 'the online downgrade is disabled';
+    else if (group.members.size - 1 > this.settings.classicGroupMaxSize) refusal = 'its group size is greater than the classic group maximum size';
+    if (refusal !== undefined) this.logger.info({ group: group.groupId, reason: refusal }, 'cannot downgrade the consumer group to a classic group');
+    return refusal === undefined;
   }
 
   private fenceMemberLater(groupId: string, memberId: string, reason: string, stillApplies: (member: ConsumerGroupMember) => boolean): void {
@@ -474,22 +657,24 @@ export class ConsumerGroupCoordinator {
       const member = this.groups.get(groupId)?.member(memberId);
       if (member === undefined || !stillApplies(member) || !this.classic.isServing(groupId)) return;
       this.logger.info({ group: groupId, member: memberId, reason }, 'fencing consumer group member');
-      await this.write(groupId, this.fenceRecords(this.groups.get(groupId)!, member));
-      this.cancelMemberTimers(groupId, memberId);
+      await this.removeMember(this.groups.get(groupId)!, member);
     }).catch((error: unknown) => {
       this.logger.warn({ group: groupId, member: memberId, err: error }, 'failed to fence consumer group member: trying again at the next expiry');
       this.scheduleSessionTimeout(groupId, memberId);
     });
   }
 
+  /** A classic member's session is the one it joined with; a consumer member's is group.consumer.session.timeout.ms. */
   private scheduleSessionTimeout(groupId: string, memberId: string): void {
-    this.timers.schedule(sessionKey(groupId, memberId), this.settings.sessionTimeoutMs, () =>
+    const classic = this.groups.get(groupId)?.member(memberId)?.classicMemberMetadata;
+    this.timers.schedule(sessionKey(groupId, memberId), classic?.sessionTimeoutMs ?? this.settings.sessionTimeoutMs, () =>
       this.fenceMemberLater(groupId, memberId, 'the member session expired', () => true),
     );
   }
 
+  /** Consumer members only: a classic member revokes by rejoining, within its join timeout. */
   private updateRebalanceTimeout(groupId: string, member: ConsumerGroupMember): void {
-    if (member.state !== MemberState.UNREVOKED_PARTITIONS) {
+    if (member.state !== MemberState.UNREVOKED_PARTITIONS || usesClassicProtocol(member)) {
       this.timers.cancel(rebalanceKey(groupId, member.memberId));
       return;
     }
@@ -504,9 +689,215 @@ export class ConsumerGroupCoordinator {
     );
   }
 
+  /** Kafka's scheduleConsumerGroupJoinTimeoutIfAbsent: a classic member told to rejoin must do so within its rebalance timeout. */
+  private scheduleJoinTimeoutIfAbsent(groupId: string, member: ConsumerGroupMember): void {
+    const key = joinKey(groupId, member.memberId);
+    if (this.timers.has(key)) return;
+    this.timers.schedule(key, member.rebalanceTimeoutMs, () =>
+      this.fenceMemberLater(groupId, member.memberId, 'the classic member did not rejoin within its rebalance timeout', () => true),
+    );
+  }
+
+  /** Kafka's scheduleConsumerGroupSyncTimeout: a classic member that joined must sync within its rebalance timeout. */
+  private scheduleSyncTimeout(groupId: string, member: ConsumerGroupMember): void {
+    this.timers.schedule(syncKey(groupId, member.memberId), member.rebalanceTimeoutMs, () =>
+      this.fenceMemberLater(groupId, member.memberId, 'the classic member did not sync within its rebalance timeout', () => true),
+    );
+  }
+
   private cancelMemberTimers(groupId: string, memberId: string): void {
-    this.timers.cancel(sessionKey(groupId, memberId));
-    this.timers.cancel(rebalanceKey(groupId, memberId));
+    for (const key of [sessionKey, rebalanceKey, joinKey, syncKey]) this.timers.cancel(key(groupId, memberId));
+  }
+
+  // ---- Classic members of a consumer group (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) ----
+
+  /**
+   * Kafka's classicGroupJoinToConsumerGroup: a member using the classic protocol joins a consumer
+   * group with members. It is assigned server-side like the others; the JoinGroup answer names no
+   * leader, and its SyncGroup gets what it may hold now. While it must revoke or has partitions to
+   * come, its heartbeats answer REBALANCE_IN_PROGRESS so that it rejoins.
+   */
+  classicJoin(context: MemberContext, request: JoinRequest): Promise<ClassicJoinResult> {
+    return this.serialize(request.groupId, async () => {
+      const { groupId, groupInstanceId: instanceId } = request;
+      const group = this.groups.get(groupId);
+      if (group === undefined || group.members.size === 0) return undefined;
+      const isUnknownMember = request.memberId === '';
+      const memberId = isUnknownMember ? randomKafkaUuid() : request.memberId;
+      const joinError = (errorCode: number): JoinResult => ({
+        errorCode,
+        generationId: -1,
+        protocolType: null,
+        protocolName: null,
+        leader: '',
+        memberId,
+        members: [],
+      });
+      try {
+        this.throwIfGroupIsFull(group, memberId);
+        if (
+          !group.supportsClassicProtocols(
+            request.protocolType,
+            request.protocols.map((p) => p.name),
+          )
+        ) {
+          fail('INCONSISTENT_GROUP_PROTOCOL', `Member ${memberId}'s protocols are not supported.`);
+        }
+        // JoinGroup v4+: a new dynamic member is given its id and asked to come back with it.
+        if (isUnknownMember && instanceId === null && context.apiVersion >= 4) return joinError(ErrorCode.MEMBER_ID_REQUIRED);
+        const records: CoordinatorRecord[] = [];
+        const { member, replaced } =
+          instanceId === null
+            ? { member: group.member(memberId) ?? newMember(memberId), replaced: undefined }
+            : this.staticMember(group, memberId, -1, instanceId, null, isUnknownMember, true, records);
+        if (instanceId === null && group.member(memberId) === undefined)
+          this.logger.info({ group: groupId, member: memberId }, 'classic member joins the consumer group');
+        const subscription = decodeSubscription(Buffer.from(request.protocols[0]!.metadata));
+        const updated: ConsumerGroupMember = {
+          ...member,
+          instanceId: instanceId ?? member.instanceId,
+          rackId: subscription.rackId ?? member.rackId,
+          rebalanceTimeoutMs: request.rebalanceTimeoutMs !== -1 ? request.rebalanceTimeoutMs : member.rebalanceTimeoutMs,
+          serverAssignor: null,
+          subscribedTopicNames: [...subscription.topics].sort(),
+          clientId: context.clientId,
+          clientHost: context.clientHost,
+          classicMemberMetadata: {
+            sessionTimeoutMs: request.sessionTimeoutMs,
+            supportedProtocols: request.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
+          },
+        };
+        const owned = this.assignmentByIds(subscription.ownedPartitions);
+        const { reconciled } = this.updateAndReconcile(group, member, updated, replaced, owned, records);
+        await this.write(groupId, records);
+        if (replaced !== undefined) this.cancelMemberTimers(groupId, replaced.memberId);
+        this.timers.cancel(joinKey(groupId, reconciled.memberId));
+        this.scheduleSessionTimeout(groupId, reconciled.memberId);
+        this.scheduleSyncTimeout(groupId, reconciled);
+        return {
+          errorCode: ErrorCode.NONE,
+          generationId: reconciled.memberEpoch,
+          protocolType: CONSUMER_PROTOCOL_TYPE,
+          protocolName: request.protocols[0]!.name,
+          leader: '',
+          memberId: reconciled.memberId,
+          members: [],
+        };
+      } catch (error) {
+        if (errorCodeOf(error) === ErrorCode.UNKNOWN_SERVER_ERROR) this.logger.warn({ group: groupId, err: error }, 'classic join to a consumer group failed');
+        return joinError(errorCodeOf(error));
+      }
+    });
+  }
+
+  /** Kafka's classicGroupSyncToConsumerGroup: the member's current assignment, in its subscription's version. */
+  classicSync(request: SyncRequest): Promise<SyncResult> {
+    return this.serialize(request.groupId, async () => {
+      const syncError = (errorCode: number): SyncResult => ({ errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) });
+      try {
+        const group = this.consumerGroup(request.groupId);
+        const member = this.classicMember(group, request.memberId, request.groupInstanceId);
+        if (request.generationId !== member.memberEpoch)
+          fail('ILLEGAL_GENERATION', `The member ${member.memberId} has a generation ${request.generationId} that is not its epoch ${member.memberEpoch}.`);
+        const protocol = member.classicMemberMetadata!.supportedProtocols[0]!;
+        if (
+          (request.protocolType !== null && request.protocolType !== CONSUMER_PROTOCOL_TYPE) ||
+          (request.protocolName !== null && request.protocolName !== protocol.name)
+        ) {
+          fail('INCONSISTENT_GROUP_PROTOCOL', `The protocol of member ${member.memberId} does not match.`);
+        }
+        this.throwIfRebalanceInProgress(group, member);
+        this.timers.cancel(syncKey(group.groupId, member.memberId));
+        this.scheduleSessionTimeout(group.groupId, member.memberId);
+        return {
+          errorCode: ErrorCode.NONE,
+          protocolType: CONSUMER_PROTOCOL_TYPE,
+          protocolName: protocol.name,
+          assignment: encodeAssignment(subscriptionVersion(protocol.metadata), this.assignmentByNames(member.assignedPartitions)),
+        };
+      } catch (error) {
+        return syncError(errorCodeOf(error));
+      }
+    });
+  }
+
+  /**
+   * Kafka's classicGroupHeartbeatToConsumerGroup: REBALANCE_IN_PROGRESS tells the member to rejoin
+   * when the group epoch moved past it, when it must revoke, or when partitions it waits for are free.
+   */
+  classicHeartbeat(groupId: string, memberId: string, instanceId: string | null, generationId: number): number {
+    try {
+      const group = this.consumerGroup(groupId);
+      const member = this.classicMember(group, memberId, instanceId);
+      if (generationId !== member.memberEpoch) return ErrorCode.ILLEGAL_GENERATION;
+      this.scheduleSessionTimeout(groupId, member.memberId);
+      const mustRejoin =
+        member.memberEpoch < group.groupEpoch ||
+        member.state === MemberState.UNREVOKED_PARTITIONS ||
+        (member.state === MemberState.UNRELEASED_PARTITIONS && !group.waitingOnUnreleasedPartition(member));
+      if (!mustRejoin) return ErrorCode.NONE;
+      this.scheduleJoinTimeoutIfAbsent(groupId, member);
+      return ErrorCode.REBALANCE_IN_PROGRESS;
+    } catch (error) {
+      return errorCodeOf(error);
+    }
+  }
+
+  /** Kafka's classicGroupLeaveToConsumerGroup: each member removed, then one group epoch bump. */
+  classicLeave(groupId: string, members: readonly { memberId: string; groupInstanceId: string | null }[]): Promise<LeaveResult> {
+    return this.serialize(groupId, async () => {
+      const group = this.consumerGroup(groupId);
+      const records: CoordinatorRecord[] = [];
+      const leaving = new Set<string>();
+      const results = members.map(({ memberId, groupInstanceId }) => {
+        try {
+          let member: ConsumerGroupMember;
+          if (groupInstanceId === null) {
+            member = group.member(memberId) ?? fail('UNKNOWN_MEMBER_ID', `Member ${memberId} is not a member of group ${groupId}.`);
+          } else {
+            member = group.staticMember(groupInstanceId) ?? fail('UNKNOWN_MEMBER_ID', `Instance id ${groupInstanceId} is unknown.`);
+            // An administrator removes a static member by its instance id alone.
+            if (memberId !== '' && member.memberId !== memberId)
+              fail('FENCED_INSTANCE_ID', `Static member ${memberId} with instance id ${groupInstanceId} is fenced by ${member.memberId}.`);
+          }
+          if (!usesClassicProtocol(member)) fail('UNKNOWN_MEMBER_ID', `Member ${member.memberId} does not use the classic protocol.`);
+          this.logger.info({ group: groupId, member: member.memberId, instance: groupInstanceId }, 'classic member left the consumer group');
+          records.push(...removeMemberRecords(groupId, member.memberId));
+          leaving.add(member.memberId);
+          return { memberId: member.memberId, groupInstanceId, errorCode: ErrorCode.NONE as number };
+        } catch (error) {
+          return { memberId, groupInstanceId, errorCode: errorCodeOf(error) };
+        }
+      });
+      if (leaving.size > 0) {
+        const remaining = [...group.members.values()].filter((m) => !leaving.has(m.memberId));
+        records.push(groupEpochRecord(groupId, group.groupEpoch + 1, hashTopics(this.subscribedTopics(remaining))));
+        await this.write(groupId, records);
+        for (const memberId of leaving) this.cancelMemberTimers(groupId, memberId);
+      }
+      return { errorCode: ErrorCode.NONE, members: results };
+    });
+  }
+
+  /** Kafka's validateConsumerGroupMember and throwIfMemberDoesNotUseClassicProtocol. */
+  private classicMember(group: ConsumerGroup, memberId: string, instanceId: string | null): ConsumerGroupMember {
+    let member: ConsumerGroupMember;
+    if (instanceId === null) {
+      member = group.member(memberId) ?? fail('UNKNOWN_MEMBER_ID', `Member ${memberId} is not a member of group ${group.groupId}.`);
+    } else {
+      member = group.staticMember(instanceId) ?? fail('UNKNOWN_MEMBER_ID', `Member with instance id ${instanceId} is not a member of group ${group.groupId}.`);
+      if (member.memberId !== memberId) fail('FENCED_INSTANCE_ID', `Static member ${memberId} with instance id ${instanceId} is fenced by ${member.memberId}.`);
+    }
+    if (!usesClassicProtocol(member)) fail('UNKNOWN_MEMBER_ID', `Member ${member.memberId} does not use the classic protocol.`);
+    return member;
+  }
+
+  /** A member behind the group epoch rejoins first, unless it is revoking (it has rejoined already). */
+  private throwIfRebalanceInProgress(group: ConsumerGroup, member: ConsumerGroupMember): void {
+    if (group.groupEpoch > member.memberEpoch && member.state !== MemberState.UNREVOKED_PARTITIONS) {
+      this.scheduleJoinTimeoutIfAbsent(group.groupId, member);
+      fail('REBALANCE_IN_PROGRESS', `A new rebalance is triggered in group ${group.groupId} and member ${member.memberId} should rejoin to catch up.`);
+    }
   }
 
   // ---- Records: written, then replayed ----
@@ -528,72 +919,14 @@ export class ConsumerGroupCoordinator {
 
   /** Applies one record: how heartbeats change groups and how a new coordinator loads them. */
   replay(record: ConsumerGroupRecord): void {
-    const groupOf = () => {
-      let group = this.groups.get(record.groupId);
-      if (group === undefined) this.groups.set(record.groupId, (group = new ConsumerGroup(record.groupId)));
-      return group;
-    };
-    switch (record.type) {
-      case ConsumerGroupRecordType.GROUP_METADATA:
-        if (record.value === null) {
-          this.groups.delete(record.groupId);
-          this.timers.cancelPrefix(`${record.groupId}\0`);
-        } else {
-          const group = groupOf();
-          group.groupEpoch = record.value.epoch;
-          group.metadataHash = record.value.metadataHash;
-        }
-        return;
-      case ConsumerGroupRecordType.PARTITION_METADATA:
-        return;
-      case ConsumerGroupRecordType.MEMBER_METADATA: {
-        const group = groupOf();
-        if (record.value === null) {
-          group.removeMember(record.memberId);
-          return;
-        }
-        const v = record.value;
-        group.updateMember({
-          ...(group.member(record.memberId) ?? newMember(record.memberId)),
-          instanceId: v.instanceId,
-          rackId: v.rackId,
-          clientId: v.clientId,
-          clientHost: v.clientHost,
-          subscribedTopicNames: v.subscribedTopicNames,
-          subscribedTopicRegex: v.subscribedTopicRegex,
-          rebalanceTimeoutMs: v.rebalanceTimeoutMs,
-          serverAssignor: v.serverAssignor,
-        });
-        return;
-      }
-      case ConsumerGroupRecordType.TARGET_ASSIGNMENT_METADATA:
-        if (record.value !== null) groupOf().assignmentEpoch = record.value.assignmentEpoch;
-        return;
-      case ConsumerGroupRecordType.TARGET_ASSIGNMENT_MEMBER:
-        groupOf().setTargetAssignment(record.memberId, record.value === null ? null : assignmentFromList(record.value));
-        return;
-      case ConsumerGroupRecordType.CURRENT_MEMBER_ASSIGNMENT: {
-        const group = groupOf();
-        const member = group.member(record.memberId) ?? newMember(record.memberId);
-        if (record.value === null) {
-          if (group.members.has(record.memberId)) group.updateMember({ ...member, ...unassigned() });
-          return;
-        }
-        const v = record.value;
-        const assigned = assignmentFromList(v.assignedPartitions);
-        const pending = assignmentFromList(v.partitionsPendingRevocation);
-        group.updateMember({
-          ...member,
-          memberEpoch: v.memberEpoch,
-          previousMemberEpoch: v.previousMemberEpoch,
-          state: knownState(v.state),
-          assignedPartitions: assigned,
-          partitionsPendingRevocation: pending,
-          assignmentEpochs: storedEpochs([...v.assignedPartitions, ...v.partitionsPendingRevocation], v.memberEpoch),
-        });
-        return;
-      }
+    if (record.type === ConsumerGroupRecordType.GROUP_METADATA && record.value === null) {
+      this.groups.delete(record.groupId);
+      this.timers.cancelPrefix(`${record.groupId}\0`);
+      return;
     }
+    let group = this.groups.get(record.groupId);
+    if (group === undefined) this.groups.set(record.groupId, (group = new ConsumerGroup(record.groupId)));
+    applyRecord(group, record);
   }
 
   /** The partition's groups are loaded: their members' sessions (and pending revocations) run from now, as in Kafka. */
@@ -624,11 +957,7 @@ export class ConsumerGroupCoordinator {
   deleteGroupRecords(groupId: string): CoordinatorRecord[] {
     const group = this.consumerGroup(groupId);
     if (group.members.size > 0) fail('NON_EMPTY_GROUP', `Group ${groupId} is not empty.`);
-    return [
-      consumerGroupTombstone(ConsumerGroupRecordType.TARGET_ASSIGNMENT_METADATA, groupId),
-      consumerGroupTombstone(ConsumerGroupRecordType.PARTITION_METADATA, groupId),
-      consumerGroupTombstone(ConsumerGroupRecordType.GROUP_METADATA, groupId),
-    ];
+    return groupTombstoneRecords(group);
   }
 
   /** Writes the records of deleteGroupRecords (and any others, such as offset tombstones) at once. */
@@ -656,15 +985,23 @@ export class ConsumerGroupCoordinator {
     if (transactional && memberEpoch === -1 && memberId === '' && instanceId === null) return ok;
     const member = group.member(memberId);
     if (member === undefined) fail('UNKNOWN_MEMBER_ID', `Member ${memberId} is not a member of group ${group.groupId}.`);
-    if (!transactional && apiVersion < 9)
+    // A classic member commits with its generation (its member epoch), from any OffsetCommit
+    // version, and is refused with ILLEGAL_GENERATION where a consumer member gets STALE_MEMBER_EPOCH.
+    const classic = usesClassicProtocol(member);
+    if (!classic && !transactional && apiVersion < 9)
       fail('UNSUPPORTED_VERSION', 'OffsetCommit version 9 or above must be used by members using the consumer group protocol');
     if (memberEpoch === member.memberEpoch) return ok;
-    if (memberEpoch > member.memberEpoch)
-      fail('STALE_MEMBER_EPOCH', `Received member epoch ${memberEpoch} is newer than current member epoch ${member.memberEpoch}.`);
+    if (memberEpoch > member.memberEpoch) {
+      fail(
+        classic ? 'ILLEGAL_GENERATION' : 'STALE_MEMBER_EPOCH',
+        `Received ${classic ? 'generation id' : 'member epoch'} ${memberEpoch} is newer than current member epoch ${member.memberEpoch}.`,
+      );
+    }
+    const refused = classic ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
     return (topic, partition) => {
       const topicId = this.topics.topic(topic)?.id;
       const assignedAt = topicId === undefined ? undefined : member.assignmentEpochs.get(partitionKey(topicId, partition));
-      return assignedAt !== undefined && assignedAt <= memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+      return assignedAt !== undefined && assignedAt <= memberEpoch ? ErrorCode.NONE : refused;
     };
   }
 
@@ -673,7 +1010,8 @@ export class ConsumerGroupCoordinator {
     if (memberId === null && memberEpoch < 0) return ErrorCode.NONE;
     const member = memberId === null ? undefined : group.member(memberId);
     if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
-    return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+    if (memberEpoch === member.memberEpoch) return ErrorCode.NONE;
+    return usesClassicProtocol(member) ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
   }
 
   /** Whether some member subscribes to the topic, by name or regular expression (OffsetDelete refuses those). */
@@ -717,7 +1055,7 @@ export class ConsumerGroupCoordinator {
         subscribedTopicRegex: m.subscribedTopicRegex,
         assignment: { topicPartitions: this.described(m.assignedPartitions) },
         targetAssignment: { topicPartitions: this.described(group.targetAssignment(m.memberId)) },
-        memberType: CONSUMER_MEMBER_TYPE,
+        memberType: usesClassicProtocol(m) ? CLASSIC_MEMBER_TYPE : CONSUMER_MEMBER_TYPE,
       })),
     };
   }
@@ -756,64 +1094,6 @@ export class ConsumerGroupCoordinator {
   }
 }
 
-/** Kafka's throwIfConsumerGroupHeartbeatRequestIsInvalid. */
-function validateHeartbeat(request: HeartbeatRequest, assignors: readonly ServerAssignor[]): void {
-  const notEmpty = (value: string | null, field: string) => {
-    if (value !== null && value.trim() === '') fail('INVALID_REQUEST', `${field} can't be empty.`);
-  };
-  notEmpty(request.groupId, 'GroupId');
-  notEmpty(request.instanceId, 'InstanceId');
-  notEmpty(request.rackId, 'RackId');
-  const epoch = request.memberEpoch;
-  if (epoch > 0 || epoch === LEAVE_GROUP_MEMBER_EPOCH) {
-    notEmpty(request.memberId, 'MemberId');
-  } else if (epoch === JOIN_GROUP_MEMBER_EPOCH) {
-    if (request.rebalanceTimeoutMs === -1) fail('INVALID_REQUEST', 'RebalanceTimeoutMs must be provided in first request.');
-    if (request.topicPartitions === null || request.topicPartitions.length > 0) fail('INVALID_REQUEST', 'TopicPartitions must be empty when (re-)joining.');
-    const hasNames = request.subscribedTopicNames !== null && request.subscribedTopicNames.length > 0;
-    if (!hasNames && request.subscribedTopicRegex === null)
-      fail('INVALID_REQUEST', 'Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.');
-  } else if (epoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
-    notEmpty(request.memberId, 'MemberId');
-    if (request.instanceId === null) fail('INVALID_REQUEST', "InstanceId can't be null.");
-  } else {
-    fail('INVALID_REQUEST', 'MemberEpoch is invalid.');
-  }
-  if (request.subscribedTopicRegex !== null && request.subscribedTopicRegex !== '') compileRegex(request.subscribedTopicRegex);
-  if (request.serverAssignor !== null && !assignors.some((a) => a.name === request.serverAssignor)) {
-    fail('UNSUPPORTED_ASSIGNOR', `ServerAssignor ${request.serverAssignor} is not supported. Supported assignors: ${assignors.map((a) => a.name).join(', ')}.`);
-  }
-}
-
-/** Kafka 4.4's throwIfConsumerGroupMemberEpochIsInvalid: epoch 0 rejoins; the previous epoch is accepted while the member owns no more than it has. */
-function throwIfMemberEpochIsInvalid(member: ConsumerGroupMember, received: number, owned: Assignment | null): void {
-  if (received === JOIN_GROUP_MEMBER_EPOCH) return;
-  if (received > member.memberEpoch) {
-    fail(
-      'FENCED_MEMBER_EPOCH',
-      `The consumer group member has a greater member epoch (${received}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`,
-    );
-  }
-  if (received < member.memberEpoch && (received !== member.previousMemberEpoch || owned === null || !isSubsetOf(owned, member.assignedPartitions))) {
-    fail(
-      'FENCED_MEMBER_EPOCH',
-      `The consumer group member has a smaller member epoch (${received}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`,
-    );
-  }
-}
-
-function compileRegex(regex: string): RegExp {
-  try {
-    return new RegExp(`^(?:${regex})$`, 'u');
-  } catch (error) {
-    return fail('INVALID_REGULAR_EXPRESSION', `SubscribedTopicRegex ${regex} is not a valid regular expression: ${(error as Error).message}`);
-  }
-}
-
-function emptyToNull(value: string): string | null {
-  return value === '' ? null : value;
-}
-
 /** A stable hash of the subscribed topics' ids and partition counts: a change bumps the group epoch. */
 function hashTopics(topics: ReadonlyMap<string, { id: string; partitionCount: number }>): bigint {
   if (topics.size === 0) return 0n;
@@ -825,67 +1105,25 @@ function hashTopics(topics: ReadonlyMap<string, { id: string; partitionCount: nu
   return hash.digest().readBigInt64BE(0);
 }
 
-function removeMemberRecords(groupId: string, memberId: string): CoordinatorRecord[] {
-  return [
-    consumerGroupTombstone(ConsumerGroupRecordType.CURRENT_MEMBER_ASSIGNMENT, groupId, memberId),
-    consumerGroupTombstone(ConsumerGroupRecordType.TARGET_ASSIGNMENT_MEMBER, groupId, memberId),
-    consumerGroupTombstone(ConsumerGroupRecordType.MEMBER_METADATA, groupId, memberId),
-  ];
-}
-
-function metadataValue(member: ConsumerGroupMember) {
-  return {
-    instanceId: member.instanceId,
-    rackId: member.rackId,
-    clientId: member.clientId,
-    clientHost: member.clientHost,
-    subscribedTopicNames: [...member.subscribedTopicNames],
-    subscribedTopicRegex: member.subscribedTopicRegex,
-    rebalanceTimeoutMs: member.rebalanceTimeoutMs,
-    serverAssignor: member.serverAssignor,
-    classicMemberMetadata: null,
-  };
-}
-
-function assignmentValue(member: ConsumerGroupMember) {
-  const withEpochs = (assignment: Assignment): StoredTopicPartitions[] =>
-    assignmentToList(assignment).map(({ topicId, partitions }) => ({
-      topicId,
-      partitions,
-      assignmentEpochs: partitions.map((p) => member.assignmentEpochs.get(partitionKey(topicId, p)) ?? member.memberEpoch),
-    }));
-  return {
-    memberEpoch: member.memberEpoch,
-    previousMemberEpoch: member.previousMemberEpoch,
-    state: member.state,
-    assignedPartitions: withEpochs(member.assignedPartitions),
-    partitionsPendingRevocation: withEpochs(member.partitionsPendingRevocation),
-  };
-}
-
-function storedList(assignment: Assignment): StoredTopicPartitions[] {
-  return assignmentToList(assignment).map((tp) => ({ ...tp, assignmentEpochs: null }));
-}
-
-/** Records written before assignment epochs were kept count every partition as held since the member's epoch. */
-function storedEpochs(lists: readonly StoredTopicPartitions[], memberEpoch: number): Map<string, number> {
-  const epochs = new Map<string, number>();
-  for (const { topicId, partitions, assignmentEpochs } of lists) {
-    partitions.forEach((p, i) => epochs.set(partitionKey(topicId, p), assignmentEpochs?.[i] ?? memberEpoch));
-  }
-  return epochs;
-}
-
-function knownState(state: number): MemberState {
-  return state === MemberState.STABLE || state === MemberState.UNREVOKED_PARTITIONS || state === MemberState.UNRELEASED_PARTITIONS
-    ? state
-    : MemberState.UNKNOWN;
-}
-
 function sessionKey(groupId: string, memberId: string): string {
   return `${groupId}\0session\0${memberId}`;
 }
 
 function rebalanceKey(groupId: string, memberId: string): string {
   return `${groupId}\0rebalance\0${memberId}`;
+}
+
+function joinKey(groupId: string, memberId: string): string {
+  return `${groupId}\0join\0${memberId}`;
+}
+
+function syncKey(groupId: string, memberId: string): string {
+  return `${groupId}\0sync\0${memberId}`;
+}
+
+/** partitionKey of each partition of the assignment. */
+function assignedPartitionKeys(assignment: Assignment): Set<string> {
+  const keys = new Set<string>();
+  for (const [topicId, partitions] of assignment) for (const p of partitions) keys.add(partitionKey(topicId, p));
+  return keys;
 }

@@ -17,6 +17,12 @@ export const JOIN_GROUP_MEMBER_EPOCH = 0;
 export const LEAVE_GROUP_MEMBER_EPOCH = -1;
 export const LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
 
+/** What a member using the classic protocol (JoinGroup, SyncGroup, Heartbeat) brought: Kafka's ClassicMemberMetadata. */
+export interface ClassicMemberMetadata {
+  readonly sessionTimeoutMs: number;
+  readonly supportedProtocols: readonly { readonly name: string; readonly metadata: Buffer }[];
+}
+
 export interface ConsumerGroupMember {
   readonly memberId: string;
   readonly instanceId: string | null;
@@ -38,6 +44,12 @@ export interface ConsumerGroupMember {
    * member already had then.
    */
   readonly assignmentEpochs: ReadonlyMap<string, number>;
+  /** Set for a member of a classic group converted online, or one that joined with JoinGroup. */
+  readonly classicMemberMetadata: ClassicMemberMetadata | null;
+}
+
+export function usesClassicProtocol(member: ConsumerGroupMember): boolean {
+  return member.classicMemberMetadata !== null;
 }
 
 export function partitionKey(topicId: string, partition: number): string {
@@ -55,6 +67,7 @@ export function newMember(memberId: string): ConsumerGroupMember {
     subscribedTopicRegex: null,
     rebalanceTimeoutMs: -1,
     serverAssignor: null,
+    classicMemberMetadata: null,
     ...unassigned(),
   };
 }
@@ -91,7 +104,17 @@ export function sameMetadata(a: ConsumerGroupMember, b: ConsumerGroupMember): bo
     a.rackId === b.rackId &&
     a.clientId === b.clientId &&
     a.clientHost === b.clientHost &&
-    a.rebalanceTimeoutMs === b.rebalanceTimeoutMs
+    a.rebalanceTimeoutMs === b.rebalanceTimeoutMs &&
+    sameClassicMetadata(a.classicMemberMetadata, b.classicMemberMetadata)
+  );
+}
+
+function sameClassicMetadata(a: ClassicMemberMetadata | null, b: ClassicMemberMetadata | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.sessionTimeoutMs === b.sessionTimeoutMs &&
+    a.supportedProtocols.length === b.supportedProtocols.length &&
+    a.supportedProtocols.every((p, i) => p.name === b.supportedProtocols[i]!.name && p.metadata.equals(b.supportedProtocols[i]!.metadata))
   );
 }
 
@@ -151,11 +174,40 @@ export class ConsumerGroup {
     return this.partitionEpochs.get(topicId)?.get(partition) ?? -1;
   }
 
+  /**
+   * Whether a member still misses a partition of its target that another member holds (Kafka's
+   * waitingOnUnreleasedPartition): a classic member waiting for it is told to rejoin only once it is free.
+   */
+  waitingOnUnreleasedPartition(member: ConsumerGroupMember): boolean {
+    if (member.state !== MemberState.UNRELEASED_PARTITIONS) return false;
+    for (const [topicId, partitions] of this.targetAssignment(member.memberId)) {
+      const assigned = member.assignedPartitions.get(topicId);
+      for (const partition of partitions) if (!(assigned?.has(partition) ?? false) && this.currentPartitionEpoch(topicId, partition) !== -1) return true;
+    }
+    return false;
+  }
+
   /** Every topic some member subscribes to by name. */
   subscribedTopicNames(): Set<string> {
     const names = new Set<string>();
     for (const member of this.members.values()) for (const name of member.subscribedTopicNames) names.add(name);
     return names;
+  }
+
+  /** Whether every member but `except` joined with the classic protocol (Kafka's allMembersUseClassicProtocolExcept). */
+  allMembersUseClassicProtocolExcept(except: string): boolean {
+    for (const member of this.members.values()) if (member.memberId !== except && !usesClassicProtocol(member)) return false;
+    return true;
+  }
+
+  /**
+   * Whether a classic member with these protocols may join: the consumer protocol type, and a
+   * protocol every classic member already here supports (Kafka's supportsClassicProtocols).
+   */
+  supportsClassicProtocols(protocolType: string, protocolNames: readonly string[]): boolean {
+    if (protocolType !== 'consumer' || protocolNames.length === 0) return false;
+    const classic = [...this.members.values()].filter(usesClassicProtocol);
+    return protocolNames.some((name) => classic.every((m) => m.classicMemberMetadata!.supportedProtocols.some((p) => p.name === name)));
   }
 
   subscribedRegexes(): Set<string> {

@@ -1,23 +1,7 @@
 // The topics a classic group's members subscribe to, read from their protocol metadata when the
-// group speaks Kafka's consumer protocol (protocol type "consumer": ConsumerProtocolSubscription,
-// version, then the topic names). OffsetDelete refuses to delete the offsets of those topics.
-import { Reader } from '@kafka-chaos/protocol';
+// group speaks Kafka's consumer protocol. OffsetDelete refuses to delete the offsets of those topics.
+import { CONSUMER_PROTOCOL_TYPE, subscribedTopicsOf } from '@kafka-chaos/protocol';
 import type { ClassicGroup } from './classic-group.js';
-
-export const CONSUMER_PROTOCOL_TYPE = 'consumer';
-
-/** The topics of one member's ConsumerProtocolSubscription; undefined when it cannot be read. */
-export function subscribedTopicsOf(metadata: Buffer): string[] | undefined {
-  try {
-    const reader = new Reader(metadata);
-    const version = reader.int16();
-    if (version < 0) return undefined;
-    const count = reader.arrayCount(2);
-    return Array.from({ length: count }, () => reader.string());
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * As Kafka's ClassicGroup.computeSubscribedTopics: the union of the members' subscriptions, for a

@@ -6,12 +6,13 @@
 // __consumer_offsets partition that owns the group; this node serves the groups of the partitions
 // it leads, once their records are loaded.
 import type { Logger } from '../logging/logger.js';
-import { ErrorCode } from '@kafka-chaos/protocol';
+import { CONSUMER_PROTOCOL_TYPE, ErrorCode, encodeAssignment, subscriptionVersion } from '@kafka-chaos/protocol';
 import type { Partition } from '../replication/partition.js';
 import { ClassicGroup, ClassicGroupMember } from './classic-group.js';
-import type { GroupProtocol, GroupState, JoinResult, SyncResult } from './classic-group.js';
+import type { GroupState, JoinRequest, JoinResult, LeaveResult, SyncRequest, SyncResult } from './classic-group.js';
+export type { JoinRequest, LeaveResult, SyncRequest } from './classic-group.js';
 import { decodeCoordinatorKey, decodeGroupMetadataValue, groupMetadataKey, groupMetadataValue } from './coordinator-records.js';
-import { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-subscription.js';
+import { subscribedTopics } from './consumer-subscription.js';
 import { OffsetManager } from './offset-manager.js';
 import type { CommitTopics, FetchedOffsets, PartitionResult } from './offset-manager.js';
 import { asCoordinatorError } from '../coordinator/coordinator-log.js';
@@ -21,6 +22,8 @@ import { partitionForKey } from '../coordinator/partitioner.js';
 import { KeyedTimers } from '../coordinator/keyed-timers.js';
 import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js';
 import type {
+  ClassicGroupSnapshot,
+  DowngradedGroup,
   CommitPartitionValidator,
   ConsumerGroupDescription,
   ConsumerGroupSettings,
@@ -50,34 +53,9 @@ export interface MemberContext {
   apiVersion: number;
 }
 
-export interface JoinRequest {
-  groupId: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string;
-  protocols: GroupProtocol[];
-}
-
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: { memberId: string; assignment: Buffer }[];
-}
-
 export interface OffsetDeleteResult {
   errorCode: number;
   topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
-}
-
-export interface LeaveResult {
-  errorCode: number;
-  members: { memberId: string; groupInstanceId: string | null; errorCode: number }[];
 }
 
 export interface OffsetCommitRequest {
@@ -152,10 +130,9 @@ export class GroupCoordinator {
           const group = this.groups.get(groupId);
           return group === undefined ? undefined : group.members.size === 0 && (group.is('Empty') || group.is('Dead'));
         },
-        dropClassicGroup: (groupId) => {
-          this.timers.cancelPrefix(`${groupId}\0`);
-          this.groups.delete(groupId);
-        },
+        classicGroup: (groupId) => this.classicGroupSnapshot(groupId),
+        dropClassicGroup: (groupId) => this.dropConvertedGroup(groupId),
+        downgrade: (group) => this.downgradedGroup(group),
         isServing: (groupId) => this.coordinatorError(groupId) === ErrorCode.NONE,
         partitionFor: (groupId) => this.partitionFor(groupId),
       },
@@ -165,6 +142,73 @@ export class GroupCoordinator {
 
   partitionFor(groupId: string): number {
     return partitionForKey(groupId, this.settings.offsetsTopicPartitions);
+  }
+
+  // ---- Online conversion between classic and consumer groups (the consumer side drives it) ----
+
+  private classicGroupSnapshot(groupId: string): ClassicGroupSnapshot | undefined {
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.members.size === 0) return undefined;
+    return {
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocolName: group.protocolName,
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        instanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        protocols: m.protocols,
+        assignment: m.assignment,
+      })),
+    };
+  }
+
+  /** The group became a consumer group: members waiting in a rebalance are told to rejoin, which they now do there. */
+  private dropConvertedGroup(groupId: string): void {
+    const group = this.groups.get(groupId);
+    this.timers.cancelPrefix(`${groupId}\0`);
+    this.groups.delete(groupId);
+    if (group === undefined) return;
+    for (const member of group.members.values()) {
+      member.completeJoin(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
+      member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+    }
+    group.state = 'Dead';
+  }
+
+  /**
+   * Kafka's ClassicGroup.fromConsumerGroup: the classic group a downgraded consumer group becomes,
+   * at its group epoch, each member holding its target assignment; once its record is written it
+   * takes the group's place and rebalances, so that its members rejoin as a classic group.
+   */
+  private downgradedGroup(spec: DowngradedGroup): { record: CoordinatorRecord; adopt(): void } {
+    const group = new ClassicGroup(spec.groupId);
+    group.generationId = spec.generationId;
+    for (const m of spec.members) {
+      const protocols = m.protocols.map((p) => ({ name: p.name, metadata: p.metadata }));
+      group.add(
+        new ClassicGroupMember(m.memberId, m.instanceId, m.clientId, m.clientHost, m.rebalanceTimeoutMs, m.sessionTimeoutMs, CONSUMER_PROTOCOL_TYPE, protocols),
+      );
+    }
+    const protocolName = group.selectProtocol();
+    group.protocolName = protocolName;
+    const assignment = new Map<string, Buffer>();
+    for (const m of spec.members) {
+      assignment.set(m.memberId, encodeAssignment(subscriptionVersion(group.member(m.memberId)!.metadataFor(protocolName)), m.targetPartitions));
+    }
+    for (const member of group.members.values()) member.assignment = assignment.get(member.memberId)!;
+    group.state = 'Stable';
+    return {
+      record: this.groupRecord(group, assignment),
+      adopt: () => {
+        this.groups.set(group.groupId, group);
+        for (const member of group.members.values()) this.rescheduleHeartbeat(group, member);
+        this.prepareRebalance(group, `Downgrade group ${group.groupId} from consumer to classic.`);
+      },
+    };
   }
 
   /** NONE when this node serves the group now, else why not. */
@@ -329,12 +373,16 @@ export class GroupCoordinator {
 
   /**
    * A classic member joins where a consumer group is: an empty one is deleted and the classic group
-   * takes its place (Kafka's conversion of an empty group). Kafka also lets classic members join a
-   * consumer group that has members; broker-ts refuses them.
+   * takes its place (Kafka's conversion of an empty group); one with members takes it as a member
+   * using the classic protocol.
    */
   private async joinConsumerGroupId(context: MemberContext, request: JoinRequest): Promise<JoinResult> {
     const group = this.consumerGroups.group(request.groupId)!;
-    if (group.members.size > 0) return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId);
+    if (group.members.size > 0) {
+      // Classic members of a consumer group are assigned there; undefined: it emptied meanwhile.
+      const joined = await this.consumerGroups.classicJoin(context, request);
+      return joined ?? this.joinGroup(context, request);
+    }
     try {
       await this.consumerGroups.deleteGroup(request.groupId);
     } catch (error) {
@@ -686,6 +734,7 @@ export class GroupCoordinator {
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return ErrorCode.NONE; // as Kafka: loading groups answer heartbeats blindly
     if (coordinatorError !== ErrorCode.NONE) return coordinatorError;
+    if (this.consumerGroups.has(groupId)) return this.consumerGroups.classicHeartbeat(groupId, memberId, groupInstanceId, generationId);
     const group = this.groups.get(groupId);
     if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -712,6 +761,7 @@ export class GroupCoordinator {
     if (groupId === '') return Promise.resolve(syncError(ErrorCode.INVALID_GROUP_ID));
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return Promise.resolve(syncError(coordinatorError));
+    if (this.consumerGroups.has(groupId)) return this.consumerGroups.classicSync(request);
     const group = this.groups.get(groupId);
     if (group === undefined || group.is('Empty')) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (group.is('Dead')) return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
@@ -760,6 +810,10 @@ export class GroupCoordinator {
   }
 
   private persistGroup(group: ClassicGroup, assignment: ReadonlyMap<string, Buffer>): Promise<void> {
+    return this.log.append(this.partitionFor(group.groupId), [this.groupRecord(group, assignment)]);
+  }
+
+  private groupRecord(group: ClassicGroup, assignment: ReadonlyMap<string, Buffer>): CoordinatorRecord {
     const protocol = group.protocolName;
     const value = groupMetadataValue({
       protocolType: group.protocolType ?? '',
@@ -778,16 +832,19 @@ export class GroupCoordinator {
         assignment: assignment.get(m.memberId) ?? Buffer.alloc(0),
       })),
     });
-    return this.log.append(this.partitionFor(group.groupId), [{ key: groupMetadataKey(group.groupId), value }]);
+    return { key: groupMetadataKey(group.groupId), value };
   }
 
   // ---- LeaveGroup ----
 
-  leaveGroup(groupId: string, members: readonly { memberId: string; groupInstanceId: string | null }[]): LeaveResult {
+  leaveGroup(groupId: string, members: readonly { memberId: string; groupInstanceId: string | null }[]): LeaveResult | Promise<LeaveResult> {
     const fail = (errorCode: number): LeaveResult => ({ errorCode, members: [] });
     if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
     const coordinatorError = this.coordinatorError(groupId);
     if (coordinatorError !== ErrorCode.NONE) return fail(coordinatorError);
+    if (this.consumerGroups.has(groupId)) {
+      return this.consumerGroups.classicLeave(groupId, members).catch((error: unknown) => fail(errorCodeOf(error)));
+    }
     const group = this.groups.get(groupId);
     // As Kafka's coordinator service does, an unknown group is told member by member.
     if (group === undefined) return { errorCode: ErrorCode.NONE, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };

@@ -124,6 +124,26 @@ describe('DeleteTopics and CreatePartitions', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('answers INVALID_REQUEST for each v6 entry naming neither a topic nor an id, first, as Kafka does', async () => {
+    const client = await node.client();
+    await createTopic(client, 'gone3');
+    const response = await client.send(ApiKey.DeleteTopics, 6, {
+      topics: [
+        { name: null, topicId: schema.ZERO_UUID },
+        { name: 'gone3', topicId: schema.ZERO_UUID },
+        { name: null, topicId: schema.ZERO_UUID },
+      ],
+      timeoutMs: 5000,
+    });
+    const neither = [null, schema.ZERO_UUID, ErrorCode.INVALID_REQUEST, 'Neither topic name nor id were specified.'];
+    expect(response.responses.map((r) => [r.name, r.topicId, r.errorCode, r.errorMessage])).toEqual([
+      neither,
+      neither,
+      ['gone3', expect.any(String), ErrorCode.NONE, null],
+    ]);
+    expect(node.broker.image.topic('gone3')).toBeUndefined();
+  });
+
   it('adds partitions and refuses decreases', async () => {
     const client = await node.client();
     await createTopic(client, 'grow', 1);

@@ -7,10 +7,21 @@ import { createTopic, produce, values } from '../testing/wire-helpers.js';
 let node: InProcessBroker;
 
 beforeAll(async () => {
-  node = await startInProcessBroker();
+  node = await startInProcessBroker({
+    properties: { 'transaction.state.log.replication.factor': '1', 'transaction.state.log.min.isr': '1', 'transaction.state.log.num.partitions': '1' },
+  });
   const client = await node.client();
   await createTopic(client, 'dr', 1);
   for (let i = 0; i < 4; i++) await produce(client, 'dr', 0, values(5));
+  await createTopic(client, 'dr-compact', 1, { 'cleanup.policy': 'compact' });
+  await createTopic(client, 'dr-both', 1, { 'cleanup.policy': 'compact,delete' });
+  for (const topic of ['dr-compact', 'dr-both']) await produce(client, topic, 0, values(3));
+  // The internal topics, created by asking for their coordinators.
+  for (const keyType of [0, 1]) {
+    while ((await client.send(ApiKey.FindCoordinator, 3, { key: 'dr', keyType })).errorCode !== ErrorCode.NONE) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 });
 
 afterAll(async () => {
@@ -49,5 +60,35 @@ describe('DeleteRecords', () => {
       timeoutMs: 5000,
     });
     expect(toHighWatermark.topics[0]!.partitions[0]!.lowWatermark).toBe(20n);
+  });
+
+  it('refuses internal topics with INVALID_TOPIC_EXCEPTION, as Kafka does', async () => {
+    const client = await node.client();
+    const response = await client.send(ApiKey.DeleteRecords, 2, {
+      topics: [
+        { name: '__consumer_offsets', partitions: [{ partitionIndex: 0, offset: -1n }] },
+        { name: '__transaction_state', partitions: [{ partitionIndex: 0, offset: -1n }] },
+      ],
+      timeoutMs: 5000,
+    });
+    expect(response.topics.map((t) => [t.name, t.partitions[0]!.lowWatermark, t.partitions[0]!.errorCode])).toEqual([
+      ['__consumer_offsets', -1n, ErrorCode.INVALID_TOPIC_EXCEPTION],
+      ['__transaction_state', -1n, ErrorCode.INVALID_TOPIC_EXCEPTION],
+    ]);
+  });
+
+  it('refuses compacted topics whose cleanup.policy lacks delete with POLICY_VIOLATION, and the offset is not looked at', async () => {
+    const client = await node.client();
+    const response = await client.send(ApiKey.DeleteRecords, 2, {
+      topics: [
+        { name: 'dr-compact', partitions: [{ partitionIndex: 0, offset: 99n }] },
+        { name: 'dr-both', partitions: [{ partitionIndex: 0, offset: 2n }] },
+      ],
+      timeoutMs: 5000,
+    });
+    expect(response.topics.map((t) => [t.name, t.partitions[0]!.lowWatermark, t.partitions[0]!.errorCode])).toEqual([
+      ['dr-compact', -1n, ErrorCode.POLICY_VIOLATION],
+      ['dr-both', 2n, ErrorCode.NONE],
+    ]);
   });
 });

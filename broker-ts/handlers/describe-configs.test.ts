@@ -50,6 +50,20 @@ describe('DescribeConfigs', () => {
     expect(other).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unexpected broker id, expected 1 or empty string, but received 7' });
     expect((await describeConfigs(client, 2, 'nope')).results[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
+
+  it("answers INVALID_TOPIC_EXCEPTION for an illegal topic name, with Kafka's message", async () => {
+    const client = await node.client();
+    const results = await Promise.all(['bad/name', ''].map(async (name) => (await describeConfigs(client, 2, name)).results[0]!));
+    expect(results.map((r) => [r.resourceName, r.errorCode, r.errorMessage, r.configs])).toEqual([
+      [
+        'bad/name',
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        "Topic name is invalid: 'bad/name' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'",
+        [],
+      ],
+      ['', ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name is invalid: the empty string is not allowed', []],
+    ]);
+  });
 });
 
 describe('AlterConfigs', () => {
@@ -82,6 +96,44 @@ describe('AlterConfigs', () => {
       [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "The topic 'nope' does not exist."],
       [ErrorCode.INVALID_REQUEST, 'Cannot update these configs dynamically: [num.partitions]'],
     ]);
+  });
+
+  it("refuses a key given twice, and null values, with Kafka's INVALID_REQUEST, changing nothing", async () => {
+    const client = await node.client();
+    await createTopic(client, 'cfg-twice', 1, { 'retention.ms': '60000' });
+    await createTopic(client, 'cfg-nulls', 1, { 'retention.ms': '60000' });
+    const response = await client.send(ApiKey.AlterConfigs, 2, {
+      resources: [
+        {
+          resourceType: 2,
+          resourceName: 'cfg-twice',
+          configs: [
+            { name: 'retention.ms', value: '1000' },
+            { name: 'retention.ms', value: '2000' },
+          ],
+        },
+        {
+          resourceType: 2,
+          resourceName: 'cfg-nulls',
+          configs: [
+            { name: 'retention.ms', value: null },
+            { name: 'max.message.bytes', value: '5000' },
+            { name: 'segment.ms', value: null },
+          ],
+        },
+        { resourceType: 4, resourceName: '1', configs: [{ name: 'log.flush.interval.messages', value: null }] },
+        { resourceType: 2, resourceName: 'nope', configs: [{ name: 'retention.ms', value: null }] },
+      ],
+      validateOnly: false,
+    });
+    expect(response.responses.map((r) => [r.resourceName, r.errorCode, r.errorMessage])).toEqual([
+      ['cfg-twice', ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys'],
+      ['cfg-nulls', ErrorCode.INVALID_REQUEST, 'Null value not supported for : retention.ms, segment.ms'],
+      ['1', ErrorCode.INVALID_REQUEST, 'Null value not supported for : log.flush.interval.messages'],
+      // Kafka checks the configs before it looks for the topic.
+      ['nope', ErrorCode.INVALID_REQUEST, 'Null value not supported for : retention.ms'],
+    ]);
+    for (const topic of ['cfg-twice', 'cfg-nulls']) expect(node.broker.image.topicConfigs(topic)).toEqual(new Map([['retention.ms', '60000']]));
   });
 
   it('sets dynamic broker configs that topics then inherit', async () => {

@@ -6,6 +6,7 @@ import { CONFIG_TYPE_CODES, ConfigSource } from '../config/config-key.js';
 import type { ConfigEntry } from '../config/config-resolver.js';
 import { brokerConfigKey } from '../config/broker-config-keys.js';
 import { ConfigResourceType } from '../metadata/metadata-records.js';
+import { topicValidateMessage } from '../metadata/topic-names.js';
 import { defineHandler } from '../server/api-handler.js';
 import type { BrokerServices } from '../server/broker-services.js';
 
@@ -52,6 +53,9 @@ function describe(broker: BrokerServices, resource: Resource): { errorCode: numb
   const fail = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage, entries: [] });
   switch (resource.resourceType) {
     case ConfigResourceType.TOPIC: {
+      // Kafka's ConfigHelper.describeConfigs validates the name (Topic.validate) before looking the topic up.
+      const invalidName = topicValidateMessage(resource.resourceName);
+      if (invalidName !== undefined) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, invalidName);
       if (broker.image.topic(resource.resourceName) === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, '');
       return ok(broker.configs.topicEntries(broker.image.topicConfigs(resource.resourceName), resource.configurationKeys));
     }

@@ -6,12 +6,12 @@ export const leaveGroupHandler = defineHandler({
   apiKey: ApiKey.LeaveGroup,
   minVersion: 0,
   maxVersion: 5,
-  handle(broker, body, context) {
+  async handle(broker, body, context) {
     const batched = context.apiVersion >= 3;
     const members = batched
       ? (body.members ?? []).map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null }))
       : [{ memberId: body.memberId ?? '', groupInstanceId: null }];
-    const result = broker.groups.leaveGroup(body.groupId, members);
+    const result = await broker.groups.leaveGroup(body.groupId, members);
     if (batched) return { throttleTimeMs: 0, errorCode: result.errorCode, members: result.members };
     // Before v3 the only member's error is the response's error.
     const errorCode = result.errorCode !== ErrorCode.NONE ? result.errorCode : (result.members[0]?.errorCode ?? ErrorCode.NONE);

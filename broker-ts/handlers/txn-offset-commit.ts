@@ -31,15 +31,22 @@ export const txnOffsetCommitHandler = defineHandler({
           })),
       }))
       .filter((topic) => topic.partitions.length > 0);
-    const results = await broker.groups.commitTxnOffsets({
-      groupId: body.groupId,
-      producerId: body.producerId,
-      producerEpoch: body.producerEpoch,
-      generationId: body.generationIdOrMemberEpoch ?? -1,
-      memberId: body.memberId ?? '',
-      groupInstanceId: body.groupInstanceId ?? null,
-      topics: known,
-    });
+    // Kafka's GroupCoordinatorService refuses an empty group id before anything else, for every
+    // partition KafkaApis found in the metadata (the unknown ones keep UNKNOWN_TOPIC_OR_PARTITION).
+    const results =
+      body.groupId === ''
+        ? new Map(
+            known.map((topic) => [topic.name, topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.INVALID_GROUP_ID }))]),
+          )
+        : await broker.groups.commitTxnOffsets({
+            groupId: body.groupId,
+            producerId: body.producerId,
+            producerEpoch: body.producerEpoch,
+            generationId: body.generationIdOrMemberEpoch ?? -1,
+            memberId: body.memberId ?? '',
+            groupInstanceId: body.groupInstanceId ?? null,
+            topics: known,
+          });
     const topics = new Map<string, { partitionIndex: number; errorCode: number }[]>();
     for (const source of [unknown, results]) {
       for (const [name, partitions] of source) {

@@ -305,8 +305,15 @@ export class ReplicationControl {
   deleteTopics(references: readonly TopicReference[]): Plan<DeletedTopic[]> {
     const records: MetadataRecord[] = [];
     const removing = new Set<string>();
-    const { unique, duplicated } = splitDuplicates(references, (r) =>
-      r.topicId !== undefined && r.topicId !== ZERO_UUID ? `id:${r.topicId}` : `name:${r.name}`,
+    // Kafka's ControllerApis answers each v6 entry with neither a name nor an id on its own (they
+    // are no duplicates of one another), ahead of the others.
+    const isUnnamed = (r: TopicReference) => r.name == null && (r.topicId === undefined || r.topicId === ZERO_UUID);
+    const unnamed = references
+      .filter(isUnnamed)
+      .map((): DeletedTopic => ({ name: null, topicId: ZERO_UUID, error: ApiError.of('INVALID_REQUEST', 'Neither topic name nor id were specified.') }));
+    const { unique, duplicated } = splitDuplicates(
+      references.filter((r) => !isUnnamed(r)),
+      (r) => (r.topicId !== undefined && r.topicId !== ZERO_UUID ? `id:${r.topicId}` : `name:${r.name}`),
     );
     const results = unique.map((reference): DeletedTopic => {
       const byId = reference.topicId !== undefined && reference.topicId !== ZERO_UUID;
@@ -333,7 +340,7 @@ export class ReplicationControl {
         error: ApiError.of('INVALID_REQUEST', byId ? 'Duplicate topic id.' : 'Duplicate topic name.'),
       });
     }
-    return { results, records };
+    return { results: [...unnamed, ...results], records };
   }
 
   createPartitions(requests: readonly NewPartitions[], validateOnly: boolean): Plan<{ name: string; error: ApiError | undefined }[]> {
@@ -421,7 +428,16 @@ export class ReplicationControl {
         );
       }
       const registered = new Set(this.image.unfencedBrokers().map((b) => b.id));
-      request.assignments.forEach((assignment, i) => validateAssignment(assignment.brokerIds, registered, current + i));
+      request.assignments.forEach((assignment, i) => {
+        validateAssignment(assignment.brokerIds, registered, current + i);
+        // Kafka's validateManualPartitionAssignment: new partitions keep the topic's replica count.
+        if (assignment.brokerIds.length !== replicationFactor) {
+          throw ApiError.of(
+            'INVALID_REPLICA_ASSIGNMENT',
+            `The manual partition assignment includes a partition with ${assignment.brokerIds.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`,
+          );
+        }
+      });
       assignments = request.assignments.map((a) => [...a.brokerIds]);
     } else {
       assignments = placeReplicas(

@@ -72,3 +72,14 @@ export {
   verifyClientProof,
 } from './sasl/scram.js';
 export type { ScramCredential, ScramMechanism } from './sasl/scram.js';
+
+export {
+  CONSUMER_PROTOCOL_TYPE,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+  subscribedTopicsOf,
+  subscriptionVersion,
+} from './consumer-protocol.js';
+export type { ConsumerProtocolSubscription, TopicPartitionsByName } from './consumer-protocol.js';

@@ -69,6 +69,33 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
       'OffsetCommit with the old member id': [{ name: 'cmp-static', partitions: [{ errorCode: 'FENCED_INSTANCE_ID' }] }],
       'DescribeGroups after the leave': [{ groupState: 'Empty', members: 0 }],
     }),
+  'online-group-conversion': (k) =>
+    expect(k).toMatchObject({
+      'a classic member joins (MEMBER_ID_REQUIRED, then its id) and syncs as leader': {
+        joins: ['MEMBER_ID_REQUIRED', 'NONE'],
+        firstGeneration: 1,
+        synced: 'NONE',
+      },
+      'ListGroups with the classic member': { groupType: 'classic', protocolType: 'consumer' },
+      'a consumer member joins': { errorCode: 'NONE', memberEpoch: true },
+      'ListGroups once it joined': { groupType: 'consumer', protocolType: 'consumer' },
+      "the classic member's next heartbeat": 'REBALANCE_IN_PROGRESS',
+      'ConsumerGroupDescribe member types': [0, 1],
+      'once both are reconciled': {
+        groupState: 'Stable',
+        'every member at the group epoch': true,
+        "the classic member's generation is its member epoch": true,
+        'partitions each member holds': [1, 1],
+        'a partition held by both members at once': false,
+      },
+      'classic OffsetCommit with its generation, an older one, a newer one': ['NONE', 'NONE', 'ILLEGAL_GENERATION'],
+      'classic Heartbeat naming the consumer member': 'UNKNOWN_MEMBER_ID',
+      'the consumer member leaves': 'NONE',
+      'ListGroups once it left': { groupType: 'classic', groupState: 'PreparingRebalance' },
+      "the classic member's heartbeat then": 'REBALANCE_IN_PROGRESS',
+      'the classic member rejoins the classic group': { errorCode: 'NONE', leader: true, 'generation after the group epoch': true, synced: 'NONE' },
+      'ListGroups at the end': { groupType: 'classic', groupState: 'Stable' },
+    }),
   'offset-delete': (k) =>
     expect(k).toMatchObject({
       'an unknown group': { errorCode: 'GROUP_ID_NOT_FOUND' },

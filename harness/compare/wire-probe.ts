@@ -9,6 +9,18 @@ import { sleep } from '../wait.js';
 /** JSON-like: what a probe returns. Objects keyed by names compare best: a difference names its key. */
 export type Observation = null | boolean | number | string | Observation[] | { [key: string]: Observation };
 
+/** Answers as observations: bigints as decimal strings, bytes as their length, undefined fields left out. */
+export function observe(value: unknown): Observation {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `${value.length} bytes`;
+  if (Array.isArray(value)) return value.map(observe);
+  const out: Record<string, Observation> = {};
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) if (field !== undefined) out[key] = observe(field);
+  return out;
+}
+
 export interface ProbeContext {
   /** One connection, ApiVersions already negotiated, kept for the whole comparison. */
   client: WireClient;

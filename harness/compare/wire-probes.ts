@@ -10,23 +10,15 @@ import {
   produce,
   produceStored,
   producerIdFor,
+  observe,
   settled,
   type Observation,
   type WireProbe,
 } from './wire-probe.js';
 import { sleep } from '../wait.js';
+import { onlineGroupConversion } from './online-group-conversion-probe.js';
 
-/** Answers as observations: bigints as decimal strings, bytes as their length, undefined fields left out. */
-export function observe(value: unknown): Observation {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `${value.length} bytes`;
-  if (Array.isArray(value)) return value.map(observe);
-  const out: Record<string, Observation> = {};
-  for (const [key, field] of Object.entries(value as Record<string, unknown>)) if (field !== undefined) out[key] = observe(field);
-  return out;
-}
+export { observe } from './wire-probe.js';
 
 const CONFIG_SOURCES = [
   'UNKNOWN',
@@ -1292,6 +1284,7 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   groupErrors,
   staticMembership,
   consumerGroupProtocol,
+  onlineGroupConversion,
   offsetDelete,
   electLeaders,
   updateFeatures,

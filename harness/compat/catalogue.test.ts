@@ -44,6 +44,7 @@ describe('compat catalogue', () => {
       'client-kcat',
       'client-java-verifiable',
       'consumer-protocol-verifiable',
+      'consumer-protocol-online-upgrade',
       'tool-kafka-console-consumer',
     ]) {
       expect(names).toContain(required);

@@ -59,6 +59,22 @@ export async function startVerifiableConsumer(ctx: ScenarioContext, topic: strin
   return startTool(ctx, options.label ?? 'java-verifiable-consumer', 'java', args);
 }
 
+interface PartitionEvent {
+  name: string;
+  partitions?: { topic: string; partition: number }[];
+}
+
+/** The partitions of `topic` a VerifiableConsumer holds now, from its assigned, revoked and lost events. */
+export function heldPartitions(run: ToolRun, topic: string): Set<number> {
+  const held = new Set<number>();
+  for (const event of run.events as unknown as PartitionEvent[]) {
+    const partitions = (event.partitions ?? []).filter((p) => p.topic === topic).map((p) => p.partition);
+    if (event.name === 'partitions_assigned') for (const p of partitions) held.add(p);
+    if (event.name === 'partitions_revoked' || event.name === 'partitions_lost') for (const p of partitions) held.delete(p);
+  }
+  return held;
+}
+
 export function consumedRecords(run: ToolRun): VerifiableRecord[] {
   return run.events.filter((e) => e.name === 'record_data') as unknown as VerifiableRecord[];
 }

@@ -10,6 +10,7 @@ const TOOL_CLASSES = {
   'kafka-log-dirs': () => 'org.apache.kafka.tools.LogDirsCommand',
   'kafka-transactions': () => 'org.apache.kafka.tools.TransactionsCommand',
   'kafka-consumer-groups': () => 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  'kafka-groups': () => 'org.apache.kafka.tools.GroupsCommand',
   'kafka-leader-election': () => 'org.apache.kafka.tools.LeaderElectionCommand',
   'kafka-features': () => 'org.apache.kafka.tools.FeatureCommand',
   'kafka-metadata-quorum': () => 'org.apache.kafka.tools.MetadataQuorumCommand',

@@ -1,28 +1,11 @@
 import { check, checkEqual, show, waitUntil } from '../check.js';
-import { consumedRecords, startVerifiableConsumer, verifiableProduce } from '../clients/java-verifiable.js';
-import type { ToolRun } from '../clients/external-tool.js';
+import { consumedRecords, heldPartitions, startVerifiableConsumer, verifiableProduce } from '../clients/java-verifiable.js';
 import { kafkaToolColumns } from '../clients/kafka-tools.js';
 import { ScenarioSkipped } from '../outcomes.js';
 import { defineScenario } from '../scenario.js';
 
 const RECORDS = 600;
 const PARTITIONS = 4;
-
-interface PartitionEvent {
-  name: string;
-  partitions?: { topic: string; partition: number }[];
-}
-
-/** The partitions a VerifiableConsumer holds now, from its assigned and revoked events. */
-function heldPartitions(run: ToolRun, topic: string): Set<number> {
-  const held = new Set<number>();
-  for (const event of run.events as unknown as PartitionEvent[]) {
-    const partitions = (event.partitions ?? []).filter((p) => p.topic === topic).map((p) => p.partition);
-    if (event.name === 'partitions_assigned') for (const p of partitions) held.add(p);
-    if (event.name === 'partitions_revoked' || event.name === 'partitions_lost') for (const p of partitions) held.delete(p);
-  }
-  return held;
-}
 
 export default defineScenario({
   name: 'consumer-protocol-verifiable',
