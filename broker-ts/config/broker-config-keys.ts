@@ -400,11 +400,12 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   }),
   accepted('queued.max.requests', 'int', '500', 'The number of queued requests allowed for the data-plane before blocking the network threads.'),
   accepted('request.timeout.ms', 'int', '30000', 'The maximum amount of time the client will wait for the response of a request.'),
-  accepted(
+  applied(
     'group.coordinator.rebalance.protocols',
     'list',
     'classic,consumer,streams',
-    'The list of enabled rebalance protocols (broker-ts: classic and consumer are always on).',
+    'The list of enabled rebalance protocols; without consumer, ConsumerGroupHeartbeat and ConsumerGroupDescribe are not served (broker-ts has no streams groups).',
+    { validate: listOf('classic', 'consumer', 'share', 'streams') },
   ),
   accepted(
     'errors.deadletterqueue.auto.create.topics.enable',

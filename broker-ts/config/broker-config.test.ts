@@ -90,6 +90,11 @@ describe('loadBrokerConfig', () => {
     );
     expect(errorOf({ 'log.segment.bytes': '1000' })).toBe('Invalid value 1000 for configuration log.segment.bytes: Value must be at least 1048576');
     expect(errorOf({ 'log.message.timestamp.type': 'Now' })).toContain('String must be one of: CreateTime, LogAppendTime');
+    expect(errorOf({ 'group.consumer.migration.policy': 'sideways' })).toContain(
+      'String must be one of (case insensitive): disabled, upgrade, downgrade, bidirectional',
+    );
+    expect(load({ 'group.consumer.migration.policy': 'UPGRADE' }).config.groupConsumerMigrationPolicy).toBe('upgrade');
+    expect(errorOf({ 'group.coordinator.rebalance.protocols': 'consumer' })).toBe("Disabling the 'classic' protocol is not supported.");
   });
 
   it('takes a quorum of several voters that includes this node, and refuses one without it', () => {

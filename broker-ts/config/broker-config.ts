@@ -58,6 +58,8 @@ export interface BrokerConfig {
   groupConsumerHeartbeatIntervalMs: number;
   groupConsumerMaxSize: number;
   groupConsumerAssignors: readonly string[];
+  /** group.coordinator.rebalance.protocols */
+  groupCoordinatorRebalanceProtocols: readonly string[];
   /** group.consumer.migration.policy, lower-cased. */
   groupConsumerMigrationPolicy: MigrationPolicy;
   replicaLagTimeMaxMs: number;
@@ -155,6 +157,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
   if (logDirs.length === 0) throw ConfigError.invalidValue('log.dirs', '', 'At least one log directory must be defined via log.dirs or log.dir.');
   const clusterId = string('cluster.id');
   if (clusterId !== null && clusterId === '') throw ConfigError.invalidValue('cluster.id', '', 'the cluster id must not be empty');
+  if (!list('group.coordinator.rebalance.protocols').includes('classic')) throw new ConfigError("Disabling the 'classic' protocol is not supported.");
 
   const config: BrokerConfig = {
     nodeId,
@@ -194,6 +197,7 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     groupConsumerHeartbeatIntervalMs: number('group.consumer.heartbeat.interval.ms'),
     groupConsumerMaxSize: number('group.consumer.max.size'),
     groupConsumerAssignors: list('group.consumer.assignors'),
+    groupCoordinatorRebalanceProtocols: list('group.coordinator.rebalance.protocols'),
     groupConsumerMigrationPolicy: string('group.consumer.migration.policy')!.toLowerCase() as MigrationPolicy,
     replicaLagTimeMaxMs: number('replica.lag.time.max.ms'),
     brokerSessionTimeoutMs: number('broker.session.timeout.ms'),

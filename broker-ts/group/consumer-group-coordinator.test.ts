@@ -406,6 +406,36 @@ describe('online conversion between a classic group and a consumer group', () =>
   });
 });
 
+describe('group.consumer.migration.policy', () => {
+  it('disabled: a classic group with members is not upgraded, the consumer member refused', async () => {
+    const saved = { node, client };
+    node = await startInProcessBroker({ properties: { 'group.consumer.migration.policy': 'disabled' } });
+    try {
+      client = await node.client();
+      await createTopic(client, 'cg', 4);
+      const g = 'kip848-no-migration';
+      // FindCoordinator creates __consumer_offsets on a new node, which then loads it: until then JoinGroup is NOT_COORDINATOR.
+      let first = await classicJoin(g, '', []);
+      for (let i = 0; i < 100 && first.errorCode !== ErrorCode.MEMBER_ID_REQUIRED; i++) {
+        await client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [g] });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        first = await classicJoin(g, '', []);
+      }
+      const c = first.memberId;
+      expect((await classicJoin(g, c, [])).errorCode).toBe(0);
+      expect((await classicSync(g, c, 1, [{ memberId: c, assignment: assignmentV1([0, 1, 2, 3]) }])).errorCode).toBe(0);
+      expect(await beat({ groupId: g, memberId: 'member-a', memberEpoch: 0 })).toMatchObject({
+        errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
+        errorMessage: `Group ${g} is not a consumer group.`,
+      });
+      expect(await groupType(g)).toMatchObject({ groupType: 'classic', groupState: 'Stable' });
+    } finally {
+      await node.stop();
+      ({ node, client } = saved);
+    }
+  });
+});
+
 describe('a consumer group across a restart of its coordinator', () => {
   it('is replayed from __consumer_offsets with its epochs, members and assignments', async () => {
     const g = 'kip848-restart';

@@ -103,6 +103,31 @@ describe('ApiVersions', () => {
     expect((await ask(3)).supportedFeatures).toEqual([{ name: 'metadata.version', minVersion: 7, maxVersion: 33 }]);
   });
 
+  it('leaves the consumer group protocol out when group.coordinator.rebalance.protocols does not list consumer, as Kafka does', async () => {
+    const classicOnly = await startInProcessBroker({ properties: { 'group.coordinator.rebalance.protocols': 'classic' } });
+    try {
+      const client = await classicOnly.client();
+      const versions = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+      expect(versions.apiKeys.map((k) => k.apiKey)).not.toContain(ApiKey.ConsumerGroupHeartbeat);
+      expect(versions.apiKeys.map((k) => k.apiKey)).not.toContain(ApiKey.ConsumerGroupDescribe);
+      const beat = await client.send(ApiKey.ConsumerGroupHeartbeat, 1, {
+        groupId: 'g',
+        memberId: 'm',
+        memberEpoch: 0,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: 30_000,
+        subscribedTopicNames: ['t'],
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        topicPartitions: [],
+      });
+      expect(beat.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    } finally {
+      await classicOnly.stop();
+    }
+  });
+
   it('v5: a client that names another cluster or node is told to rebootstrap; naming only one is invalid', async () => {
     const client = await node.client();
     const ask = (clusterId: string | null, nodeId: number, clientSoftwareName = 'kafka-java') =>

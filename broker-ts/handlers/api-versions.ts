@@ -38,7 +38,11 @@ export const apiVersionsHandler = defineHandler({
       // As Kafka: the consumer group protocol's APIs only while group.version is 1 or more.
       apiKeys: broker
         .advertisedVersions(context.listenerName)
-        .filter((v) => consumerGroupProtocolEnabled(broker.image.finalizedFeatures()) || !CONSUMER_GROUP_PROTOCOL_APIS.has(v.apiKey))
+        .filter(
+          (v) =>
+            consumerGroupProtocolEnabled(broker.image.finalizedFeatures(), broker.config.groupCoordinatorRebalanceProtocols) ||
+            !CONSUMER_GROUP_PROTOCOL_APIS.has(v.apiKey),
+        )
         .map((v) => ({ ...v })),
       throttleTimeMs: 0,
       ...features(broker.image, context.apiVersion),

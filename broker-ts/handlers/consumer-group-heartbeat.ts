@@ -10,8 +10,10 @@ export const consumerGroupHeartbeatHandler = defineHandler({
   minVersion: 0,
   maxVersion: 1,
   async handle(broker, body, context) {
-    if (!consumerGroupProtocolEnabled(broker.image.finalizedFeatures())) {
-      const errorMessage = 'The new group coordinator is not enabled: group.version is 0.';
+    if (!consumerGroupProtocolEnabled(broker.image.finalizedFeatures(), broker.config.groupCoordinatorRebalanceProtocols)) {
+      const errorMessage = broker.config.groupCoordinatorRebalanceProtocols.includes('consumer')
+        ? 'The new group coordinator is not enabled: group.version is 0.'
+        : 'The consumer rebalance protocol is not enabled: group.coordinator.rebalance.protocols does not list consumer.';
       return {
         throttleTimeMs: 0,
         errorCode: ErrorCode.UNSUPPORTED_VERSION,

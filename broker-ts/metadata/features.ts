@@ -39,9 +39,13 @@ export const BOOTSTRAP_FEATURE_LEVELS: ReadonlyMap<string, number> = new Map(
   [...SUPPORTED_FEATURES].filter(([, range]) => range.maxVersion > 0).map(([name, range]) => [name, range.maxVersion]),
 );
 
-/** Whether the finalized levels serve KIP-848 consumer groups (ConsumerGroupHeartbeat, ConsumerGroupDescribe). */
-export function consumerGroupProtocolEnabled(finalized: ReadonlyMap<string, number>): boolean {
-  return (finalized.get(GROUP_VERSION) ?? 0) >= 1;
+/**
+ * Whether KIP-848 consumer groups are served (ConsumerGroupHeartbeat, ConsumerGroupDescribe): the
+ * finalized group.version is 1 or more and, as Kafka's KafkaApis.isConsumerGroupProtocolEnabled
+ * also asks, the node's `group.coordinator.rebalance.protocols` lists `consumer`.
+ */
+export function consumerGroupProtocolEnabled(finalized: ReadonlyMap<string, number>, rebalanceProtocols: readonly string[]): boolean {
+  return (finalized.get(GROUP_VERSION) ?? 0) >= 1 && rebalanceProtocols.includes('consumer');
 }
 
 /** Whether the finalized levels turn eligible leader replicas on. */
