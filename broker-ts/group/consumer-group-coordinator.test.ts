@@ -7,7 +7,7 @@ import { ApiKey, ErrorCode, decodeAssignment, encodeAssignment, encodeSubscripti
 import type { WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
-import { createTopic } from '../testing/wire-helpers.js';
+import { createTopic, syncGroup } from '../testing/wire-helpers.js';
 
 const SESSION_TIMEOUT_MS = 1500;
 
@@ -319,15 +319,7 @@ function readAssignment(bytes: Buffer): number[] {
 }
 
 function classicSync(groupId: string, memberId: string, generationId: number, assignments: { memberId: string; assignment: Buffer }[] = []) {
-  return client.send(ApiKey.SyncGroup, 5, {
-    groupId,
-    generationId,
-    memberId,
-    groupInstanceId: null,
-    protocolType: 'consumer',
-    protocolName: 'range',
-    assignments,
-  });
+  return syncGroup(client, groupId, generationId, memberId, assignments);
 }
 
 function classicHeartbeat(groupId: string, memberId: string, generationId: number) {

@@ -634,12 +634,17 @@ export class ConsumerGroupCoordinator {
       adopt();
       return;
     }
-    const remaining = [...group.members.values()].filter((m) => m.memberId !== member.memberId);
-    await this.write(groupId, [
-      ...removeMemberRecords(groupId, member.memberId),
-      groupEpochRecord(groupId, group.groupEpoch + 1, hashTopics(this.subscribedTopics(remaining))),
-    ]);
+    await this.write(groupId, this.removalRecords(group, new Set([member.memberId])));
     this.cancelMemberTimers(groupId, member.memberId);
+  }
+
+  /** The members' records removed, and one group epoch bump so the others are assigned again. */
+  private removalRecords(group: ConsumerGroup, leaving: ReadonlySet<string>): CoordinatorRecord[] {
+    const remaining = [...group.members.values()].filter((m) => !leaving.has(m.memberId));
+    return [
+      ...[...leaving].flatMap((memberId) => removeMemberRecords(group.groupId, memberId)),
+      groupEpochRecord(group.groupId, group.groupEpoch + 1, hashTopics(this.subscribedTopics(remaining))),
+    ];
   }
 
   /** Kafka's validateOnlineDowngradeWithFencedMember. */
@@ -847,7 +852,6 @@ export class ConsumerGroupCoordinator {
   classicLeave(groupId: string, members: readonly { memberId: string; groupInstanceId: string | null }[]): Promise<LeaveResult> {
     return this.serialize(groupId, async () => {
       const group = this.consumerGroup(groupId);
-      const records: CoordinatorRecord[] = [];
       const leaving = new Set<string>();
       const results = members.map(({ memberId, groupInstanceId }) => {
         try {
@@ -862,7 +866,6 @@ export class ConsumerGroupCoordinator {
           }
           if (!usesClassicProtocol(member)) fail('UNKNOWN_MEMBER_ID', `Member ${member.memberId} does not use the classic protocol.`);
           this.logger.info({ group: groupId, member: member.memberId, instance: groupInstanceId }, 'classic member left the consumer group');
-          records.push(...removeMemberRecords(groupId, member.memberId));
           leaving.add(member.memberId);
           return { memberId: member.memberId, groupInstanceId, errorCode: ErrorCode.NONE as number };
         } catch (error) {
@@ -870,9 +873,7 @@ export class ConsumerGroupCoordinator {
         }
       });
       if (leaving.size > 0) {
-        const remaining = [...group.members.values()].filter((m) => !leaving.has(m.memberId));
-        records.push(groupEpochRecord(groupId, group.groupEpoch + 1, hashTopics(this.subscribedTopics(remaining))));
-        await this.write(groupId, records);
+        await this.write(groupId, this.removalRecords(group, leaving));
         for (const memberId of leaving) this.cancelMemberTimers(groupId, memberId);
       }
       return { errorCode: ErrorCode.NONE, members: results };

@@ -4,7 +4,7 @@ import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import type { WireClient } from '@kafka-chaos/protocol';
 import { startInProcessBroker } from '../testing/in-process-broker.js';
 import type { InProcessBroker } from '../testing/in-process-broker.js';
-import { createTopic } from '../testing/wire-helpers.js';
+import { createTopic, syncGroup } from '../testing/wire-helpers.js';
 
 let node: InProcessBroker;
 
@@ -48,17 +48,7 @@ async function joinWithId(client: WireClient, groupId: string, options: Paramete
   return first.memberId;
 }
 
-function sync(client: WireClient, groupId: string, generationId: number, memberId: string, assignments: { memberId: string; assignment: Buffer }[] = []) {
-  return client.send(ApiKey.SyncGroup, 5, {
-    groupId,
-    generationId,
-    memberId,
-    groupInstanceId: null,
-    protocolType: 'consumer',
-    protocolName: 'range',
-    assignments,
-  });
-}
+const sync = syncGroup;
 
 function heartbeat(client: WireClient, groupId: string, generationId: number, memberId: string) {
   return client.send(ApiKey.Heartbeat, 4, { groupId, generationId, memberId, groupInstanceId: null });

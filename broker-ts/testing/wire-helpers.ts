@@ -34,3 +34,22 @@ export async function produce(client: WireClient, topic: string, partition: numb
 export function values(count: number, prefix = 'v'): RecordInput[] {
   return Array.from({ length: count }, (_, i) => ({ value: `${prefix}${i}` }));
 }
+
+/** A classic member's SyncGroup (v5, consumer protocol, `range`): the leader hands in `assignments`, a follower none. */
+export function syncGroup(
+  client: WireClient,
+  groupId: string,
+  generationId: number,
+  memberId: string,
+  assignments: { memberId: string; assignment: Buffer }[] = [],
+) {
+  return client.send(ApiKey.SyncGroup, 5, {
+    groupId,
+    generationId,
+    memberId,
+    groupInstanceId: null,
+    protocolType: 'consumer',
+    protocolName: 'range',
+    assignments,
+  });
+}
