@@ -88,7 +88,12 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
         'partitions each member holds': [1, 1],
         'a partition held by both members at once': false,
       },
-      'classic OffsetCommit with its generation, an older one, a newer one': ['NONE', 'NONE', 'ILLEGAL_GENERATION'],
+      'classic OffsetCommit of a partition it holds, with': {
+        'its generation': 'NONE',
+        'the generation that handed it the partition': 'NONE',
+        'the generation before that': 'ILLEGAL_GENERATION',
+        'a newer one': 'ILLEGAL_GENERATION',
+      },
       'classic Heartbeat naming the consumer member': 'UNKNOWN_MEMBER_ID',
       'the consumer member leaves': 'NONE',
       'ListGroups once it left': { groupType: 'classic', groupState: 'PreparingRebalance' },

@@ -4,7 +4,9 @@ import { readTopic } from '../read-topic.js';
 import { defineScenario } from '../scenario.js';
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-const EXPLICIT_TIMESTAMP = 1_600_000_000_123;
+// An hour back, with milliseconds: distinct from the time of sending, and inside the default
+// retention.ms (7 days), so that Kafka's retention check cannot delete the record before it is read.
+const EXPLICIT_TIMESTAMP = Math.floor(Date.now() / 1000) * 1000 - 3_600_000 + 123;
 
 /** Keys, values and headers as hex (null stays null): an empty value and a null one differ. */
 function hex(value: Buffer | string | null | undefined): string | null {
