@@ -303,17 +303,19 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     { validate: atLeast(1) },
   ),
 
-  // Retention and cleaning: Kafka's keys, not enforced by broker-ts
-  accepted('log.retention.hours', 'int', '168', 'The number of hours to keep a log file before deleting it.'),
-  accepted('log.retention.minutes', 'int', null, 'The number of minutes to keep a log file before deleting it.'),
-  accepted('log.retention.ms', 'long', null, 'The number of milliseconds to keep a log file before deleting it.', { dynamic: true }),
-  accepted('log.retention.bytes', 'long', '-1', 'The maximum size of the log before deleting it.', { dynamic: true }),
-  accepted(
+  // Retention: applied to logs whose cleanup.policy names delete (topic keys retention.ms, retention.bytes)
+  applied('log.retention.hours', 'int', '168', 'The number of hours to keep a log file before deleting it.'),
+  applied('log.retention.minutes', 'int', null, 'The number of minutes to keep a log file before deleting it.'),
+  applied('log.retention.ms', 'long', null, 'The number of milliseconds to keep a log file before deleting it.', { dynamic: true }),
+  applied('log.retention.bytes', 'long', '-1', 'The maximum size of the log before deleting it.', { dynamic: true }),
+  applied(
     'log.retention.check.interval.ms',
     'long',
     '300000',
     'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion.',
+    { validate: atLeast(1) },
   ),
+  // Cleaning: Kafka's keys, not enforced by broker-ts (it compacts nothing)
   accepted('log.cleaner.enable', 'boolean', 'true', 'Enable the log cleaner process to run on the server.'),
   accepted('log.cleaner.threads', 'int', '1', 'The number of background threads to use for log cleaning.', { dynamic: true }),
   accepted('log.cleaner.delete.retention.ms', 'long', '86400000', 'The amount of time to retain tombstone message markers for log compacted topics.', {
@@ -425,8 +427,11 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   accepted('share.coordinator.state.topic.min.isr', 'short', '2', 'Min ISR of the share-group state topic.'),
 ];
 
-/** broker-ts's own keys, not Kafka's: not listed by DescribeConfigs. */
+/** Keys DescribeConfigs does not list: broker-ts's own, and Kafka's internal ones. */
 export const BROKER_TS_ONLY_KEYS: readonly ConfigKey[] = [
+  applied('log.initial.task.delay.ms', 'long', '30000', "Kafka's internal key, for tests: how long after start-up the first retention check runs.", {
+    validate: atLeast(0),
+  }),
   applied('cluster.id', 'string', null, 'The cluster id; Kafka reads it from meta.properties written by kafka-storage format. Generated when absent.'),
   applied('log.tail.cache.bytes', 'int', '1048576', 'Recently appended batches kept in memory for tailing consumers.', { validate: atLeast(0) }),
   applied(

@@ -63,6 +63,10 @@ export interface BrokerConfig {
   /** group.consumer.migration.policy, lower-cased. */
   groupConsumerMigrationPolicy: MigrationPolicy;
   replicaLagTimeMaxMs: number;
+  /** log.retention.check.interval.ms: how often retention deletes old segments. */
+  logRetentionCheckIntervalMs: number;
+  /** log.initial.task.delay.ms (Kafka's, for tests): when the first retention check runs after start. */
+  logInitialTaskDelayMs: number;
   brokerSessionTimeoutMs: number;
   brokerHeartbeatIntervalMs: number;
   uncleanLeaderElectionEnable: boolean;
@@ -200,6 +204,8 @@ export function loadBrokerConfig(properties: ReadonlyMap<string, string>): Loade
     groupCoordinatorRebalanceProtocols: list('group.coordinator.rebalance.protocols'),
     groupConsumerMigrationPolicy: string('group.consumer.migration.policy')!.toLowerCase() as MigrationPolicy,
     replicaLagTimeMaxMs: number('replica.lag.time.max.ms'),
+    logRetentionCheckIntervalMs: number('log.retention.check.interval.ms'),
+    logInitialTaskDelayMs: number('log.initial.task.delay.ms'),
     brokerSessionTimeoutMs: number('broker.session.timeout.ms'),
     brokerHeartbeatIntervalMs: number('broker.heartbeat.interval.ms'),
     uncleanLeaderElectionEnable: bool('unclean.leader.election.enable'),

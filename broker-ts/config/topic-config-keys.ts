@@ -1,7 +1,7 @@
 // Kafka's topic-level configuration keys (as Kafka 4.x's LogConfig defines them), each with the
 // broker keys that supply its default ("synonyms", highest priority first, with a unit conversion
 // for the hours/minutes variants). Keys marked 'accepted' are stored and described but have no
-// effect in broker-ts (retention and compaction are not enforced, batches are never recompressed).
+// effect in broker-ts (compaction is not done, batches are never recompressed).
 import type { ConfigKey, ConfigType, Validator } from './config-key.js';
 import { atLeast, between, listOf, oneOf } from './config-key.js';
 
@@ -42,12 +42,12 @@ const minutesToMs = (value: string) => String(BigInt(value) * 60_000n);
 
 export const TOPIC_CONFIG_KEYS: readonly TopicConfigKey[] = [
   topicKey(
-    'accepted',
+    'applied',
     'cleanup.policy',
     'list',
     'delete',
     ['log.cleanup.policy'],
-    'The retention policy to use on log segments: delete or compact (broker-ts compacts nothing).',
+    'The retention policy to use on log segments: delete (retention.ms and retention.bytes apply) or compact (broker-ts compacts nothing).',
     listOf('compact', 'delete'),
   ),
   topicKey(
@@ -267,20 +267,20 @@ export const TOPIC_CONFIG_KEYS: readonly TopicConfigKey[] = [
   ),
   topicKey('accepted', 'remote.storage.enable', 'boolean', 'false', [], 'To enable tiered storage for a topic.'),
   topicKey(
-    'accepted',
+    'applied',
     'retention.bytes',
     'long',
     '-1',
     ['log.retention.bytes'],
-    'The maximum size a partition can grow to before old log segments are discarded (not enforced by broker-ts).',
+    'The maximum size a partition can grow to before old log segments are discarded.',
   ),
   topicKey(
-    'accepted',
+    'applied',
     'retention.ms',
     'long',
     '604800000',
     ['log.retention.ms', { name: 'log.retention.minutes', convert: minutesToMs }, { name: 'log.retention.hours', convert: hoursToMs }],
-    'The maximum time a log is retained before old log segments are discarded (not enforced by broker-ts).',
+    'The maximum time a log is retained before old log segments are discarded.',
     atLeast(-1),
   ),
   topicKey('applied', 'segment.bytes', 'int', '1073741824', ['log.segment.bytes'], 'The segment file size for the log.', atLeast(1048576)),

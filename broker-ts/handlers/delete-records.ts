@@ -1,6 +1,7 @@
 // DeleteRecords (key 21): moves partitions' log start offsets forward (-1: to the high watermark);
 // segments wholly below the new start are deleted. Not for internal topics, nor for topics whose
-// cleanup.policy is compact without delete.
+// cleanup.policy is compact without delete. A partition is answered once its followers on live
+// brokers have moved their log start too (REQUEST_TIMED_OUT after the request's timeout).
 import { ApiKey, ErrorCode } from '@kafka-chaos/protocol';
 import { ApiError, errorCodeOf } from '../errors/api-error.js';
 import { isInternalTopic } from '../metadata/topic-names.js';
@@ -29,7 +30,11 @@ export const deleteRecordsHandler = defineHandler({
               if (!cleanupPolicy.includes('delete') && cleanupPolicy.includes('compact')) {
                 throw ApiError.of('POLICY_VIOLATION', `Records of partition ${topic.name}-${p.partitionIndex} can not be deleted due to the configured policy`);
               }
-              const lowWatermark = await partition.deleteRecordsBefore(p.offset);
+              const required = await partition.deleteRecordsBefore(p.offset);
+              // Kafka's DelayedDeleteRecords: the answer waits until every replica on a live broker
+              // has moved its log start there too (the followers learn it from their next fetch).
+              const lowWatermark = await partition.waitForLowWatermark(required, body.timeoutMs);
+              if (lowWatermark === undefined) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.REQUEST_TIMED_OUT };
               return { partitionIndex: p.partitionIndex, lowWatermark, errorCode: ErrorCode.NONE };
             } catch (error) {
               return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: errorCodeOf(error) };

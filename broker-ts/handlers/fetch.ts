@@ -189,13 +189,14 @@ function readPartitions(
       const partition = leaderPartition(broker, request, version);
       const limit = Math.min(request.partitionMaxBytes, remaining);
       if (replicaId >= 0) {
-        const read = partition.readForFollower(
+        const read = partition.readForFollower({
           replicaId,
-          request.fetchOffset,
-          version >= 12 ? (request.lastFetchedEpoch ?? -1) : -1,
-          request.currentLeaderEpoch,
-          Math.max(limit, 1),
-        );
+          fetchOffset: request.fetchOffset,
+          logStartOffset: request.logStartOffset ?? -1n,
+          lastFetchedEpoch: version >= 12 ? (request.lastFetchedEpoch ?? -1) : -1,
+          currentLeaderEpoch: request.currentLeaderEpoch,
+          maxBytes: Math.max(limit, 1),
+        });
         data.highWatermark = read.highWatermark;
         data.lastStableOffset = read.highWatermark;
         data.logStartOffset = read.logStartOffset;

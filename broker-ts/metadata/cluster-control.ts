@@ -70,11 +70,16 @@ export class ClusterControl {
       const last = this.leases.get(broker.id) ?? now;
       if (now - last > this.brokerSessionTimeoutMs) {
         this.logger.info({ brokerId: broker.id, silentMs: now - last }, 'fencing a broker whose session expired');
-        records.push({ type: 'BrokerRegistrationChange', data: { brokerId: broker.id, brokerEpoch: broker.epoch, fenced: 1, inControlledShutdown: 0 } });
+        records.push(this.fenceRecord(broker));
         departed.push(broker.id);
       }
     }
     return { records, departed };
+  }
+
+  /** The record that fences a broker (its session expired, or its shutdown was granted). */
+  fenceRecord(broker: { id: number; epoch: bigint }): MetadataRecord {
+    return { type: 'BrokerRegistrationChange', data: { brokerId: broker.id, brokerEpoch: broker.epoch, fenced: 1, inControlledShutdown: 0 } };
   }
 
   /**

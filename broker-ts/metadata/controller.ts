@@ -140,13 +140,15 @@ export class Controller {
       if (plan.departing !== undefined) records.push(...this.replication.partitionChanges(new Set([plan.departing]), [plan.departing]));
       if (plan.joining !== undefined) records.push(...this.replication.partitionChanges(new Set(), [], plan.joining));
       await this.commit(records);
-      const current = this.image.broker(request.brokerId)!;
-      return {
-        errorCode: ErrorCode.NONE,
-        isCaughtUp: plan.caughtUp,
-        isFenced: current.fenced,
-        shouldShutDown: request.wantShutDown && !this.replication.leadsAnyPartition(current.id),
-      };
+      let current = this.image.broker(request.brokerId)!;
+      const shouldShutDown = request.wantShutDown && !this.replication.leadsAnyPartition(current.id);
+      // Kafka's SHUTDOWN_NOW: a broker granted its shutdown is fenced at once, as one whose session
+      // expired, so that nothing waits for it meanwhile (DeleteRecords counts unfenced brokers' replicas).
+      if (shouldShutDown && !current.fenced) {
+        await this.commit([this.cluster.fenceRecord(current), ...this.replication.partitionChanges(new Set([current.id]), [current.id])]);
+        current = this.image.broker(request.brokerId)!;
+      }
+      return { errorCode: ErrorCode.NONE, isCaughtUp: plan.caughtUp, isFenced: current.fenced, shouldShutDown };
     });
   }
 

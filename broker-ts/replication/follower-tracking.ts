@@ -16,6 +16,8 @@ export interface FollowerState {
   lastFetchMs: number;
   /** The leader's log end when this follower last fetched. */
   lastFetchLeaderLogEndOffset: bigint;
+  /** The log start offset its last fetch gave; -1 until it fetches in this leader epoch. */
+  logStartOffset: bigint;
 }
 
 export class FollowerTracking {
@@ -30,7 +32,13 @@ export class FollowerTracking {
   ) {
     for (const id of replicas) {
       if (id === localId) continue;
-      this.followers.set(id, { logEndOffset: -1n, lastCaughtUpMs: isr.includes(id) ? now : 0, lastFetchMs: 0, lastFetchLeaderLogEndOffset: -1n });
+      this.followers.set(id, {
+        logEndOffset: -1n,
+        lastCaughtUpMs: isr.includes(id) ? now : 0,
+        lastFetchMs: 0,
+        lastFetchLeaderLogEndOffset: -1n,
+        logStartOffset: -1n,
+      });
     }
   }
 
@@ -42,7 +50,7 @@ export class FollowerTracking {
   onFetch(id: number, fetchOffset: bigint, leaderLogEndOffset: bigint, now: number): void {
     let state = this.followers.get(id);
     if (state === undefined) {
-      state = { logEndOffset: -1n, lastCaughtUpMs: 0, lastFetchMs: 0, lastFetchLeaderLogEndOffset: -1n };
+      state = { logEndOffset: -1n, lastCaughtUpMs: 0, lastFetchMs: 0, lastFetchLeaderLogEndOffset: -1n, logStartOffset: -1n };
       this.followers.set(id, state);
     }
     if (fetchOffset >= leaderLogEndOffset) state.lastCaughtUpMs = Math.max(state.lastCaughtUpMs, now);
@@ -51,6 +59,24 @@ export class FollowerTracking {
     state.logEndOffset = fetchOffset;
     state.lastFetchLeaderLogEndOffset = leaderLogEndOffset;
     state.lastFetchMs = now;
+  }
+
+  /** A follower's log start offset, as its fetch states it; true when it moved. */
+  onLogStart(id: number, logStartOffset: bigint): boolean {
+    const state = this.followers.get(id);
+    if (state === undefined || state.logStartOffset === logStartOffset) return false;
+    state.logStartOffset = logStartOffset;
+    return true;
+  }
+
+  /**
+   * Kafka's Partition.lowWatermarkIfLeader: the smallest log start offset over the leader and the
+   * followers on live brokers (one that has not fetched in this epoch counts as -1).
+   */
+  lowWatermark(leaderLogStartOffset: bigint, live: (id: number) => boolean): bigint {
+    let low = leaderLogStartOffset;
+    for (const [id, state] of this.followers) if (live(id) && state.logStartOffset < low) low = state.logStartOffset;
+    return low;
   }
 
   /** The high watermark the ISR (maximal ISR) allows: never above the leader's own durable end. */

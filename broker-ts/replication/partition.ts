@@ -18,6 +18,18 @@ import type { PartitionRegistration } from '../metadata/metadata-image.js';
 
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const;
 
+/** A follower's Fetch of this partition, as its request states it. */
+export interface FollowerFetch {
+  replicaId: number;
+  fetchOffset: bigint;
+  /** The follower's log start offset (-1 when the request version has none). */
+  logStartOffset: bigint;
+  /** KIP-595: the epoch of the follower's last batch, -1 when unknown. */
+  lastFetchedEpoch: number;
+  currentLeaderEpoch: number;
+  maxBytes: number;
+}
+
 export interface FollowerFetchResult {
   records: Buffer;
   highWatermark: bigint;
@@ -26,12 +38,14 @@ export interface FollowerFetchResult {
   divergingEpoch: { epoch: number; endOffset: bigint } | undefined;
 }
 
-/** What the partition needs from its owner to change the ISR. */
+/** What the partition needs from its owner to change the ISR, and to know which brokers are up. */
 export interface IsrChangeSink {
   /** Sends an AlterPartition for this partition; the answer comes back through onIsrCommitted. */
   proposeIsr(partition: Partition, isr: readonly number[]): void;
   /** A broker that may join an ISR (registered, unfenced, not shutting down). */
   eligible(brokerId: number): boolean;
+  /** A registered, unfenced broker (Kafka's hasAliveBroker): DeleteRecords waits for its replicas. */
+  live(brokerId: number): boolean;
 }
 
 export class Partition {
@@ -198,7 +212,8 @@ export class Partition {
    * A follower's fetch (KIP-595 validation with its last fetched epoch, then its progress): returns
    * the batches after `fetchOffset` up to the log end, or the epoch where the follower diverges.
    */
-  readForFollower(replicaId: number, fetchOffset: bigint, lastFetchedEpoch: number, currentLeaderEpoch: number, maxBytes: number): FollowerFetchResult {
+  readForFollower(fetch: FollowerFetch): FollowerFetchResult {
+    const { replicaId, fetchOffset, lastFetchedEpoch, currentLeaderEpoch, maxBytes } = fetch;
     this.checkLeader(currentLeaderEpoch);
     if (lastFetchedEpoch >= 0) {
       const diverging = divergingEpoch(this.log.endOffsetForEpoch(lastFetchedEpoch), fetchOffset, lastFetchedEpoch);
@@ -211,6 +226,8 @@ export class Partition {
       );
     }
     this.followers!.onFetch(replicaId, fetchOffset, this.log.logEndOffset, this.now());
+    // DeleteRecords waits for the followers' log starts (the low watermark).
+    if (this.followers!.onLogStart(replicaId, fetch.logStartOffset)) this.wakeWaiters();
     this.maybeIncrementHighWatermark();
     this.maybeExpandIsr(replicaId);
     const records = fetchOffset < this.log.logEndOffset ? this.log.read(fetchOffset, maxBytes, { minOneBatch: true }) : Buffer.alloc(0);
@@ -231,6 +248,33 @@ export class Partition {
     if (this.isLeader) return;
     const end = this.log.logEndOffset;
     this.highWatermarkOffset = leaderHighWatermark < end ? leaderHighWatermark : end;
+  }
+
+  /**
+   * A follower takes the leader's log start offset from its fetch answer (Kafka's follower does,
+   * with LeaderOffsetIncremented): records the leader deleted (DeleteRecords, retention) go here
+   * too, so they cannot come back if this replica leads. Never past this replica's high watermark.
+   */
+  async followLeaderLogStart(leaderLogStartOffset: bigint): Promise<void> {
+    if (this.isLeader || this.removed || leaderLogStartOffset <= this.log.logStartOffset) return;
+    const target = leaderLogStartOffset < this.highWatermarkOffset ? leaderLogStartOffset : this.highWatermarkOffset;
+    if (target > this.log.logStartOffset) await this.log.deleteRecordsBefore(target);
+  }
+
+  /**
+   * This follower's log ends below the leader's log start: nothing it has can be continued, so it
+   * starts an empty log there (Kafka's fetchOffsetAndTruncate with truncateFullyAndStartAt).
+   */
+  startOverAt(leaderLogStartOffset: bigint): void {
+    if (this.isLeader || this.removed) return;
+    this.log.truncateFullyAndStartAt(leaderLogStartOffset);
+    this.highWatermarkOffset = leaderLogStartOffset;
+  }
+
+  /** Retention (log.retention.check.interval.ms): old segments below the high watermark go. */
+  deleteOldSegments(): Promise<number> {
+    if (this.removed || !this.log.isOpen) return Promise.resolve(0);
+    return this.log.deleteOldSegments(this.highWatermarkOffset);
   }
 
   /** Drops this replica's batches from `offset` on (a diverging suffix). */
@@ -284,7 +328,10 @@ export class Partition {
     return this.log.offsetForTimestamp(timestamp, { maxOffset });
   }
 
-  /** DeleteRecords: -1 means the high watermark; beyond it is out of range. */
+  /**
+   * DeleteRecords on the leader: -1 means the high watermark; beyond it is out of range. Resolves
+   * with the offset asked for, which the low watermark must reach before the request is answered.
+   */
   async deleteRecordsBefore(offset: bigint): Promise<bigint> {
     this.checkLeader();
     const target = offset === -1n ? this.highWatermark : offset;
@@ -294,7 +341,48 @@ export class Partition {
         `Cannot delete records of ${this.topic}-${this.index} up to ${target}: the high watermark is ${this.highWatermark}`,
       );
     }
-    return this.log.deleteRecordsBefore(target);
+    await this.log.deleteRecordsBefore(target);
+    return target;
+  }
+
+  /** Kafka's lowWatermarkIfLeader: the smallest log start over this leader and its followers on live brokers. */
+  get lowWatermark(): bigint {
+    this.checkLeader();
+    const live = (id: number) => this.isrSink?.live(id) ?? true;
+    return this.followers?.lowWatermark(this.log.logStartOffset, live) ?? this.log.logStartOffset;
+  }
+
+  /**
+   * Kafka's DelayedDeleteRecords: resolves with the low watermark once it reaches `offset`, or with
+   * undefined after the timeout. NOT_LEADER_OR_FOLLOWER if this replica stops leading meanwhile.
+   */
+  waitForLowWatermark(offset: bigint, timeoutMs: number): Promise<bigint | undefined> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        let low: bigint;
+        try {
+          low = this.lowWatermark;
+        } catch (error) {
+          finish();
+          reject(error);
+          return true;
+        }
+        if (low < offset) return false;
+        finish();
+        resolve(low);
+        return true;
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+      };
+      const wake = () => void check();
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        resolve(undefined);
+      }, timeoutMs);
+      if (!check()) this.waiters.add(wake);
+    });
   }
 
   /** Resolves once the high watermark reaches `offset` (acks=all), or with false after the timeout. */

@@ -14,6 +14,9 @@ import type { ClientSecurity } from '../security/client-security.js';
 import { truncationOffset } from './log-divergence.js';
 
 const FETCH_VERSION = 12;
+const LIST_OFFSETS_VERSION = 7;
+/** ListOffsets' timestamp for the log start offset. */
+const EARLIEST_TIMESTAMP = -2n;
 /** After an error, a partition (or the whole fetcher) waits this long before fetching again. */
 const BACKOFF_MS = 100;
 
@@ -217,14 +220,16 @@ export class ReplicaFetcher {
     }
     this.session = { id: newId, epoch: newId === NO_SESSION ? INITIAL_EPOCH : nextEpoch(full ? INITIAL_EPOCH : sessionEpoch), entries: wanted };
     const flushes: Promise<void>[] = [];
+    const outOfRange: SessionEntry[] = [];
     for (const topic of response.responses) {
       for (const data of topic.partitions) {
         const entry = wanted.get(`${topic.topic}\0${data.partitionIndex}`);
         if (entry === undefined) continue;
-        const flushed = this.process(entry.state, entry.request.fetchOffset, data);
+        const flushed = this.process(entry.state, entry.request.fetchOffset, data, () => outOfRange.push(entry));
         if (flushed !== undefined) flushes.push(flushed);
       }
     }
+    for (const entry of outOfRange) await this.startOverIfBelowLeaderStart(client, entry);
     // The next fetch tells the leader this log's end, and the leader counts what a follower has
     // toward the high watermark: under a flush policy (log.flush.interval.messages=1, say) it must
     // be on disk first, as Kafka's follower flushes inside its append. Otherwise an acks=all write
@@ -236,7 +241,8 @@ export class ReplicaFetcher {
   private process(
     state: FetchState,
     fetchOffset: bigint,
-    data: { errorCode: number; highWatermark: bigint; records: Buffer | null; divergingEpoch?: { epoch: number; endOffset: bigint } },
+    data: { errorCode: number; highWatermark: bigint; logStartOffset?: bigint; records: Buffer | null; divergingEpoch?: { epoch: number; endOffset: bigint } },
+    belowLeaderStart: () => void,
   ): Promise<void> | undefined {
     const { partition } = state;
     // The partition moved on (new leader, new epoch, deleted) while the request was out.
@@ -259,6 +265,8 @@ export class ReplicaFetcher {
         partition.truncateTo(partition.highWatermark);
         return;
       }
+      // Otherwise this log may end below the leader's log start (it deleted records meanwhile).
+      if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) belowLeaderStart();
       state.delayedUntil = Date.now() + BACKOFF_MS;
       return;
     }
@@ -275,7 +283,35 @@ export class ReplicaFetcher {
     }
     const flushed = data.records !== null && data.records.length > 0 ? partition.appendAsFollower(data.records) : undefined;
     partition.updateFollowerHighWatermark(data.highWatermark);
-    return flushed;
+    const leaderStart = data.logStartOffset ?? -1n;
+    const started = leaderStart > partition.log.logStartOffset ? partition.followLeaderLogStart(leaderStart) : undefined;
+    return started === undefined ? flushed : Promise.all([flushed, started]).then(() => undefined);
+  }
+
+  /**
+   * Kafka's fetchOffsetAndTruncate for a follower whose log ends below the leader's log start: it
+   * asks the leader for its earliest offset (ListOffsets as a replica) and starts an empty log there.
+   */
+  private async startOverIfBelowLeaderStart(client: WireClient, entry: SessionEntry): Promise<void> {
+    const { partition, leaderEpoch } = entry.state;
+    const response = await client.send(ApiKey.ListOffsets, LIST_OFFSETS_VERSION, {
+      replicaId: this.options.localId,
+      isolationLevel: 0,
+      topics: [{ name: partition.topic, partitions: [{ partitionIndex: partition.index, currentLeaderEpoch: leaderEpoch, timestamp: EARLIEST_TIMESTAMP }] }],
+    });
+    const answer = response.topics[0]?.partitions[0];
+    if (answer === undefined || answer.errorCode !== ErrorCode.NONE) return;
+    // Still the same follower, at the same place: nothing moved while the request was out.
+    const current = this.partitions.get(`${partition.topic}\0${partition.index}`);
+    if (current !== entry.state || partition.isLeader || partition.leaderEpoch !== leaderEpoch) return;
+    const end = partition.log.logEndOffset;
+    if (end !== entry.request.fetchOffset || answer.offset <= end) return;
+    this.options.logger.info(
+      { topic: partition.topic, partition: partition.index, logEndOffset: end, leaderLogStartOffset: answer.offset },
+      "follower log ends below the leader's log start: starting over there",
+    );
+    partition.startOverAt(answer.offset);
+    entry.state.delayedUntil = 0;
   }
 
   private sleep(ms: number): Promise<void> {

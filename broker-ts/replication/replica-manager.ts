@@ -3,7 +3,8 @@
 // published), makes each replica leader or follower as the image says (a follower fetches from its
 // leader through the fetcher of that leader's broker), shrinks the ISR of led partitions whose
 // followers lag (every replica.lag.time.max.ms / 2) and sends ISR changes to the controller with
-// AlterPartition. It keeps each log's settings in line with topic and broker configs, and tells the
+// AlterPartition. Every log.retention.check.interval.ms it deletes the segments retention no longer
+// keeps. It keeps each log's settings in line with topic and broker configs, and tells the
 // group coordinator when this node starts or stops leading a partition of __consumer_offsets.
 import path from 'node:path';
 import type { BrokerConfig } from '../config/broker-config.js';
@@ -17,6 +18,7 @@ import type { ControllerClient } from '../metadata/controller-client.js';
 import type { MetadataDelta, MetadataImage, PartitionRegistration } from '../metadata/metadata-image.js';
 import { METADATA_TOPIC } from '../metadata/metadata-log.js';
 import { NO_LEADER } from '../metadata/metadata-records.js';
+import { LogRetention } from './log-retention.js';
 import { Partition } from './partition.js';
 import type { IsrChangeSink } from './partition.js';
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata-file.js';
@@ -33,6 +35,7 @@ export class ReplicaManager implements IsrChangeSink {
   private readonly leadershipListeners: LeadershipListener[] = [];
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly isrTimer: NodeJS.Timeout;
+  private readonly retention: LogRetention;
   readonly localNodeId: number;
 
   constructor(
@@ -52,6 +55,12 @@ export class ReplicaManager implements IsrChangeSink {
       Math.max(50, Math.floor(lagMs / 2)),
     );
     this.isrTimer.unref();
+    this.retention = new LogRetention({
+      partitions: () => this.partitions(),
+      initialDelayMs: config.logInitialTaskDelayMs,
+      intervalMs: config.logRetentionCheckIntervalMs,
+      logger,
+    });
   }
 
   onLeadershipChange(listener: LeadershipListener): void {
@@ -174,6 +183,7 @@ export class ReplicaManager implements IsrChangeSink {
 
   async shutdown(): Promise<void> {
     clearInterval(this.isrTimer);
+    await this.retention.stop();
     for (const fetcher of this.fetchers.values()) fetcher.stop();
     this.fetchers.clear();
     for (const partition of this.partitions()) partition.markRemoved();
@@ -185,6 +195,11 @@ export class ReplicaManager implements IsrChangeSink {
   eligible(brokerId: number): boolean {
     const broker = this.image.broker(brokerId);
     return broker !== undefined && !broker.fenced && !broker.inControlledShutdown;
+  }
+
+  live(brokerId: number): boolean {
+    const broker = this.image.broker(brokerId);
+    return broker !== undefined && !broker.fenced;
   }
 
   proposeIsr(partition: Partition, isr: readonly number[]): void {

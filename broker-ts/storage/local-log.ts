@@ -107,6 +107,33 @@ export class LocalLog {
     for (const segment of this.segments) yield* segment.batchesWithMarkers();
   }
 
+  /**
+   * Kafka's UnifiedLog.deletableSegments: how many of the oldest segments in a row `deletable`
+   * accepts, asked only of segments wholly below `highWatermark` (so that the log start never passes
+   * it), and never of an empty active segment.
+   */
+  countDeletable(highWatermark: bigint, deletable: (segment: LogSegment) => boolean): number {
+    let count = 0;
+    for (const [i, segment] of this.segments.entries()) {
+      const next = this.segments[i + 1];
+      if (next === undefined && segment.size === 0) break;
+      if (highWatermark < (next?.baseOffset ?? this.logEnd) || !deletable(segment)) break;
+      count++;
+    }
+    return count;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /** Starts a new active segment at the log end, unless the active one is empty. */
+  rollAtEnd(now: number): boolean {
+    if (this.activeSegment.size === 0) return false;
+    this.roll(this.logEnd, now);
+    return true;
+  }
+
   /** Deletes the segments wholly below `offset` (the active one stays). */
   deleteSegmentsBelow(offset: bigint): void {
     while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) {

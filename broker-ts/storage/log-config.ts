@@ -22,6 +22,12 @@ export interface LogConfig {
   messageTimestampType: TimestampType;
   /** producer.id.expiration.ms */
   producerIdExpirationMs: number;
+  /** log.retention.ms (or .minutes, .hours) / retention.ms; negative keeps segments however old. */
+  retentionMs: number;
+  /** log.retention.bytes / retention.bytes; negative keeps segments however large the log. */
+  retentionBytes: number;
+  /** log.cleanup.policy / cleanup.policy names delete: retention.ms and retention.bytes apply. */
+  deletePolicy: boolean;
   /**
    * broker.ts.bug.flush.skips.fsync (unsafe on purpose): a flush reports the data durable without
    * fsyncing it, so a power loss takes writes the flush policy promised to keep.
@@ -48,6 +54,9 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   maxMessageBytes: 1024 * 1024 + 12,
   messageTimestampType: 'CreateTime',
   producerIdExpirationMs: 24 * 60 * 60 * 1000,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  retentionBytes: -1,
+  deletePolicy: true,
   flushSkipsFsync: false,
   recoveryKeepsTornTail: false,
   tailCacheBytes: 1024 * 1024,
@@ -82,6 +91,9 @@ export const LOG_CONFIG_PROPERTIES: { readonly [K in keyof LogConfig]: { broker:
   maxMessageBytes: { broker: 'message.max.bytes', topic: 'max.message.bytes' },
   messageTimestampType: { broker: 'log.message.timestamp.type', topic: 'message.timestamp.type' },
   producerIdExpirationMs: { broker: 'producer.id.expiration.ms' },
+  retentionMs: { broker: 'log.retention.ms', topic: 'retention.ms' },
+  retentionBytes: { broker: 'log.retention.bytes', topic: 'retention.bytes' },
+  deletePolicy: { broker: 'log.cleanup.policy', topic: 'cleanup.policy' },
   flushSkipsFsync: { broker: 'broker.ts.bug.flush.skips.fsync' },
   recoveryKeepsTornTail: { broker: 'broker.ts.bug.recovery.keeps.torn.tail' },
   tailCacheBytes: { broker: 'log.tail.cache.bytes' },
@@ -111,6 +123,10 @@ function parsePropertyValue(key: keyof LogConfig, name: string, raw: string | nu
     return raw;
   }
   if (key === 'flushSkipsFsync') return raw === true || raw === 'true';
+  if (key === 'deletePolicy')
+    return String(raw)
+      .split(',')
+      .some((policy) => policy.trim() === 'delete');
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new RangeError(`${name}: not a number: ${raw}`);
   return value > Number.MAX_SAFE_INTEGER ? Infinity : value;

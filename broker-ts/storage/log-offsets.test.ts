@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OffsetOutOfRangeError } from './errors.js';
+import { OffsetOutOfRangeError, UnexpectedAppendOffsetError } from './errors.js';
 import { ListOffsetsTimestamp } from './partition-log.js';
 import type { PartitionLog } from './partition-log.js';
 import { appendBatches, logFixture, readAllRecords } from './test-support/log-fixture.js';
@@ -191,5 +191,18 @@ describe('truncation', () => {
     expect(() => log.read(999n, 100)).toThrow(OffsetOutOfRangeError);
     expect(log.truncateTo(500n)).toBe(true);
     expect(log.logEndOffset).toBe(500n);
+  });
+
+  it("takes the leader's whole batch when it starts empty inside it (the leader's log start is mid-batch)", async () => {
+    const log = await logs.open();
+    log.truncateFullyAndStartAt(15n);
+    const straddling = buildBatch({ baseOffset: 10n, records: 10, partitionLeaderEpoch: 3 });
+    expect(log.appendAsFollower(straddling)).toMatchObject({ firstOffset: 10n, lastOffset: 19n });
+    expect(log.logStartOffset).toBe(15n);
+    expect(log.logEndOffset).toBe(20n);
+    expect(log.segmentBaseOffsets()).toEqual([10n]);
+    expect(readAllRecords(log).map((r) => r.offset)).toEqual([15n, 16n, 17n, 18n, 19n]);
+    // A log with records is never restarted this way: a gap or overlap is still refused.
+    expect(() => log.appendAsFollower(buildBatch({ baseOffset: 18n, records: 4, partitionLeaderEpoch: 3 }))).toThrow(UnexpectedAppendOffsetError);
   });
 });

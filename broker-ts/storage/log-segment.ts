@@ -115,6 +115,15 @@ export class LogSegment {
   }
 
   /**
+   * What retention.ms measures a segment's age from (Kafka's LogSegment.largestTimestamp): its
+   * largest record timestamp, or when it was created or last recovered if it has none.
+   */
+  largestTimestamp(): number {
+    const { timestamp } = this.maxTimestampSoFar();
+    return timestamp >= 0n ? Number(timestamp) : this.created;
+  }
+
+  /**
    * Index entries stay in memory until the segment is flushed, rolled or closed. Kafka's indexes
    * are memory-mapped; writing each entry here cost two more syscalls per index.interval.bytes
    * (every fourth append of a 1 KiB batch). A crash leaves the files behind the log, which is safe:

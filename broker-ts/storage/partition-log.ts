@@ -357,6 +357,13 @@ export class PartitionLog {
     return this.guardIo(() => {
       const views = splitSoundBatches(batches);
       if (views.length === 0) return { firstOffset: -1n, lastOffset: -1n, flushed: undefined };
+      // An empty log that starts inside the leader's first batch (DeleteRecords or a follower
+      // starting over at the leader's log start): the log takes the whole batch, from its base
+      // offset, and keeps its log start (Kafka's Partition does this on UnexpectedAppendOffset).
+      const first = views[0]!.header;
+      if (this.logEnd === this.logStart && this.local.size === 0 && first.baseOffset < this.logEnd && lastOffsetOf(first) >= this.logEnd) {
+        this.truncateFullyAndStartAt(first.baseOffset, this.logStart);
+      }
       let expected = this.logEnd;
       for (const { header } of views) {
         if (header.baseOffset !== expected) {
@@ -468,6 +475,46 @@ export class PartitionLog {
     });
     await this.logStartWriter.write();
     return this.logStart;
+  }
+
+  /**
+   * Retention, as Kafka's UnifiedLog.deleteOldSegments applies it under cleanup.policy delete: the
+   * oldest segments while the log is larger than retention.bytes, then those whose newest record is
+   * older than retention.ms; only segments wholly below `highWatermark`. When every segment goes,
+   * an empty one is rolled at the log end first. Resolves with how many segments were deleted, once
+   * the new log start offset is checkpointed.
+   */
+  async deleteOldSegments(highWatermark: bigint): Promise<number> {
+    this.ensureOpen();
+    if (!this.config.deletePolicy) return 0;
+    const { retentionBytes, retentionMs } = this.config;
+    let deleted = 0;
+    const size = this.local.size;
+    if (retentionBytes >= 0 && size >= retentionBytes) {
+      let excess = size - retentionBytes;
+      deleted += await this.deleteOldestSegments(highWatermark, (segment) => {
+        if (excess < segment.size) return false;
+        excess -= segment.size;
+        return true;
+      });
+    }
+    if (retentionMs >= 0) {
+      const now = this.now();
+      deleted += await this.deleteOldestSegments(highWatermark, (segment) => now - segment.largestTimestamp() > retentionMs);
+    }
+    return deleted;
+  }
+
+  private async deleteOldestSegments(highWatermark: bigint, deletable: (segment: LogSegment) => boolean): Promise<number> {
+    const count = this.guardIo(() => {
+      const found = this.local.countDeletable(highWatermark, deletable);
+      // A log always has a segment: the one rolled here takes the appends that follow.
+      if (found > 0 && found === this.local.segmentCount && this.local.rollAtEnd(this.now())) this.onRolled(this.logEnd);
+      return found;
+    });
+    if (count === 0) return 0;
+    await this.deleteRecordsBefore(this.local.segmentBaseOffsets()[count]!);
+    return count;
   }
 
   /**

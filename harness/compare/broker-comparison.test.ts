@@ -69,6 +69,15 @@ const KAFKA_ANSWERS: Record<string, (kafka: Observation) => void> = {
       'OffsetCommit with the old member id': [{ name: 'cmp-static', partitions: [{ errorCode: 'FENCED_INSTANCE_ID' }] }],
       'DescribeGroups after the leave': [{ groupState: 'Empty', members: 0 }],
     }),
+  retention: (k) =>
+    expect(k).toEqual({
+      'retention.ms 1 hour, records of 1970': { earliest: '3', latest: '3' },
+      'one more record after': { earliest: '3', latest: '4' },
+      'retention.bytes one segment, 25 batches of 90 kB in 1 MiB segments': { earliest: '11', latest: '25' },
+      'Fetch at offset 0 after': { errorCode: 'OFFSET_OUT_OF_RANGE', logStartOffset: '-1' },
+      'cleanup.policy compact, records of 1970': { earliest: '0', latest: '3' },
+      'retention.ms -1, records of 1970': { earliest: '0', latest: '3' },
+    }),
   'online-group-conversion': (k) =>
     expect(k).toMatchObject({
       'a classic member joins (MEMBER_ID_REQUIRED, then its id) and syncs as leader': {

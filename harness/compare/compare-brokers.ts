@@ -8,11 +8,16 @@ import { errorMessage } from '../errors.js';
 import type { BrokerKind, Cluster } from '../runtime/cluster.js';
 import { startCluster } from '../runtime/start-cluster.js';
 import { describeDifference, differencesOf, type Difference } from './differences.js';
+import { RETENTION_CHECK_CONFIG } from './retention-probe.js';
 import type { Observation, WireProbe } from './wire-probe.js';
 import { WIRE_PROBES } from './wire-probes.js';
 
-/** What both brokers run with: the probes rely on these (no auto-created topics, 100 kB batches). */
-export const COMPARISON_BROKER_CONFIG: Readonly<Record<string, string>> = { 'auto.create.topics.enable': 'false', 'message.max.bytes': '100000' };
+/** What both brokers run with: the probes rely on these (no auto-created topics, 100 kB batches, retention checked often). */
+export const COMPARISON_BROKER_CONFIG: Readonly<Record<string, string>> = {
+  'auto.create.topics.enable': 'false',
+  'message.max.bytes': '100000',
+  ...RETENTION_CHECK_CONFIG,
+};
 
 export interface BrokerTarget {
   broker: BrokerKind;

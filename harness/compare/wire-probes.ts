@@ -17,6 +17,7 @@ import {
 } from './wire-probe.js';
 import { sleep } from '../wait.js';
 import { onlineGroupConversion } from './online-group-conversion-probe.js';
+import { retention } from './retention-probe.js';
 
 export { observe } from './wire-probe.js';
 
@@ -1282,6 +1283,7 @@ export const WIRE_PROBES: readonly WireProbe[] = [
   createTopicErrors,
   produceErrors,
   listOffsets,
+  retention,
   fetchErrors,
   groupErrors,
   staticMembership,

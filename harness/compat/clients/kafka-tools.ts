@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { check } from '../check.js';
 import type { ScenarioContext } from '../context.js';
 import { startTool, type ToolRun } from './external-tool.js';
@@ -53,4 +54,17 @@ export async function kafkaToolColumns(ctx: ScenarioContext, tool: KafkaToolName
   const { lines, code, output } = await kafkaTool(ctx, tool, step, args);
   check(code === 0, `${tool} ${args.join(' ')} exited with ${code}: ${lastLines(output)}`);
   return lines.map((line) => line.trim().split(/\s+/));
+}
+
+/** Runs `kafka-delete-records` on an offsets file (-1: the high watermark); what it printed on stdout, one trimmed line each. */
+export async function kafkaDeleteRecords(
+  ctx: ScenarioContext,
+  step: string,
+  partitions: { topic: string; partition: number; offset: number }[],
+): Promise<string[]> {
+  const file = join(ctx.workDir(), `delete-records-${step}.json`);
+  writeFileSync(file, JSON.stringify({ partitions, version: 1 }));
+  const { lines, code, output } = await kafkaTool(ctx, 'kafka-delete-records', step, ['--offset-json-file', file]);
+  check(code === 0, `kafka-delete-records (${step}) exited ${code}: ${lastLines(output)}`);
+  return lines.map((line) => line.trim());
 }

@@ -1,19 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { check, checkEqual } from '../check.js';
-import { kafkaTool, kafkaToolColumns, lastLines } from '../clients/kafka-tools.js';
-import type { ScenarioContext } from '../context.js';
+import { kafkaDeleteRecords, kafkaToolColumns } from '../clients/kafka-tools.js';
 import { readTopic } from '../read-topic.js';
 import { defineScenario } from '../scenario.js';
-
-/** Runs `kafka-delete-records` on an offsets file; what it printed on stdout, one trimmed line each. */
-async function deleteRecords(ctx: ScenarioContext, step: string, partitions: { topic: string; partition: number; offset: number }[]): Promise<string[]> {
-  const file = join(ctx.workDir(), `delete-records-${step}.json`);
-  writeFileSync(file, JSON.stringify({ partitions, version: 1 }));
-  const { lines, code, output } = await kafkaTool(ctx, 'kafka-delete-records', step, ['--offset-json-file', file]);
-  check(code === 0, `kafka-delete-records (${step}) exited ${code}: ${lastLines(output)}`);
-  return lines.map((line) => line.trim());
-}
 
 export default defineScenario({
   name: 'tool-kafka-delete-records',
@@ -27,7 +15,7 @@ export default defineScenario({
     await producer.send({ topic, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `p0-${i}` })) });
     await producer.send({ topic, acks: -1, messages: Array.from({ length: 3 }, (_, i) => ({ partition: 1, value: `p1-${i}` })) });
 
-    const deleted = await deleteRecords(ctx, 'delete', [
+    const deleted = await kafkaDeleteRecords(ctx, 'delete', [
       { topic, partition: 0, offset: 4 },
       { topic, partition: 1, offset: -1 },
     ]);
@@ -40,7 +28,7 @@ export default defineScenario({
         `${topic}-${partition}: low_watermark ${lowWatermark} in ${JSON.stringify(deleted)}`,
       );
     }
-    const beyond = await deleteRecords(ctx, 'beyond-end', [{ topic, partition: 0, offset: 99 }]);
+    const beyond = await kafkaDeleteRecords(ctx, 'beyond-end', [{ topic, partition: 0, offset: 99 }]);
     check(
       beyond.some((line) => line.startsWith(`partition: ${topic}-0\terror:`) && line.includes('OffsetOutOfRangeException')),
       `deleting ${topic}-0 up to offset 99 of 10: expected OffsetOutOfRangeException, got ${JSON.stringify(beyond)}`,
