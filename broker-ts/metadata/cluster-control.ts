@@ -60,21 +60,19 @@ export class ClusterControl {
     return [...this.leases.keys()];
   }
 
-  /** Brokers whose lease has run out, with the records that fence them. */
-  expiredBrokers(): { records: MetadataRecord[]; departed: number[] } {
+  /** Brokers whose lease has run out: the controller fences them. */
+  expiredBrokers(): { id: number; epoch: bigint }[] {
     const now = this.now();
-    const records: MetadataRecord[] = [];
-    const departed: number[] = [];
+    const expired: { id: number; epoch: bigint }[] = [];
     for (const broker of this.image.brokers()) {
       if (broker.fenced) continue;
       const last = this.leases.get(broker.id) ?? now;
       if (now - last > this.brokerSessionTimeoutMs) {
         this.logger.info({ brokerId: broker.id, silentMs: now - last }, 'fencing a broker whose session expired');
-        records.push(this.fenceRecord(broker));
-        departed.push(broker.id);
+        expired.push({ id: broker.id, epoch: broker.epoch });
       }
     }
-    return { records, departed };
+    return expired;
   }
 
   /** The record that fences a broker (its session expired, or its shutdown was granted). */

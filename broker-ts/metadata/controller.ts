@@ -105,10 +105,14 @@ export class Controller {
   tick(): Promise<void> {
     if (!this.quorum.isActive) return Promise.resolve();
     return this.enqueue(async () => {
-      const { records, departed } = this.cluster.expiredBrokers();
-      records.push(...this.replication.partitionChanges(new Set(departed), departed));
-      await this.commit(records);
+      await this.commit(this.fencing(this.cluster.expiredBrokers()));
     }, false);
+  }
+
+  /** Records that fence brokers: their registrations, and their leaderships and ISR places given up. */
+  private fencing(brokers: readonly { id: number; epoch: bigint }[]): MetadataRecord[] {
+    const ids = brokers.map((broker) => broker.id);
+    return [...brokers.map((broker) => this.cluster.fenceRecord(broker)), ...this.replication.partitionChanges(new Set(ids), ids)];
   }
 
   registerBroker(request: BrokerRegistrationRequest): Promise<bigint> {
@@ -145,7 +149,7 @@ export class Controller {
       // Kafka's SHUTDOWN_NOW: a broker granted its shutdown is fenced at once, as one whose session
       // expired, so that nothing waits for it meanwhile (DeleteRecords counts unfenced brokers' replicas).
       if (shouldShutDown && !current.fenced) {
-        await this.commit([this.cluster.fenceRecord(current), ...this.replication.partitionChanges(new Set([current.id]), [current.id])]);
+        await this.commit(this.fencing([current]));
         current = this.image.broker(request.brokerId)!;
       }
       return { errorCode: ErrorCode.NONE, isCaughtUp: plan.caughtUp, isFenced: current.fenced, shouldShutDown };

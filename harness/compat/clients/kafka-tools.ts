@@ -68,3 +68,18 @@ export async function kafkaDeleteRecords(
   check(code === 0, `kafka-delete-records (${step}) exited ${code}: ${lastLines(output)}`);
   return lines.map((line) => line.trim());
 }
+
+/**
+ * `kafka-leader-election --election-type PREFERRED` for one partition. A node just back in the ISR
+ * may still be fenced at the controller for a moment (its first heartbeats): the election is then
+ * refused with PreferredLeaderNotAvailableException, and asked again (up to ten times, a second apart).
+ */
+export async function kafkaElectPreferred(ctx: ScenarioContext, topic: string, partition: number, step: string): Promise<KafkaToolResult> {
+  const args = ['--election-type', 'PREFERRED', '--topic', topic, '--partition', String(partition)];
+  let run = await kafkaTool(ctx, 'kafka-leader-election', step, args);
+  for (let attempt = 1; attempt < 10 && run.code !== 0 && run.output.includes('PreferredLeaderNotAvailableException'); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    run = await kafkaTool(ctx, 'kafka-leader-election', `${step}-${attempt}`, args);
+  }
+  return run;
+}

@@ -1,5 +1,5 @@
 import { check, checkEqual, show, waitUntil } from '../check.js';
-import { kafkaDeleteRecords, kafkaTool, kafkaToolColumns, lastLines } from '../clients/kafka-tools.js';
+import { kafkaDeleteRecords, kafkaElectPreferred, kafkaToolColumns, lastLines } from '../clients/kafka-tools.js';
 import type { ScenarioContext } from '../context.js';
 import { readTopic, text } from '../read-topic.js';
 import { defineScenario } from '../scenario.js';
@@ -11,17 +11,6 @@ async function earliest(ctx: ScenarioContext, topic: string, step: string): Prom
     .map((c) => c.join(' '))
     .find((line) => line.startsWith(`${topic}:0:`))
     ?.slice(`${topic}:0:`.length);
-}
-
-/** A preferred leader election; a node just back may be fenced a moment longer, so it is asked again. */
-async function electPreferred(ctx: ScenarioContext, topic: string): Promise<void> {
-  const args = ['--election-type', 'PREFERRED', '--topic', topic, '--partition', '0'];
-  let run = await kafkaTool(ctx, 'kafka-leader-election', 'preferred', args);
-  for (let attempt = 1; attempt < 10 && run.code !== 0 && run.output.includes('PreferredLeaderNotAvailableException'); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    run = await kafkaTool(ctx, 'kafka-leader-election', `preferred-${attempt}`, args);
-  }
-  check(run.code === 0, `kafka-leader-election --election-type PREFERRED exited ${run.code}: ${lastLines(run.output, 3)}`);
 }
 
 export default defineScenario({
@@ -38,7 +27,10 @@ export default defineScenario({
     const before = await ctx.observer.partition(topic, 0);
     const preferred = before.replicas[0]!;
     await waitUntil(
-      async () => (await ctx.observer.partition(topic, 0)).isr.length === 3 && (await ctx.observer.partition(topic, 0)).leader === preferred,
+      async () => {
+        const now = await ctx.observer.partition(topic, 0);
+        return now.isr.length === 3 && now.leader === preferred;
+      },
       30_000,
       `${topic}-0 led by its preferred replica ${preferred} with all three in the ISR`,
     );
@@ -73,7 +65,8 @@ export default defineScenario({
       `node ${preferred}, its log ending at 10, back in the ISR of ${topic}-0 whose log starts at 15`,
       () => show(state),
     );
-    await electPreferred(ctx, topic);
+    const election = await kafkaElectPreferred(ctx, topic, 0, 'preferred');
+    check(election.code === 0, `kafka-leader-election --election-type PREFERRED exited ${election.code}: ${lastLines(election.output, 3)}`);
     await waitUntil(async () => (await ctx.observer.partition(topic, 0)).leader === preferred, 20_000, `node ${preferred} to lead ${topic}-0 again`);
     checkEqual(await earliest(ctx, topic, 'led-by-restarted'), '15', `the log start of ${topic}-0 led by node ${preferred}`);
     const read = await readTopic(ctx, topic);

@@ -1,5 +1,5 @@
 import { check, show, waitUntil } from '../check.js';
-import { kafkaTool, lastLines } from '../clients/kafka-tools.js';
+import { kafkaElectPreferred, kafkaTool, lastLines } from '../clients/kafka-tools.js';
 import type { ScenarioContext } from '../context.js';
 import { defineScenario } from '../scenario.js';
 
@@ -38,13 +38,7 @@ export default defineScenario({
     );
 
     const partitionArgs = ['--topic', topic, '--partition', '0'];
-    // A node just back in the ISR may still be fenced at the controller for a moment (its first
-    // heartbeats): the election is then refused as PREFERRED_LEADER_NOT_AVAILABLE; asked again.
-    let preferredRun = await elect(ctx, 'preferred', ['--election-type', 'PREFERRED', ...partitionArgs]);
-    for (let attempt = 1; attempt < 10 && preferredRun.code !== 0 && preferredRun.output.includes('PreferredLeaderNotAvailableException'); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      preferredRun = await elect(ctx, `preferred-${attempt}`, ['--election-type', 'PREFERRED', ...partitionArgs]);
-    }
+    const preferredRun = await kafkaElectPreferred(ctx, topic, 0, 'preferred');
     check(
       preferredRun.code === 0 && preferredRun.output.includes(`Successfully completed leader election (PREFERRED) for partitions ${topic}-0`),
       `kafka-leader-election --election-type PREFERRED exited ${preferredRun.code}: ${lastLines(preferredRun.output, 3)}`,
